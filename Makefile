@@ -1,0 +1,38 @@
+# newsim: `make demo` to see it work, `make test` to run every test.
+# scripts/setup.sh installs what is missing (apt only) and creates .venv.
+
+PYTHON    := $(CURDIR)/.venv/bin/python
+BUILD_DIR := $(CURDIR)/build
+# pip must not reach out to PyPI: every dependency comes from Debian via the venv.
+PIP_INSTALL := NEWSIM_CMAKE_BUILD_DIR=$(BUILD_DIR) $(PYTHON) -m pip install \
+               --no-build-isolation --no-index --disable-pip-version-check .
+
+.PHONY: all setup build install demo test clean distclean
+
+all: build
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	      -DPython_EXECUTABLE=$(PYTHON) -DNEWSIM_BUILD_TESTS=ON
+	cmake --build build -j2
+
+# Reuses the CMake tree in build/, so nothing compiles twice.
+install: build
+	$(PIP_INSTALL)
+
+demo: install
+	$(PYTHON) -m newsim.demo data/seeds
+
+test: build
+	ctest --test-dir build --output-on-failure
+	$(PIP_INSTALL)
+	$(PYTHON) -m pytest tests/python
+
+clean:
+	rm -rf build dist *.egg-info python/*.egg-info python/newsim/_core*.so
+
+distclean: clean
+	rm -rf .venv
