@@ -1,0 +1,211 @@
+#include "common.hpp"
+#include "newsim/detail/numpy_sort.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/hashing.hpp"
+#include "newsim/vectorizer.hpp"
+#include "newsim/vocabulary.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+DfBound df_bound(py::handle value, const char* name) {
+  if (PyBool_Check(value.ptr())) {
+    throw py::type_error(std::string(name) + " must be an int or a float, not bool");
+  }
+  if (py::isinstance<py::int_>(value)) return DfBound::count(value.cast<std::int64_t>());
+  if (py::isinstance<py::float_>(value)) return DfBound::fraction(value.cast<double>());
+  throw py::type_error(std::string(name) + " must be an int or a float");
+}
+
+// Runs a matrix-producing call on the documents with the GIL released, by output dtype.
+template <class Fn>
+py::tuple with_dtype(const std::string& dtype, Fn&& fn) {
+  if (dtype == "float64") return csr_to_python(fn(double{}));
+  if (dtype == "float32") return csr_to_python(fn(float{}));
+  if (dtype == "int64") return csr_to_python(fn(std::int64_t{}));
+  if (dtype == "int32") return csr_to_python(fn(std::int32_t{}));
+  throw InvalidArgument("dtype must be float64, float32, int64 or int32; got " + dtype);
+}
+
+}  // namespace
+
+void bind_vectorizer(py::module_& m) {
+  py::class_<VocabularyStats>(m, "VocabularyStats",
+                              "Document and term frequencies of a corpus shard; merge() adds "
+                              "another shard's.")
+      .def(py::init<>())
+      .def("__len__", &VocabularyStats::size)
+      .def_property_readonly("n_documents", &VocabularyStats::n_documents)
+      .def(
+          "merge", [](VocabularyStats& s, const VocabularyStats& other) { s.merge(other); },
+          py::arg("other"), "Adds another shard's statistics to these.")
+      .def("same_statistics", &VocabularyStats::same_statistics, py::arg("other"))
+      .def(
+          "document_frequency",
+          [](const VocabularyStats& s, const std::string& term) -> std::int64_t {
+            const std::int32_t id = s.find(term);
+            return id < 0 ? 0 : s.document_frequency(id);
+          },
+          py::arg("term"))
+      .def(
+          "term_frequency",
+          [](const VocabularyStats& s, const std::string& term) -> std::int64_t {
+            const std::int32_t id = s.find(term);
+            return id < 0 ? 0 : s.term_frequency(id);
+          },
+          py::arg("term"));
+
+  py::class_<Vectorizer>(m, "Vectorizer", "Vocabulary, idf and term vectors (scikit-learn "
+                                          "CountVectorizer/TfidfVectorizer semantics).")
+      .def(py::init([](const std::string& analyzer, bool lowercase,
+                       const std::optional<std::string>& strip_accents,
+                       const std::string& token_pattern, py::object stop_words,
+                       std::pair<int, int> ngram_range, const std::string& decode_error,
+                       py::object min_df, py::object max_df,
+                       std::optional<std::int64_t> max_features,
+                       std::optional<std::vector<std::string>> vocabulary, bool binary,
+                       bool use_idf, bool smooth_idf, bool sublinear_tf,
+                       const std::optional<std::string>& norm, int n_jobs) {
+             VectorizerOptions o;
+             o.analysis = analyzer_options(analyzer, lowercase, strip_accents, token_pattern,
+                                           stop_words, ngram_range, decode_error);
+             o.prune.min_df = df_bound(min_df, "min_df");
+             o.prune.max_df = df_bound(max_df, "max_df");
+             o.prune.max_features = max_features;
+             o.vocabulary = std::move(vocabulary);
+             o.binary = binary;
+             o.use_idf = use_idf;
+             o.smooth_idf = smooth_idf;
+             o.sublinear_tf = sublinear_tf;
+             o.norm = parse_norm(norm.value_or(""));
+             o.n_jobs = n_jobs;
+             return Vectorizer(std::move(o));
+           }),
+           py::arg("analyzer") = "word", py::arg("lowercase") = true,
+           py::arg("strip_accents") = py::none(),
+           py::arg("token_pattern") = std::string(kDefaultTokenPattern),
+           py::arg("stop_words") = py::none(), py::arg("ngram_range") = std::make_pair(1, 1),
+           py::arg("decode_error") = "strict", py::arg("min_df") = 1, py::arg("max_df") = 1.0,
+           py::arg("max_features") = py::none(), py::arg("vocabulary") = py::none(),
+           py::arg("binary") = false, py::arg("use_idf") = true, py::arg("smooth_idf") = true,
+           py::arg("sublinear_tf") = false, py::arg("norm") = "l2", py::arg("n_jobs") = 0)
+      .def(
+          "fit",
+          [](Vectorizer& v, py::handle docs) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(docs, keep);
+            py::gil_scoped_release release;
+            v.fit(d);
+          },
+          py::arg("documents"))
+      .def(
+          "fit_transform",
+          [](Vectorizer& v, py::handle docs, const std::string& dtype) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(docs, keep);
+            return with_dtype(dtype, [&](auto tag) {
+              py::gil_scoped_release release;
+              return v.fit_transform<decltype(tag)>(d);
+            });
+          },
+          py::arg("documents"), py::arg("dtype") = "float64")
+      .def(
+          "transform",
+          [](const Vectorizer& v, py::handle docs, const std::string& dtype) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(docs, keep);
+            return with_dtype(dtype, [&](auto tag) {
+              py::gil_scoped_release release;
+              return v.transform<decltype(tag)>(d);
+            });
+          },
+          py::arg("documents"), py::arg("dtype") = "float64")
+      .def(
+          "statistics",
+          [](const Vectorizer& v, py::handle docs) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(docs, keep);
+            py::gil_scoped_release release;
+            return v.statistics(d);
+          },
+          py::arg("documents"))
+      .def("fit_statistics", &Vectorizer::fit_statistics, py::arg("stats"),
+           py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("is_fitted", &Vectorizer::is_fitted)
+      .def_property_readonly("fixed_vocabulary", &Vectorizer::fixed_vocabulary)
+      .def_property_readonly("n_documents", &Vectorizer::n_documents)
+      .def("feature_names",
+           [](const Vectorizer& v) { return to_py_list(v.vocabulary().terms()); })
+      .def("vocabulary_dict",
+           [](const Vectorizer& v) {
+             const auto& terms = v.vocabulary().terms();
+             py::dict out;
+             for (std::size_t i = 0; i < terms.size(); ++i) {
+               out[to_py_str(terms[i])] = py::int_(i);
+             }
+             return out;
+           })
+      .def("idf",
+           [](const Vectorizer& v) {
+             const auto& idf = v.idf();
+             py::array_t<double> out(static_cast<py::ssize_t>(idf.size()));
+             std::copy(idf.begin(), idf.end(), out.mutable_data());
+             return out;
+           })
+      .def("pruned_terms", [](const Vectorizer& v) { return to_py_list(v.pruned_terms()); })
+      .def("to_json", &Vectorizer::to_json)
+      .def_static("from_json", &Vectorizer::from_json, py::arg("text"),
+                  py::arg("origin") = "<string>")
+      .def("save", &Vectorizer::save, py::arg("path"))
+      .def_static("load", &Vectorizer::load, py::arg("path"));
+
+  py::class_<HashingVectorizer>(m, "HashingVectorizer",
+                                "Hashed term vectors (scikit-learn HashingVectorizer numbers).")
+      .def(py::init([](const std::string& analyzer, bool lowercase,
+                       const std::optional<std::string>& strip_accents,
+                       const std::string& token_pattern, py::object stop_words,
+                       std::pair<int, int> ngram_range, const std::string& decode_error,
+                       std::int64_t n_features, bool binary, const std::optional<std::string>& norm,
+                       bool alternate_sign, int n_jobs) {
+             HashingOptions o;
+             o.analysis = analyzer_options(analyzer, lowercase, strip_accents, token_pattern,
+                                           stop_words, ngram_range, decode_error);
+             o.n_features = n_features;
+             o.binary = binary;
+             o.norm = parse_norm(norm.value_or(""));
+             o.alternate_sign = alternate_sign;
+             o.n_jobs = n_jobs;
+             return HashingVectorizer(std::move(o));
+           }),
+           py::arg("analyzer") = "word", py::arg("lowercase") = true,
+           py::arg("strip_accents") = py::none(),
+           py::arg("token_pattern") = std::string(kDefaultTokenPattern),
+           py::arg("stop_words") = py::none(), py::arg("ngram_range") = std::make_pair(1, 1),
+           py::arg("decode_error") = "strict", py::arg("n_features") = 1 << 20,
+           py::arg("binary") = false, py::arg("norm") = "l2", py::arg("alternate_sign") = true,
+           py::arg("n_jobs") = 0)
+      .def(
+          "transform",
+          [](const HashingVectorizer& h, py::handle docs, const std::string& dtype) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(docs, keep);
+            return with_dtype(dtype, [&](auto tag) {
+              py::gil_scoped_release release;
+              return h.transform<decltype(tag)>(d);
+            });
+          },
+          py::arg("documents"), py::arg("dtype") = "float64");
+
+  m.def(
+      "murmurhash3_32",
+      [](const std::string& key, std::uint32_t seed) { return murmurhash3_32(key, seed); },
+      py::arg("key"), py::arg("seed") = 0,
+      "Signed 32-bit MurmurHash3 of the UTF-8 bytes of key (scikit-learn's murmurhash3_32).");
+  m.def(
+      "_numpy_argsort",
+      [](const std::vector<std::int64_t>& values) { return detail::numpy_argsort(values); },
+      "For tests: numpy's default argsort order, as newsim reproduces it for max_features.");
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,71 @@
+#include "common.hpp"
+
+#include "newsim/analyzer.hpp"
+#include "newsim/stop_words.hpp"
+
+namespace newsim::bindings {
+
+std::vector<TextView> documents_from(py::handle iterable, std::vector<py::object>& keep) {
+  std::vector<TextView> docs;
+  if (PyList_Check(iterable.ptr()) || PyTuple_Check(iterable.ptr())) {
+    docs.reserve(static_cast<std::size_t>(PySequence_Size(iterable.ptr())));
+  }
+  std::size_t index = 0;
+  for (py::handle item : iterable) {
+    PyObject* o = item.ptr();
+    if (PyUnicode_Check(o)) {
+      if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+      const auto kind = PyUnicode_KIND(o);
+      const Encoding enc = kind == PyUnicode_1BYTE_KIND   ? Encoding::latin1
+                           : kind == PyUnicode_2BYTE_KIND ? Encoding::ucs2
+                                                          : Encoding::ucs4;
+      docs.emplace_back(PyUnicode_DATA(o), static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)), enc);
+    } else if (PyBytes_Check(o)) {
+      docs.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)),
+                        Encoding::utf8);
+    } else {
+      throw py::type_error("document " + std::to_string(index) + " is of type " +
+                           std::string(Py_TYPE(o)->tp_name) + "; expected str or bytes");
+    }
+    keep.push_back(py::reinterpret_borrow<py::object>(item));
+    ++index;
+  }
+  return docs;
+}
+
+py::str to_py_str(std::string_view utf8) {
+  PyObject* s = PyUnicode_DecodeUTF8(utf8.data(), static_cast<Py_ssize_t>(utf8.size()),
+                                     "surrogatepass");
+  if (s == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(s);
+}
+
+py::list to_py_list(const std::vector<std::string>& terms) {
+  py::list out(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) out[i] = to_py_str(terms[i]);
+  return out;
+}
+
+AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
+                                 const std::optional<std::string>& strip_accents,
+                                 const std::string& token_pattern, py::handle stop_words,
+                                 std::pair<int, int> ngram_range, const std::string& decode_error) {
+  AnalyzerOptions o;
+  o.analyzer = parse_analyzer_kind(analyzer);
+  o.lowercase = lowercase;
+  o.strip_accents = parse_strip_accents(strip_accents.value_or(""));
+  o.token_pattern = token_pattern;
+  if (py::isinstance<py::str>(stop_words)) {
+    o.stop_words = newsim::stop_words(stop_words.cast<std::string>());
+  } else if (!stop_words.is_none()) {
+    for (py::handle w : stop_words) {
+      if (!py::isinstance<py::str>(w)) throw py::type_error("stop_words must be strings");
+      o.stop_words.push_back(w.cast<std::string>());
+    }
+  }
+  o.ngram_range = ngram_range;
+  o.decode_error = parse_decode_errors(decode_error);
+  return o;
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,64 @@
+#pragma once
+
+// Conversions shared by the binding files: documents in, CSR buffers and terms out.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "newsim/analyzer.hpp"
+#include "newsim/sparse.hpp"
+#include "newsim/text.hpp"
+
+namespace newsim::bindings {
+
+namespace py = pybind11;
+
+/// Views of the str / bytes items of a Python iterable, without copying their text. The
+/// objects are kept alive in `keep` while the views are used (with the GIL released).
+std::vector<TextView> documents_from(py::handle iterable, std::vector<py::object>& keep);
+
+/// AnalyzerOptions from scikit-learn's parameters; stop_words is None, a list name or a list.
+AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
+                                 const std::optional<std::string>& strip_accents,
+                                 const std::string& token_pattern, py::handle stop_words,
+                                 std::pair<int, int> ngram_range, const std::string& decode_error);
+
+/// A Python str from newsim's UTF-8 (lone surrogates pass through, as Python wrote them).
+py::str to_py_str(std::string_view utf8);
+py::list to_py_list(const std::vector<std::string>& terms);
+
+/// A numpy array that owns the buffer (freed when the array goes away).
+template <class T>
+py::array_t<T> adopt(Buffer<T>&& buffer) {
+  const std::size_t n = buffer.size();
+  if (n == 0) return py::array_t<T>(0);
+  T* p = buffer.release();
+  py::capsule owner(p, [](void* q) { std::free(q); });
+  return py::array_t<T>({n}, {sizeof(T)}, p, owner);
+}
+
+/// (data, indices, indptr, shape) for scipy.sparse.csr_matrix(..., copy=False). indptr is
+/// int32 like indices when the matrix fits, so scipy keeps both arrays as they are.
+template <class T>
+py::tuple csr_to_python(CsrMatrix<T>&& m) {
+  const auto shape = py::make_tuple(m.rows, m.cols);
+  py::array_t<T> data = adopt(std::move(m.data));
+  if (m.nnz() < static_cast<std::size_t>(INT32_MAX)) {
+    py::array_t<std::int32_t> indptr(static_cast<py::ssize_t>(m.indptr.size()));
+    auto* out = indptr.mutable_data();
+    for (std::size_t i = 0; i < m.indptr.size(); ++i) out[i] = static_cast<std::int32_t>(m.indptr[i]);
+    return py::make_tuple(data, adopt(std::move(m.indices)), indptr, shape);
+  }
+  py::array_t<std::int64_t> indices(static_cast<py::ssize_t>(m.indices.size()));
+  auto* out = indices.mutable_data();
+  for (std::size_t i = 0; i < m.indices.size(); ++i) out[i] = m.indices[i];
+  return py::make_tuple(data, indices, adopt(std::move(m.indptr)), shape);
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,19 @@
+#include <pybind11/pybind11.h>
+
+#include "newsim/version.hpp"
+
+namespace py = pybind11;
+
+namespace newsim::bindings {
+void bind_errors(py::module_& m);
+void bind_analyzer(py::module_& m);
+void bind_vectorizer(py::module_& m);
+}  // namespace newsim::bindings
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "newsim's C++ core; use the newsim package rather than this module.";
+  m.attr("__version__") = NEWSIM_VERSION;
+  newsim::bindings::bind_errors(m);
+  newsim::bindings::bind_analyzer(m);
+  newsim::bindings::bind_vectorizer(m);
+}

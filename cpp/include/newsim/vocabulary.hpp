@@ -1,0 +1,127 @@
+#pragma once
+
+// Term statistics that merge across shards, and the fitted, pruned vocabulary built from them.
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsim {
+
+/// min_df / max_df: a number of documents (an int in scikit-learn) or a fraction of them.
+struct DfBound {
+  double value = 1.0;
+  bool is_fraction = false;
+
+  static DfBound count(std::int64_t documents) { return {static_cast<double>(documents), false}; }
+  static DfBound fraction(double share) { return {share, true}; }
+  /// The bound in documents for a corpus of n documents (value * n for a fraction).
+  double documents(std::int64_t n) const {
+    return is_fraction ? value * static_cast<double>(n) : value;
+  }
+};
+
+/// How a vocabulary is pruned, with scikit-learn's meanings.
+struct PruneOptions {
+  DfBound min_df = DfBound::count(1);
+  DfBound max_df = DfBound::fraction(1.0);
+  std::optional<std::int64_t> max_features;
+  /// Rank terms for max_features by document frequency instead of term frequency (binary=True).
+  bool rank_by_df = false;
+
+  /// Throws InvalidArgument naming the bad setting (ranges as scikit-learn checks them).
+  void validate() const;
+};
+
+/// Document and term frequencies of the terms of a corpus shard. Shards merge into exactly the
+/// statistics of their union, so fitting can be split across threads or machines.
+class VocabularyStats {
+ public:
+  VocabularyStats();
+  ~VocabularyStats();
+  VocabularyStats(const VocabularyStats& other);
+  VocabularyStats& operator=(const VocabularyStats& other);
+  VocabularyStats(VocabularyStats&&) noexcept;
+  VocabularyStats& operator=(VocabularyStats&&) noexcept;
+
+  /// Id of `term`, added with zero frequencies if new. Amortised O(length).
+  std::int32_t intern(std::string_view term);
+  /// Id of `term`, or -1. O(length).
+  std::int32_t find(std::string_view term) const;
+  /// Records that term `id` occurs `count` times in one more document.
+  void add_occurrences(std::int32_t id, std::int64_t count) {
+    df_[static_cast<std::size_t>(id)] += 1;
+    tf_[static_cast<std::size_t>(id)] += count;
+  }
+  /// Counts n more documents (documents without terms count too).
+  void add_documents(std::int64_t n) { n_documents_ += n; }
+
+  /// Adds another shard's statistics; returns, for each of its ids, the id here. O(other size).
+  std::vector<std::int32_t> merge(const VocabularyStats& other);
+
+  std::int64_t n_documents() const { return n_documents_; }
+  std::size_t size() const { return terms_.size(); }
+  std::string_view term(std::int32_t id) const { return terms_.at(static_cast<std::size_t>(id)); }
+  std::int64_t document_frequency(std::int32_t id) const { return df_.at(static_cast<std::size_t>(id)); }
+  std::int64_t term_frequency(std::int32_t id) const { return tf_.at(static_cast<std::size_t>(id)); }
+
+  /// Equal terms with equal frequencies and document counts (ids may differ).
+  bool same_statistics(const VocabularyStats& other) const;
+
+ private:
+  struct Arena;
+  std::unique_ptr<Arena> arena_;
+  std::vector<std::string_view> terms_;
+  absl::flat_hash_map<std::string_view, std::int32_t> index_;
+  std::vector<std::int64_t> df_;
+  std::vector<std::int64_t> tf_;
+  std::int64_t n_documents_ = 0;
+};
+
+/// A fitted vocabulary: terms with ids 0..size-1. Immutable; lookups are thread-safe.
+class Vocabulary {
+ public:
+  Vocabulary() = default;
+  /// Term i gets id i. Throws InvalidArgument on a duplicate ("Duplicate term in vocabulary").
+  explicit Vocabulary(std::vector<std::string> terms);
+  Vocabulary(const Vocabulary& other);
+  Vocabulary& operator=(const Vocabulary& other);
+  Vocabulary(Vocabulary&&) noexcept = default;
+  Vocabulary& operator=(Vocabulary&&) noexcept = default;
+
+  std::size_t size() const { return terms_.size(); }
+  bool empty() const { return terms_.empty(); }
+  /// Id of `term`, or -1. O(length).
+  std::int32_t find(std::string_view term) const {
+    auto it = index_.find(term);
+    return it == index_.end() ? -1 : it->second;
+  }
+  /// Term with this id; throws IndexOutOfRange.
+  const std::string& term(std::int32_t id) const;
+  const std::vector<std::string>& terms() const { return terms_; }
+
+ private:
+  void build_index();
+  std::vector<std::string> terms_;
+  absl::flat_hash_map<std::string_view, std::int32_t> index_;
+};
+
+/// The outcome of pruning statistics into a vocabulary.
+struct PrunedVocabulary {
+  Vocabulary vocabulary;                 // sorted by term (code point order), as scikit-learn's
+  std::vector<std::int32_t> id_map;      // stats id -> vocabulary id, or -1 when pruned
+  std::vector<std::int64_t> df;          // document frequency of each vocabulary term
+  std::vector<std::string> pruned_terms;  // scikit-learn's stop_words_
+};
+
+/// Sorts the terms, then keeps those with min_df <= df <= max_df and, with max_features, the
+/// most frequent ones (ties broken exactly as scikit-learn's numpy argsort breaks them).
+/// O(V log V). Throws InvalidArgument with scikit-learn's messages when nothing is left.
+PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options);
+
+}  // namespace newsim

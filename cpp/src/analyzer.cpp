@@ -1,0 +1,450 @@
+#include "newsim/analyzer.hpp"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <absl/container/flat_hash_set.h>
+#include <pcre2.h>
+
+#include <string>
+#include <utility>
+
+#include "newsim/detail/decoder.hpp"
+#include "newsim/detail/unicode.hpp"
+#include "newsim/errors.hpp"
+
+namespace newsim {
+namespace {
+
+using detail::kCased;
+using detail::kCaseIgnorable;
+using detail::kCombining;
+using detail::kDecomposes;
+using detail::kSpace;
+using detail::kWord;
+
+struct PatternDeleter {
+  void operator()(pcre2_code* code) const { pcre2_code_free(code); }
+};
+
+std::string pcre2_message(int code) {
+  PCRE2_UCHAR buf[256];
+  pcre2_get_error_message(code, buf, sizeof buf);
+  return reinterpret_cast<const char*>(buf);
+}
+
+// UTF-8 length of a sequence from its lead byte.
+inline std::size_t utf8_length(unsigned char b) {
+  return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
+}  // namespace
+
+AnalyzerKind parse_analyzer_kind(std::string_view name) {
+  if (name == "word") return AnalyzerKind::word;
+  if (name == "char") return AnalyzerKind::char_ngrams;
+  if (name == "char_wb") return AnalyzerKind::char_wb_ngrams;
+  throw InvalidArgument("analyzer must be 'word', 'char' or 'char_wb'; got '" + std::string(name) +
+                        "'");
+}
+
+std::string_view to_string(AnalyzerKind kind) {
+  switch (kind) {
+    case AnalyzerKind::word: return "word";
+    case AnalyzerKind::char_ngrams: return "char";
+    case AnalyzerKind::char_wb_ngrams: return "char_wb";
+  }
+  return "word";
+}
+
+StripAccents parse_strip_accents(std::string_view name) {
+  if (name.empty()) return StripAccents::none;
+  if (name == "unicode") return StripAccents::unicode;
+  if (name == "ascii") return StripAccents::ascii;
+  throw InvalidArgument("strip_accents must be None, 'unicode' or 'ascii'; got '" +
+                        std::string(name) + "'");
+}
+
+std::string_view to_string(StripAccents value) {
+  switch (value) {
+    case StripAccents::none: return "";
+    case StripAccents::unicode: return "unicode";
+    case StripAccents::ascii: return "ascii";
+  }
+  return "";
+}
+
+void AnalyzerOptions::validate() const {
+  if (ngram_range.first < 1 || ngram_range.second < 1) {
+    throw InvalidArgument("ngram_range values must be positive integers; got (" +
+                          std::to_string(ngram_range.first) + ", " +
+                          std::to_string(ngram_range.second) + ")");
+  }
+  if (ngram_range.first > ngram_range.second) {
+    throw InvalidArgument("Invalid value for ngram_range=(" + std::to_string(ngram_range.first) +
+                          ", " + std::to_string(ngram_range.second) +
+                          ") lower boundary larger than the upper boundary.");
+  }
+}
+
+struct Analyzer::Impl {
+  std::unique_ptr<pcre2_code, PatternDeleter> pattern;  // null: the default fast scanner
+  bool use_group = false;                               // the pattern has one capturing group
+  std::vector<std::string> stop_storage;
+  absl::flat_hash_set<std::string_view> stop_words;  // views into stop_storage
+};
+
+struct Analyzer::Workspace::State {
+  std::string text;       // preprocessed document
+  std::string collapsed;  // whitespace runs collapsed ("char")
+  std::string scratch;    // one joined n-gram or one padded word
+  std::u32string decomposed;
+  std::vector<std::pair<std::size_t, std::size_t>> tokens;  // (offset, length) in text
+  pcre2_match_data* match = nullptr;
+  const pcre2_code* match_for = nullptr;
+
+  ~State() {
+    if (match != nullptr) pcre2_match_data_free(match);
+  }
+};
+
+Analyzer::Workspace::Workspace() : state_(std::make_unique<State>()) {}
+Analyzer::Workspace::~Workspace() = default;
+Analyzer::Workspace::Workspace(Workspace&&) noexcept = default;
+Analyzer::Workspace& Analyzer::Workspace::operator=(Workspace&&) noexcept = default;
+
+Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
+  options_.validate();
+  auto impl = std::make_shared<Impl>();
+  impl->stop_storage = options_.stop_words;
+  impl->stop_words.insert(impl->stop_storage.begin(), impl->stop_storage.end());
+  std::string_view pattern = options_.token_pattern;
+  if (options_.analyzer == AnalyzerKind::word && pattern != kDefaultTokenPattern &&
+      pattern != R"(\b\w\w+\b)") {
+    // (?u) is Python's no-op Unicode flag; PCRE2 gets Unicode semantics from PCRE2_UCP instead.
+    if (pattern.substr(0, 4) == "(?u)") pattern.remove_prefix(4);
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error,
+                                     &offset, nullptr);
+    if (code == nullptr) {
+      throw InvalidArgument("token_pattern '" + options_.token_pattern + "' is not a valid regular "
+                            "expression at offset " + std::to_string(offset) + ": " +
+                            pcre2_message(error));
+    }
+    impl->pattern.reset(code);
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT fails
+    uint32_t groups = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
+    if (groups > 1) {
+      throw InvalidArgument(
+          "More than 1 capturing group in token pattern. Only a single group should be "
+          "captured.");
+    }
+    impl->use_group = groups == 1;
+  }
+  impl_ = std::move(impl);
+}
+
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(const Analyzer&) = default;
+Analyzer& Analyzer::operator=(const Analyzer&) = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+namespace {
+
+// Appends `c` with accents stripped as scikit-learn's strip_accents_unicode/ascii do: NFKD, then
+// drop combining marks (or everything outside ASCII).
+void append_stripped(std::string& out, std::u32string& tmp, char32_t c, StripAccents mode,
+                     const std::uint8_t* bmp_props) {
+  auto props = [&](char32_t x) { return x < 0x10000 ? bmp_props[x] : detail::properties(x); };
+  auto keep = [&](char32_t x) {
+    if (mode == StripAccents::ascii) {
+      if (x < 0x80) out.push_back(static_cast<char>(x));
+    } else if ((props(x) & kCombining) == 0) {
+      append_utf8(out, x);
+    }
+  };
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (props(c) & kDecomposes) {
+    tmp.clear();
+    detail::append_nfkd(c, tmp);
+    for (char32_t x : tmp) keep(x);
+  } else {
+    keep(c);
+  }
+}
+
+void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
+                     std::string& out, std::u32string& tmp) {
+  out.clear();
+  out.reserve(doc.size + doc.size / 8);
+  const std::uint8_t* props = detail::bmp_properties();
+  const char16_t* lower = detail::bmp_lower();
+  auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
+  const bool lowercase = opt.lowercase;
+  const StripAccents strip = opt.strip_accents;
+  auto emit = [&](char32_t c) {
+    if (strip == StripAccents::none) {
+      append_utf8(out, c);
+    } else {
+      append_stripped(out, tmp, c, strip, props);
+    }
+  };
+
+  detail::Decoder decoder(doc, opt.decode_error, doc_index);
+  bool prev_cased = false;  // the last code point that is not Case_Ignorable is Cased
+  char32_t c = 0;
+  while (decoder.next(c)) {
+    if (!lowercase) {
+      emit(c);
+      continue;
+    }
+    const std::uint8_t p = props_of(c);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    } else if (c == 0x130) {
+      // Python's full lowercase mapping of LATIN CAPITAL LETTER I WITH DOT ABOVE.
+      emit(U'i');
+      emit(0x307);
+    } else if (c == 0x3A3) {
+      // Final_Sigma: cased before (skipping case-ignorables) and not cased after.
+      bool final_sigma = prev_cased;
+      if (final_sigma) {
+        detail::Decoder ahead = decoder;
+        char32_t n = 0;
+        while (ahead.next(n)) {
+          if ((props_of(n) & kCaseIgnorable) == 0) break;
+          n = 0;
+        }
+        final_sigma = n == 0 || (props_of(n) & kCased) == 0;
+      }
+      emit(final_sigma ? 0x3C2 : 0x3C3);
+    } else {
+      emit(c < 0x10000 ? static_cast<char32_t>(lower[c]) : detail::simple_lower(c));
+    }
+    if ((p & kCaseIgnorable) == 0) prev_cased = (p & kCased) != 0;
+  }
+}
+
+}  // namespace
+
+std::string Analyzer::preprocess(TextView doc, std::size_t doc_index) const {
+  std::string out;
+  std::u32string tmp;
+  preprocess_into(doc, doc_index, options_, out, tmp);
+  return out;
+}
+
+void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
+                       std::size_t doc_index) const {
+  Workspace::State& ws = *workspace.state_;
+  preprocess_into(doc, doc_index, options_, ws.text, ws.decomposed);
+  const std::string& text = ws.text;
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const std::uint8_t* props = detail::bmp_properties();
+  auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
+  const auto [min_n, max_n] = options_.ngram_range;
+
+  if (options_.analyzer == AnalyzerKind::char_wb_ngrams) {
+    // For each whitespace-separated word w, n-grams of " " + w + " ", a short word once.
+    const unsigned char* p = begin;
+    while (p < end) {
+      const unsigned char* q = p;
+      if ((props_of(detail::next_utf8(q)) & kSpace) != 0) {
+        p = q;
+        continue;
+      }
+      const unsigned char* word_begin = p;
+      while (p < end) {
+        q = p;
+        if ((props_of(detail::next_utf8(q)) & kSpace) != 0) break;
+        p = q;
+      }
+      std::string& w = ws.scratch;
+      w.assign(1, ' ');
+      w.append(reinterpret_cast<const char*>(word_begin), static_cast<std::size_t>(p - word_begin));
+      w.push_back(' ');
+      const std::size_t w_len = detail::count_code_points(w);
+      for (int n = min_n; n <= max_n; ++n) {
+        // Window [a, b) of n code points (or the whole word when shorter), slid one at a time.
+        const char* a = w.data();
+        const char* b = a;
+        const char* w_end = w.data() + w.size();
+        for (int k = 0; k < n && b < w_end; ++k) b += utf8_length(static_cast<unsigned char>(*b));
+        sink(std::string_view(a, static_cast<std::size_t>(b - a)));
+        std::size_t offset = 0;
+        while (offset + static_cast<std::size_t>(n) < w_len) {
+          ++offset;
+          a += utf8_length(static_cast<unsigned char>(*a));
+          b += utf8_length(static_cast<unsigned char>(*b));
+          sink(std::string_view(a, static_cast<std::size_t>(b - a)));
+        }
+        if (offset == 0) break;
+      }
+    }
+    return;
+  }
+
+  if (options_.analyzer == AnalyzerKind::char_ngrams) {
+    // Runs of two or more whitespace characters become one space (re.sub(r"\s\s+", " ", ...)).
+    std::string& s = ws.collapsed;
+    s.clear();
+    s.reserve(text.size());
+    const unsigned char* p = begin;
+    while (p < end) {
+      const unsigned char* q = p;
+      if ((props_of(detail::next_utf8(q)) & kSpace) == 0) {
+        s.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(q - p));
+        p = q;
+        continue;
+      }
+      const unsigned char* run_end = q;
+      std::size_t run = 1;
+      while (run_end < end) {
+        const unsigned char* r = run_end;
+        if ((props_of(detail::next_utf8(r)) & kSpace) == 0) break;
+        run_end = r;
+        ++run;
+      }
+      if (run == 1) {
+        s.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(q - p));
+      } else {
+        s.push_back(' ');
+      }
+      p = run_end;
+    }
+    const std::size_t len = detail::count_code_points(s);
+    int first = min_n;
+    if (min_n == 1) {
+      for (std::size_t i = 0; i < s.size();) {
+        const std::size_t l = utf8_length(static_cast<unsigned char>(s[i]));
+        sink(std::string_view(s.data() + i, l));
+        i += l;
+      }
+      first = 2;
+    }
+    for (int n = first; n <= max_n && static_cast<std::size_t>(n) <= len; ++n) {
+      const char* a = s.data();
+      const char* b = a;
+      for (int k = 0; k < n; ++k) b += utf8_length(static_cast<unsigned char>(*b));
+      const char* s_end = s.data() + s.size();
+      for (;;) {
+        sink(std::string_view(a, static_cast<std::size_t>(b - a)));
+        if (b == s_end) break;
+        a += utf8_length(static_cast<unsigned char>(*a));
+        b += utf8_length(static_cast<unsigned char>(*b));
+      }
+    }
+    return;
+  }
+
+  // Word tokens.
+  auto& tokens = ws.tokens;
+  tokens.clear();
+  const bool unigrams_only = min_n == 1 && max_n == 1;
+  const bool filter = !impl_->stop_words.empty();
+  auto add_token = [&](std::size_t offset, std::size_t length) {
+    const std::string_view token(text.data() + offset, length);
+    if (filter && impl_->stop_words.contains(token)) return;
+    if (unigrams_only) {
+      sink(token);
+    } else {
+      tokens.emplace_back(offset, length);
+    }
+  };
+
+  if (impl_->pattern == nullptr) {
+    // (?u)\b\w\w+\b: every maximal run of at least two word characters.
+    const unsigned char* p = begin;
+    const unsigned char* start = nullptr;
+    std::size_t run = 0;
+    while (p < end) {
+      const unsigned char* q = p;
+      bool is_word = false;
+      if (*p < 0x80) {
+        is_word = (props[*p] & kWord) != 0;
+        q = p + 1;
+      } else {
+        is_word = (props_of(detail::next_utf8(q)) & kWord) != 0;
+      }
+      if (is_word) {
+        if (run == 0) start = p;
+        ++run;
+      } else if (run != 0) {
+        if (run >= 2) add_token(static_cast<std::size_t>(start - begin), static_cast<std::size_t>(p - start));
+        run = 0;
+      }
+      p = q;
+    }
+    if (run >= 2) add_token(static_cast<std::size_t>(start - begin), static_cast<std::size_t>(end - start));
+  } else {
+    const pcre2_code* code = impl_->pattern.get();
+    if (ws.match_for != code) {
+      if (ws.match != nullptr) pcre2_match_data_free(ws.match);
+      ws.match = pcre2_match_data_create_from_pattern(code, nullptr);
+      ws.match_for = code;
+    }
+    const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+    PCRE2_SIZE at = 0;
+    uint32_t flags = 0;
+    for (;;) {
+      const int rc = pcre2_match(code, subject, text.size(), at, flags, ws.match, nullptr);
+      if (rc == PCRE2_ERROR_NOMATCH) break;
+      if (rc < 0) {
+        throw InvalidArgument("document " + std::to_string(doc_index) +
+                              ": token_pattern failed: " + pcre2_message(rc));
+      }
+      const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(ws.match);
+      if (impl_->use_group) {
+        // An unset group yields an empty token, as Python's findall does.
+        if (rc >= 2 && ov[2] != PCRE2_UNSET) {
+          add_token(ov[2], ov[3] - ov[2]);
+        } else {
+          add_token(ov[0], 0);
+        }
+      } else {
+        add_token(ov[0], ov[1] - ov[0]);
+      }
+      // After an empty match, the next one may not be empty at the same place (Python 3.7+).
+      flags = ov[1] == ov[0] ? PCRE2_NOTEMPTY_ATSTART : 0;
+      at = ov[1];
+      if (at > text.size()) break;
+    }
+  }
+  if (unigrams_only) return;
+
+  // Word n-grams in scikit-learn's order: all unigrams (if wanted), then bigrams, and so on.
+  const std::size_t count = tokens.size();
+  int first = min_n;
+  if (min_n == 1) {
+    for (const auto& [off, len] : tokens) sink(std::string_view(text.data() + off, len));
+    first = 2;
+  }
+  std::string& joined = ws.scratch;
+  for (int n = first; n <= max_n && static_cast<std::size_t>(n) <= count; ++n) {
+    for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= count; ++i) {
+      joined.clear();
+      for (int k = 0; k < n; ++k) {
+        if (k != 0) joined.push_back(' ');
+        const auto& [off, len] = tokens[i + static_cast<std::size_t>(k)];
+        joined.append(text, off, len);
+      }
+      sink(joined);
+    }
+  }
+}
+
+std::vector<std::string> Analyzer::analyze(TextView doc) const {
+  struct Collect : TermSink {
+    std::vector<std::string> terms;
+    void operator()(std::string_view term) override { terms.emplace_back(term); }
+  } collect;
+  Workspace ws;
+  analyze(doc, ws, collect, 0);
+  return std::move(collect.terms);
+}
+
+}  // namespace newsim

@@ -1,0 +1,1 @@
+#include "newsim/errors.hpp"

@@ -1,0 +1,468 @@
+#include "newsim/vectorizer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "newsim/detail/parallel.hpp"
+#include "newsim/detail/rows.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/version.hpp"
+
+namespace newsim {
+
+using detail::RowChunk;
+
+Norm parse_norm(std::string_view name) {
+  if (name.empty()) return Norm::none;
+  if (name == "l1") return Norm::l1;
+  if (name == "l2") return Norm::l2;
+  throw InvalidArgument("norm must be None, 'l1' or 'l2'; got '" + std::string(name) + "'");
+}
+
+std::string_view to_string(Norm norm) {
+  switch (norm) {
+    case Norm::none: return "";
+    case Norm::l1: return "l1";
+    case Norm::l2: return "l2";
+  }
+  return "";
+}
+
+VectorizerOptions VectorizerOptions::counts() {
+  VectorizerOptions o;
+  o.use_idf = false;
+  o.norm = Norm::none;
+  return o;
+}
+
+void VectorizerOptions::validate() const {
+  analysis.validate();
+  prune.validate();
+  if (vocabulary && vocabulary->empty()) throw InvalidArgument("empty vocabulary passed to fit");
+}
+
+Documents as_documents(const std::vector<std::string>& texts) {
+  Documents docs;
+  docs.reserve(texts.size());
+  for (const auto& t : texts) docs.emplace_back(t);
+  return docs;
+}
+
+namespace {
+
+std::size_t units(const TextView& d) { return d.size; }
+
+// Chunks of about total / (8 * threads) code units, between 256 KiB and 8 MiB.
+std::vector<RowChunk> chunk_documents(const Documents& docs, int threads) {
+  std::size_t total = 0;
+  for (const auto& d : docs) total += units(d) + 16;
+  const std::size_t target = std::clamp<std::size_t>(
+      total / (8 * static_cast<std::size_t>(threads)), std::size_t{1} << 18, std::size_t{1} << 23);
+  return detail::make_chunks(docs.size(), target, [&](std::size_t i) { return units(docs[i]); });
+}
+
+// Counts the terms of each document of a chunk into rows of (id, count): ids come from `stats`
+// (interning new terms) or from `vocab` (ignoring unknown terms).
+class CountSink final : public Analyzer::TermSink {
+ public:
+  CountSink(RowChunk& chunk, VocabularyStats* stats, const Vocabulary* vocab,
+            std::vector<std::int64_t>& where)
+      : chunk_(chunk), stats_(stats), vocab_(vocab), where_(where) {}
+
+  void start_document() { row_start_ = static_cast<std::int64_t>(chunk_.ids.size()); }
+
+  void operator()(std::string_view term) override {
+    const std::int32_t id = stats_ != nullptr ? stats_->intern(term) : vocab_->find(term);
+    if (id < 0) return;
+    const auto slot = static_cast<std::size_t>(id);
+    if (slot >= where_.size()) where_.resize(std::max<std::size_t>(slot + 1, where_.size() * 2), -1);
+    const std::int64_t pos = where_[slot];
+    if (pos >= row_start_) {  // seen in this document
+      ++chunk_.counts[static_cast<std::size_t>(pos)];
+      return;
+    }
+    where_[slot] = static_cast<std::int64_t>(chunk_.ids.size());
+    chunk_.ids.push_back(id);
+    chunk_.counts.push_back(1);
+  }
+
+  // Closes the row; without `keep`, only the statistics are kept.
+  void end_document(bool keep) {
+    const auto start = static_cast<std::size_t>(row_start_);
+    if (stats_ != nullptr) {
+      for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
+        stats_->add_occurrences(chunk_.ids[k], chunk_.counts[k]);
+      }
+    }
+    if (keep) {
+      chunk_.row_nnz.push_back(static_cast<std::uint32_t>(chunk_.ids.size() - start));
+    } else {
+      chunk_.ids.resize(start);
+      chunk_.counts.resize(start);
+    }
+  }
+
+ private:
+  RowChunk& chunk_;
+  VocabularyStats* stats_;
+  const Vocabulary* vocab_;
+  std::vector<std::int64_t>& where_;
+  std::int64_t row_start_ = 0;
+};
+
+struct Counted {
+  std::vector<RowChunk> chunks;
+  std::vector<VocabularyStats> stats;  // per chunk, when interning
+};
+
+// One parallel pass of analysis and counting over all documents.
+Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
+                        bool keep_rows, int threads) {
+  Counted out;
+  out.chunks = chunk_documents(docs, threads);
+  if (vocab == nullptr) out.stats.resize(out.chunks.size());
+  std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
+  std::vector<std::vector<std::int64_t>> wheres(static_cast<std::size_t>(threads));
+  detail::parallel_for(out.chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
+    RowChunk& chunk = out.chunks[c];
+    VocabularyStats* stats = vocab == nullptr ? &out.stats[c] : nullptr;
+    std::vector<std::int64_t> local_where;
+    std::vector<std::int64_t>& where = vocab == nullptr ? local_where : wheres[worker];
+    if (vocab != nullptr) where.assign(vocab->size(), -1);
+    std::size_t bytes = 0;
+    for (std::size_t i = chunk.begin; i < chunk.end; ++i) bytes += docs[i].size;
+    if (keep_rows) {
+      chunk.ids.reserve(bytes / 10);
+      chunk.counts.reserve(bytes / 10);
+    }
+    chunk.row_nnz.reserve(chunk.end - chunk.begin);
+    CountSink sink(chunk, stats, vocab, where);
+    for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
+      sink.start_document();
+      analyzer.analyze(docs[i], workspaces[worker], sink, i);
+      sink.end_document(keep_rows);
+    }
+    if (stats != nullptr) stats->add_documents(static_cast<std::int64_t>(chunk.end - chunk.begin));
+  });
+  return out;
+}
+
+detail::Weighting weighting_of(const VectorizerOptions& o, const std::vector<double>& idf) {
+  detail::Weighting w;
+  w.binary = o.binary;
+  w.sublinear_tf = o.sublinear_tf;
+  w.idf = o.use_idf ? idf.data() : nullptr;
+  w.norm = o.norm == Norm::l2 ? 2 : o.norm == Norm::l1 ? 1 : 0;
+  return w;
+}
+
+std::vector<std::int64_t> column_df(const std::vector<RowChunk>& chunks, std::size_t cols) {
+  std::vector<std::int64_t> df(cols, 0);
+  for (const auto& ch : chunks) {
+    for (std::int32_t id : ch.ids) ++df[static_cast<std::size_t>(id)];
+  }
+  return df;
+}
+
+}  // namespace
+
+Vectorizer::Vectorizer(VectorizerOptions options)
+    : options_((options.validate(), std::move(options))), analyzer_(options_.analysis) {
+  if (options_.vocabulary) vocabulary_ = Vocabulary(*options_.vocabulary);
+}
+
+void Vectorizer::require_fitted() const {
+  if (!fitted_) {
+    throw NotFittedError(
+        "This Vectorizer instance is not fitted yet. Call 'fit' with appropriate arguments "
+        "before using this estimator.");
+  }
+}
+
+const Vocabulary& Vectorizer::vocabulary() const {
+  if (!fitted_ && !fixed_vocabulary()) throw NotFittedError("Vocabulary not fitted or provided");
+  return vocabulary_;
+}
+
+const std::vector<double>& Vectorizer::idf() const {
+  require_fitted();
+  if (!options_.use_idf) throw NotFittedError("idf is not computed when use_idf is False");
+  return idf_;
+}
+
+void Vectorizer::set_idf_from_df(const std::vector<std::int64_t>& df, std::int64_t n_documents) {
+  idf_.clear();
+  if (!options_.use_idf) return;
+  idf_.resize(df.size());
+  const double smooth = options_.smooth_idf ? 1.0 : 0.0;
+  const double n = static_cast<double>(n_documents) + smooth;
+  for (std::size_t j = 0; j < df.size(); ++j) {
+    idf_[j] = std::log(n / (static_cast<double>(df[j]) + smooth)) + 1.0;
+  }
+}
+
+VocabularyStats Vectorizer::statistics(const Documents& docs) const {
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  Counted counted = count_documents(docs, analyzer_, nullptr, false, threads);
+  VocabularyStats merged;
+  for (const auto& s : counted.stats) merged.merge(s);
+  return merged;
+}
+
+void Vectorizer::fit_statistics(const VocabularyStats& stats) {
+  if (fixed_vocabulary()) {
+    std::vector<std::int64_t> df(vocabulary_.size(), 0);
+    for (std::size_t j = 0; j < vocabulary_.size(); ++j) {
+      const std::int32_t id = stats.find(vocabulary_.term(static_cast<std::int32_t>(j)));
+      if (id >= 0) df[j] = stats.document_frequency(id);
+    }
+    set_idf_from_df(df, stats.n_documents());
+  } else {
+    PruneOptions prune_options = options_.prune;
+    prune_options.rank_by_df = options_.binary;
+    PrunedVocabulary pruned = prune(stats, prune_options);
+    vocabulary_ = std::move(pruned.vocabulary);
+    pruned_terms_ = std::move(pruned.pruned_terms);
+    set_idf_from_df(pruned.df, stats.n_documents());
+  }
+  n_documents_ = stats.n_documents();
+  fitted_ = true;
+}
+
+void Vectorizer::fit(const Documents& docs) {
+  if (fixed_vocabulary()) {
+    const int threads = detail::resolve_threads(options_.n_jobs);
+    Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
+    set_idf_from_df(column_df(counted.chunks, vocabulary_.size()),
+                    static_cast<std::int64_t>(docs.size()));
+    n_documents_ = static_cast<std::int64_t>(docs.size());
+    fitted_ = true;
+    return;
+  }
+  fit_statistics(statistics(docs));
+}
+
+template <class T>
+CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  if (fixed_vocabulary()) {
+    Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
+    set_idf_from_df(column_df(counted.chunks, vocabulary_.size()),
+                    static_cast<std::int64_t>(docs.size()));
+    n_documents_ = static_cast<std::int64_t>(docs.size());
+    fitted_ = true;
+    detail::remap_and_sort(counted.chunks, nullptr, threads);
+    return detail::assemble<T>(counted.chunks, docs.size(),
+                               static_cast<std::int64_t>(vocabulary_.size()),
+                               weighting_of(options_, idf_), threads);
+  }
+  Counted counted = count_documents(docs, analyzer_, nullptr, true, threads);
+  // Merge the chunks' statistics in order; maps[c] takes chunk c's ids to the merged ids.
+  VocabularyStats merged;
+  std::vector<std::vector<std::int32_t>> maps(counted.chunks.size());
+  for (std::size_t c = 0; c < counted.chunks.size(); ++c) {
+    maps[c] = merged.merge(counted.stats[c]);
+    counted.stats[c] = VocabularyStats();
+  }
+  PruneOptions prune_options = options_.prune;
+  prune_options.rank_by_df = options_.binary;
+  PrunedVocabulary pruned = prune(merged, prune_options);
+  for (auto& map : maps) {
+    for (auto& id : map) id = pruned.id_map[static_cast<std::size_t>(id)];
+  }
+  vocabulary_ = std::move(pruned.vocabulary);
+  pruned_terms_ = std::move(pruned.pruned_terms);
+  set_idf_from_df(pruned.df, merged.n_documents());
+  n_documents_ = merged.n_documents();
+  fitted_ = true;
+  detail::remap_and_sort(counted.chunks, &maps, threads);
+  return detail::assemble<T>(counted.chunks, docs.size(),
+                             static_cast<std::int64_t>(vocabulary_.size()),
+                             weighting_of(options_, idf_), threads);
+}
+
+template <class T>
+CsrMatrix<T> Vectorizer::transform(const Documents& docs) const {
+  if (!fitted_ && !(fixed_vocabulary() && !options_.use_idf)) {
+    if (!fixed_vocabulary()) throw NotFittedError("Vocabulary not fitted or provided");
+    throw NotFittedError("The TF-IDF vectorizer is not fitted");
+  }
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
+  detail::remap_and_sort(counted.chunks, nullptr, threads);
+  return detail::assemble<T>(counted.chunks, docs.size(),
+                             static_cast<std::int64_t>(vocabulary_.size()),
+                             weighting_of(options_, idf_), threads);
+}
+
+template CsrMatrix<double> Vectorizer::fit_transform<double>(const Documents&);
+template CsrMatrix<float> Vectorizer::fit_transform<float>(const Documents&);
+template CsrMatrix<std::int64_t> Vectorizer::fit_transform<std::int64_t>(const Documents&);
+template CsrMatrix<std::int32_t> Vectorizer::fit_transform<std::int32_t>(const Documents&);
+template CsrMatrix<double> Vectorizer::transform<double>(const Documents&) const;
+template CsrMatrix<float> Vectorizer::transform<float>(const Documents&) const;
+template CsrMatrix<std::int64_t> Vectorizer::transform<std::int64_t>(const Documents&) const;
+template CsrMatrix<std::int32_t> Vectorizer::transform<std::int32_t>(const Documents&) const;
+
+void Vectorizer::set_fitted_state(Vocabulary vocabulary, std::vector<double> idf,
+                                  std::vector<std::string> pruned_terms,
+                                  std::int64_t n_documents) {
+  if (options_.use_idf && idf.size() != vocabulary.size()) {
+    throw ModelFormatError("idf has " + std::to_string(idf.size()) + " values for " +
+                           std::to_string(vocabulary.size()) + " terms");
+  }
+  for (std::size_t j = 0; j < idf.size(); ++j) {
+    if (!std::isfinite(idf[j]) || idf[j] < 1.0) {
+      throw ModelFormatError("idf[" + std::to_string(j) + "] = " + std::to_string(idf[j]) +
+                             " is not a valid idf (finite, >= 1)");
+    }
+  }
+  vocabulary_ = std::move(vocabulary);
+  idf_ = std::move(idf);
+  pruned_terms_ = std::move(pruned_terms);
+  n_documents_ = n_documents;
+  fitted_ = true;
+}
+
+// ---- Model files ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kFormat = "newsim.vectorizer";
+constexpr int kFormatVersion = 1;
+
+nlohmann::json df_bound_json(const DfBound& b) {
+  if (b.is_fraction) return nlohmann::json{{"fraction", b.value}};
+  return nlohmann::json{{"count", static_cast<std::int64_t>(b.value)}};
+}
+
+DfBound df_bound_from(const nlohmann::json& j) {
+  if (j.contains("fraction")) return DfBound::fraction(j.at("fraction").get<double>());
+  return DfBound::count(j.at("count").get<std::int64_t>());
+}
+
+}  // namespace
+
+std::string Vectorizer::to_json() const {
+  using nlohmann::json;
+  const VectorizerOptions& o = options_;
+  json opts = {
+      {"analyzer", to_string(o.analysis.analyzer)},
+      {"lowercase", o.analysis.lowercase},
+      {"strip_accents", o.analysis.strip_accents == StripAccents::none
+                            ? json(nullptr)
+                            : json(to_string(o.analysis.strip_accents))},
+      {"token_pattern", o.analysis.token_pattern},
+      {"stop_words", o.analysis.stop_words},
+      {"ngram_range", {o.analysis.ngram_range.first, o.analysis.ngram_range.second}},
+      {"decode_error", to_string(o.analysis.decode_error)},
+      {"min_df", df_bound_json(o.prune.min_df)},
+      {"max_df", df_bound_json(o.prune.max_df)},
+      {"max_features", o.prune.max_features ? json(*o.prune.max_features) : json(nullptr)},
+      {"vocabulary", o.vocabulary ? json(*o.vocabulary) : json(nullptr)},
+      {"binary", o.binary},
+      {"use_idf", o.use_idf},
+      {"smooth_idf", o.smooth_idf},
+      {"sublinear_tf", o.sublinear_tf},
+      {"norm", o.norm == Norm::none ? json(nullptr) : json(to_string(o.norm))},
+      {"n_jobs", o.n_jobs},
+  };
+  json model = {{"format", kFormat},     {"version", kFormatVersion},
+                {"newsim_version", NEWSIM_VERSION}, {"options", opts},
+                {"fitted", fitted_}};
+  if (fitted_) {
+    model["n_documents"] = n_documents_;
+    model["vocabulary"] = vocabulary_.terms();
+    model["idf"] = idf_;
+    model["pruned_terms"] = pruned_terms_;
+  }
+  try {
+    return model.dump();
+  } catch (const json::exception& e) {
+    throw InvalidArgument(std::string("the model cannot be written as JSON (a term is not valid "
+                                      "Unicode): ") + e.what());
+  }
+}
+
+Vectorizer Vectorizer::from_json(std::string_view text, std::string_view origin) {
+  using nlohmann::json;
+  const std::string where = "model " + std::string(origin);
+  json model;
+  try {
+    model = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    throw ModelFormatError(where + " is not valid JSON (byte " + std::to_string(e.byte) +
+                           "); the file may be truncated or corrupt");
+  }
+  if (!model.is_object() || !model.contains("format") || model["format"] != kFormat) {
+    throw ModelFormatError(where + " is not a newsim vectorizer model (no \"format\": \"" +
+                           std::string(kFormat) + "\")");
+  }
+  try {
+    const int version = model.at("version").get<int>();
+    if (version > kFormatVersion) {
+      throw ModelFormatError(where + " has format version " + std::to_string(version) +
+                             ", newer than this newsim (" NEWSIM_VERSION ") reads (" +
+                             std::to_string(kFormatVersion) + "); upgrade newsim to load it");
+    }
+    if (version < 1) throw ModelFormatError(where + " has an invalid format version");
+    const json& j = model.at("options");
+    VectorizerOptions o;
+    o.analysis.analyzer = parse_analyzer_kind(j.at("analyzer").get<std::string>());
+    o.analysis.lowercase = j.at("lowercase").get<bool>();
+    o.analysis.strip_accents = parse_strip_accents(
+        j.at("strip_accents").is_null() ? std::string() : j.at("strip_accents").get<std::string>());
+    o.analysis.token_pattern = j.at("token_pattern").get<std::string>();
+    o.analysis.stop_words = j.at("stop_words").get<std::vector<std::string>>();
+    o.analysis.ngram_range = {j.at("ngram_range").at(0).get<int>(),
+                              j.at("ngram_range").at(1).get<int>()};
+    o.analysis.decode_error = parse_decode_errors(j.at("decode_error").get<std::string>());
+    o.prune.min_df = df_bound_from(j.at("min_df"));
+    o.prune.max_df = df_bound_from(j.at("max_df"));
+    if (!j.at("max_features").is_null()) o.prune.max_features = j.at("max_features").get<std::int64_t>();
+    if (!j.at("vocabulary").is_null()) o.vocabulary = j.at("vocabulary").get<std::vector<std::string>>();
+    o.binary = j.at("binary").get<bool>();
+    o.use_idf = j.at("use_idf").get<bool>();
+    o.smooth_idf = j.at("smooth_idf").get<bool>();
+    o.sublinear_tf = j.at("sublinear_tf").get<bool>();
+    o.norm = parse_norm(j.at("norm").is_null() ? std::string() : j.at("norm").get<std::string>());
+    o.n_jobs = j.at("n_jobs").get<int>();
+    Vectorizer v(std::move(o));
+    if (model.at("fitted").get<bool>()) {
+      v.set_fitted_state(Vocabulary(model.at("vocabulary").get<std::vector<std::string>>()),
+                         model.at("idf").get<std::vector<double>>(),
+                         model.at("pruned_terms").get<std::vector<std::string>>(),
+                         model.at("n_documents").get<std::int64_t>());
+    }
+    return v;
+  } catch (const ModelFormatError&) {
+    throw;
+  } catch (const json::exception& e) {
+    throw ModelFormatError(where + " is corrupt: " + e.what());
+  } catch (const InvalidArgument& e) {
+    throw ModelFormatError(where + " is corrupt: " + e.what());
+  }
+}
+
+void Vectorizer::save(const std::string& path) const {
+  const std::string text = to_json();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw IoError("cannot open '" + path + "' for writing");
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) throw IoError("cannot write '" + path + "'");
+}
+
+Vectorizer Vectorizer::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open model file '" + path + "'");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw IoError("cannot read model file '" + path + "'");
+  return from_json(buf.str(), "file '" + path + "'");
+}
+
+}  // namespace newsim
