@@ -1,9 +1,11 @@
 // Builds a TF-IDF model on three short texts with an installed newsim, prints the terms and
 // the number of stored entries, and checks a save/load round trip. Exits nonzero on any
 // inconsistency, so it doubles as the install test.
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <newsim/stop_words.hpp>
 #include <newsim/vectorizer.hpp>
 #include <string>
 #include <vector>
@@ -32,7 +34,7 @@ int main() try {
   newsim::Vectorizer vec(opts);
   const newsim::CsrMatrix<double> X = vec.fit_transform(docs);
 
-  const auto& names = vec.feature_names();
+  const std::vector<std::string>& names = vec.vocabulary().terms();
   std::cout << "features:";
   for (const auto& name : names) std::cout << ' ' << name;
   std::cout << "\nmatrix: " << X.rows << " x " << X.cols << ", nnz " << X.nnz() << "\n";
@@ -40,10 +42,10 @@ int main() try {
   // "the", "on", "and", "are" are English stop words; the rest are all distinct terms.
   const std::vector<std::string> expected = {"cat",     "cats", "dog", "dogs",
                                              "friends", "log",  "mat", "sat"};
-  if (std::vector<std::string>(names.begin(), names.end()) != expected) {
+  if (names != expected) {
     return fail("unexpected feature names");
   }
-  if (X.rows != 3 || X.cols != static_cast<decltype(X.cols)>(expected.size())) {
+  if (X.rows != 3 || X.cols != static_cast<std::int64_t>(expected.size())) {
     return fail("unexpected matrix shape");
   }
   if (X.nnz() != 9) return fail("expected 9 stored entries");
