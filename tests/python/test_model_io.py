@@ -75,7 +75,6 @@ def _deep_equal(a, b):
 
 def _assert_same_model(a, b, cls):
     assert type(a) is type(b)
-    assert a.get_params() == b.get_params()
     if cls != "HashingVectorizer":
         assert a.vocabulary_ == b.vocabulary_
         assert a.fixed_vocabulary_ == b.fixed_vocabulary_
@@ -86,6 +85,15 @@ def _assert_same_model(a, b, cls):
     _same_matrix(a.transform(DOCS), b.transform(DOCS))
     probe = ["an unseen document about markets and bands", "Crème ΟΔΟΣ"]
     _same_matrix(a.transform(probe), b.transform(probe))
+    # Last, so that a failure here does not hide the checks above.
+    pa, pb = a.get_params(), b.get_params()
+    assert pa.keys() == pb.keys()
+    changed = [
+        f"{name}: {pa[name]!r} became {pb[name]!r}"
+        for name in pa
+        if not (type(pa[name]) is type(pb[name]) and pa[name] == pb[name])
+    ]
+    assert not changed, "parameters changed: " + "; ".join(changed)
 
 
 @pytest.mark.parametrize("cls,params", CONFIGS, ids=IDS)
@@ -158,3 +166,20 @@ def test_large_model_roundtrip(bbc_texts, tmp_path):
     assert loaded.vocabulary_ == vec.vocabulary_
     assert np.array_equal(loaded.idf_, vec.idf_)
     _same_matrix(loaded.transform(bbc_texts[:200]), vec.transform(bbc_texts[:200]))
+
+
+@pytest.mark.parametrize("cls", ["CountVectorizer", "TfidfVectorizer"])
+def test_module_level_load(cls, tmp_path):
+    vec = getattr(newsim, cls)(ngram_range=(1, 2)).fit(DOCS)
+    path = tmp_path / "m.json"
+    vec.save(path)
+    loaded = newsim.load(path)
+    assert type(loaded) is type(vec)
+    _assert_same_model(vec, loaded, cls)
+
+
+def test_load_wrong_class(tmp_path):
+    path = tmp_path / "count.json"
+    newsim.CountVectorizer().fit(DOCS).save(path)
+    with pytest.raises(newsim.ModelFormatError):
+        newsim.TfidfVectorizer.load(path)
