@@ -135,6 +135,10 @@ void bind_vectorizer(py::module_& m) {
       .def_property_readonly("is_fitted", &Vectorizer::is_fitted)
       .def_property_readonly("fixed_vocabulary", &Vectorizer::fixed_vocabulary)
       .def_property_readonly("n_documents", &Vectorizer::n_documents)
+      .def("vocabulary_size", [](const Vectorizer& v) { return v.vocabulary().size(); })
+      .def(
+          "term_id", [](const Vectorizer& v, const std::string& t) { return v.vocabulary().find(t); },
+          py::arg("term"))
       .def("feature_names",
            [](const Vectorizer& v) { return to_py_list(v.vocabulary().terms()); })
       .def("vocabulary_dict",

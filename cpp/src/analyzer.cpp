@@ -1,13 +1,13 @@
 #include "newsim/analyzer.hpp"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <absl/container/flat_hash_set.h>
 #include <pcre2.h>
 
 #include <string>
 #include <utility>
 
 #include "newsim/detail/decoder.hpp"
+#include "newsim/detail/term_table.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
 
@@ -89,7 +89,7 @@ struct Analyzer::Impl {
   std::unique_ptr<pcre2_code, PatternDeleter> pattern;  // null: the default fast scanner
   bool use_group = false;                               // the pattern has one capturing group
   std::vector<std::string> stop_storage;
-  absl::flat_hash_set<std::string_view> stop_words;  // views into stop_storage
+  detail::TermTable stop_words;  // keys view stop_storage
 };
 
 struct Analyzer::Workspace::State {
@@ -115,7 +115,9 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
   options_.validate();
   auto impl = std::make_shared<Impl>();
   impl->stop_storage = options_.stop_words;
-  impl->stop_words.insert(impl->stop_storage.begin(), impl->stop_storage.end());
+  for (const std::string& w : impl->stop_storage) {
+    impl->stop_words.intern(w, [](std::string_view v) { return v; });
+  }
   std::string_view pattern = options_.token_pattern;
   if (options_.analyzer == AnalyzerKind::word && pattern != kDefaultTokenPattern &&
       pattern != R"(\b\w\w+\b)") {
@@ -153,57 +155,141 @@ Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
 namespace {
 
-// Appends `c` with accents stripped as scikit-learn's strip_accents_unicode/ascii do: NFKD, then
-// drop combining marks (or everything outside ASCII).
-void append_stripped(std::string& out, std::u32string& tmp, char32_t c, StripAccents mode,
-                     const std::uint8_t* bmp_props) {
-  auto props = [&](char32_t x) { return x < 0x10000 ? bmp_props[x] : detail::properties(x); };
-  auto keep = [&](char32_t x) {
-    if (mode == StripAccents::ascii) {
-      if (x < 0x80) out.push_back(static_cast<char>(x));
-    } else if ((props(x) & kCombining) == 0) {
-      append_utf8(out, x);
-    }
-  };
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (props(c) & kDecomposes) {
-    tmp.clear();
-    detail::append_nfkd(c, tmp);
-    for (char32_t x : tmp) keep(x);
-  } else {
-    keep(c);
-  }
-}
-
+// Writes the preprocessed text (decoded, lowercased as Python's str.lower, accents stripped as
+// scikit-learn's strip_accents_*) into `out`, and reports every maximal run of Python word
+// characters of the *output* to on_run(offset, bytes, code_points).
+template <Encoding E, class OnRun>
 void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
-                     std::string& out, std::u32string& tmp) {
-  out.clear();
-  out.reserve(doc.size + doc.size / 8);
+                     std::string& out, std::u32string& tmp, OnRun&& on_run) {
   const std::uint8_t* props = detail::bmp_properties();
   const char16_t* lower = detail::bmp_lower();
-  auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
+  auto props_of = [props](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
   const bool lowercase = opt.lowercase;
   const StripAccents strip = opt.strip_accents;
-  auto emit = [&](char32_t c) {
-    if (strip == StripAccents::none) {
-      append_utf8(out, c);
-    } else {
-      append_stripped(out, tmp, c, strip, props);
+
+  // The output grows in place; every write first makes room for the worst case of one input
+  // code point (an NFKD expansion of up to 18 code points).
+  out.resize(std::max<std::size_t>(64, doc.size + doc.size / 4 + 64));
+  char* base = out.data();
+  std::size_t cap = out.size();
+  std::size_t j = 0;
+  auto room = [&](std::size_t k) {
+    if (j + k > cap) {
+      out.resize(std::max(cap * 2, j + k));
+      base = out.data();
+      cap = out.size();
     }
   };
 
-  detail::Decoder decoder(doc, opt.decode_error, doc_index);
+  std::size_t run_start = 0, run_cps = 0;
+  auto classify = [&](std::size_t at, bool word) {
+    if (word) {
+      if (run_cps == 0) run_start = at;
+      ++run_cps;
+    } else if (run_cps != 0) {
+      on_run(run_start, at - run_start, run_cps);
+      run_cps = 0;
+    }
+  };
+  auto put = [&](char32_t c) {  // one output code point
+    const std::size_t at = j;
+    if (c < 0x80) {
+      base[j++] = static_cast<char>(c);
+    } else if (c < 0x800) {
+      base[j++] = static_cast<char>(0xC0 | (c >> 6));
+      base[j++] = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      base[j++] = static_cast<char>(0xE0 | (c >> 12));
+      base[j++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      base[j++] = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      base[j++] = static_cast<char>(0xF0 | (c >> 18));
+      base[j++] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      base[j++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      base[j++] = static_cast<char>(0x80 | (c & 0x3F));
+    }
+    classify(at, (props_of(c) & kWord) != 0);
+  };
+  auto emit = [&](char32_t c) {  // one lowercased code point, accents still to strip
+    if (strip == StripAccents::none || c < 0x80) {
+      room(4);
+      put(c);
+      return;
+    }
+    auto keep = [&](char32_t x) {
+      if (strip == StripAccents::ascii ? x < 0x80 : (props_of(x) & kCombining) == 0) put(x);
+    };
+    if (props_of(c) & kDecomposes) {
+      tmp.clear();
+      detail::append_nfkd(c, tmp);
+      room(4 * tmp.size());
+      for (char32_t x : tmp) keep(x);
+    } else {
+      room(4);
+      keep(c);
+    }
+  };
+
+  detail::Decoder<E> decoder(doc, opt.decode_error, doc_index);
   bool prev_cased = false;  // the last code point that is not Case_Ignorable is Cased
   char32_t c = 0;
-  while (decoder.next(c)) {
-    if (!lowercase) {
-      emit(c);
+  for (;;) {
+    if constexpr (E == Encoding::latin1 || E == Encoding::utf8) {
+      // Runs of ASCII bytes: one tight loop per word or gap.
+      const auto* src = static_cast<const unsigned char*>(doc.data);
+      const std::size_t n = doc.size;
+      const std::size_t i = decoder.position();
+      if (i < n && src[i] < 0x80) {
+        room(n - i + 1);
+        std::size_t k = i;
+        while (k < n) {
+          unsigned char b = src[k];
+          if (b >= 0x80) break;
+          if (props[b] & kWord) {
+            if (run_cps == 0) run_start = j;
+            const std::size_t k0 = k;
+            do {
+              base[j++] = static_cast<char>(lowercase && static_cast<unsigned>(b - 'A') < 26u ? b + 32 : b);
+              ++k;
+            } while (k < n && (b = src[k]) < 0x80 && (props[b] & kWord));
+            run_cps += k - k0;
+          } else {
+            if (run_cps != 0) {
+              on_run(run_start, j - run_start, run_cps);
+              run_cps = 0;
+            }
+            do {
+              base[j++] = static_cast<char>(b);
+              ++k;
+            } while (k < n && (b = src[k]) < 0x80 && !(props[b] & kWord));
+          }
+        }
+        for (std::size_t q = k; q > i; --q) {
+          const std::uint8_t p = props[src[q - 1]];
+          if ((p & kCaseIgnorable) == 0) {
+            prev_cased = (p & kCased) != 0;
+            break;
+          }
+        }
+        decoder.skip_to(k);
+        continue;
+      }
+    }
+    if (!decoder.next(c)) break;
+    if (c < 0x80) {
+      // ASCII: the hot path.
+      room(1);
+      const auto b = static_cast<unsigned char>(lowercase && c >= 'A' && c <= 'Z' ? c + 32 : c);
+      const std::uint8_t p = props[c];
+      if ((p & kCaseIgnorable) == 0) prev_cased = (p & kCased) != 0;
+      base[j] = static_cast<char>(b);
+      classify(j, (p & kWord) != 0);
+      ++j;
       continue;
     }
     const std::uint8_t p = props_of(c);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    if (!lowercase) {
+      emit(c);
     } else if (c == 0x130) {
       // Python's full lowercase mapping of LATIN CAPITAL LETTER I WITH DOT ABOVE.
       emit(U'i');
@@ -212,19 +298,36 @@ void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions&
       // Final_Sigma: cased before (skipping case-ignorables) and not cased after.
       bool final_sigma = prev_cased;
       if (final_sigma) {
-        detail::Decoder ahead = decoder;
+        detail::Decoder<E> ahead = decoder;
         char32_t n = 0;
-        while (ahead.next(n)) {
+        bool more = false;
+        while ((more = ahead.next(n))) {
           if ((props_of(n) & kCaseIgnorable) == 0) break;
-          n = 0;
         }
-        final_sigma = n == 0 || (props_of(n) & kCased) == 0;
+        final_sigma = !more || (props_of(n) & kCased) == 0;
       }
       emit(final_sigma ? 0x3C2 : 0x3C3);
     } else {
       emit(c < 0x10000 ? static_cast<char32_t>(lower[c]) : detail::simple_lower(c));
     }
     if ((p & kCaseIgnorable) == 0) prev_cased = (p & kCased) != 0;
+  }
+  classify(j, false);
+  out.resize(j);
+}
+
+template <class OnRun>
+void preprocess_any(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
+                    std::string& out, std::u32string& tmp, OnRun&& on_run) {
+  switch (doc.encoding) {
+    case Encoding::utf8:
+      return preprocess_into<Encoding::utf8>(doc, doc_index, opt, out, tmp, on_run);
+    case Encoding::latin1:
+      return preprocess_into<Encoding::latin1>(doc, doc_index, opt, out, tmp, on_run);
+    case Encoding::ucs2:
+      return preprocess_into<Encoding::ucs2>(doc, doc_index, opt, out, tmp, on_run);
+    case Encoding::ucs4:
+      return preprocess_into<Encoding::ucs4>(doc, doc_index, opt, out, tmp, on_run);
   }
 }
 
@@ -233,20 +336,46 @@ void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions&
 std::string Analyzer::preprocess(TextView doc, std::size_t doc_index) const {
   std::string out;
   std::u32string tmp;
-  preprocess_into(doc, doc_index, options_, out, tmp);
+  preprocess_any(doc, doc_index, options_, out, tmp, [](std::size_t, std::size_t, std::size_t) {});
   return out;
 }
 
 void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
                        std::size_t doc_index) const {
   Workspace::State& ws = *workspace.state_;
-  preprocess_into(doc, doc_index, options_, ws.text, ws.decomposed);
+  const auto [min_n, max_n] = options_.ngram_range;
+  const bool unigrams_only = min_n == 1 && max_n == 1;
+  const bool filter = impl_->stop_words.size() != 0;
+  auto& tokens = ws.tokens;
+  tokens.clear();
   const std::string& text = ws.text;
+  // A word token at [offset, offset + length) of the preprocessed text.
+  auto add_token = [&](std::size_t offset, std::size_t length) {
+    const std::string_view token(text.data() + offset, length);
+    if (filter && impl_->stop_words.find(token) >= 0) return;
+    if (unigrams_only) {
+      sink(token);
+    } else {
+      tokens.emplace_back(offset, length);
+    }
+  };
+
+  const bool fused = options_.analyzer == AnalyzerKind::word && impl_->pattern == nullptr;
+  if (fused) {
+    // (?u)\b\w\w+\b is every maximal run of at least two word characters: found while
+    // preprocessing, without a second pass.
+    preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                   [&](std::size_t offset, std::size_t bytes, std::size_t cps) {
+                     if (cps >= 2) add_token(offset, bytes);
+                   });
+  } else {
+    preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                   [](std::size_t, std::size_t, std::size_t) {});
+  }
   const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = begin + text.size();
   const std::uint8_t* props = detail::bmp_properties();
   auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
-  const auto [min_n, max_n] = options_.ngram_range;
 
   if (options_.analyzer == AnalyzerKind::char_wb_ngrams) {
     // For each whitespace-separated word w, n-grams of " " + w + " ", a short word once.
@@ -341,46 +470,8 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
     return;
   }
 
-  // Word tokens.
-  auto& tokens = ws.tokens;
-  tokens.clear();
-  const bool unigrams_only = min_n == 1 && max_n == 1;
-  const bool filter = !impl_->stop_words.empty();
-  auto add_token = [&](std::size_t offset, std::size_t length) {
-    const std::string_view token(text.data() + offset, length);
-    if (filter && impl_->stop_words.contains(token)) return;
-    if (unigrams_only) {
-      sink(token);
-    } else {
-      tokens.emplace_back(offset, length);
-    }
-  };
-
-  if (impl_->pattern == nullptr) {
-    // (?u)\b\w\w+\b: every maximal run of at least two word characters.
-    const unsigned char* p = begin;
-    const unsigned char* start = nullptr;
-    std::size_t run = 0;
-    while (p < end) {
-      const unsigned char* q = p;
-      bool is_word = false;
-      if (*p < 0x80) {
-        is_word = (props[*p] & kWord) != 0;
-        q = p + 1;
-      } else {
-        is_word = (props_of(detail::next_utf8(q)) & kWord) != 0;
-      }
-      if (is_word) {
-        if (run == 0) start = p;
-        ++run;
-      } else if (run != 0) {
-        if (run >= 2) add_token(static_cast<std::size_t>(start - begin), static_cast<std::size_t>(p - start));
-        run = 0;
-      }
-      p = q;
-    }
-    if (run >= 2) add_token(static_cast<std::size_t>(start - begin), static_cast<std::size_t>(end - start));
-  } else {
+  // Word tokens from a custom pattern.
+  if (!fused) {
     const pcre2_code* code = impl_->pattern.get();
     if (ws.match_for != code) {
       if (ws.match != nullptr) pcre2_match_data_free(ws.match);

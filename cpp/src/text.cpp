@@ -43,7 +43,7 @@ void append_utf8(std::string& out, char32_t c) {
 std::u32string decode_utf8(std::string_view bytes, DecodeErrors errors, std::size_t document) {
   std::u32string out;
   out.reserve(bytes.size());
-  detail::Decoder decoder(TextView(bytes), errors, document);
+  detail::Decoder<Encoding::utf8> decoder(TextView(bytes), errors, document);
   char32_t c = 0;
   while (decoder.next(c)) out.push_back(c);
   return out;

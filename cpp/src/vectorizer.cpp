@@ -55,13 +55,10 @@ namespace {
 
 std::size_t units(const TextView& d) { return d.size; }
 
-// Chunks of about total / (8 * threads) code units, between 256 KiB and 8 MiB.
-std::vector<RowChunk> chunk_documents(const Documents& docs, int threads) {
-  std::size_t total = 0;
-  for (const auto& d : docs) total += units(d) + 16;
-  const std::size_t target = std::clamp<std::size_t>(
-      total / (8 * static_cast<std::size_t>(threads)), std::size_t{1} << 18, std::size_t{1} << 23);
-  return detail::make_chunks(docs.size(), target, [&](std::size_t i) { return units(docs[i]); });
+// Chunks of about 512 KiB of text: small enough that a chunk's term table stays in cache.
+std::vector<RowChunk> chunk_documents(const Documents& docs) {
+  return detail::make_chunks(docs.size(), std::size_t{1} << 19,
+                             [&](std::size_t i) { return units(docs[i]); });
 }
 
 // Counts the terms of each document of a chunk into rows of (id, count): ids come from `stats`
@@ -100,6 +97,10 @@ class CountSink final : public Analyzer::TermSink {
     if (keep) {
       chunk_.row_nnz.push_back(static_cast<std::uint32_t>(chunk_.ids.size() - start));
     } else {
+      // The positions are reused by the next document: forget them.
+      for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
+        where_[static_cast<std::size_t>(chunk_.ids[k])] = -1;
+      }
       chunk_.ids.resize(start);
       chunk_.counts.resize(start);
     }
@@ -122,7 +123,7 @@ struct Counted {
 Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
                         bool keep_rows, int threads) {
   Counted out;
-  out.chunks = chunk_documents(docs, threads);
+  out.chunks = chunk_documents(docs);
   if (vocab == nullptr) out.stats.resize(out.chunks.size());
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   std::vector<std::vector<std::int64_t>> wheres(static_cast<std::size_t>(threads));

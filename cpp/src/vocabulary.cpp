@@ -1,10 +1,12 @@
 #include "newsim/vocabulary.hpp"
 
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
 
+#include "newsim/detail/term_table.hpp"
 #include "newsim/detail/numpy_sort.hpp"
 #include "newsim/errors.hpp"
 
@@ -40,7 +42,8 @@ void PruneOptions::validate() const {
 }
 
 // Terms are copied into large blocks that never move, so string_views into them stay valid.
-struct VocabularyStats::Arena {
+namespace {
+struct Arena {
   static constexpr std::size_t kBlock = 1 << 16;
   std::vector<std::unique_ptr<char[]>> blocks;
   std::size_t used = kBlock;
@@ -64,8 +67,21 @@ struct VocabularyStats::Arena {
     return {dst, s.size()};
   }
 };
+}  // namespace
 
-VocabularyStats::VocabularyStats() : arena_(std::make_unique<Arena>()) {}
+struct VocabularyStats::Impl {
+  Arena arena;
+  detail::TermTable table;  // its keys, by id, are the terms
+  std::vector<std::int64_t> df;
+  std::vector<std::int64_t> tf;
+  std::int64_t n_documents = 0;
+};
+
+struct Vocabulary::Index {
+  detail::TermTable table;
+};
+
+VocabularyStats::VocabularyStats() : impl_(std::make_unique<Impl>()) {}
 VocabularyStats::~VocabularyStats() = default;
 VocabularyStats::VocabularyStats(VocabularyStats&&) noexcept = default;
 VocabularyStats& VocabularyStats::operator=(VocabularyStats&&) noexcept = default;
@@ -83,45 +99,76 @@ VocabularyStats& VocabularyStats::operator=(const VocabularyStats& other) {
 }
 
 std::int32_t VocabularyStats::intern(std::string_view term) {
-  auto it = index_.find(term);
-  if (it != index_.end()) return it->second;
-  const auto id = static_cast<std::int32_t>(terms_.size());
-  const std::string_view stored = arena_->store(term);
-  terms_.push_back(stored);
-  index_.emplace(stored, id);
-  df_.push_back(0);
-  tf_.push_back(0);
+  Impl& m = *impl_;
+  const std::int32_t id = m.table.intern(term, [&](std::string_view t) { return m.arena.store(t); });
+  if (static_cast<std::size_t>(id) == m.df.size()) {
+    m.df.push_back(0);
+    m.tf.push_back(0);
+  }
   return id;
 }
 
 std::int32_t VocabularyStats::find(std::string_view term) const {
-  auto it = index_.find(term);
-  return it == index_.end() ? -1 : it->second;
+  return impl_->table.find(term);
+}
+
+void VocabularyStats::add_occurrences(std::int32_t id, std::int64_t count) {
+  impl_->df[static_cast<std::size_t>(id)] += 1;
+  impl_->tf[static_cast<std::size_t>(id)] += count;
+}
+
+void VocabularyStats::add_documents(std::int64_t n) { impl_->n_documents += n; }
+std::int64_t VocabularyStats::n_documents() const { return impl_->n_documents; }
+std::size_t VocabularyStats::size() const { return impl_->table.size(); }
+
+std::string_view VocabularyStats::term(std::int32_t id) const {
+  return impl_->table.keys().at(static_cast<std::size_t>(id));
+}
+std::int64_t VocabularyStats::document_frequency(std::int32_t id) const {
+  return impl_->df.at(static_cast<std::size_t>(id));
+}
+std::int64_t VocabularyStats::term_frequency(std::int32_t id) const {
+  return impl_->tf.at(static_cast<std::size_t>(id));
 }
 
 std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
-  std::vector<std::int32_t> map(other.terms_.size());
-  index_.reserve(index_.size() + other.terms_.size());
-  for (std::size_t i = 0; i < other.terms_.size(); ++i) {
-    const std::int32_t id = intern(other.terms_[i]);
+  const Impl& o = *other.impl_;
+  Impl& m = *impl_;
+  const auto& other_terms = o.table.keys();
+  std::vector<std::int32_t> map(other_terms.size());
+  m.table.reserve(m.table.size() + other_terms.size());
+  for (std::size_t i = 0; i < other_terms.size(); ++i) {
+    const std::int32_t id = intern(other_terms[i]);
     map[i] = id;
-    df_[static_cast<std::size_t>(id)] += other.df_[i];
-    tf_[static_cast<std::size_t>(id)] += other.tf_[i];
+    m.df[static_cast<std::size_t>(id)] += o.df[i];
+    m.tf[static_cast<std::size_t>(id)] += o.tf[i];
   }
-  n_documents_ += other.n_documents_;
+  m.n_documents += o.n_documents;
   return map;
 }
 
 bool VocabularyStats::same_statistics(const VocabularyStats& other) const {
-  if (size() != other.size() || n_documents_ != other.n_documents_) return false;
-  for (std::size_t i = 0; i < terms_.size(); ++i) {
-    const std::int32_t j = other.find(terms_[i]);
-    if (j < 0 || df_[i] != other.df_[static_cast<std::size_t>(j)] ||
-        tf_[i] != other.tf_[static_cast<std::size_t>(j)]) {
+  const Impl& m = *impl_;
+  const Impl& o = *other.impl_;
+  const auto& terms = m.table.keys();
+  if (terms.size() != o.table.size() || m.n_documents != o.n_documents) return false;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const std::int32_t j = other.find(terms[i]);
+    if (j < 0 || m.df[i] != o.df[static_cast<std::size_t>(j)] ||
+        m.tf[i] != o.tf[static_cast<std::size_t>(j)]) {
       return false;
     }
   }
   return true;
+}
+
+Vocabulary::Vocabulary() : index_(std::make_unique<Index>()) {}
+Vocabulary::~Vocabulary() = default;
+Vocabulary::Vocabulary(Vocabulary&&) noexcept = default;
+Vocabulary& Vocabulary::operator=(Vocabulary&&) noexcept = default;
+
+std::int32_t Vocabulary::find(std::string_view term) const {
+  return index_ ? index_->table.find(term) : -1;
 }
 
 Vocabulary::Vocabulary(std::vector<std::string> terms) : terms_(std::move(terms)) {
@@ -139,10 +186,12 @@ Vocabulary& Vocabulary::operator=(const Vocabulary& other) {
 }
 
 void Vocabulary::build_index() {
-  index_.clear();
-  index_.reserve(terms_.size());
+  index_ = std::make_unique<Index>();
+  index_->table.reserve(terms_.size());
   for (std::size_t i = 0; i < terms_.size(); ++i) {
-    if (!index_.emplace(terms_[i], static_cast<std::int32_t>(i)).second) {
+    const std::string_view t = terms_[i];
+    if (index_->table.intern(t, [](std::string_view v) { return v; }) !=
+        static_cast<std::int32_t>(i)) {
       throw InvalidArgument("Duplicate term in vocabulary: '" + terms_[i] + "'");
     }
   }
@@ -167,10 +216,26 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
 
   // Sorted by term: UTF-8 byte order is code point order, Python's str order.
+  // Sorting on the first eight bytes (big-endian) first keeps most comparisons in cache.
+  struct Key {
+    std::uint64_t prefix;
+    std::int32_t id;
+  };
+  std::vector<Key> keys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view t = stats.term(static_cast<std::int32_t>(i));
+    std::uint64_t prefix = 0;
+    for (std::size_t k = 0; k < 8; ++k) {
+      prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
+    }
+    keys[i] = {prefix, static_cast<std::int32_t>(i)};
+  }
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return stats.term(a.id) < stats.term(b.id);
+  });
   std::vector<std::int32_t> sorted(n);
-  for (std::size_t i = 0; i < n; ++i) sorted[i] = static_cast<std::int32_t>(i);
-  std::sort(sorted.begin(), sorted.end(),
-            [&](std::int32_t a, std::int32_t b) { return stats.term(a) < stats.term(b); });
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = keys[i].id;
 
   std::vector<char> keep(n, 0);
   std::vector<std::int64_t> kept_positions;

@@ -2,8 +2,6 @@
 
 // Term statistics that merge across shards, and the fitted, pruned vocabulary built from them.
 
-#include <absl/container/flat_hash_map.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,61 +52,53 @@ class VocabularyStats {
   /// Id of `term`, or -1. O(length).
   std::int32_t find(std::string_view term) const;
   /// Records that term `id` occurs `count` times in one more document.
-  void add_occurrences(std::int32_t id, std::int64_t count) {
-    df_[static_cast<std::size_t>(id)] += 1;
-    tf_[static_cast<std::size_t>(id)] += count;
-  }
+  void add_occurrences(std::int32_t id, std::int64_t count);
   /// Counts n more documents (documents without terms count too).
-  void add_documents(std::int64_t n) { n_documents_ += n; }
+  void add_documents(std::int64_t n);
 
   /// Adds another shard's statistics; returns, for each of its ids, the id here. O(other size).
   std::vector<std::int32_t> merge(const VocabularyStats& other);
 
-  std::int64_t n_documents() const { return n_documents_; }
-  std::size_t size() const { return terms_.size(); }
-  std::string_view term(std::int32_t id) const { return terms_.at(static_cast<std::size_t>(id)); }
-  std::int64_t document_frequency(std::int32_t id) const { return df_.at(static_cast<std::size_t>(id)); }
-  std::int64_t term_frequency(std::int32_t id) const { return tf_.at(static_cast<std::size_t>(id)); }
+  std::int64_t n_documents() const;
+  std::size_t size() const;
+  /// Term, document frequency and total count of term `id` (0 <= id < size()).
+  std::string_view term(std::int32_t id) const;
+  std::int64_t document_frequency(std::int32_t id) const;
+  std::int64_t term_frequency(std::int32_t id) const;
 
   /// Equal terms with equal frequencies and document counts (ids may differ).
   bool same_statistics(const VocabularyStats& other) const;
 
  private:
-  struct Arena;
-  std::unique_ptr<Arena> arena_;
-  std::vector<std::string_view> terms_;
-  absl::flat_hash_map<std::string_view, std::int32_t> index_;
-  std::vector<std::int64_t> df_;
-  std::vector<std::int64_t> tf_;
-  std::int64_t n_documents_ = 0;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// A fitted vocabulary: terms with ids 0..size-1. Immutable; lookups are thread-safe.
 class Vocabulary {
  public:
-  Vocabulary() = default;
+  Vocabulary();
   /// Term i gets id i. Throws InvalidArgument on a duplicate ("Duplicate term in vocabulary").
   explicit Vocabulary(std::vector<std::string> terms);
+  ~Vocabulary();
   Vocabulary(const Vocabulary& other);
   Vocabulary& operator=(const Vocabulary& other);
-  Vocabulary(Vocabulary&&) noexcept = default;
-  Vocabulary& operator=(Vocabulary&&) noexcept = default;
+  Vocabulary(Vocabulary&&) noexcept;
+  Vocabulary& operator=(Vocabulary&&) noexcept;
 
   std::size_t size() const { return terms_.size(); }
   bool empty() const { return terms_.empty(); }
   /// Id of `term`, or -1. O(length).
-  std::int32_t find(std::string_view term) const {
-    auto it = index_.find(term);
-    return it == index_.end() ? -1 : it->second;
-  }
+  std::int32_t find(std::string_view term) const;
   /// Term with this id; throws IndexOutOfRange.
   const std::string& term(std::int32_t id) const;
   const std::vector<std::string>& terms() const { return terms_; }
 
  private:
+  struct Index;
   void build_index();
   std::vector<std::string> terms_;
-  absl::flat_hash_map<std::string_view, std::int32_t> index_;
+  std::unique_ptr<Index> index_;
 };
 
 /// The outcome of pruning statistics into a vocabulary.

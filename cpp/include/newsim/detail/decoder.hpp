@@ -12,7 +12,9 @@
 
 namespace newsim::detail {
 
-/// A copyable cursor over a document's code points; copies read ahead without side effects.
+/// A copyable cursor over the code points of a document in encoding E; copies read ahead
+/// without side effects.
+template <Encoding E>
 class Decoder {
  public:
   Decoder(TextView doc, DecodeErrors errors, std::size_t document)
@@ -20,27 +22,35 @@ class Decoder {
 
   /// Reads the next code point into `c`; false at the end. Throws DecodeError under "strict".
   bool next(char32_t& c) {
-    for (;;) {
+    if constexpr (E == Encoding::latin1) {
       if (pos_ >= doc_.size) return false;
-      switch (doc_.encoding) {
-        case Encoding::latin1:
-          c = static_cast<const unsigned char*>(doc_.data)[pos_++];
+      c = static_cast<const unsigned char*>(doc_.data)[pos_++];
+      return true;
+    } else if constexpr (E == Encoding::ucs2) {
+      if (pos_ >= doc_.size) return false;
+      c = static_cast<const char16_t*>(doc_.data)[pos_++];
+      return true;
+    } else if constexpr (E == Encoding::ucs4) {
+      if (pos_ >= doc_.size) return false;
+      c = static_cast<const char32_t*>(doc_.data)[pos_++];
+      return true;
+    } else {
+      for (;;) {
+        if (pos_ >= doc_.size) return false;
+        const unsigned char b = static_cast<const unsigned char*>(doc_.data)[pos_];
+        if (b < 0x80) {
+          c = b;
+          ++pos_;
           return true;
-        case Encoding::ucs2:
-          c = static_cast<const char16_t*>(doc_.data)[pos_++];
-          return true;
-        case Encoding::ucs4:
-          c = static_cast<const char32_t*>(doc_.data)[pos_++];
-          return true;
-        case Encoding::utf8:
-          if (next_utf8(c)) return true;
-          break;  // an ignored invalid sequence: read on
+        }
+        if (next_utf8(c)) return true;  // else an ignored invalid sequence: read on
       }
     }
   }
 
-  /// Offset of the next code unit to read.
+  /// Offset of the next code unit to read; skip_to() moves it forward past units read elsewhere.
   std::size_t position() const { return pos_; }
+  void skip_to(std::size_t pos) { pos_ = pos; }
 
  private:
   bool next_utf8(char32_t& c) {

@@ -1,0 +1,123 @@
+#pragma once
+
+// An insert-only hash table from terms to dense ids 0..n-1, tuned for tokenizing: the first 16
+// bytes of each key live in its slot, so most lookups touch one cache line and call no memcmp.
+// Internal.
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "newsim/detail/hash.hpp"
+
+namespace newsim::detail {
+
+class TermTable {
+ public:
+  TermTable() { rehash(16); }
+
+  /// Id of `term`, or -1.
+  std::int32_t find(std::string_view term) const {
+    const Probe p = probe_key(term);
+    for (std::size_t i = p.hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.id < 0) return -1;
+      if (matches(s, p, term)) return s.id;
+    }
+  }
+
+  /// Id of `term`; if absent, `store(term)` must return a view that outlives the table (the
+  /// table keeps it as the key) and the term gets the next id.
+  template <class Store>
+  std::int32_t intern(std::string_view term, Store&& store) {
+    const Probe p = probe_key(term);
+    std::size_t i = p.hash & mask_;
+    for (;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.id < 0) break;
+      if (matches(s, p, term)) return s.id;
+    }
+    const auto id = static_cast<std::int32_t>(keys_.size());
+    keys_.push_back(store(term));
+    slots_[i] = Slot{p.w0, p.w1, static_cast<std::uint32_t>(term.size()), id};
+    if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
+    return id;
+  }
+
+  /// Makes room for n keys without rehashing.
+  void reserve(std::size_t n) {
+    std::size_t want = 16;
+    while (want * 7 < n * 10) want *= 2;
+    if (want > slots_.size()) rehash(want);
+  }
+
+  std::size_t size() const { return keys_.size(); }
+  const std::vector<std::string_view>& keys() const { return keys_; }
+
+ private:
+  struct Slot {
+    std::uint64_t w0, w1;  // the first 16 bytes, zero-padded
+    std::uint32_t len;
+    std::int32_t id;  // -1: empty
+  };
+  struct Probe {
+    std::uint64_t hash, w0, w1;
+  };
+
+  // Bytes p[0..m) (m < 8) as a little-endian word, with overlapping loads instead of a loop.
+  static std::uint64_t load_partial(const char* p, std::size_t m) {
+    if (m >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + m - 4, 4);
+      return a | (static_cast<std::uint64_t>(b) << (8 * (m - 4)));
+    }
+    if (m == 0) return 0;
+    const auto byte = [p](std::size_t k) { return static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])); };
+    return byte(0) | (byte(m / 2) << (8 * (m / 2))) | (byte(m - 1) << (8 * (m - 1)));
+  }
+
+  static Probe probe_key(std::string_view t) {
+    Probe p;
+    const char* d = t.data();
+    const std::size_t n = t.size();
+    if (n >= 16) {
+      std::memcpy(&p.w0, d, 8);
+      std::memcpy(&p.w1, d + 8, 8);
+    } else if (n >= 8) {
+      std::memcpy(&p.w0, d, 8);
+      p.w1 = load_partial(d + 8, n - 8);
+    } else {
+      p.w0 = load_partial(d, n);
+      p.w1 = 0;
+    }
+    p.hash = TermHash{}(t);
+    return p;
+  }
+
+  bool matches(const Slot& s, const Probe& p, std::string_view t) const {
+    if (s.w0 != p.w0 || s.w1 != p.w1 || s.len != t.size()) return false;
+    if (t.size() <= 16) return true;
+    const std::string_view k = keys_[static_cast<std::size_t>(s.id)];
+    return std::memcmp(k.data() + 16, t.data() + 16, t.size() - 16) == 0;
+  }
+
+  void rehash(std::size_t capacity) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot{0, 0, 0, -1});
+    mask_ = capacity - 1;
+    for (const Slot& s : old) {
+      if (s.id < 0) continue;
+      std::size_t i = TermHash{}(keys_[static_cast<std::size_t>(s.id)]) & mask_;
+      while (slots_[i].id >= 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::vector<std::string_view> keys_;
+};
+
+}  // namespace newsim::detail

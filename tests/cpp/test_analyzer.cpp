@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "newsim/analyzer.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/stop_words.hpp"
+
+using newsim::Analyzer;
+using newsim::AnalyzerKind;
+using newsim::AnalyzerOptions;
+using Terms = std::vector<std::string>;
+
+namespace {
+Analyzer make(AnalyzerOptions o) { return Analyzer(std::move(o)); }
+}  // namespace
+
+TEST(Analyzer, DefaultPatternKeepsRunsOfTwoWordCharacters) {
+  const Analyzer a = make({});
+  EXPECT_EQ(a.analyze("Russia's NATO-led a_b 2024 x I"), (Terms{"russia", "nato", "led", "a_b", "2024"}));
+}
+
+TEST(Analyzer, NgramsAndStopWordsInScikitLearnOrder) {
+  AnalyzerOptions o;
+  o.ngram_range = {1, 3};
+  o.stop_words = {"the"};
+  EXPECT_EQ(make(o).analyze("The cat sat on the mat"),
+            (Terms{"cat", "sat", "on", "mat", "cat sat", "sat on", "on mat", "cat sat on",
+                   "sat on mat"}));
+}
+
+TEST(Analyzer, CharWbPadsWordsAndCountsShortWordsOnce) {
+  AnalyzerOptions o;
+  o.analyzer = AnalyzerKind::char_wb_ngrams;
+  o.ngram_range = {2, 3};
+  EXPECT_EQ(make(o).analyze("Ab  c"), (Terms{" a", "ab", "b ", " ab", "ab ", " c", "c ", " c "}));
+}
+
+TEST(Analyzer, CharCollapsesWhitespaceRuns) {
+  AnalyzerOptions o;
+  o.analyzer = AnalyzerKind::char_ngrams;
+  o.ngram_range = {1, 2};
+  EXPECT_EQ(make(o).analyze("Ab  c\nd"),
+            (Terms{"a", "b", " ", "c", "\n", "d", "ab", "b ", " c", "c\n", "\nd"}));
+}
+
+TEST(Analyzer, PythonLowercaseAndStripAccents) {
+  AnalyzerOptions o;
+  o.strip_accents = newsim::StripAccents::unicode;
+  EXPECT_EQ(make(o).analyze("Café Noël ﬁne İstanbul ΟΔΟΣ ΣΑΣ"),
+            (Terms{"cafe", "noel", "fine", "istanbul", "οδος", "σας"}));
+  o.strip_accents = newsim::StripAccents::ascii;
+  EXPECT_EQ(make(o).analyze("Café Noël ﬁne ½ x²"), (Terms{"cafe", "noel", "fine", "12", "x2"}));
+}
+
+TEST(Analyzer, FinalSigmaOnlyAtTheEndOfAWord) {
+  const Analyzer a = make({});
+  EXPECT_EQ(a.preprocess("ΟΔΟΣ ΣΑ Σ"), "οδος σα σ");
+}
+
+TEST(Analyzer, DottedCapitalIBecomesIAndCombiningDot) {
+  // Python: "İ".lower() == "i\u0307"; the combining dot is not a word character.
+  EXPECT_EQ(make({}).preprocess("İx"), "i\u0307x");
+}
+
+TEST(Analyzer, CustomPatternWithOneGroup) {
+  AnalyzerOptions o;
+  o.token_pattern = R"((\w+)ing\b)";
+  EXPECT_EQ(make(o).analyze("Running and jumping in spring"), (Terms{"runn", "jump", "spr"}));
+}
+
+TEST(Analyzer, RejectsTwoGroupsAndBadPatterns) {
+  AnalyzerOptions o;
+  o.token_pattern = R"((a)(b))";
+  EXPECT_THROW(make(o), newsim::InvalidArgument);
+  o.token_pattern = "(unclosed";
+  EXPECT_THROW(make(o), newsim::InvalidArgument);
+}
+
+TEST(Analyzer, RejectsInvertedNgramRange) {
+  AnalyzerOptions o;
+  o.ngram_range = {3, 1};
+  EXPECT_THROW(make(o), newsim::InvalidArgument);
+}
+
+TEST(Analyzer, EncodingsAgree) {
+  const Analyzer a = make({});
+  const std::u32string wide = U"Ünïcode ΔΣ text";
+  std::u16string narrow(wide.begin(), wide.end());
+  const auto from_utf8 = a.analyze("Ünïcode ΔΣ text");
+  EXPECT_EQ(a.analyze(newsim::TextView(wide.data(), wide.size(), newsim::Encoding::ucs4)), from_utf8);
+  EXPECT_EQ(a.analyze(newsim::TextView(narrow.data(), narrow.size(), newsim::Encoding::ucs2)), from_utf8);
+  const std::string latin1 = "Caf\xe9 na\xefve";
+  EXPECT_EQ(a.analyze(newsim::TextView(latin1.data(), latin1.size(), newsim::Encoding::latin1)),
+            (Terms{"café", "naïve"}));
+}
+
+TEST(Analyzer, DecodeErrorModes) {
+  AnalyzerOptions o;
+  EXPECT_THROW(make(o).analyze("ok \xff bad"), newsim::DecodeError);
+  o.decode_error = newsim::DecodeErrors::ignore;
+  EXPECT_EQ(make(o).analyze("ab\xff" "cd"), (Terms{"abcd"}));
+  o.decode_error = newsim::DecodeErrors::replace;
+  EXPECT_EQ(make(o).analyze("ab\xff" "cd"), (Terms{"ab", "cd"}));
+}
+
+TEST(Analyzer, NulBytesSeparateWords) {
+  const std::string text("ab\0cd", 5);
+  EXPECT_EQ(make({}).analyze(text), (Terms{"ab", "cd"}));
+}
+
+TEST(StopWords, EnglishListIsScikitLearns) {
+  const auto& words = newsim::english_stop_words();
+  EXPECT_EQ(words.size(), 318u);
+  EXPECT_TRUE(std::is_sorted(words.begin(), words.end()));
+  EXPECT_THROW(newsim::stop_words("klingon"), newsim::InvalidArgument);
+}

@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include "newsim/errors.hpp"
+#include "newsim/hashing.hpp"
+
+TEST(Murmurhash3, MatchesScikitLearn) {
+  // sklearn.utils.murmurhash3_32(s.encode(), seed)
+  EXPECT_EQ(newsim::murmurhash3_32(""), 0);
+  EXPECT_EQ(newsim::murmurhash3_32("a"), 1009084850);
+  EXPECT_EQ(newsim::murmurhash3_32("ab"), -1681926305);
+  EXPECT_EQ(newsim::murmurhash3_32("abc"), -1277324294);
+  EXPECT_EQ(newsim::murmurhash3_32("abcd"), 1139631978);
+  EXPECT_EQ(newsim::murmurhash3_32("missile defence"), 746039544);
+  EXPECT_EQ(newsim::murmurhash3_32("ΟΔΟΣ"), -1622073276);
+  EXPECT_EQ(newsim::murmurhash3_32("", 42), 142593372);
+  EXPECT_EQ(newsim::murmurhash3_32("hello", 42), -488910111);
+}
+
+TEST(HashingVectorizer, MatchesScikitLearnWithCollisions) {
+  newsim::HashingOptions o;
+  o.n_features = 16;
+  o.norm = newsim::Norm::none;
+  const newsim::HashingVectorizer h(o);
+  const auto X = h.transform(std::vector<std::string>{"a b c the cat sat on the mat"});
+  // sklearn HashingVectorizer(n_features=16, norm=None): column 4 -> 1, 11 -> -1, 14 -> -2
+  const std::vector<double> expected = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, -2, 0};
+  for (int j = 0; j < 16; ++j) EXPECT_EQ(X.coeff(0, j), expected[static_cast<std::size_t>(j)]) << j;
+}
+
+TEST(HashingVectorizer, RowsAreNormalisedAndThreadsAgree) {
+  std::vector<std::string> docs;
+  for (int i = 0; i < 2000; ++i) docs.push_back("doc " + std::to_string(i) + " words words w" + std::to_string(i % 13));
+  newsim::HashingOptions o;
+  o.n_jobs = 1;
+  const auto a = newsim::HashingVectorizer(o).transform(docs);
+  o.n_jobs = 3;
+  const auto b = newsim::HashingVectorizer(o).transform(docs);
+  ASSERT_EQ(a.nnz(), b.nnz());
+  for (std::size_t k = 0; k < a.nnz(); ++k) EXPECT_EQ(a.data[k], b.data[k]);
+  double s = 0;
+  for (auto k = a.indptr[5]; k < a.indptr[6]; ++k) s += a.data[static_cast<std::size_t>(k)] * a.data[static_cast<std::size_t>(k)];
+  EXPECT_NEAR(s, 1.0, 1e-12);
+}
+
+TEST(HashingVectorizer, RejectsBadFeatureCounts) {
+  newsim::HashingOptions o;
+  o.n_features = 0;
+  EXPECT_THROW(newsim::HashingVectorizer{o}, newsim::InvalidArgument);
+}

@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "newsim/errors.hpp"
+#include "newsim/vectorizer.hpp"
+
+using newsim::Vectorizer;
+using newsim::VectorizerOptions;
+
+namespace {
+
+const std::vector<std::string> kDocs = {
+    "Russia warns NATO over missile defence", "NATO missile shield talks",
+    "Russia and NATO: talks on missile defence shield"};
+
+template <class T>
+void expect_same(const newsim::CsrMatrix<T>& a, const newsim::CsrMatrix<T>& b) {
+  ASSERT_EQ(a.rows, b.rows);
+  ASSERT_EQ(a.cols, b.cols);
+  ASSERT_EQ(a.nnz(), b.nnz());
+  for (std::size_t i = 0; i < a.indptr.size(); ++i) EXPECT_EQ(a.indptr[i], b.indptr[i]);
+  for (std::size_t k = 0; k < a.nnz(); ++k) {
+    EXPECT_EQ(a.indices[k], b.indices[k]);
+    EXPECT_EQ(a.data[k], b.data[k]);  // bit-identical
+  }
+}
+
+std::vector<std::string> synthetic_corpus(std::size_t n) {
+  std::vector<std::string> docs;
+  std::uint32_t x = 12345;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string d;
+    for (int w = 0; w < 60; ++w) {
+      x = x * 1664525u + 1013904223u;
+      d += "w" + std::to_string((x >> 8) % 5000) + (w % 7 == 0 ? ". " : " ");
+    }
+    docs.push_back(d);
+  }
+  return docs;
+}
+
+}  // namespace
+
+TEST(Vectorizer, TfidfMatchesScikitLearn) {
+  Vectorizer v;  // TfidfVectorizer defaults
+  const auto X = v.fit_transform(kDocs);
+  const std::vector<std::string> names = {"and",    "defence", "missile", "nato",  "on",
+                                          "over",   "russia",  "shield",  "talks", "warns"};
+  EXPECT_EQ(v.vocabulary().terms(), names);
+  // scikit-learn 1.2.1: TfidfVectorizer().fit(kDocs).idf_ and .transform(kDocs)
+  const std::vector<double> idf = {1.6931471805599454, 1.2876820724517808, 1.0, 1.0,
+                                   1.6931471805599454, 1.6931471805599454, 1.2876820724517808,
+                                   1.2876820724517808, 1.2876820724517808, 1.6931471805599454};
+  for (std::size_t j = 0; j < idf.size(); ++j) EXPECT_NEAR(v.idf()[j], idf[j], 1e-15);
+  EXPECT_NEAR(X.coeff(0, 5), 0.5093526665422775, 1e-15);
+  EXPECT_NEAR(X.coeff(1, 7), 0.5584778353707552, 1e-15);
+  EXPECT_NEAR(X.coeff(2, 0), 0.4467112118599914, 1e-15);
+  EXPECT_EQ(X.coeff(1, 0), 0.0);
+  EXPECT_EQ(X.nnz(), 18u);  // 6 + 4 + 8 distinct terms
+}
+
+TEST(Vectorizer, CountsBinaryAndL1) {
+  VectorizerOptions o = VectorizerOptions::counts();
+  Vectorizer counts(o);
+  const auto C = counts.fit_transform<std::int64_t>(std::vector<std::string>{"a1 a1 b2", "b2"});
+  EXPECT_EQ(C.coeff(0, 0), 2);
+  EXPECT_EQ(C.coeff(1, 1), 1);
+  o.binary = true;
+  o.norm = newsim::Norm::l1;
+  Vectorizer bin(o);
+  const auto B = bin.fit_transform(std::vector<std::string>{"a1 a1 b2", "b2"});
+  EXPECT_DOUBLE_EQ(B.coeff(0, 0), 0.5);
+  EXPECT_DOUBLE_EQ(B.coeff(1, 1), 1.0);
+}
+
+TEST(Vectorizer, SublinearAndUnsmoothedIdf) {
+  VectorizerOptions o;
+  o.sublinear_tf = true;
+  o.smooth_idf = false;
+  o.norm = newsim::Norm::none;
+  Vectorizer v(o);
+  const auto X = v.fit_transform(std::vector<std::string>{"aa aa aa bb", "bb"});
+  EXPECT_DOUBLE_EQ(v.idf()[0], std::log(2.0) + 1.0);
+  EXPECT_DOUBLE_EQ(X.coeff(0, 0), (std::log(3.0) + 1.0) * (std::log(2.0) + 1.0));
+}
+
+TEST(Vectorizer, ResultsDoNotDependOnThreads) {
+  const auto docs = synthetic_corpus(3000);
+  VectorizerOptions o;
+  o.n_jobs = 1;
+  Vectorizer one(o);
+  const auto a = one.fit_transform(docs);
+  o.n_jobs = 4;
+  Vectorizer four(o);
+  const auto b = four.fit_transform(docs);
+  expect_same(a, b);
+  expect_same(one.transform(docs), a);
+  EXPECT_EQ(one.vocabulary().terms(), four.vocabulary().terms());
+}
+
+TEST(Vectorizer, ShardStatisticsMergeToTheSameModel) {
+  const auto docs = synthetic_corpus(500);
+  VectorizerOptions o;
+  o.prune.min_df = newsim::DfBound::count(2);
+  o.prune.max_features = 1000;
+  Vectorizer whole(o);
+  whole.fit(docs);
+  Vectorizer sharded(o);
+  const std::vector<std::string> first(docs.begin(), docs.begin() + 200);
+  const std::vector<std::string> second(docs.begin() + 200, docs.end());
+  newsim::VocabularyStats stats = sharded.statistics(newsim::as_documents(first));
+  stats.merge(sharded.statistics(newsim::as_documents(second)));
+  sharded.fit_statistics(stats);
+  EXPECT_EQ(sharded.vocabulary().terms(), whole.vocabulary().terms());
+  EXPECT_EQ(sharded.idf(), whole.idf());
+  expect_same(sharded.transform(docs), whole.transform(docs));
+}
+
+TEST(Vectorizer, FixedVocabulary) {
+  VectorizerOptions o = VectorizerOptions::counts();
+  o.vocabulary = std::vector<std::string>{"shield", "nato"};
+  Vectorizer v(o);
+  const auto X = v.transform<std::int64_t>(kDocs);  // no fit needed for counts
+  EXPECT_EQ(X.cols, 2);
+  EXPECT_EQ(X.coeff(1, 0), 1);
+  EXPECT_EQ(X.coeff(0, 0), 0);
+  EXPECT_EQ(X.coeff(0, 1), 1);
+}
+
+TEST(Vectorizer, ErrorsBeforeFitAndOnEmptyInput) {
+  Vectorizer v;
+  EXPECT_THROW(v.transform(kDocs), newsim::NotFittedError);
+  EXPECT_THROW(v.vocabulary(), newsim::NotFittedError);
+  EXPECT_THROW(v.fit(std::vector<std::string>{}), newsim::InvalidArgument);
+  EXPECT_THROW(v.fit(std::vector<std::string>{"", "a b c"}), newsim::InvalidArgument);
+  const auto X = Vectorizer().fit_transform(std::vector<std::string>{"", "aa bb", ""});
+  EXPECT_EQ(X.rows, 3);
+  EXPECT_EQ(X.indptr[1], 0);
+  EXPECT_EQ(X.indptr[3], 2);
+}
+
+TEST(Vectorizer, SaveAndLoadRoundTrip) {
+  VectorizerOptions o;
+  o.analysis.ngram_range = {1, 2};
+  o.analysis.stop_words = {"the"};
+  o.prune.max_df = newsim::DfBound::fraction(0.9);
+  Vectorizer v(o);
+  const auto X = v.fit_transform(kDocs);
+  const std::string path = testing::TempDir() + "newsim_model.json";
+  v.save(path);
+  const Vectorizer w = Vectorizer::load(path);
+  EXPECT_EQ(w.vocabulary().terms(), v.vocabulary().terms());
+  EXPECT_EQ(w.options().analysis.ngram_range, o.analysis.ngram_range);
+  expect_same(w.transform(kDocs), X);
+  std::remove(path.c_str());
+}
+
+TEST(Vectorizer, CorruptOrNewerModelsAreRejected) {
+  Vectorizer v;
+  v.fit(kDocs);
+  const std::string json = v.to_json();
+  EXPECT_THROW(Vectorizer::from_json(json.substr(0, json.size() / 2)), newsim::ModelFormatError);
+  EXPECT_THROW(Vectorizer::from_json(R"({"format": "other"})"), newsim::ModelFormatError);
+  std::string newer = json;
+  newer.replace(newer.find("\"version\":1"), 11, "\"version\":9");
+  try {
+    Vectorizer::from_json(newer, "file 'm.json'");
+    FAIL();
+  } catch (const newsim::ModelFormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("m.json"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("version 9"), std::string::npos);
+  }
+  std::string short_idf = json;
+  short_idf.replace(short_idf.find("\"idf\":["), 7, "\"idf\":[1.0,");
+  EXPECT_THROW(Vectorizer::from_json(short_idf), newsim::ModelFormatError);
+  EXPECT_THROW(Vectorizer::load("/nonexistent/model.json"), newsim::IoError);
+}

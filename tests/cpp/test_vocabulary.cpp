@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "newsim/detail/numpy_sort.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/vocabulary.hpp"
+
+using newsim::DfBound;
+using newsim::PruneOptions;
+using newsim::VocabularyStats;
+
+namespace {
+// Stats of documents given as lists of terms.
+VocabularyStats stats_of(const std::vector<std::vector<std::string>>& docs) {
+  VocabularyStats s;
+  for (const auto& doc : docs) {
+    std::map<std::string, int> counts;
+    for (const auto& t : doc) ++counts[t];
+    for (const auto& [t, c] : counts) s.add_occurrences(s.intern(t), c);
+    s.add_documents(1);
+  }
+  return s;
+}
+}  // namespace
+
+TEST(VocabularyStats, ShardsMergeIntoTheWhole) {
+  const std::vector<std::vector<std::string>> docs = {
+      {"nato", "russia", "nato"}, {"missile"}, {}, {"russia", "shield"}, {"nato"}};
+  const VocabularyStats whole = stats_of(docs);
+  VocabularyStats a = stats_of({docs[0], docs[1]});
+  const VocabularyStats b = stats_of({docs[2], docs[3], docs[4]});
+  const std::vector<std::int32_t> map = a.merge(b);
+  EXPECT_TRUE(a.same_statistics(whole));
+  EXPECT_EQ(a.n_documents(), 5);
+  EXPECT_EQ(a.document_frequency(a.find("nato")), 2);
+  EXPECT_EQ(a.term_frequency(a.find("nato")), 3);
+  EXPECT_EQ(a.term(map[static_cast<std::size_t>(b.find("shield"))]), "shield");
+  EXPECT_FALSE(b.same_statistics(whole));
+}
+
+TEST(VocabularyStats, CopiesAreDeep) {
+  VocabularyStats a = stats_of({{"x", "y"}});
+  VocabularyStats b = a;
+  b.intern("z");
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_EQ(b.size(), 3u);
+  EXPECT_EQ(b.term(b.find("x")), "x");
+}
+
+TEST(Prune, SortsByCodePointAndAppliesBounds) {
+  const VocabularyStats s = stats_of({{"b", "a", "é"}, {"b", "c"}, {"b", "c"}});
+  PruneOptions o;
+  o.min_df = DfBound::count(2);
+  const auto p = newsim::prune(s, o);
+  EXPECT_EQ(p.vocabulary.terms(), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(p.pruned_terms, (std::vector<std::string>{"a", "é"}));
+  o.min_df = DfBound::count(1);
+  o.max_df = DfBound::fraction(0.9);
+  EXPECT_EQ(newsim::prune(s, o).vocabulary.terms(), (std::vector<std::string>{"a", "c", "é"}));
+}
+
+TEST(Prune, ScikitLearnErrors) {
+  const VocabularyStats s = stats_of({{"a"}, {"b"}});
+  PruneOptions o;
+  o.min_df = DfBound::count(2);
+  o.max_df = DfBound::count(1);
+  EXPECT_THROW(newsim::prune(s, o), newsim::InvalidArgument);
+  o.min_df = DfBound::count(2);
+  o.max_df = DfBound::fraction(1.0);
+  try {
+    newsim::prune(s, o);
+    FAIL();
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("After pruning, no terms remain"), std::string::npos);
+  }
+  EXPECT_THROW(newsim::prune(VocabularyStats(), PruneOptions()), newsim::InvalidArgument);
+  o.min_df = DfBound::fraction(1.5);
+  EXPECT_THROW(o.validate(), newsim::InvalidArgument);
+}
+
+TEST(Prune, MaxFeaturesKeepsTheMostFrequent) {
+  const VocabularyStats s = stats_of({{"a", "a", "a", "b", "c", "c"}, {"c", "d"}});
+  PruneOptions o;
+  o.max_features = 2;
+  EXPECT_EQ(newsim::prune(s, o).vocabulary.terms(), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(NumpyArgsort, SortsAndMatchesKnownTieOrder) {
+  std::vector<std::int64_t> v;
+  for (int i = 0; i < 100; ++i) v.push_back((i * 37) % 7);
+  const auto order = newsim::detail::numpy_argsort(v);
+  ASSERT_EQ(order.size(), v.size());
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    EXPECT_LE(v[static_cast<std::size_t>(order[i - 1])], v[static_cast<std::size_t>(order[i])]);
+  }
+  // numpy.argsort([(i * 37) % 7 for i in range(100)])[:5] == [0, 91, 84, 77, 70]
+  EXPECT_EQ(std::vector<std::int64_t>(order.begin(), order.begin() + 5),
+            (std::vector<std::int64_t>{0, 91, 84, 77, 70}));
+}
+
+TEST(Vocabulary, LookupAndDuplicates) {
+  const newsim::Vocabulary v({"b", "a", "long term with more than sixteen bytes"});
+  EXPECT_EQ(v.find("a"), 1);
+  EXPECT_EQ(v.find("long term with more than sixteen bytes"), 2);
+  EXPECT_EQ(v.find("long term with more than sixteen bytez"), -1);
+  EXPECT_EQ(v.find("zz"), -1);
+  EXPECT_THROW(v.term(3), newsim::IndexOutOfRange);
+  EXPECT_THROW(newsim::Vocabulary({"a", "a"}), newsim::InvalidArgument);
+  const newsim::Vocabulary copy = v;
+  EXPECT_EQ(copy.find("b"), 0);
+}
