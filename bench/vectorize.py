@@ -126,6 +126,16 @@ def import_newsim() -> Tuple[Any, str]:
                   f"{tree}/newsim/_core*.so")
 
 
+def newsim_build_note(newsim: Any) -> str:
+    """Which compiled core was loaded, and when it was built (it may be rebuilt mid-run)."""
+    core = getattr(newsim, "_core", None)
+    path = getattr(core, "__file__", None)
+    if not path:
+        return "newsim core: ?"
+    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(path)).astimezone()
+    return f"newsim core: {path} (built {mtime.isoformat(timespec='seconds')})"
+
+
 def gensim_tokenize(docs: List[str], tokenizer: str) -> List[List[str]]:
     if tokenizer == "regex":
         findall = TOKEN_RE.findall
@@ -516,6 +526,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     newsim, newsim_note = import_newsim()
     print(newsim_note)
+    if newsim is not None:
+        newsim_note += "; " + newsim_build_note(newsim)
+        print(newsim_build_note(newsim))
     try:
         import gensim  # noqa: F401
         have_gensim = True
