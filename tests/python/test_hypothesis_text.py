@@ -175,6 +175,10 @@ def test_count_fit_transform_matches_sklearn(docs, params, assert_vocab_equal, a
     assert_vocab_equal(ours, ref)
     assert ours.stop_words_ == ref.stop_words_
     assert_csr_equal(X_ours, X_ref, 0)
+    # fit + transform is a separate code path from fit_transform.
+    split = newsim.CountVectorizer(n_jobs=2, **params).fit(docs)
+    assert_vocab_equal(split, ref)
+    assert_csr_equal(split.transform(docs), X_ref, 0)
 
 
 @PROPS
@@ -196,6 +200,9 @@ def test_tfidf_fit_transform_matches_sklearn(docs, norm, sublinear_tf, smooth_id
     assert_vocab_equal(ours, ref)
     np.testing.assert_allclose(ours.idf_, ref.idf_, rtol=0, atol=1e-12)
     assert_csr_equal(X_ours, X_ref, 1e-12)
+    split = newsim.TfidfVectorizer(n_jobs=1, **params).fit(docs)
+    np.testing.assert_allclose(split.idf_, ref.idf_, rtol=0, atol=1e-12)
+    assert_csr_equal(split.transform(docs), X_ref, 1e-12)
 
 
 @PROPS
