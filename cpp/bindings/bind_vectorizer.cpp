@@ -199,7 +199,10 @@ void bind_vectorizer(py::module_& m) {
               return h.transform<decltype(tag)>(d);
             });
           },
-          py::arg("documents"), py::arg("dtype") = "float64");
+          py::arg("documents"), py::arg("dtype") = "float64")
+      .def("to_json", &HashingVectorizer::to_json)
+      .def_static("from_json", &HashingVectorizer::from_json, py::arg("text"),
+                  py::arg("origin") = "<string>");
 
   m.def(
       "murmurhash3_32",

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "model_io.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/rows.hpp"
 #include "newsim/errors.hpp"
@@ -135,6 +136,47 @@ CsrMatrix<T> HashingVectorizer::transform(const Documents& docs) const {
   w.binary = options_.binary;
   w.norm = options_.norm == Norm::l2 ? 2 : options_.norm == Norm::l1 ? 1 : 0;
   return detail::assemble<T>(chunks, docs.size(), options_.n_features, w, threads);
+}
+
+namespace {
+constexpr std::string_view kHashingFormat = "newsim.hashing_vectorizer";
+constexpr int kHashingVersion = 1;
+}  // namespace
+
+std::string HashingVectorizer::to_json() const {
+  nlohmann::json opts = model_io::analysis_to_json(options_.analysis);
+  opts["n_features"] = options_.n_features;
+  opts["binary"] = options_.binary;
+  opts["norm"] = options_.norm == Norm::none ? nlohmann::json(nullptr)
+                                             : nlohmann::json(to_string(options_.norm));
+  opts["alternate_sign"] = options_.alternate_sign;
+  opts["n_jobs"] = options_.n_jobs;
+  nlohmann::json model = model_io::new_model(kHashingFormat, kHashingVersion);
+  model["options"] = std::move(opts);
+  return model_io::dump(model);
+}
+
+HashingVectorizer HashingVectorizer::from_json(std::string_view text, std::string_view origin) {
+  const nlohmann::json model = model_io::parse_model(text, origin, kHashingFormat, kHashingVersion);
+  return model_io::guarded(origin, [&] {
+    const nlohmann::json& j = model.at("options");
+    HashingOptions o;
+    o.analysis = model_io::analysis_from_json(j);
+    o.n_features = j.at("n_features").get<std::int64_t>();
+    o.binary = j.at("binary").get<bool>();
+    o.norm = parse_norm(j.at("norm").is_null() ? std::string() : j.at("norm").get<std::string>());
+    o.alternate_sign = j.at("alternate_sign").get<bool>();
+    o.n_jobs = j.at("n_jobs").get<int>();
+    return HashingVectorizer(std::move(o));
+  });
+}
+
+void HashingVectorizer::save(const std::string& path) const {
+  model_io::write_file(path, to_json());
+}
+
+HashingVectorizer HashingVectorizer::load(const std::string& path) {
+  return from_json(model_io::read_file(path), "file '" + path + "'");
 }
 
 template CsrMatrix<double> HashingVectorizer::transform<double>(const Documents&) const;

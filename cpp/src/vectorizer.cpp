@@ -1,15 +1,11 @@
 #include "newsim/vectorizer.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/rows.hpp"
+#include "model_io.hpp"
 #include "newsim/errors.hpp"
-#include "newsim/version.hpp"
 
 namespace newsim {
 
@@ -350,77 +346,35 @@ DfBound df_bound_from(const nlohmann::json& j) {
 std::string Vectorizer::to_json() const {
   using nlohmann::json;
   const VectorizerOptions& o = options_;
-  json opts = {
-      {"analyzer", to_string(o.analysis.analyzer)},
-      {"lowercase", o.analysis.lowercase},
-      {"strip_accents", o.analysis.strip_accents == StripAccents::none
-                            ? json(nullptr)
-                            : json(to_string(o.analysis.strip_accents))},
-      {"token_pattern", o.analysis.token_pattern},
-      {"stop_words", o.analysis.stop_words},
-      {"ngram_range", {o.analysis.ngram_range.first, o.analysis.ngram_range.second}},
-      {"decode_error", to_string(o.analysis.decode_error)},
-      {"min_df", df_bound_json(o.prune.min_df)},
-      {"max_df", df_bound_json(o.prune.max_df)},
-      {"max_features", o.prune.max_features ? json(*o.prune.max_features) : json(nullptr)},
-      {"vocabulary", o.vocabulary ? json(*o.vocabulary) : json(nullptr)},
-      {"binary", o.binary},
-      {"use_idf", o.use_idf},
-      {"smooth_idf", o.smooth_idf},
-      {"sublinear_tf", o.sublinear_tf},
-      {"norm", o.norm == Norm::none ? json(nullptr) : json(to_string(o.norm))},
-      {"n_jobs", o.n_jobs},
-  };
-  json model = {{"format", kFormat},     {"version", kFormatVersion},
-                {"newsim_version", NEWSIM_VERSION}, {"options", opts},
-                {"fitted", fitted_}};
+  json opts = model_io::analysis_to_json(o.analysis);
+  opts["min_df"] = df_bound_json(o.prune.min_df);
+  opts["max_df"] = df_bound_json(o.prune.max_df);
+  opts["max_features"] = o.prune.max_features ? json(*o.prune.max_features) : json(nullptr);
+  opts["vocabulary"] = o.vocabulary ? json(*o.vocabulary) : json(nullptr);
+  opts["binary"] = o.binary;
+  opts["use_idf"] = o.use_idf;
+  opts["smooth_idf"] = o.smooth_idf;
+  opts["sublinear_tf"] = o.sublinear_tf;
+  opts["norm"] = o.norm == Norm::none ? json(nullptr) : json(to_string(o.norm));
+  opts["n_jobs"] = o.n_jobs;
+  json model = model_io::new_model(kFormat, kFormatVersion);
+  model["options"] = std::move(opts);
+  model["fitted"] = fitted_;
   if (fitted_) {
     model["n_documents"] = n_documents_;
     model["vocabulary"] = vocabulary_.terms();
     model["idf"] = idf_;
     model["pruned_terms"] = pruned_terms_;
   }
-  try {
-    return model.dump();
-  } catch (const json::exception& e) {
-    throw InvalidArgument(std::string("the model cannot be written as JSON (a term is not valid "
-                                      "Unicode): ") + e.what());
-  }
+  return model_io::dump(model);
 }
 
 Vectorizer Vectorizer::from_json(std::string_view text, std::string_view origin) {
-  using nlohmann::json;
-  const std::string where = "model " + std::string(origin);
-  json model;
-  try {
-    model = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    throw ModelFormatError(where + " is not valid JSON (byte " + std::to_string(e.byte) +
-                           "); the file may be truncated or corrupt");
-  }
-  if (!model.is_object() || !model.contains("format") || model["format"] != kFormat) {
-    throw ModelFormatError(where + " is not a newsim vectorizer model (no \"format\": \"" +
-                           std::string(kFormat) + "\")");
-  }
-  try {
-    const int version = model.at("version").get<int>();
-    if (version > kFormatVersion) {
-      throw ModelFormatError(where + " has format version " + std::to_string(version) +
-                             ", newer than this newsim (" NEWSIM_VERSION ") reads (" +
-                             std::to_string(kFormatVersion) + "); upgrade newsim to load it");
-    }
-    if (version < 1) throw ModelFormatError(where + " has an invalid format version");
-    const json& j = model.at("options");
+  const nlohmann::json model = model_io::parse_model(text, origin, kFormat, kFormatVersion);
+  return model_io::guarded(origin, [&] {
+    const nlohmann::json& j = model.at("options");
     VectorizerOptions o;
-    o.analysis.analyzer = parse_analyzer_kind(j.at("analyzer").get<std::string>());
-    o.analysis.lowercase = j.at("lowercase").get<bool>();
-    o.analysis.strip_accents = parse_strip_accents(
-        j.at("strip_accents").is_null() ? std::string() : j.at("strip_accents").get<std::string>());
-    o.analysis.token_pattern = j.at("token_pattern").get<std::string>();
-    o.analysis.stop_words = j.at("stop_words").get<std::vector<std::string>>();
-    o.analysis.ngram_range = {j.at("ngram_range").at(0).get<int>(),
-                              j.at("ngram_range").at(1).get<int>()};
-    o.analysis.decode_error = parse_decode_errors(j.at("decode_error").get<std::string>());
+    o.analysis = model_io::analysis_from_json(j);
     o.prune.min_df = df_bound_from(j.at("min_df"));
     o.prune.max_df = df_bound_from(j.at("max_df"));
     if (!j.at("max_features").is_null()) o.prune.max_features = j.at("max_features").get<std::int64_t>();
@@ -439,31 +393,13 @@ Vectorizer Vectorizer::from_json(std::string_view text, std::string_view origin)
                          model.at("n_documents").get<std::int64_t>());
     }
     return v;
-  } catch (const ModelFormatError&) {
-    throw;
-  } catch (const json::exception& e) {
-    throw ModelFormatError(where + " is corrupt: " + e.what());
-  } catch (const InvalidArgument& e) {
-    throw ModelFormatError(where + " is corrupt: " + e.what());
-  }
+  });
 }
 
-void Vectorizer::save(const std::string& path) const {
-  const std::string text = to_json();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw IoError("cannot open '" + path + "' for writing");
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) throw IoError("cannot write '" + path + "'");
-}
+void Vectorizer::save(const std::string& path) const { model_io::write_file(path, to_json()); }
 
 Vectorizer Vectorizer::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open model file '" + path + "'");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read model file '" + path + "'");
-  return from_json(buf.str(), "file '" + path + "'");
+  return from_json(model_io::read_file(path), "file '" + path + "'");
 }
 
 }  // namespace newsim

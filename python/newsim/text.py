@@ -24,6 +24,7 @@ __all__ = ["CountVectorizer", "TfidfVectorizer", "HashingVectorizer", "load"]
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _DTYPES = {"float64", "float32", "int64", "int32"}
 _MODEL_FORMAT = "newsim.vectorizer"
+_HASHING_FORMAT = "newsim.hashing_vectorizer"
 
 
 def _dtype_name(dtype: Any) -> str:
@@ -162,6 +163,50 @@ class _TextMixin(Estimator):
         self._check_common_params()
         analyzer = _core.Analyzer(**self._analysis_kwargs())
         return analyzer.preprocess
+
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def _python_params(self) -> Dict[str, Any]:
+        """The constructor parameters as JSON values, so that load() gives them back as given."""
+        params = self.get_params()
+        params["dtype"] = _dtype_name(self.dtype)
+        params["ngram_range"] = list(self.ngram_range)
+        vocabulary = getattr(self, "vocabulary", None)
+        if isinstance(vocabulary, set):
+            params["vocabulary"] = {"__set__": sorted(vocabulary)}
+        elif isinstance(vocabulary, Mapping):
+            params["vocabulary"] = {"__mapping__": [[t, int(i)] for t, i in vocabulary.items()]}
+        elif vocabulary is not None:
+            params["vocabulary"] = list(vocabulary)
+        if self.stop_words is not None and not isinstance(self.stop_words, str):
+            params["stop_words"] = list(self.stop_words)
+        return {"class": type(self).__name__, "params": params}
+
+    def _model_core(self) -> Any:
+        return self._make_core()
+
+    def to_json(self) -> str:
+        """The model (parameters, and vocabulary and idf once fitted) as versioned JSON, which
+        C++ reads too."""
+        model = json.loads(self._model_core().to_json())
+        model["python"] = self._python_params()
+        return json.dumps(model, ensure_ascii=False)
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        """Writes the model to a JSON file; ``load`` (Python) or ``Vectorizer::load`` (C++)
+        reads it back."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.to_json())
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "_TextMixin":
+        """Reads a model file written by ``save`` (or by C++)."""
+        model = load(path)
+        if not isinstance(model, cls):
+            raise _core.ModelFormatError(
+                f"model file {os.fspath(path)!r} holds a {type(model).__name__}, not a {cls.__name__}")
+        return model
 
 
 class CountVectorizer(_TextMixin):
@@ -319,32 +364,8 @@ class CountVectorizer(_TextMixin):
         """Terms dropped by max_df, min_df or max_features."""
         return set(self._fitted_core().pruned_terms())
 
-    # -- persistence ------------------------------------------------------------------------
-
-    def _python_params(self) -> Dict[str, Any]:
-        return {"class": type(self).__name__, "input": self.input, "encoding": self.encoding,
-                "dtype": _dtype_name(self.dtype)}
-
-    def to_json(self) -> str:
-        """The model (parameters, vocabulary, idf) as versioned JSON, readable from C++."""
-        core = getattr(self, "_core", None) or self._make_core()
-        model = json.loads(core.to_json())
-        model["python"] = self._python_params()
-        return json.dumps(model, ensure_ascii=False)
-
-    def save(self, path: Union[str, os.PathLike]) -> None:
-        """Writes the model to a JSON file (``newsim.load`` or C++ ``Vectorizer::load`` read it)."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
-
-    @classmethod
-    def load(cls, path: Union[str, os.PathLike]) -> "CountVectorizer":
-        """Reads a model file written by ``save`` (or by C++)."""
-        model = load(path)
-        if not isinstance(model, cls):
-            raise _core.ModelFormatError(
-                f"model file {os.fspath(path)!r} holds a {type(model).__name__}, not a {cls.__name__}")
-        return model
+    def _model_core(self) -> Any:
+        return getattr(self, "_core", None) or self._make_core()
 
     def __getstate__(self) -> Dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in ("_core", "vocabulary_")}
@@ -475,7 +496,20 @@ class HashingVectorizer(_TextMixin):
         return self.transform(X)
 
 
-def load(path: Union[str, os.PathLike]) -> CountVectorizer:
+def _restore_params(params: Dict[str, Any]) -> Dict[str, Any]:
+    """Inverse of ``_TextMixin._python_params``."""
+    params = dict(params)
+    params["dtype"] = np.dtype(params["dtype"]).type
+    params["ngram_range"] = tuple(params["ngram_range"])
+    vocabulary = params.get("vocabulary")
+    if isinstance(vocabulary, dict) and "__set__" in vocabulary:
+        params["vocabulary"] = set(vocabulary["__set__"])
+    elif isinstance(vocabulary, dict) and "__mapping__" in vocabulary:
+        params["vocabulary"] = {t: i for t, i in vocabulary["__mapping__"]}
+    return params
+
+
+def load(path: Union[str, os.PathLike]) -> "_TextMixin":
     """Reads a vectorizer saved with ``save`` (by Python or C++).
 
     Raises ``ModelFormatError`` (a ValueError) when the file is corrupt, not a newsim model, or
@@ -490,30 +524,46 @@ def load(path: Union[str, os.PathLike]) -> CountVectorizer:
     except (UnicodeDecodeError, ValueError) as e:
         raise _core.ModelFormatError(
             f"model file {path!r} is not valid JSON ({e}); it may be truncated or corrupt") from None
-    if not isinstance(model, dict) or model.get("format") != _MODEL_FORMAT:
+    fmt = model.get("format") if isinstance(model, dict) else None
+    if fmt == _HASHING_FORMAT:
+        _core.HashingVectorizer.from_json(text, f"file {path!r}")  # checks it as C++ does
+        python = model.get("python") or {}
+        params = python.get("params")
+        if params is None:
+            options = model["options"]
+            params = {k: options[k] for k in (
+                "decode_error", "strip_accents", "lowercase", "token_pattern", "analyzer",
+                "n_features", "binary", "norm", "alternate_sign")}
+            params.update(stop_words=options["stop_words"] or None,
+                          ngram_range=options["ngram_range"], n_jobs=options["n_jobs"] or None,
+                          dtype="float64")
+        return HashingVectorizer(**_restore_params(params))
+    if fmt != _MODEL_FORMAT:
         raise _core.ModelFormatError(f"model file {path!r} is not a newsim vectorizer model")
     core = _core.Vectorizer.from_json(text, f"file {path!r}")
     python = model.get("python") or {}
     options = model["options"]
     cls = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(
         python.get("class"), TfidfVectorizer if options.get("use_idf") else CountVectorizer)
+    params = python.get("params")
+    if params is not None:
+        params = _restore_params(params)
+    else:  # a model written by C++: its options
+        def bound(b: Dict[str, Any]) -> Union[int, float]:
+            return b["fraction"] if "fraction" in b else b["count"]
 
-    def bound(b: Dict[str, Any]) -> Union[int, float]:
-        return b["fraction"] if "fraction" in b else b["count"]
-
-    params: Dict[str, Any] = dict(
-        input=python.get("input", "content"), encoding=python.get("encoding", "utf-8"),
-        decode_error=options["decode_error"], strip_accents=options["strip_accents"],
-        lowercase=options["lowercase"], stop_words=options["stop_words"] or None,
-        token_pattern=options["token_pattern"], ngram_range=tuple(options["ngram_range"]),
-        analyzer=options["analyzer"], max_df=bound(options["max_df"]),
-        min_df=bound(options["min_df"]), max_features=options["max_features"],
-        vocabulary=options["vocabulary"], binary=options["binary"],
-        dtype=python.get("dtype", "float64" if cls is TfidfVectorizer else "int64"),
-        n_jobs=options["n_jobs"] or None)
-    if cls is TfidfVectorizer:
-        params.update(norm=options["norm"], use_idf=options["use_idf"],
-                      smooth_idf=options["smooth_idf"], sublinear_tf=options["sublinear_tf"])
+        params = dict(
+            decode_error=options["decode_error"], strip_accents=options["strip_accents"],
+            lowercase=options["lowercase"], stop_words=options["stop_words"] or None,
+            token_pattern=options["token_pattern"], ngram_range=tuple(options["ngram_range"]),
+            analyzer=options["analyzer"], max_df=bound(options["max_df"]),
+            min_df=bound(options["min_df"]), max_features=options["max_features"],
+            vocabulary=options["vocabulary"], binary=options["binary"],
+            dtype=np.float64 if cls is TfidfVectorizer else np.int64,
+            n_jobs=options["n_jobs"] or None)
+        if cls is TfidfVectorizer:
+            params.update(norm=options["norm"], use_idf=options["use_idf"],
+                          smooth_idf=options["smooth_idf"], sublinear_tf=options["sublinear_tf"])
     est = cls(**params)
     if core.is_fitted:
         est._set_fitted(core)

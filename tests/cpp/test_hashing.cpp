@@ -47,3 +47,17 @@ TEST(HashingVectorizer, RejectsBadFeatureCounts) {
   o.n_features = 0;
   EXPECT_THROW(newsim::HashingVectorizer{o}, newsim::InvalidArgument);
 }
+
+TEST(HashingVectorizer, SettingsRoundTripThroughJson) {
+  newsim::HashingOptions o;
+  o.n_features = 1024;
+  o.alternate_sign = false;
+  o.analysis.ngram_range = {1, 2};
+  const newsim::HashingVectorizer h(o);
+  const auto back = newsim::HashingVectorizer::from_json(h.to_json());
+  EXPECT_EQ(back.options().n_features, 1024);
+  EXPECT_FALSE(back.options().alternate_sign);
+  EXPECT_EQ(back.options().analysis.ngram_range, o.analysis.ngram_range);
+  EXPECT_THROW(newsim::HashingVectorizer::from_json("{\"format\": \"newsim.vectorizer\"}"),
+               newsim::ModelFormatError);
+}

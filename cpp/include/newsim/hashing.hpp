@@ -5,6 +5,7 @@
 // alternate_sign is on.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "newsim/analyzer.hpp"
@@ -48,6 +49,14 @@ class HashingVectorizer {
 
   const HashingOptions& options() const { return options_; }
   const Analyzer& analyzer() const { return analyzer_; }
+
+  /// The settings as versioned JSON ("format": "newsim.hashing_vectorizer").
+  std::string to_json() const;
+  /// Reads to_json() output; throws ModelFormatError naming `origin`.
+  static HashingVectorizer from_json(std::string_view json, std::string_view origin = "<string>");
+  /// Writes / reads a settings file; throws IoError or ModelFormatError naming the path.
+  void save(const std::string& path) const;
+  static HashingVectorizer load(const std::string& path);
 
  private:
   HashingOptions options_;

@@ -1,0 +1,52 @@
+#pragma once
+
+// JSON model files, shared by the vectorizers: the analysis settings, the format/version check,
+// and whole-file reads and writes. Internal to the core (the one place nlohmann/json is used).
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "newsim/analyzer.hpp"
+
+namespace newsim::model_io {
+
+nlohmann::json analysis_to_json(const AnalyzerOptions& o);
+/// Throws nlohmann::json exceptions or InvalidArgument on bad values (callers wrap them).
+AnalyzerOptions analysis_from_json(const nlohmann::json& j);
+
+/// A model document of `format` with "format", "version" and "newsim_version" keys.
+nlohmann::json new_model(std::string_view format, int version);
+
+/// Parses `text` and checks its format and version; throws ModelFormatError naming `origin`.
+nlohmann::json parse_model(std::string_view text, std::string_view origin, std::string_view format,
+                           int max_version);
+
+/// Serialises; throws InvalidArgument if a string is not valid UTF-8.
+std::string dump(const nlohmann::json& model);
+
+/// Whole-file I/O; throws IoError naming the path.
+void write_file(const std::string& path, const std::string& text);
+std::string read_file(const std::string& path);
+
+/// Runs `parse` and turns nlohmann/json and InvalidArgument errors into ModelFormatError.
+template <class Fn>
+auto guarded(std::string_view origin, Fn&& parse) -> decltype(parse());
+
+}  // namespace newsim::model_io
+
+#include "newsim/errors.hpp"
+
+template <class Fn>
+auto newsim::model_io::guarded(std::string_view origin, Fn&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const ModelFormatError&) {
+    throw;
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelFormatError("model " + std::string(origin) + " is corrupt: " + e.what());
+  } catch (const InvalidArgument& e) {
+    throw ModelFormatError("model " + std::string(origin) + " is corrupt: " + e.what());
+  }
+}
