@@ -42,8 +42,10 @@ template <class Fn>
 auto newsim::model_io::guarded(std::string_view origin, Fn&& parse) -> decltype(parse()) {
   try {
     return parse();
-  } catch (const ModelFormatError&) {
-    throw;
+  } catch (const ModelFormatError& e) {
+    const std::string what = e.what();
+    if (what.rfind("model ", 0) == 0) throw;
+    throw ModelFormatError("model " + std::string(origin) + " is corrupt: " + what);
   } catch (const nlohmann::json::exception& e) {
     throw ModelFormatError("model " + std::string(origin) + " is corrupt: " + e.what());
   } catch (const InvalidArgument& e) {

@@ -11,7 +11,7 @@ import json
 import numbers
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,36 +47,6 @@ def _to_csr(parts: Tuple[Any, Any, Any, Tuple[int, int]]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
 
 
-class VocabularyView(Mapping):
-    """Read-only ``term -> column`` mapping over the core's vocabulary (no copy of 100k terms).
-
-    Compares equal to a dict with the same items, like scikit-learn's ``vocabulary_``.
-    """
-
-    def __init__(self, core: Any) -> None:
-        self._core = core
-
-    def __getitem__(self, term: str) -> int:
-        if not isinstance(term, str):
-            raise KeyError(term)
-        i = self._core.term_id(term)
-        if i < 0:
-            raise KeyError(term)
-        return i
-
-    def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self._core.term_id(term) >= 0
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._core.feature_names())
-
-    def __len__(self) -> int:
-        return self._core.vocabulary_size()
-
-    def __repr__(self) -> str:
-        return f"VocabularyView({len(self)} terms)"
-
-
 class _TextMixin(Estimator):
     """Reading documents and building the analyzer, shared by the three vectorizers."""
 
@@ -109,7 +79,8 @@ class _TextMixin(Estimator):
                 f"Invalid value for ngram_range={ngram} lower boundary larger than the upper "
                 "boundary.")
         if isinstance(self.stop_words, str) and self.stop_words != "english":
-            raise ValueError(f"not a built-in stop list: {self.stop_words}")
+            raise ValueError(f"stop_words: not a built-in stop list: {self.stop_words!r} "
+                             "(the built-in list is 'english')")
 
     def _analysis_kwargs(self) -> Dict[str, Any]:
         stop = self.stop_words if self.analyzer == "word" else None
@@ -321,8 +292,22 @@ class CountVectorizer(_TextMixin):
 
     def _set_fitted(self, core: Any) -> None:
         self._core = core
-        self.vocabulary_ = VocabularyView(core)
         self.fixed_vocabulary_ = core.fixed_vocabulary
+        for cached in ("vocabulary_", "stop_words_"):
+            self.__dict__.pop(cached, None)
+
+    def __getattr__(self, name: str) -> Any:
+        # vocabulary_ (a dict of ~100k terms) and stop_words_ are built on first use, so that
+        # fit_transform does not pay for them.
+        core = self.__dict__.get("_core")
+        if core is not None and name == "vocabulary_":
+            value = core.vocabulary_dict()
+        elif core is not None and name == "stop_words_":
+            value = set(core.pruned_terms())
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__[name] = value
+        return value
 
     def fit(self, raw_documents: Iterable[Any], y: Any = None) -> "CountVectorizer":
         """Learns the vocabulary (and idf) of the documents; returns self."""
@@ -359,16 +344,12 @@ class CountVectorizer(_TextMixin):
         """The terms, by column, as an object array of str."""
         return np.asarray(self._fitted_core().feature_names(), dtype=object)
 
-    @property
-    def stop_words_(self) -> set:
-        """Terms dropped by max_df, min_df or max_features."""
-        return set(self._fitted_core().pruned_terms())
-
     def _model_core(self) -> Any:
         return getattr(self, "_core", None) or self._make_core()
 
     def __getstate__(self) -> Dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_core", "vocabulary_")}
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("_core", "vocabulary_", "stop_words_")}
         core = self.__dict__.get("_core")
         state["_model_json"] = core.to_json() if core is not None else None
         return state
