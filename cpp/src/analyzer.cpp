@@ -36,6 +36,41 @@ inline std::size_t utf8_length(unsigned char b) {
   return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+// Python's \s (str.isspace), which PCRE2's \s differs from in U+001C..U+001F and U+180E.
+constexpr std::string_view kPythonSpaces =
+    R"(\t-\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000})";
+
+// A Python `re` pattern as PCRE2 reads it: \s and \S spelled out with Python's whitespace
+// (\S inside a character class is left to PCRE2; see the README's differences).
+std::string translate_python_pattern(std::string_view p) {
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      const char d = p[++i];
+      if (d == 's') {
+        out += in_class ? std::string(kPythonSpaces) : "[" + std::string(kPythonSpaces) + "]";
+      } else if (d == 'S' && !in_class) {
+        out += "[^" + std::string(kPythonSpaces) + "]";
+      } else {
+        out += c;
+        out += d;
+      }
+      continue;
+    }
+    out += c;
+    if (c == '[' && !in_class) {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a literal ] first
+    } else if (c == ']' && in_class) {
+      in_class = false;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 AnalyzerKind parse_analyzer_kind(std::string_view name) {
@@ -123,15 +158,16 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
       pattern != R"(\b\w\w+\b)") {
     // (?u) is Python's no-op Unicode flag; PCRE2 gets Unicode semantics from PCRE2_UCP instead.
     if (pattern.substr(0, 4) == "(?u)") pattern.remove_prefix(4);
+    const std::string translated = translate_python_pattern(pattern);
     int error = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
                                      PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error,
                                      &offset, nullptr);
     if (code == nullptr) {
       throw InvalidArgument("token_pattern '" + options_.token_pattern + "' is not a valid regular "
-                            "expression at offset " + std::to_string(offset) + ": " +
-                            pcre2_message(error));
+                            "expression (" + pcre2_message(error) + ", near offset " +
+                            std::to_string(offset) + " of its PCRE2 form)");
     }
     impl->pattern.reset(code);
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT fails

@@ -67,6 +67,16 @@ TEST(Analyzer, CustomPatternWithOneGroup) {
   EXPECT_EQ(make(o).analyze("Running and jumping in spring"), (Terms{"runn", "jump", "spr"}));
 }
 
+TEST(Analyzer, CustomPatternsUsePythonWhitespace) {
+  AnalyzerOptions o;
+  o.token_pattern = R"(\S+)";
+  o.lowercase = false;
+  // Python's \s includes U+001C..U+001F and not U+180E (PCRE2's differs on both).
+  EXPECT_EQ(make(o).analyze("ff\x1c" "fs\xe1\xa0\x8e" "x [a]"), (Terms{"ff", "fs\u180Ex", "[a]"}));
+  o.token_pattern = R"([^\s,]+)";
+  EXPECT_EQ(make(o).analyze("a,b\x1d" "c"), (Terms{"a", "b", "c"}));
+}
+
 TEST(Analyzer, RejectsTwoGroupsAndBadPatterns) {
   AnalyzerOptions o;
   o.token_pattern = R"((a)(b))";
