@@ -6,6 +6,10 @@
 #include <string>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "newsim/detail/decoder.hpp"
 #include "newsim/detail/term_table.hpp"
 #include "newsim/detail/unicode.hpp"
@@ -278,6 +282,48 @@ void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions&
       if (i < n && src[i] < 0x80) {
         room(n - i + 1);
         std::size_t k = i;
+#if defined(__SSE2__)
+        // Sixteen ASCII bytes at a time: lowercase with a masked add, find word characters with
+        // range compares, and walk the run boundaries of the 16-bit mask.
+        const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1);
+        const __m128i before_la = _mm_set1_epi8('a' - 1), after_lz = _mm_set1_epi8('z' + 1);
+        const __m128i before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1);
+        const __m128i underscore = _mm_set1_epi8('_'), case_bit = _mm_set1_epi8(32);
+        while (k + 16 <= n) {
+          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
+          if (_mm_movemask_epi8(v) != 0) break;  // a non-ASCII byte: the scalar loop
+          const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+          const __m128i lower_letter =
+              _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
+          const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
+          const __m128i word = _mm_or_si128(_mm_or_si128(upper, lower_letter),
+                                            _mm_or_si128(digit, _mm_cmpeq_epi8(v, underscore)));
+          const __m128i out16 = lowercase ? _mm_add_epi8(v, _mm_and_si128(upper, case_bit)) : v;
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(base + j), out16);
+          const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(word));
+          unsigned pos = 0;
+          while (pos < 16) {
+            if (run_cps == 0) {
+              const unsigned starts = mask & (0xFFFFu << pos) & 0xFFFFu;
+              if (starts == 0) break;
+              pos = static_cast<unsigned>(__builtin_ctz(starts));
+              run_start = j + pos;
+            }
+            const unsigned ends = ~mask & (0xFFFFu << pos) & 0xFFFFu;
+            if (ends == 0) {
+              run_cps += 16 - pos;
+              break;
+            }
+            const auto end = static_cast<unsigned>(__builtin_ctz(ends));
+            run_cps += end - pos;
+            on_run(run_start, j + end - run_start, run_cps);
+            run_cps = 0;
+            pos = end;
+          }
+          j += 16;
+          k += 16;
+        }
+#endif
         while (k < n) {
           unsigned char b = src[k];
           if (b >= 0x80) break;
