@@ -102,28 +102,21 @@ def corpus_or_exit(path: Path) -> Path:
 def import_newsim() -> Tuple[Any, str]:
     """(the newsim module or None, a note saying where it came from or why it is absent).
 
-    An installed newsim wins; otherwise the in-tree build (python/newsim/_core*.so) is used.
+    The in-tree build (python/newsim/_core*.so, the freshest) wins over an installed newsim,
+    which may be an older copy; PYTHONPATH wins over both.
     """
+    tree = REPO / "python"
+    in_tree = bool(glob.glob(str(tree / "newsim" / "_core*.so")))
+    if in_tree and not os.environ.get("PYTHONPATH"):
+        sys.path.insert(0, str(tree))
+        os.environ["PYTHONPATH"] = str(tree)  # the memory children load the same build
     try:
         import newsim  # type: ignore
-
-        return newsim, f"newsim {getattr(newsim, '__version__', '?')} from {newsim.__file__}"
     except ImportError as e:
-        first_error = e
-    tree = REPO / "python"
-    if glob.glob(str(tree / "newsim" / "_core*.so")):
-        sys.path.insert(0, str(tree))
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(tree), os.environ.get("PYTHONPATH", "")) if p)
-        try:
-            import newsim  # type: ignore
-
-            return newsim, (f"newsim {getattr(newsim, '__version__', '?')} from "
-                            f"{newsim.__file__} (in-tree build)")
-        except ImportError as e:
-            return None, f"newsim skipped: in-tree build does not import: {e}"
-    return None, (f"newsim skipped: not importable ({first_error}); no in-tree build at "
-                  f"{tree}/newsim/_core*.so")
+        where = "in-tree build does not import" if in_tree else (
+            f"not importable, and no in-tree build at {tree}/newsim/_core*.so")
+        return None, f"newsim skipped: {where} ({e})"
+    return newsim, f"newsim {getattr(newsim, '__version__', '?')} from {newsim.__file__}"
 
 
 def newsim_build_note(newsim: Any) -> str:
