@@ -50,9 +50,10 @@ int main() try {
   }
   if (X.nnz() != 9) return fail("expected 9 stored entries");
 
-  const auto model = std::filesystem::temp_directory_path() / "newsim_example_model.json";
-  vec.save(model.string());
-  const newsim::Vectorizer loaded = newsim::Vectorizer::load(model.string());
+  // Written to the working directory, and removed again.
+  const std::string model = "newsim_example_model.json";
+  vec.save(model);
+  const newsim::Vectorizer loaded = newsim::Vectorizer::load(model);
   std::filesystem::remove(model);
   const newsim::CsrMatrix<double> Y = loaded.transform(docs);
   if (Y.nnz() != X.nnz()) return fail("the loaded model gives a different matrix");

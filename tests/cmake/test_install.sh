@@ -28,5 +28,6 @@ echo "== configure examples/cpp against the installed package"
 echo "== build"
 "$cmake" --build "$work/build" -j2
 
-echo "== run"
-"$work/build/newsim_example"
+echo "== run (in $work)"
+cd "$work"
+./build/newsim_example
