@@ -1,6 +1,7 @@
 #include "newsim/vectorizer.hpp"
 
 #include <cmath>
+#include <mutex>
 
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/rows.hpp"
@@ -113,29 +114,27 @@ class CountSink final : public Analyzer::TermSink {
 
 struct Counted {
   std::vector<RowChunk> chunks;
-  std::vector<VocabularyStats> stats;  // per chunk, when interning
+  VocabularyStats merged;                    // when interning: all chunks' statistics
+  std::vector<std::vector<std::int32_t>> maps;  // chunk c's ids -> merged ids
 };
 
-// One parallel pass of analysis and counting over all documents.
+// One parallel pass of analysis and counting over all documents. When interning, each chunk's
+// statistics are merged (and freed) as soon as the chunk is done, so that memory holds only
+// the chunks in flight; merged ids depend on completion order, final ids (sorted) do not.
 Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
                         bool keep_rows, int threads) {
   Counted out;
   out.chunks = chunk_documents(docs);
-  if (vocab == nullptr) out.stats.resize(out.chunks.size());
+  if (vocab == nullptr) out.maps.resize(out.chunks.size());
+  std::mutex merge_mutex;
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   std::vector<std::vector<std::int64_t>> wheres(static_cast<std::size_t>(threads));
   detail::parallel_for(out.chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     RowChunk& chunk = out.chunks[c];
-    VocabularyStats* stats = vocab == nullptr ? &out.stats[c] : nullptr;
-    std::vector<std::int64_t> local_where;
-    std::vector<std::int64_t>& where = vocab == nullptr ? local_where : wheres[worker];
-    if (vocab != nullptr) where.assign(vocab->size(), -1);
-    std::size_t bytes = 0;
-    for (std::size_t i = chunk.begin; i < chunk.end; ++i) bytes += docs[i].size;
-    if (keep_rows) {
-      chunk.ids.reserve(bytes / 10);
-      chunk.counts.reserve(bytes / 10);
-    }
+    VocabularyStats local;
+    VocabularyStats* stats = vocab == nullptr ? &local : nullptr;
+    std::vector<std::int64_t>& where = wheres[worker];
+    where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
@@ -143,7 +142,11 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
       analyzer.analyze(docs[i], workspaces[worker], sink, i);
       sink.end_document(keep_rows);
     }
-    if (stats != nullptr) stats->add_documents(static_cast<std::int64_t>(chunk.end - chunk.begin));
+    if (stats != nullptr) {
+      stats->add_documents(static_cast<std::int64_t>(chunk.end - chunk.begin));
+      std::lock_guard<std::mutex> lock(merge_mutex);
+      out.maps[c] = out.merged.merge(local);
+    }
   });
   return out;
 }
@@ -204,10 +207,7 @@ void Vectorizer::set_idf_from_df(const std::vector<std::int64_t>& df, std::int64
 
 VocabularyStats Vectorizer::statistics(const Documents& docs) const {
   const int threads = detail::resolve_threads(options_.n_jobs);
-  Counted counted = count_documents(docs, analyzer_, nullptr, false, threads);
-  VocabularyStats merged;
-  for (const auto& s : counted.stats) merged.merge(s);
-  return merged;
+  return std::move(count_documents(docs, analyzer_, nullptr, false, threads).merged);
 }
 
 void Vectorizer::fit_statistics(const VocabularyStats& stats) {
@@ -258,25 +258,22 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
                                weighting_of(options_, idf_), threads);
   }
   Counted counted = count_documents(docs, analyzer_, nullptr, true, threads);
-  // Merge the chunks' statistics in order; maps[c] takes chunk c's ids to the merged ids.
-  VocabularyStats merged;
-  std::vector<std::vector<std::int32_t>> maps(counted.chunks.size());
-  for (std::size_t c = 0; c < counted.chunks.size(); ++c) {
-    maps[c] = merged.merge(counted.stats[c]);
-    counted.stats[c] = VocabularyStats();
-  }
+  counted.merged.compact();  // no more lookups: the table's memory is better spent on the result
   PruneOptions prune_options = options_.prune;
   prune_options.rank_by_df = options_.binary;
-  PrunedVocabulary pruned = prune(merged, prune_options);
-  for (auto& map : maps) {
+  PrunedVocabulary pruned = prune(counted.merged, prune_options);
+  const std::int64_t n_documents = counted.merged.n_documents();
+  counted.merged = VocabularyStats();  // free it before the matrix is built
+  for (auto& map : counted.maps) {
     for (auto& id : map) id = pruned.id_map[static_cast<std::size_t>(id)];
   }
   vocabulary_ = std::move(pruned.vocabulary);
   pruned_terms_ = std::move(pruned.pruned_terms);
-  set_idf_from_df(pruned.df, merged.n_documents());
-  n_documents_ = merged.n_documents();
+  set_idf_from_df(pruned.df, n_documents);
+  n_documents_ = n_documents;
   fitted_ = true;
-  detail::remap_and_sort(counted.chunks, &maps, threads);
+  pruned = PrunedVocabulary();
+  detail::remap_and_sort(counted.chunks, &counted.maps, threads);
   return detail::assemble<T>(counted.chunks, docs.size(),
                              static_cast<std::int64_t>(vocabulary_.size()),
                              weighting_of(options_, idf_), threads);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <sstream>
 
 #include "newsim/detail/term_table.hpp"
@@ -77,7 +78,10 @@ struct VocabularyStats::Impl {
   std::int64_t n_documents = 0;
 };
 
+// Built on first lookup: fit_transform never looks terms up, and a table of 100k+ terms is
+// megabytes.
 struct Vocabulary::Index {
+  std::once_flag built;
   detail::TermTable table;
 };
 
@@ -116,6 +120,8 @@ void VocabularyStats::add_occurrences(std::int32_t id, std::int64_t count) {
   impl_->df[static_cast<std::size_t>(id)] += 1;
   impl_->tf[static_cast<std::size_t>(id)] += count;
 }
+
+void VocabularyStats::compact() { impl_->table.release(); }
 
 void VocabularyStats::add_documents(std::int64_t n) { impl_->n_documents += n; }
 std::int64_t VocabularyStats::n_documents() const { return impl_->n_documents; }
@@ -168,25 +174,31 @@ Vocabulary::Vocabulary(Vocabulary&&) noexcept = default;
 Vocabulary& Vocabulary::operator=(Vocabulary&&) noexcept = default;
 
 std::int32_t Vocabulary::find(std::string_view term) const {
-  return index_ ? index_->table.find(term) : -1;
+  if (!index_) return -1;
+  std::call_once(index_->built, [this] { fill_index(); });
+  return index_->table.find(term);
 }
 
 Vocabulary::Vocabulary(std::vector<std::string> terms) : terms_(std::move(terms)) {
-  build_index();
+  index_ = std::make_unique<Index>();
+  std::call_once(index_->built, [this] { fill_index(); });  // checks for duplicates now
 }
 
-Vocabulary::Vocabulary(const Vocabulary& other) : terms_(other.terms_) { build_index(); }
+Vocabulary::Vocabulary(std::vector<std::string> terms, Unique)
+    : terms_(std::move(terms)), index_(std::make_unique<Index>()) {}
+
+Vocabulary::Vocabulary(const Vocabulary& other)
+    : terms_(other.terms_), index_(std::make_unique<Index>()) {}
 
 Vocabulary& Vocabulary::operator=(const Vocabulary& other) {
   if (this != &other) {
     terms_ = other.terms_;
-    build_index();
+    index_ = std::make_unique<Index>();
   }
   return *this;
 }
 
-void Vocabulary::build_index() {
-  index_ = std::make_unique<Index>();
+void Vocabulary::fill_index() const {
   index_->table.reserve(terms_.size());
   for (std::size_t i = 0; i < terms_.size(); ++i) {
     const std::string_view t = terms_[i];
@@ -236,6 +248,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   });
   std::vector<std::int32_t> sorted(n);
   for (std::size_t i = 0; i < n; ++i) sorted[i] = keys[i].id;
+  std::vector<Key>().swap(keys);
 
   std::vector<char> keep(n, 0);
   std::vector<std::int64_t> kept_positions;
@@ -276,7 +289,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   if (terms.empty()) {
     throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   }
-  out.vocabulary = Vocabulary(std::move(terms));
+  out.vocabulary = Vocabulary(std::move(terms), Vocabulary::Unique{});
   return out;
 }
 

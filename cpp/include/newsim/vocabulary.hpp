@@ -66,6 +66,9 @@ class VocabularyStats {
   std::int64_t document_frequency(std::int32_t id) const;
   std::int64_t term_frequency(std::int32_t id) const;
 
+  /// Frees the lookup table, keeping terms and frequencies (intern/find rebuild it, O(size)).
+  void compact();
+
   /// Equal terms with equal frequencies and document counts (ids may differ).
   bool same_statistics(const VocabularyStats& other) const;
 
@@ -80,6 +83,9 @@ class Vocabulary {
   Vocabulary();
   /// Term i gets id i. Throws InvalidArgument on a duplicate ("Duplicate term in vocabulary").
   explicit Vocabulary(std::vector<std::string> terms);
+  /// Terms known to be distinct (not checked); the lookup table is built on first use.
+  struct Unique {};
+  Vocabulary(std::vector<std::string> terms, Unique);
   ~Vocabulary();
   Vocabulary(const Vocabulary& other);
   Vocabulary& operator=(const Vocabulary& other);
@@ -96,7 +102,7 @@ class Vocabulary {
 
  private:
   struct Index;
-  void build_index();
+  void fill_index() const;
   std::vector<std::string> terms_;
   std::unique_ptr<Index> index_;
 };

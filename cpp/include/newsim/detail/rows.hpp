@@ -5,19 +5,66 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <vector>
+
+#if defined(__unix__)
+#include <sys/mman.h>
+#endif
 
 #include "newsim/detail/parallel.hpp"
 #include "newsim/sparse.hpp"
 
 namespace newsim::detail {
 
+/// An allocator that maps large blocks straight from the kernel, so freeing them returns the
+/// memory at once (malloc may keep it): the row buffers of a chunk are freed while the result
+/// matrix is written, which keeps the peak near the size of the result.
+template <class T>
+struct PageAllocator {
+  using value_type = T;
+  static constexpr std::size_t kLarge = std::size_t{1} << 16;
+
+  PageAllocator() = default;
+  template <class U>
+  PageAllocator(const PageAllocator<U>&) noexcept {}  // NOLINT: allocator rebinding
+
+  T* allocate(std::size_t n) {
+#if defined(__unix__)
+    if (n * sizeof(T) >= kLarge) {
+      void* p = mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      return static_cast<T*>(p);
+    }
+#endif
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+#if defined(__unix__)
+    if (n * sizeof(T) >= kLarge) {
+      munmap(p, n * sizeof(T));
+      return;
+    }
+#endif
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <class U>
+  bool operator==(const PageAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const PageAllocator<U>&) const noexcept { return false; }
+};
+
+template <class T>
+using PageVector = std::vector<T, PageAllocator<T>>;
+
 /// Rows of consecutive documents [begin, end): entries (id, count) per row.
 struct RowChunk {
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::vector<std::int32_t> ids;
-  std::vector<std::int32_t> counts;
+  PageVector<std::int32_t> ids;
+  PageVector<std::int32_t> counts;
   std::vector<std::uint32_t> row_nnz;
 };
 
@@ -132,8 +179,8 @@ CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int6
       k += nnz;
     }
     // Give the chunk's memory back as soon as it is copied.
-    std::vector<std::int32_t>().swap(ch.ids);
-    std::vector<std::int32_t>().swap(ch.counts);
+    PageVector<std::int32_t>().swap(ch.ids);
+    PageVector<std::int32_t>().swap(ch.counts);
   });
   return m;
 }

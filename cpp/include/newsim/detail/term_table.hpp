@@ -19,6 +19,7 @@ class TermTable {
 
   /// Id of `term`, or -1.
   std::int32_t find(std::string_view term) const {
+    if (slots_.empty()) return find_after_release(term);
     const Probe p = probe_key(term);
     for (std::size_t i = p.hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -31,6 +32,7 @@ class TermTable {
   /// table keeps it as the key) and the term gets the next id.
   template <class Store>
   std::int32_t intern(std::string_view term, Store&& store) {
+    if (slots_.empty()) reserve(keys_.size() + 1);
     const Probe p = probe_key(term);
     std::size_t i = p.hash & mask_;
     for (;; i = (i + 1) & mask_) {
@@ -50,6 +52,12 @@ class TermTable {
     std::size_t want = 16;
     while (want * 7 < n * 10) want *= 2;
     if (want > slots_.size()) rehash(want);
+  }
+
+  /// Frees the slots (the keys stay); the next lookup rebuilds them.
+  void release() {
+    std::vector<Slot>().swap(slots_);
+    mask_ = 0;
   }
 
   std::size_t size() const { return keys_.size(); }
@@ -113,6 +121,13 @@ class TermTable {
     if (t.size() <= 16) return true;
     const std::string_view k = keys_[static_cast<std::size_t>(s.id)];
     return std::memcmp(k.data() + 16, t.data() + 16, t.size() - 16) == 0;
+  }
+
+  std::int32_t find_after_release(std::string_view term) const {
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == term) return static_cast<std::int32_t>(i);
+    }
+    return -1;
   }
 
   void rehash(std::size_t capacity) {
