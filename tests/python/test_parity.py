@@ -13,6 +13,7 @@ gets four settings and the slow char_wb analyzer runs on an evenly spaced subset
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -416,3 +417,38 @@ def test_feature_names_are_terms(seed_texts):
     assert all(type(n) is str for n in names)
     assert [names[i] for i in sorted(v.vocabulary_.values())] == sorted(v.vocabulary_)
     assert all(re.fullmatch(r"\S+( \S+)?", n) for n in names)
+
+
+# --------------------------------------------------------------------------------------
+# token_pattern is a Python regular expression: its syntax and semantics must carry over
+# --------------------------------------------------------------------------------------
+
+REGEX_TEXTS = [
+    "Don’t stop: it's 3.14 o'clock\nend",
+    "naïve café\tΟΔΟΣ 東京 x_y İstanbul ıi",
+    "line one\nline two\n",
+    "aaa bbb aaa",
+    "tab\x0bvt x\x1cy",
+    "ab12 34cd 5e6",
+    "end\n",
+]
+PYTHON_PATTERNS = [
+    r"[\w\u2019']+", r"\w+\u2019\w+", r"\N{LATIN SMALL LETTER E WITH ACUTE}\w*",
+    r"\U0001F600|\w+", r"(?P<w>\w)(?P=w)", r"(?#comment)\w\w+", r"\w+\Z", r"\A\w+",
+    r"(?x) \w \w+  # verbose", r"(?s)e.d", r"(?a)\w+", r"(?m)^\w+$", r"(?m)\w+$", r"\w+$",
+    r"(\w)\1", r"(?<=\s)\w+", r"(?<!\w)\w\w+", r"\w+(?=\s)", r"[\b]|\w+", r"\x41|\w+",
+    r"\101|\w+", r"(?>\w+)", r"\w++", r"\w{2,3}", r"\w{,2}", r"[[:alpha:]]+", r"\w+(?i:X)",
+    r"(?i)\w+", r"[^\W\d]+", r"[a\-z]+", r"\b\w+\b(?!')", r"(a)|b", r".", r"\W+",
+    r"(?i)[a-z]+", r"(?i)i\w+",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("pattern", PYTHON_PATTERNS)
+def test_python_regex_syntax(pattern):
+    with warnings.catch_warnings():
+        # Python warns that "[[" may one day start a nested set; today it is a literal "[".
+        warnings.simplefilter("ignore", FutureWarning)
+        ref = sk.CountVectorizer(token_pattern=pattern, lowercase=False).build_analyzer()
+    ours = newsim.CountVectorizer(token_pattern=pattern, lowercase=False).build_analyzer()
+    for text in REGEX_TEXTS:
+        assert ours(text) == ref(text), f"{text!r}"
