@@ -525,3 +525,28 @@ def test_model_save_to_missing_directory(tmp_path):
 def test_transform_output_is_finite():
     X = newsim.TfidfVectorizer(sublinear_tf=True).fit_transform(GOOD + ["", " "])
     assert np.isfinite(X.data).all()
+
+
+def test_missing_input_file(tmp_path):
+    present = tmp_path / "present.txt"
+    present.write_text("some words here", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    with pytest.raises(OSError) as info:
+        newsim.CountVectorizer(input="filename").fit([str(present), str(missing)])
+    assert "missing.txt" in str(info.value)
+
+
+def test_invalid_utf8_in_input_file(tmp_path):
+    paths = []
+    for i, raw in enumerate([b"fine words", b"more fine words", PREFIX + b"\xff rest"]):
+        p = tmp_path / f"doc{i}.txt"
+        p.write_bytes(raw)
+        paths.append(str(p))
+    with pytest.raises(newsim.DecodeError) as info:
+        newsim.CountVectorizer(input="filename").fit(paths)
+    msg = str(info.value)
+    assert re.search(_word(2), msg) or "doc2.txt" in msg, msg
+    assert re.search(_word(17), msg), msg
+    vec = newsim.CountVectorizer(input="filename", decode_error="replace").fit(paths)
+    ref = sk.CountVectorizer(input="filename", decode_error="replace").fit(paths)
+    assert vec.vocabulary_ == ref.vocabulary_

@@ -452,3 +452,42 @@ def test_python_regex_syntax(pattern):
     ours = newsim.CountVectorizer(token_pattern=pattern, lowercase=False).build_analyzer()
     for text in REGEX_TEXTS:
         assert ours(text) == ref(text), f"{text!r}"
+
+
+# --------------------------------------------------------------------------------------
+# input="filename" and input="file"
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def article_files(tmp_path, seed_texts):
+    paths = []
+    for i, text in enumerate(seed_texts + ["", "Crème brûlée ΟΔΟΣ\r\nwindows line end"]):
+        p = tmp_path / f"article_{i}.txt"
+        p.write_bytes(text.encode("utf-8"))
+        paths.append(p)
+    return paths
+
+
+@pytest.mark.parametrize("input_kind", ["filename", "file-binary", "file-text"])
+def test_input_files(input_kind, article_files, assert_vocab_equal, assert_csr_equal):
+    def docs():
+        if input_kind == "filename":
+            return [str(p) for p in article_files]
+        mode = "rb" if input_kind == "file-binary" else "r"
+        kw = {} if mode == "rb" else {"encoding": "utf-8", "newline": ""}
+        return [open(p, mode, **kw) for p in article_files]
+
+    param = "filename" if input_kind == "filename" else "file"
+    ref = sk.TfidfVectorizer(input=param)
+    ours = newsim.TfidfVectorizer(input=param)
+    handles_ref, handles_ours = docs(), docs()
+    try:
+        X_ref = ref.fit_transform(handles_ref)
+        X_ours = ours.fit_transform(handles_ours)
+    finally:
+        for h in handles_ref + handles_ours:
+            if hasattr(h, "close"):
+                h.close()
+    assert_vocab_equal(ours, ref)
+    assert_csr_equal(X_ours, X_ref, ATOL)
