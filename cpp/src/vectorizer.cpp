@@ -54,8 +54,7 @@ std::size_t units(const TextView& d) { return d.size; }
 
 // Chunks of about 512 KiB of text: small enough that a chunk's term table stays in cache.
 std::vector<RowChunk> chunk_documents(const Documents& docs) {
-  static const std::size_t target = getenv("NEWSIM_CHUNK") ? std::stoul(getenv("NEWSIM_CHUNK")) : (std::size_t{1} << 19);
-  return detail::make_chunks(docs.size(), target,
+  return detail::make_chunks(docs.size(), std::size_t{1} << 19,
                              [&](std::size_t i) { return units(docs[i]); });
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
-// An insert-only hash table from terms to dense ids 0..n-1, tuned for tokenizing: the first 16
-// bytes of each key live in its slot, so most lookups touch one cache line and call no memcmp.
-// Internal.
+// An insert-only hash table from terms to dense ids 0..n-1, tuned for tokenizing. Like CPython's
+// dict it has a small index of 8-byte slots (32-bit hash tag, id) over a dense array of entries
+// that holds the first 16 bytes of each key, so a lookup touches two cache lines at most and
+// calls no memcmp for terms of up to 16 bytes. Internal.
 
 #include <cstdint>
 #include <cstring>
@@ -21,10 +22,11 @@ class TermTable {
   std::int32_t find(std::string_view term) const {
     if (slots_.empty()) return find_after_release(term);
     const Probe p = probe_key(term);
+    const auto tag = static_cast<std::uint32_t>(p.hash >> 32);
     for (std::size_t i = p.hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.id < 0) return -1;
-      if (matches(s, p, term)) return s.id;
+      if (s.tag == tag && matches(s.id, p, term)) return s.id;
     }
   }
 
@@ -34,15 +36,17 @@ class TermTable {
   std::int32_t intern(std::string_view term, Store&& store) {
     if (slots_.empty()) reserve(keys_.size() + 1);
     const Probe p = probe_key(term);
+    const auto tag = static_cast<std::uint32_t>(p.hash >> 32);
     std::size_t i = p.hash & mask_;
     for (;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.id < 0) break;
-      if (matches(s, p, term)) return s.id;
+      if (s.tag == tag && matches(s.id, p, term)) return s.id;
     }
     const auto id = static_cast<std::int32_t>(keys_.size());
     keys_.push_back(store(term));
-    slots_[i] = Slot{p.w0, p.w1, static_cast<std::uint32_t>(term.size()), id};
+    entries_.push_back(Entry{p.w0, p.w1, static_cast<std::uint32_t>(term.size())});
+    slots_[i] = Slot{tag, id};
     if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
     return id;
   }
@@ -65,9 +69,12 @@ class TermTable {
 
  private:
   struct Slot {
+    std::uint32_t tag;  // high half of the hash
+    std::int32_t id;    // -1: empty
+  };
+  struct Entry {
     std::uint64_t w0, w1;  // the first 16 bytes, zero-padded
     std::uint32_t len;
-    std::int32_t id;  // -1: empty
   };
   struct Probe {
     std::uint64_t hash, w0, w1;
@@ -116,10 +123,11 @@ class TermTable {
 
   static std::uint64_t hash_of(std::string_view t) { return probe_key(t).hash; }
 
-  bool matches(const Slot& s, const Probe& p, std::string_view t) const {
-    if (s.w0 != p.w0 || s.w1 != p.w1 || s.len != t.size()) return false;
+  bool matches(std::int32_t id, const Probe& p, std::string_view t) const {
+    const Entry& e = entries_[static_cast<std::size_t>(id)];
+    if (e.w0 != p.w0 || e.w1 != p.w1 || e.len != t.size()) return false;
     if (t.size() <= 16) return true;
-    const std::string_view k = keys_[static_cast<std::size_t>(s.id)];
+    const std::string_view k = keys_[static_cast<std::size_t>(id)];
     return std::memcmp(k.data() + 16, t.data() + 16, t.size() - 16) == 0;
   }
 
@@ -131,19 +139,19 @@ class TermTable {
   }
 
   void rehash(std::size_t capacity) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(capacity, Slot{0, 0, 0, -1});
+    slots_.assign(capacity, Slot{0, -1});
     mask_ = capacity - 1;
-    for (const Slot& s : old) {
-      if (s.id < 0) continue;
-      std::size_t i = hash_of(keys_[static_cast<std::size_t>(s.id)]) & mask_;
+    for (std::size_t id = 0; id < keys_.size(); ++id) {
+      const std::uint64_t h = hash_of(keys_[id]);
+      std::size_t i = h & mask_;
       while (slots_[i].id >= 0) i = (i + 1) & mask_;
-      slots_[i] = s;
+      slots_[i] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(id)};
     }
   }
 
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
+  std::vector<Entry> entries_;  // by id
   std::vector<std::string_view> keys_;
 };
 

@@ -1,0 +1,77 @@
+// Micro-benchmarks of the core on synthetic text (build with -DNEWSIM_BUILD_BENCHMARKS=ON).
+// End-to-end comparisons with other libraries live in bench/.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "newsim/analyzer.hpp"
+#include "newsim/hashing.hpp"
+#include "newsim/vectorizer.hpp"
+
+namespace {
+
+std::vector<std::string> corpus(std::size_t docs, std::size_t words) {
+  std::vector<std::string> out;
+  std::uint32_t x = 42;
+  for (std::size_t d = 0; d < docs; ++d) {
+    std::string text;
+    for (std::size_t w = 0; w < words; ++w) {
+      x = x * 1664525u + 1013904223u;
+      const std::uint32_t r = (x >> 8) % 20000;  // Zipf-ish: small ids are frequent
+      text += "Term" + std::to_string(r * r / 20000) + (w % 12 == 11 ? ". " : " ");
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+const std::vector<std::string>& docs() {
+  static const std::vector<std::string> d = corpus(2000, 300);
+  return d;
+}
+
+std::int64_t total_bytes() {
+  std::int64_t n = 0;
+  for (const auto& d : docs()) n += static_cast<std::int64_t>(d.size());
+  return n;
+}
+
+void BM_Analyze(benchmark::State& state) {
+  const newsim::Analyzer analyzer{newsim::AnalyzerOptions{}};
+  newsim::Analyzer::Workspace ws;
+  struct Count : newsim::Analyzer::TermSink {
+    std::size_t n = 0;
+    void operator()(std::string_view) override { ++n; }
+  } sink;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < docs().size(); ++i) analyzer.analyze(docs()[i], ws, sink, i);
+  }
+  benchmark::DoNotOptimize(sink.n);
+  state.SetBytesProcessed(state.iterations() * total_bytes());
+}
+BENCHMARK(BM_Analyze);
+
+void BM_TfidfFitTransform(benchmark::State& state) {
+  newsim::VectorizerOptions o;
+  o.n_jobs = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    newsim::Vectorizer v(o);
+    benchmark::DoNotOptimize(v.fit_transform(docs()).nnz());
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes());
+}
+BENCHMARK(BM_TfidfFitTransform)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_Hashing(benchmark::State& state) {
+  newsim::HashingOptions o;
+  o.n_jobs = 1;
+  const newsim::HashingVectorizer h(o);
+  for (auto _ : state) benchmark::DoNotOptimize(h.transform(docs()).nnz());
+  state.SetBytesProcessed(state.iterations() * total_bytes());
+}
+BENCHMARK(BM_Hashing)->Unit(benchmark::kMillisecond);
+
+}  // namespace
