@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -44,35 +45,83 @@ inline std::size_t utf8_length(unsigned char b) {
 constexpr std::string_view kPythonSpaces =
     R"(\t-\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000})";
 
-// A Python `re` pattern as PCRE2 reads it: \s and \S spelled out with Python's whitespace
-// (\S inside a character class is left to PCRE2; see the README's differences).
-std::string translate_python_pattern(std::string_view p) {
-  std::string out;
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// A Python `re` pattern as PCRE2 reads it. Python spellings that PCRE2 reads differently are
+// rewritten: \s and \S (Python's whitespace), \Z (absolute end), \uXXXX and \UXXXXXXXX,
+// {,n} (as {0,n}), and '[' inside a class (literal in Python, a POSIX class opener in PCRE2).
+// Leading global flags are read: (?u) and (?L) are dropped, (?a) turns Unicode classes off.
+struct TranslatedPattern {
+  std::string pcre;
+  bool ascii = false;
+};
+
+TranslatedPattern translate_python_pattern(std::string_view p) {
+  TranslatedPattern t;
+  // Global flags at the start, e.g. (?u), (?ai), (?i).
+  while (p.size() >= 4 && p.substr(0, 2) == "(?") {
+    const std::size_t close = p.find(')');
+    const std::string_view flags = p.substr(2, close == std::string_view::npos ? 0 : close - 2);
+    if (flags.empty() || flags.find_first_not_of("aiLmsux") != std::string_view::npos) break;
+    std::string keep;
+    for (char f : flags) {
+      if (f == 'a') t.ascii = true;
+      if (f == 'i' || f == 'm' || f == 's' || f == 'x') keep += f;
+    }
+    if (!keep.empty()) t.pcre += "(?" + keep + ")";
+    p.remove_prefix(close + 1);
+  }
+  std::string& out = t.pcre;
   bool in_class = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
     if (c == '\\' && i + 1 < p.size()) {
       const char d = p[++i];
+      const std::size_t hex = d == 'u' ? 4 : d == 'U' ? 8 : 0;
       if (d == 's') {
         out += in_class ? std::string(kPythonSpaces) : "[" + std::string(kPythonSpaces) + "]";
       } else if (d == 'S' && !in_class) {
         out += "[^" + std::string(kPythonSpaces) + "]";
+      } else if (d == 'Z' && !in_class) {
+        out += "\\z";
+      } else if (hex != 0 && i + hex < p.size() &&
+                 std::all_of(p.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                             p.begin() + static_cast<std::ptrdiff_t>(i + 1 + hex), is_hex)) {
+        out += "\\x{" + std::string(p.substr(i + 1, hex)) + "}";
+        i += hex;
       } else {
         out += c;
         out += d;
       }
       continue;
     }
+    if (in_class) {
+      if (c == '[') {
+        out += "\\[";
+        continue;
+      }
+      if (c == ']') in_class = false;
+      out += c;
+      continue;
+    }
+    if (c == '{' && i + 1 < p.size() && p[i + 1] == ',') {
+      std::size_t j = i + 2;
+      while (j < p.size() && p[j] >= '0' && p[j] <= '9') ++j;
+      if (j > i + 2 && j < p.size() && p[j] == '}') {
+        out += "{0";
+        continue;
+      }
+    }
     out += c;
-    if (c == '[' && !in_class) {
+    if (c == '[') {
       in_class = true;
       if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
       if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a literal ] first
-    } else if (c == ']' && in_class) {
-      in_class = false;
     }
   }
-  return out;
+  return t;
 }
 
 }  // namespace
@@ -160,14 +209,12 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
   std::string_view pattern = options_.token_pattern;
   if (options_.analyzer == AnalyzerKind::word && pattern != kDefaultTokenPattern &&
       pattern != R"(\b\w\w+\b)") {
-    // (?u) is Python's no-op Unicode flag; PCRE2 gets Unicode semantics from PCRE2_UCP instead.
-    if (pattern.substr(0, 4) == "(?u)") pattern.remove_prefix(4);
-    const std::string translated = translate_python_pattern(pattern);
+    const TranslatedPattern translated = translate_python_pattern(pattern);
     int error = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error,
-                                     &offset, nullptr);
+    const uint32_t flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (translated.ascii ? 0 : PCRE2_UCP);
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.pcre.data()),
+                                     translated.pcre.size(), flags, &error, &offset, nullptr);
     if (code == nullptr) {
       throw InvalidArgument("token_pattern '" + options_.token_pattern + "' is not a valid regular "
                             "expression (" + pcre2_message(error) + ", near offset " +

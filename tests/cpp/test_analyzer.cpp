@@ -77,6 +77,21 @@ TEST(Analyzer, CustomPatternsUsePythonWhitespace) {
   EXPECT_EQ(make(o).analyze("a,b\x1d" "c"), (Terms{"a", "b", "c"}));
 }
 
+TEST(Analyzer, CustomPatternsReadPythonSyntax) {
+  AnalyzerOptions o;
+  o.lowercase = false;
+  auto terms = [&](const char* pattern, const char* text) {
+    o.token_pattern = pattern;
+    return make(o).analyze(text);
+  };
+  EXPECT_EQ(terms(R"(\w+\Z)", "line two\n"), Terms{});            // \Z: the very end
+  EXPECT_EQ(terms(R"([\w\u2019]+)", "it\u2019s"), Terms{"it\u2019s"});  // \uXXXX
+  EXPECT_EQ(terms(R"(\w{,2})", "abc"), (Terms{"ab", "c", ""}));     // {,n} is {0,n}
+  EXPECT_EQ(terms(R"([[:a]+)", "a:[b"), (Terms{"a:["}));             // '[' is literal in a class
+  EXPECT_EQ(terms(R"((?a)\w+)", "caf\u00e9 ok"), (Terms{"caf", "ok"}));  // ASCII classes
+  EXPECT_EQ(terms(R"((?u)\b\w+\b)", "caf\u00e9"), (Terms{"caf\u00e9"}));
+}
+
 TEST(Analyzer, RejectsTwoGroupsAndBadPatterns) {
   AnalyzerOptions o;
   o.token_pattern = R"((a)(b))";

@@ -252,6 +252,9 @@ def _comparable_chars():
     return _all_chars
 
 
+TURKISH_I = {"\u0130", "\u0131"}
+
+
 @pytest.mark.parametrize("config", EXHAUSTIVE_CONFIGS, ids=repr)
 def test_every_code_point(config):
     """Each comparable code point, between word characters of both cases, in 2,000-char docs."""
@@ -262,6 +265,10 @@ def test_every_code_point(config):
         chunk = chars[i : i + 2000]
         if ours(" ".join("xX" + c + "Yy" for c in chunk)) != ref(" ".join("xX" + c + "Yy" for c in chunk)):
             bad += [c for c in chunk if ours("xX" + c + "Yy") != ref("xX" + c + "Yy")]
+    if config.get("token_pattern", "").startswith("(?i)"):
+        # Documented difference (README): under (?i) Python's re also equates the Turkish
+        # dotted/dotless I with i, which Unicode case folding (PCRE2) does not.
+        bad = [c for c in bad if c not in TURKISH_I]
     detail = [(f"U+{ord(c):04X}", ours("xX" + c + "Yy"), ref("xX" + c + "Yy")) for c in bad[:8]]
     assert not bad, f"{len(bad)} code points differ from scikit-learn, e.g. {detail}"
 

@@ -100,33 +100,99 @@ std::vector<RowChunk> make_chunks(std::size_t n_docs, std::size_t target, SizeOf
   return chunks;
 }
 
-/// Maps each chunk's ids through maps[c] (dropping -1) and sorts every row by id. O(nnz log).
+/// Sorts every row of a chunk whose ids are already final. O(nnz log row length).
+inline void sort_rows(RowChunk& ch) {
+  std::vector<std::uint64_t> row;
+  std::size_t in = 0;
+  for (std::uint32_t nnz : ch.row_nnz) {
+    row.clear();
+    for (std::size_t k = in; k < in + nnz; ++k) {
+      row.push_back((static_cast<std::uint64_t>(static_cast<std::uint32_t>(ch.ids[k])) << 32) |
+                    static_cast<std::uint32_t>(ch.counts[k]));
+    }
+    std::sort(row.begin(), row.end());
+    for (std::size_t e = 0; e < row.size(); ++e) {
+      ch.ids[in + e] = static_cast<std::int32_t>(row[e] >> 32);
+      ch.counts[in + e] = static_cast<std::int32_t>(static_cast<std::uint32_t>(row[e]));
+    }
+    in += nnz;
+  }
+}
+
+/// Maps a chunk's local ids through `map` (-1: dropped) and leaves every row sorted by the new
+/// id. Instead of sorting each row it transposes the chunk into columns and reads the columns
+/// back in the order of their new ids: O(nnz + local vocabulary log local vocabulary).
+inline void remap_rows(RowChunk& ch, const std::vector<std::int32_t>& map) {
+  const std::size_t n_local = map.size();
+  const std::size_t n_rows = ch.row_nnz.size();
+  // Column sizes, and the kept size of each row.
+  std::vector<std::uint32_t> col_start(n_local + 1, 0);
+  std::vector<std::uint32_t> kept(n_rows, 0);
+  std::size_t k = 0;
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    for (std::uint32_t e = 0; e < ch.row_nnz[r]; ++e, ++k) {
+      const auto local = static_cast<std::size_t>(ch.ids[k]);
+      if (map[local] < 0) continue;
+      ++col_start[local + 1];
+      ++kept[r];
+    }
+  }
+  for (std::size_t l = 0; l < n_local; ++l) col_start[l + 1] += col_start[l];
+  const std::size_t n_kept = col_start[n_local];
+  // Scatter (row, count) into columns.
+  std::vector<std::uint32_t> col_row(n_kept);
+  std::vector<std::int32_t> col_count(n_kept);
+  {
+    std::vector<std::uint32_t> fill(col_start.begin(), col_start.end() - 1);
+    k = 0;
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      for (std::uint32_t e = 0; e < ch.row_nnz[r]; ++e, ++k) {
+        const auto local = static_cast<std::size_t>(ch.ids[k]);
+        if (map[local] < 0) continue;
+        const std::uint32_t at = fill[local]++;
+        col_row[at] = static_cast<std::uint32_t>(r);
+        col_count[at] = ch.counts[k];
+      }
+    }
+  }
+  // Kept local ids in the order of their new ids, then the columns back into rows.
+  std::vector<std::uint64_t> order;
+  order.reserve(n_local);
+  for (std::size_t l = 0; l < n_local; ++l) {
+    if (map[l] >= 0 && col_start[l + 1] > col_start[l]) {
+      order.push_back((static_cast<std::uint64_t>(static_cast<std::uint32_t>(map[l])) << 32) | l);
+    }
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<std::uint32_t> row_pos(n_rows);
+  std::size_t acc = 0;
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    row_pos[r] = static_cast<std::uint32_t>(acc);
+    acc += kept[r];
+    ch.row_nnz[r] = kept[r];
+  }
+  for (std::uint64_t o : order) {
+    const std::size_t l = static_cast<std::uint32_t>(o);
+    const auto id = static_cast<std::int32_t>(o >> 32);
+    for (std::uint32_t at = col_start[l]; at < col_start[l + 1]; ++at) {
+      const std::uint32_t pos = row_pos[col_row[at]]++;
+      ch.ids[pos] = id;
+      ch.counts[pos] = col_count[at];
+    }
+  }
+  ch.ids.resize(n_kept);
+  ch.counts.resize(n_kept);
+}
+
+/// Maps each chunk's ids through maps[c] (or leaves final ids as they are) and sorts every row.
 inline void remap_and_sort(std::vector<RowChunk>& chunks,
                            const std::vector<std::vector<std::int32_t>>* maps, int threads) {
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
-    RowChunk& ch = chunks[c];
-    const std::vector<std::int32_t>* map = maps ? &(*maps)[c] : nullptr;
-    std::vector<std::uint64_t> row;
-    std::size_t in = 0, out = 0;
-    for (auto& nnz : ch.row_nnz) {
-      row.clear();
-      for (std::size_t k = in; k < in + nnz; ++k) {
-        const std::int32_t id = map ? (*map)[static_cast<std::size_t>(ch.ids[k])] : ch.ids[k];
-        if (id < 0) continue;
-        row.push_back((static_cast<std::uint64_t>(static_cast<std::uint32_t>(id)) << 32) |
-                      static_cast<std::uint32_t>(ch.counts[k]));
-      }
-      in += nnz;
-      std::sort(row.begin(), row.end());
-      for (std::uint64_t e : row) {
-        ch.ids[out] = static_cast<std::int32_t>(e >> 32);
-        ch.counts[out] = static_cast<std::int32_t>(static_cast<std::uint32_t>(e));
-        ++out;
-      }
-      nnz = static_cast<std::uint32_t>(row.size());
+    if (maps != nullptr) {
+      remap_rows(chunks[c], (*maps)[c]);
+    } else {
+      sort_rows(chunks[c]);
     }
-    ch.ids.resize(out);
-    ch.counts.resize(out);
   });
 }
 
