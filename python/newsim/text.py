@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import numbers
 import os
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
@@ -82,6 +83,32 @@ class _TextMixin(Estimator):
             raise ValueError(f"stop_words: not a built-in stop list: {self.stop_words!r} "
                              "(the built-in list is 'english')")
 
+    @staticmethod
+    def _resolve_names(pattern: str) -> str:
+        """Python's ``\\N{name}`` escapes, which PCRE2 lacks, as ``\\x{hex}``."""
+        if "\\N{" not in pattern:
+            return pattern
+        out, i = [], 0
+        while i < len(pattern):
+            if pattern[i] == "\\" and pattern.startswith("N{", i + 1):
+                end = pattern.find("}", i + 3)
+                if end < 0:
+                    raise ValueError(f"token_pattern: missing }} after \\N{{ at position {i}")
+                name = pattern[i + 3:end]
+                try:
+                    out.append("\\x{%x}" % ord(unicodedata.lookup(name)))
+                except KeyError:
+                    raise ValueError(
+                        f"token_pattern: undefined character name {name!r} at position {i}") from None
+                i = end + 1
+            elif pattern[i] == "\\":
+                out.append(pattern[i:i + 2])
+                i += 2
+            else:
+                out.append(pattern[i])
+                i += 1
+        return "".join(out)
+
     def _analysis_kwargs(self) -> Dict[str, Any]:
         stop = self.stop_words if self.analyzer == "word" else None
         if stop is not None and not isinstance(stop, str):
@@ -90,7 +117,7 @@ class _TextMixin(Estimator):
             analyzer=self.analyzer,
             lowercase=bool(self.lowercase),
             strip_accents=self.strip_accents,
-            token_pattern=self.token_pattern if self.token_pattern is not None
+            token_pattern=self._resolve_names(self.token_pattern) if self.token_pattern is not None
             else DEFAULT_TOKEN_PATTERN,
             stop_words=stop,
             ngram_range=tuple(int(n) for n in self.ngram_range),
