@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "newsim/detail/parallel.hpp"
+#include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/rows.hpp"
 #include "model_io.hpp"
 #include "newsim/errors.hpp"
@@ -62,7 +63,7 @@ std::vector<RowChunk> chunk_documents(const Documents& docs) {
 // (interning new terms) or from `vocab` (ignoring unknown terms).
 class CountSink final : public Analyzer::TermSink {
  public:
-  CountSink(RowChunk& chunk, VocabularyStats* stats, const Vocabulary* vocab,
+  CountSink(RowChunk& chunk, detail::TermCounts* stats, const Vocabulary* vocab,
             std::vector<std::int64_t>& where)
       : chunk_(chunk), stats_(stats), vocab_(vocab), where_(where) {}
 
@@ -88,7 +89,8 @@ class CountSink final : public Analyzer::TermSink {
     const auto start = static_cast<std::size_t>(row_start_);
     if (stats_ != nullptr) {
       for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
-        stats_->add_occurrences(chunk_.ids[k], chunk_.counts[k]);
+        stats_->df[static_cast<std::size_t>(chunk_.ids[k])] += 1;
+        stats_->tf[static_cast<std::size_t>(chunk_.ids[k])] += chunk_.counts[k];
       }
     }
     if (keep) {
@@ -105,7 +107,7 @@ class CountSink final : public Analyzer::TermSink {
 
  private:
   RowChunk& chunk_;
-  VocabularyStats* stats_;
+  detail::TermCounts* stats_;
   const Vocabulary* vocab_;
   std::vector<std::int64_t>& where_;
   std::int64_t row_start_ = 0;
@@ -130,8 +132,8 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
   std::vector<std::vector<std::int64_t>> wheres(static_cast<std::size_t>(threads));
   detail::parallel_for(out.chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     RowChunk& chunk = out.chunks[c];
-    VocabularyStats local;
-    VocabularyStats* stats = vocab == nullptr ? &local : nullptr;
+    detail::TermCounts local;
+    detail::TermCounts* stats = vocab == nullptr ? &local : nullptr;
     std::vector<std::int64_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
@@ -142,9 +144,10 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
       sink.end_document(keep_rows);
     }
     if (stats != nullptr) {
-      stats->add_documents(static_cast<std::int64_t>(chunk.end - chunk.begin));
+      local.n_documents = static_cast<std::int64_t>(chunk.end - chunk.begin);
+      const VocabularyStats shard(std::move(local));
       std::lock_guard<std::mutex> lock(merge_mutex);
-      out.maps[c] = out.merged.merge(local);
+      out.maps[c] = out.merged.merge(shard);
     }
   });
   return out;

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "newsim/detail/term_table.hpp"
+#include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/numpy_sort.hpp"
 #include "newsim/errors.hpp"
 
@@ -43,49 +43,16 @@ void PruneOptions::validate() const {
 }
 
 // Terms are copied into large blocks that never move, so string_views into them stay valid.
-namespace {
-struct Arena {
-  static constexpr std::size_t kBlock = 1 << 16;
-  std::vector<std::unique_ptr<char[]>> blocks;
-  std::size_t used = kBlock;
+struct VocabularyStats::Impl : detail::TermCounts {};
 
-  std::string_view store(std::string_view s) {
-    if (s.size() > kBlock / 4) {
-      blocks.push_back(std::make_unique<char[]>(s.size()));
-      std::memcpy(blocks.back().get(), s.data(), s.size());
-      std::string_view out(blocks.back().get(), s.size());
-      // Keep filling the current block: move the big one below it.
-      if (blocks.size() >= 2) std::swap(blocks[blocks.size() - 1], blocks[blocks.size() - 2]);
-      return out;
-    }
-    if (used + s.size() > kBlock) {
-      blocks.push_back(std::make_unique<char[]>(kBlock));
-      used = 0;
-    }
-    char* dst = blocks.back().get() + used;
-    if (!s.empty()) std::memcpy(dst, s.data(), s.size());
-    used += s.size();
-    return {dst, s.size()};
-  }
-};
-}  // namespace
-
-struct VocabularyStats::Impl {
-  Arena arena;
-  detail::TermTable table;  // its keys, by id, are the terms
-  std::vector<std::int64_t> df;
-  std::vector<std::int64_t> tf;
-  std::int64_t n_documents = 0;
-};
-
-// Built on first lookup: fit_transform never looks terms up, and a table of 100k+ terms is
-// megabytes.
 struct Vocabulary::Index {
   std::once_flag built;
   detail::TermTable table;
 };
 
 VocabularyStats::VocabularyStats() : impl_(std::make_unique<Impl>()) {}
+VocabularyStats::VocabularyStats(detail::TermCounts&& counts)
+    : impl_(std::make_unique<Impl>(Impl{std::move(counts)})) {}
 VocabularyStats::~VocabularyStats() = default;
 VocabularyStats::VocabularyStats(VocabularyStats&&) noexcept = default;
 VocabularyStats& VocabularyStats::operator=(VocabularyStats&&) noexcept = default;
@@ -103,13 +70,7 @@ VocabularyStats& VocabularyStats::operator=(const VocabularyStats& other) {
 }
 
 std::int32_t VocabularyStats::intern(std::string_view term) {
-  Impl& m = *impl_;
-  const std::int32_t id = m.table.intern(term, [&](std::string_view t) { return m.arena.store(t); });
-  if (static_cast<std::size_t>(id) == m.df.size()) {
-    m.df.push_back(0);
-    m.tf.push_back(0);
-  }
-  return id;
+  return impl_->intern(term);
 }
 
 std::int32_t VocabularyStats::find(std::string_view term) const {

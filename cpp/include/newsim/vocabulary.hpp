@@ -11,6 +11,10 @@
 
 namespace newsim {
 
+namespace detail {
+struct TermCounts;
+}
+
 /// min_df / max_df: a number of documents (an int in scikit-learn) or a fraction of them.
 struct DfBound {
   double value = 1.0;
@@ -41,6 +45,8 @@ struct PruneOptions {
 class VocabularyStats {
  public:
   VocabularyStats();
+  /// Adopts counts gathered by the vectorizer's hot path (internal).
+  explicit VocabularyStats(detail::TermCounts&& counts);
   ~VocabularyStats();
   VocabularyStats(const VocabularyStats& other);
   VocabularyStats& operator=(const VocabularyStats& other);

@@ -12,6 +12,12 @@
 
 #include "newsim/detail/hash.hpp"
 
+#if defined(__GNUC__)
+#define NEWSIM_INLINE inline __attribute__((always_inline))
+#else
+#define NEWSIM_INLINE inline
+#endif
+
 namespace newsim::detail {
 
 class TermTable {
@@ -93,7 +99,7 @@ class TermTable {
     return byte(0) | (byte(m / 2) << (8 * (m / 2))) | (byte(m - 1) << (8 * (m - 1)));
   }
 
-  static Probe probe_key(std::string_view t) {
+  NEWSIM_INLINE static Probe probe_key(std::string_view t) {
     Probe p;
     const char* d = t.data();
     const std::size_t n = t.size();
@@ -123,7 +129,7 @@ class TermTable {
 
   static std::uint64_t hash_of(std::string_view t) { return probe_key(t).hash; }
 
-  bool matches(std::int32_t id, const Probe& p, std::string_view t) const {
+  NEWSIM_INLINE bool matches(std::int32_t id, const Probe& p, std::string_view t) const {
     const Entry& e = entries_[static_cast<std::size_t>(id)];
     if (e.w0 != p.w0 || e.w1 != p.w1 || e.len != t.size()) return false;
     if (t.size() <= 16) return true;

@@ -1,0 +1,62 @@
+#pragma once
+
+// Terms of a corpus shard with their document and term frequencies: the state behind
+// VocabularyStats, used directly (inlined) on the hot path of fitting. Internal.
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "newsim/detail/term_table.hpp"
+
+namespace newsim::detail {
+
+/// Copies of strings in large blocks that never move, so string_views into them stay valid.
+class Arena {
+ public:
+  std::string_view store(std::string_view s) {
+    if (s.size() > kBlock / 4) {
+      blocks_.push_back(std::make_unique<char[]>(s.size()));
+      std::memcpy(blocks_.back().get(), s.data(), s.size());
+      const std::string_view out(blocks_.back().get(), s.size());
+      // Keep filling the current block: put the big one below it.
+      if (blocks_.size() >= 2) std::swap(blocks_[blocks_.size() - 1], blocks_[blocks_.size() - 2]);
+      return out;
+    }
+    if (used_ + s.size() > kBlock) {
+      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      used_ = 0;
+    }
+    char* dst = blocks_.back().get() + used_;
+    if (!s.empty()) std::memcpy(dst, s.data(), s.size());
+    used_ += s.size();
+    return {dst, s.size()};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 16;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = kBlock;
+};
+
+struct TermCounts {
+  Arena arena;
+  TermTable table;  // its keys, by id, are the terms
+  std::vector<std::int64_t> df;
+  std::vector<std::int64_t> tf;
+  std::int64_t n_documents = 0;
+
+  std::int32_t intern(std::string_view term) {
+    const std::int32_t id = table.intern(term, [this](std::string_view t) { return arena.store(t); });
+    if (static_cast<std::size_t>(id) == df.size()) {
+      df.push_back(0);
+      tf.push_back(0);
+    }
+    return id;
+  }
+};
+
+}  // namespace newsim::detail
