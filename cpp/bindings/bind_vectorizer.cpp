@@ -41,6 +41,18 @@ void bind_vectorizer(py::module_& m) {
           "merge", [](VocabularyStats& s, const VocabularyStats& other) { s.merge(other); },
           py::arg("other"), "Adds another shard's statistics to these.")
       .def("same_statistics", &VocabularyStats::same_statistics, py::arg("other"))
+      .def("to_json", &VocabularyStats::to_json)
+      .def_static("from_json", &VocabularyStats::from_json, py::arg("text"),
+                  py::arg("origin") = "<string>")
+      .def("__repr__",
+           [](const VocabularyStats& s) {
+             return "VocabularyStats(" + std::to_string(s.size()) + " terms, " +
+                    std::to_string(s.n_documents()) + " documents)";
+           })
+      .def(py::pickle([](const VocabularyStats& s) { return s.to_json(); },
+                      [](const std::string& state) {
+                        return VocabularyStats::from_json(state, "<pickle>");
+                      }))
       .def(
           "document_frequency",
           [](const VocabularyStats& s, const std::string& term) -> std::int64_t {

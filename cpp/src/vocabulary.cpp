@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "model_io.hpp"
 #include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/numpy_sort.hpp"
 #include "newsim/errors.hpp"
@@ -112,6 +113,43 @@ std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
   }
   m.n_documents += o.n_documents;
   return map;
+}
+
+std::string VocabularyStats::to_json() const {
+  nlohmann::json model = model_io::new_model("newsim.vocabulary_stats", 1);
+  std::vector<std::string_view> terms = impl_->table.keys();
+  model["terms"] = std::vector<std::string>(terms.begin(), terms.end());
+  model["df"] = impl_->df;
+  model["tf"] = impl_->tf;
+  model["n_documents"] = impl_->n_documents;
+  return model_io::dump(model);
+}
+
+VocabularyStats VocabularyStats::from_json(std::string_view text, std::string_view origin) {
+  const nlohmann::json model = model_io::parse_model(text, origin, "newsim.vocabulary_stats", 1);
+  return model_io::guarded(origin, [&] {
+    const auto terms = model.at("terms").get<std::vector<std::string>>();
+    const auto df = model.at("df").get<std::vector<std::int64_t>>();
+    const auto tf = model.at("tf").get<std::vector<std::int64_t>>();
+    if (df.size() != terms.size() || tf.size() != terms.size()) {
+      throw ModelFormatError("model " + std::string(origin) + " is corrupt: " +
+                             std::to_string(terms.size()) + " terms but " +
+                             std::to_string(df.size()) + " df and " + std::to_string(tf.size()) +
+                             " tf values");
+    }
+    VocabularyStats out;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      const std::int32_t id = out.intern(terms[i]);
+      if (static_cast<std::size_t>(id) != i) {
+        throw ModelFormatError("model " + std::string(origin) + " is corrupt: duplicate term '" +
+                               terms[i] + "'");
+      }
+      out.impl_->df[i] = df[i];
+      out.impl_->tf[i] = tf[i];
+    }
+    out.impl_->n_documents = model.at("n_documents").get<std::int64_t>();
+    return out;
+  });
 }
 
 bool VocabularyStats::same_statistics(const VocabularyStats& other) const {

@@ -350,6 +350,29 @@ class CountVectorizer(_TextMixin):
         self._set_fitted(core)
         return X
 
+    def statistics(self, raw_documents: Iterable[Any]) -> "_core.VocabularyStats":
+        """Document and term frequencies of one shard of a corpus, for fitting in pieces.
+
+        Shards' statistics merge (``a.merge(b)``), pickle, and ``fit_statistics`` of the merged
+        whole gives exactly the model ``fit`` gives on all documents:
+
+        >>> v = TfidfVectorizer()
+        >>> stats = v.statistics(["nato summit"])
+        >>> stats.merge(v.statistics(["russia nato"]))
+        >>> v.fit_statistics(stats).get_feature_names_out().tolist()
+        ['nato', 'russia', 'summit']
+        """
+        return self._make_core().statistics(self._documents(raw_documents))
+
+    def fit_statistics(self, stats: "_core.VocabularyStats") -> "CountVectorizer":
+        """Fits the vocabulary (and idf) from merged shard statistics; returns self."""
+        if self.vocabulary is not None:
+            raise ValueError("fit_statistics needs a vectorizer without a fixed vocabulary")
+        core = self._make_core()
+        core.fit_statistics(stats)
+        self._set_fitted(core)
+        return self
+
     def _fitted_core(self) -> Any:
         core = getattr(self, "_core", None)
         if core is None:

@@ -39,6 +39,16 @@ TEST(VocabularyStats, ShardsMergeIntoTheWhole) {
   EXPECT_FALSE(b.same_statistics(whole));
 }
 
+TEST(VocabularyStats, JsonRoundTrip) {
+  const VocabularyStats s = stats_of({{"nato", "russia", "nato"}, {"missile"}});
+  const VocabularyStats back = VocabularyStats::from_json(s.to_json());
+  EXPECT_TRUE(back.same_statistics(s));
+  EXPECT_THROW(VocabularyStats::from_json("{\"format\": \"newsim.vocabulary_stats\", \"version\": 1, "
+                                          "\"terms\": [\"a\"], \"df\": [], \"tf\": [1], "
+                                          "\"n_documents\": 1}"),
+               newsim::ModelFormatError);
+}
+
 TEST(VocabularyStats, CopiesAreDeep) {
   VocabularyStats a = stats_of({{"x", "y"}});
   VocabularyStats b = a;

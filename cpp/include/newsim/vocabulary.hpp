@@ -75,6 +75,11 @@ class VocabularyStats {
   /// Frees the lookup table, keeping terms and frequencies (intern/find rebuild it, O(size)).
   void compact();
 
+  /// The statistics as versioned JSON (terms, df, tf, documents), to ship shards between
+  /// processes; from_json throws ModelFormatError naming `origin`.
+  std::string to_json() const;
+  static VocabularyStats from_json(std::string_view json, std::string_view origin = "<string>");
+
   /// Equal terms with equal frequencies and document counts (ids may differ).
   bool same_statistics(const VocabularyStats& other) const;
 
