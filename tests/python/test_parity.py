@@ -503,3 +503,24 @@ def test_input_files(input_kind, article_files, assert_vocab_equal, assert_csr_e
                 h.close()
     assert_vocab_equal(ours, ref)
     assert_csr_equal(X_ours, X_ref, ATOL)
+
+
+# --------------------------------------------------------------------------------------
+# max_features ties: numpy's argsort order, reproduced in C++
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_numpy_argsort_order_is_reproduced(seed):
+    """scikit-learn picks max_features among tied frequencies with numpy's unstable argsort."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 5000))
+    values = (-rng.zipf(1.5, size=n).clip(max=50)).astype(np.int64)  # many ties
+    assert newsim._core._numpy_argsort(values.tolist()) == np.argsort(values).tolist()
+
+
+def test_numpy_argsort_on_sorted_and_reversed_input():
+    for values in (np.arange(3000), np.arange(3000)[::-1], np.zeros(3000, dtype=np.int64),
+                   np.tile([3, 1, 2], 1000)):
+        values = values.astype(np.int64)
+        assert newsim._core._numpy_argsort(values.tolist()) == np.argsort(values).tolist()

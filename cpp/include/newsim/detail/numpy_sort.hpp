@@ -1,6 +1,6 @@
 #pragma once
 
-// numpy 1.x's default argsort (introsort: median-of-3 quicksort, insertion sort below 17
+// numpy 1.x's default argsort (introsort: median-of-3 quicksort, insertion sort up to 16
 // elements, heapsort past the depth limit). It is not stable; scikit-learn's max_features
 // breaks ties with it, so parity needs the same algorithm. Internal.
 
@@ -11,46 +11,36 @@
 
 namespace newsim::detail {
 
+// Moves `tmp` down the one-based heap a[1..n] from position i.
+template <class T>
+void numpy_sift_down(const T* v, std::int64_t* a, std::int64_t i, std::int64_t n,
+                     std::int64_t tmp) {
+  for (std::int64_t j = i << 1; j <= n;) {
+    if (j < n && v[a[j]] < v[a[j + 1]]) j += 1;
+    if (!(v[tmp] < v[a[j]])) break;
+    a[i] = a[j];
+    i = j;
+    j += j;
+  }
+  a[i] = tmp;
+}
+
 template <class T>
 void numpy_aheapsort(const T* v, std::int64_t* tosort, std::int64_t n) {
   std::int64_t* a = tosort - 1;  // one-based heap indexing
-  std::int64_t i, j, l, tmp;
-  for (l = n >> 1; l > 0; --l) {
-    tmp = a[l];
-    for (i = l, j = l << 1; j <= n;) {
-      if (j < n && v[a[j]] < v[a[j + 1]]) j += 1;
-      if (v[tmp] < v[a[j]]) {
-        a[i] = a[j];
-        i = j;
-        j += j;
-      } else {
-        break;
-      }
-    }
-    a[i] = tmp;
-  }
+  for (std::int64_t l = n >> 1; l > 0; --l) numpy_sift_down(v, a, l, n, a[l]);
   for (; n > 1;) {
-    tmp = a[n];
+    const std::int64_t tmp = a[n];
     a[n] = a[1];
     n -= 1;
-    for (i = 1, j = 2; j <= n;) {
-      if (j < n && v[a[j]] < v[a[j + 1]]) j++;
-      if (v[tmp] < v[a[j]]) {
-        a[i] = a[j];
-        i = j;
-        j += j;
-      } else {
-        break;
-      }
-    }
-    a[i] = tmp;
+    numpy_sift_down(v, a, 1, n, tmp);
   }
 }
 
 /// Indices that sort v ascending, in exactly the order numpy.argsort(v) (kind="quicksort") gives.
 template <class T>
 std::vector<std::int64_t> numpy_argsort(const std::vector<T>& values) {
-  constexpr std::ptrdiff_t kSmall = 16;
+  constexpr std::ptrdiff_t kSmall = 15;
   const auto num = static_cast<std::int64_t>(values.size());
   std::vector<std::int64_t> order(values.size());
   for (std::int64_t k = 0; k < num; ++k) order[static_cast<std::size_t>(k)] = k;
