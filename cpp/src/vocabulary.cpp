@@ -10,6 +10,7 @@
 #include "model_io.hpp"
 #include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/numpy_sort.hpp"
+#include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 
 namespace newsim {
@@ -216,7 +217,7 @@ const std::string& Vocabulary::term(std::int32_t id) const {
   return terms_[static_cast<std::size_t>(id)];
 }
 
-PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options) {
+PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options, int threads) {
   options.validate();
   const std::size_t n = stats.size();
   if (n == 0) {
@@ -241,10 +242,22 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
     }
     keys[i] = {prefix, static_cast<std::int32_t>(i)};
   }
-  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+  const auto less = [&](const Key& a, const Key& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
     return stats.term(a.id) < stats.term(b.id);
+  };
+  // Terms are distinct, so the order is total and any sort gives the same result.
+  const std::size_t parts = n >= 65536 ? static_cast<std::size_t>(std::max(1, threads)) : 1;
+  std::vector<std::size_t> bounds(parts + 1);
+  for (std::size_t p = 0; p <= parts; ++p) bounds[p] = n * p / parts;
+  detail::parallel_for(parts, threads, [&](std::size_t p, std::size_t) {
+    std::sort(keys.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
+              keys.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]), less);
   });
+  for (std::size_t p = 1; p < parts; ++p) {
+    std::inplace_merge(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
+                       keys.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]), less);
+  }
   std::vector<std::int32_t> sorted(n);
   for (std::size_t i = 0; i < n; ++i) sorted[i] = keys[i].id;
   std::vector<Key>().swap(keys);

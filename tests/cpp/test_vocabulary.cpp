@@ -96,6 +96,23 @@ TEST(Prune, MaxFeaturesKeepsTheMostFrequent) {
   EXPECT_EQ(newsim::prune(s, o).vocabulary.terms(), (std::vector<std::string>{"a", "c"}));
 }
 
+TEST(Prune, ParallelSortGivesTheSameVocabulary) {
+  VocabularyStats s;
+  std::uint32_t x = 7;
+  for (int i = 0; i < 90000; ++i) {
+    x = x * 1664525u + 1013904223u;
+    s.add_occurrences(s.intern("t" + std::to_string(x % 1000003)), 1 + i % 3);
+  }
+  s.add_documents(10);
+  PruneOptions o;
+  o.max_features = 50000;
+  const auto one = newsim::prune(s, o, 1);
+  const auto three = newsim::prune(s, o, 3);
+  EXPECT_EQ(one.vocabulary.terms(), three.vocabulary.terms());
+  EXPECT_TRUE(std::is_sorted(one.vocabulary.terms().begin(), one.vocabulary.terms().end()));
+  EXPECT_EQ(one.id_map, three.id_map);
+}
+
 TEST(NumpyArgsort, SortsAndMatchesKnownTieOrder) {
   std::vector<std::int64_t> v;
   for (int i = 0; i < 100; ++i) v.push_back((i * 37) % 7);
