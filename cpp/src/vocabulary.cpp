@@ -104,13 +104,13 @@ std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
   const Impl& o = *other.impl_;
   Impl& m = *impl_;
   const auto& other_terms = o.table.keys();
-  std::vector<std::int32_t> map(other_terms.size());
-  m.table.reserve(m.table.size() + other_terms.size());
+  std::vector<std::int32_t> map;
+  m.table.intern_many(other_terms, [&m](std::string_view t) { return m.arena.store(t); }, map);
+  m.df.resize(m.table.size(), 0);
+  m.tf.resize(m.table.size(), 0);
   for (std::size_t i = 0; i < other_terms.size(); ++i) {
-    const std::int32_t id = intern(other_terms[i]);
-    map[i] = id;
-    m.df[static_cast<std::size_t>(id)] += o.df[i];
-    m.tf[static_cast<std::size_t>(id)] += o.tf[i];
+    m.df[static_cast<std::size_t>(map[i])] += o.df[i];
+    m.tf[static_cast<std::size_t>(map[i])] += o.tf[i];
   }
   m.n_documents += o.n_documents;
   return map;

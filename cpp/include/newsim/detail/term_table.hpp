@@ -41,20 +41,35 @@ class TermTable {
   template <class Store>
   std::int32_t intern(std::string_view term, Store&& store) {
     if (slots_.empty()) reserve(keys_.size() + 1);
-    const Probe p = probe_key(term);
-    const auto tag = static_cast<std::uint32_t>(p.hash >> 32);
-    std::size_t i = p.hash & mask_;
-    for (;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.id < 0) break;
-      if (s.tag == tag && matches(s.id, p, term)) return s.id;
+    return intern_probe(term, probe_key(term), store);
+  }
+
+  /// intern() for many terms (ids[i] for terms[i]), prefetching the slots and entries of the
+  /// terms a few places ahead: merging a shard's terms into a large table is memory-bound.
+  template <class Store>
+  void intern_many(const std::vector<std::string_view>& terms, Store&& store,
+                   std::vector<std::int32_t>& ids) {
+    constexpr std::size_t kAhead = 16;  // slots are fetched 16 terms ahead, entries 8
+    const std::size_t n = terms.size();
+    ids.resize(n);
+    if (slots_.empty()) reserve(keys_.size() + 1);
+    Probe ring[kAhead];
+    for (std::size_t i = 0; i < n && i < kAhead; ++i) {
+      ring[i] = probe_key(terms[i]);
+      prefetch(&slots_[ring[i].hash & mask_]);
     }
-    const auto id = static_cast<std::int32_t>(keys_.size());
-    keys_.push_back(store(term));
-    entries_.push_back(Entry{p.w0, p.w1, static_cast<std::uint32_t>(term.size())});
-    slots_[i] = Slot{tag, id};
-    if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
-    return id;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Probe p = ring[i % kAhead];
+      if (i + kAhead / 2 < n) {
+        const Slot& s = slots_[ring[(i + kAhead / 2) % kAhead].hash & mask_];
+        if (s.id >= 0) prefetch(&entries_[static_cast<std::size_t>(s.id)]);
+      }
+      if (i + kAhead < n) {
+        ring[i % kAhead] = probe_key(terms[i + kAhead]);
+        prefetch(&slots_[ring[i % kAhead].hash & mask_]);
+      }
+      ids[i] = intern_probe(terms[i], p, store);
+    }
   }
 
   /// Makes room for n keys without rehashing.
@@ -128,6 +143,32 @@ class TermTable {
   }
 
   static std::uint64_t hash_of(std::string_view t) { return probe_key(t).hash; }
+
+  template <class Store>
+  NEWSIM_INLINE std::int32_t intern_probe(std::string_view term, const Probe& p, Store& store) {
+    const auto tag = static_cast<std::uint32_t>(p.hash >> 32);
+    std::size_t i = p.hash & mask_;
+    for (;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.id < 0) break;
+      if (s.tag == tag && matches(s.id, p, term)) return s.id;
+    }
+    const auto id = static_cast<std::int32_t>(keys_.size());
+    keys_.push_back(store(term));
+    entries_.push_back(Entry{p.w0, p.w1, static_cast<std::uint32_t>(term.size())});
+    slots_[i] = Slot{tag, id};
+    if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
+    return id;
+  }
+
+  template <class T>
+  static void prefetch(const T* p) {
+#if defined(__GNUC__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+  }
 
   NEWSIM_INLINE bool matches(std::int32_t id, const Probe& p, std::string_view t) const {
     const Entry& e = entries_[static_cast<std::size_t>(id)];
