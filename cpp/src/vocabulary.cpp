@@ -90,6 +90,10 @@ void VocabularyStats::add_documents(std::int64_t n) { impl_->n_documents += n; }
 std::int64_t VocabularyStats::n_documents() const { return impl_->n_documents; }
 std::size_t VocabularyStats::size() const { return impl_->table.size(); }
 
+const std::vector<std::string_view>& VocabularyStats::terms() const { return impl_->table.keys(); }
+const std::vector<std::int64_t>& VocabularyStats::document_frequencies() const { return impl_->df; }
+const std::vector<std::int64_t>& VocabularyStats::term_frequencies() const { return impl_->tf; }
+
 std::string_view VocabularyStats::term(std::int32_t id) const {
   return impl_->table.keys().at(static_cast<std::size_t>(id));
 }
@@ -234,8 +238,11 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
     std::int32_t id;
   };
   std::vector<Key> keys(n);
+  const std::vector<std::string_view>& term = stats.terms();
+  const std::vector<std::int64_t>& dfs = stats.document_frequencies();
+  const std::vector<std::int64_t>& tfs = stats.term_frequencies();
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view t = stats.term(static_cast<std::int32_t>(i));
+    const std::string_view t = term[i];
     std::uint64_t prefix = 0;
     for (std::size_t k = 0; k < 8; ++k) {
       prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
@@ -244,7 +251,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   }
   const auto less = [&](const Key& a, const Key& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return stats.term(a.id) < stats.term(b.id);
+    return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
   };
   // Terms are distinct, so the order is total and any sort gives the same result.
   const std::size_t parts = n >= 65536 ? static_cast<std::size_t>(std::max(1, threads)) : 1;
@@ -265,7 +272,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   std::vector<char> keep(n, 0);
   std::vector<std::int64_t> kept_positions;
   for (std::size_t k = 0; k < n; ++k) {
-    const auto df = static_cast<double>(stats.document_frequency(sorted[k]));
+    const auto df = static_cast<double>(dfs[static_cast<std::size_t>(sorted[k])]);
     if (df <= high && df >= low) {
       keep[k] = 1;
       kept_positions.push_back(static_cast<std::int64_t>(k));
@@ -276,7 +283,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
     std::vector<std::int64_t> negated(kept_positions.size());
     for (std::size_t m = 0; m < kept_positions.size(); ++m) {
       const std::int32_t id = sorted[static_cast<std::size_t>(kept_positions[m])];
-      negated[m] = -(options.rank_by_df ? stats.document_frequency(id) : stats.term_frequency(id));
+      negated[m] = -(options.rank_by_df ? dfs : tfs)[static_cast<std::size_t>(id)];
     }
     const std::vector<std::int64_t> order = detail::numpy_argsort(negated);
     std::fill(keep.begin(), keep.end(), 0);
@@ -288,14 +295,18 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   PrunedVocabulary out;
   out.id_map.assign(n, -1);
   std::vector<std::string> terms;
+  const auto n_keep = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
+  terms.reserve(n_keep);
+  out.df.reserve(n_keep);
+  out.pruned_terms.reserve(n - n_keep);
   for (std::size_t k = 0; k < n; ++k) {
     const std::int32_t id = sorted[k];
     if (keep[k]) {
       out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(terms.size());
-      terms.emplace_back(stats.term(id));
-      out.df.push_back(stats.document_frequency(id));
+      terms.emplace_back(term[static_cast<std::size_t>(id)]);
+      out.df.push_back(dfs[static_cast<std::size_t>(id)]);
     } else {
-      out.pruned_terms.emplace_back(stats.term(id));
+      out.pruned_terms.emplace_back(term[static_cast<std::size_t>(id)]);
     }
   }
   if (terms.empty()) {

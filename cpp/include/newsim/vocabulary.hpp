@@ -67,6 +67,10 @@ class VocabularyStats {
 
   std::int64_t n_documents() const;
   std::size_t size() const;
+  /// All terms, document frequencies and total counts, indexed by id.
+  const std::vector<std::string_view>& terms() const;
+  const std::vector<std::int64_t>& document_frequencies() const;
+  const std::vector<std::int64_t>& term_frequencies() const;
   /// Term, document frequency and total count of term `id` (0 <= id < size()).
   std::string_view term(std::int32_t id) const;
   std::int64_t document_frequency(std::int32_t id) const;
