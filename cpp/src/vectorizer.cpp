@@ -65,22 +65,31 @@ std::vector<RowChunk> chunk_documents(const Documents& docs) {
 class CountSink final : public Analyzer::TermSink {
  public:
   CountSink(RowChunk& chunk, detail::TermCounts* stats, const Vocabulary* vocab,
-            std::vector<std::int64_t>& where)
+            std::vector<std::int32_t>& where)
       : chunk_(chunk), stats_(stats), vocab_(vocab), where_(where) {}
 
-  void start_document() { row_start_ = static_cast<std::int64_t>(chunk_.ids.size()); }
+  void start_document() { row_start_ = static_cast<std::int32_t>(chunk_.ids.size()); }
 
   void operator()(std::string_view term) override {
-    const std::int32_t id = stats_ != nullptr ? stats_->intern(term) : vocab_->find(term);
+    if (stats_ != nullptr) {
+      // The term's place in the current row is kept beside its key in the table.
+      const std::int32_t id = stats_->intern(term);
+      add(id, stats_->table.scratch(id));
+      return;
+    }
+    const std::int32_t id = vocab_->find(term);
     if (id < 0) return;
-    const auto slot = static_cast<std::size_t>(id);
-    if (slot >= where_.size()) where_.resize(std::max<std::size_t>(slot + 1, where_.size() * 2), -1);
-    const std::int64_t pos = where_[slot];
+    std::int32_t& pos = where_[static_cast<std::size_t>(id)];
+    add(id, pos);
+  }
+
+  // Counts one occurrence of `id`; `pos` is its place in the chunk's entries, or stale.
+  void add(std::int32_t id, std::int32_t& pos) {
     if (pos >= row_start_) {  // seen in this document
       ++chunk_.counts[static_cast<std::size_t>(pos)];
       return;
     }
-    where_[slot] = static_cast<std::int64_t>(chunk_.ids.size());
+    pos = static_cast<std::int32_t>(chunk_.ids.size());
     chunk_.ids.push_back(id);
     chunk_.counts.push_back(1);
   }
@@ -99,7 +108,8 @@ class CountSink final : public Analyzer::TermSink {
     } else {
       // The positions are reused by the next document: forget them.
       for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
-        where_[static_cast<std::size_t>(chunk_.ids[k])] = -1;
+        const std::int32_t id = chunk_.ids[k];
+        (stats_ != nullptr ? stats_->table.scratch(id) : where_[static_cast<std::size_t>(id)]) = -1;
       }
       chunk_.ids.resize(start);
       chunk_.counts.resize(start);
@@ -110,8 +120,8 @@ class CountSink final : public Analyzer::TermSink {
   RowChunk& chunk_;
   detail::TermCounts* stats_;
   const Vocabulary* vocab_;
-  std::vector<std::int64_t>& where_;
-  std::int64_t row_start_ = 0;
+  std::vector<std::int32_t>& where_;  // transform: the term's place in the current row
+  std::int32_t row_start_ = 0;
 };
 
 struct Counted {
@@ -130,12 +140,12 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
   if (vocab == nullptr) out.maps.resize(out.chunks.size());
   std::mutex merge_mutex;
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
-  std::vector<std::vector<std::int64_t>> wheres(static_cast<std::size_t>(threads));
+  std::vector<std::vector<std::int32_t>> wheres(static_cast<std::size_t>(threads));
   detail::parallel_for(out.chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     RowChunk& chunk = out.chunks[c];
     detail::TermCounts local;
     detail::TermCounts* stats = vocab == nullptr ? &local : nullptr;
-    std::vector<std::int64_t>& where = wheres[worker];
+    std::vector<std::int32_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
     CountSink sink(chunk, stats, vocab, where);

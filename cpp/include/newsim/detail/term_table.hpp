@@ -86,6 +86,10 @@ class TermTable {
   }
 
   std::size_t size() const { return keys_.size(); }
+
+  /// A per-term int (initially -1) that lives beside the key, so an owner that looks a term up
+  /// gets it from the same cache line (the vectorizer keeps the term's place in a row there).
+  std::int32_t& scratch(std::int32_t id) { return entries_[static_cast<std::size_t>(id)].scratch; }
   const std::vector<std::string_view>& keys() const { return keys_; }
 
  private:
@@ -96,6 +100,7 @@ class TermTable {
   struct Entry {
     std::uint64_t w0, w1;  // the first 16 bytes, zero-padded
     std::uint32_t len;
+    std::int32_t scratch;  // free for the owner (see scratch())
   };
   struct Probe {
     std::uint64_t hash, w0, w1;
@@ -155,7 +160,7 @@ class TermTable {
     }
     const auto id = static_cast<std::int32_t>(keys_.size());
     keys_.push_back(store(term));
-    entries_.push_back(Entry{p.w0, p.w1, static_cast<std::uint32_t>(term.size())});
+    entries_.push_back(Entry{p.w0, p.w1, static_cast<std::uint32_t>(term.size()), -1});
     slots_[i] = Slot{tag, id};
     if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
     return id;
