@@ -246,7 +246,7 @@ namespace {
 // scikit-learn's strip_accents_*) into `out`, and reports every maximal run of Python word
 // characters of the *output* to on_run(offset, bytes, code_points).
 template <Encoding E, class OnRun>
-void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
+std::size_t preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
                      std::string& out, std::u32string& tmp, OnRun&& on_run) {
   const std::uint8_t* props = detail::bmp_properties();
   const char16_t* lower = detail::bmp_lower();
@@ -255,8 +255,10 @@ void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions&
   const StripAccents strip = opt.strip_accents;
 
   // The output grows in place; every write first makes room for the worst case of one input
-  // code point (an NFKD expansion of up to 18 code points).
-  out.resize(std::max<std::size_t>(64, doc.size + doc.size / 4 + 64));
+  // code point (an NFKD expansion of up to 18 code points). `out` keeps its size between
+  // documents (only [0, j) is text), so it is not zero-filled again for every document.
+  const std::size_t want = doc.size + doc.size / 4 + 64;
+  if (out.size() < want) out.resize(want);
   char* base = out.data();
   std::size_t cap = out.size();
   std::size_t j = 0;
@@ -442,12 +444,12 @@ void preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerOptions&
     if ((p & kCaseIgnorable) == 0) prev_cased = (p & kCased) != 0;
   }
   classify(j, false);
-  out.resize(j);
+  return j;
 }
 
 template <class OnRun>
-void preprocess_any(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
-                    std::string& out, std::u32string& tmp, OnRun&& on_run) {
+std::size_t preprocess_any(TextView doc, std::size_t doc_index, const AnalyzerOptions& opt,
+                           std::string& out, std::u32string& tmp, OnRun&& on_run) {
   switch (doc.encoding) {
     case Encoding::utf8:
       return preprocess_into<Encoding::utf8>(doc, doc_index, opt, out, tmp, on_run);
@@ -456,8 +458,9 @@ void preprocess_any(TextView doc, std::size_t doc_index, const AnalyzerOptions& 
     case Encoding::ucs2:
       return preprocess_into<Encoding::ucs2>(doc, doc_index, opt, out, tmp, on_run);
     case Encoding::ucs4:
-      return preprocess_into<Encoding::ucs4>(doc, doc_index, opt, out, tmp, on_run);
+      break;
   }
+  return preprocess_into<Encoding::ucs4>(doc, doc_index, opt, out, tmp, on_run);
 }
 
 }  // namespace
@@ -465,7 +468,8 @@ void preprocess_any(TextView doc, std::size_t doc_index, const AnalyzerOptions& 
 std::string Analyzer::preprocess(TextView doc, std::size_t doc_index) const {
   std::string out;
   std::u32string tmp;
-  preprocess_any(doc, doc_index, options_, out, tmp, [](std::size_t, std::size_t, std::size_t) {});
+  out.resize(preprocess_any(doc, doc_index, options_, out, tmp,
+                            [](std::size_t, std::size_t, std::size_t) {}));
   return out;
 }
 
@@ -477,7 +481,8 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
   const bool filter = impl_->stop_words.size() != 0;
   auto& tokens = ws.tokens;
   tokens.clear();
-  const std::string& text = ws.text;
+  const std::string& text = ws.text;  // its first text_len bytes are the document
+  std::size_t text_len = 0;
   // A word token at [offset, offset + length) of the preprocessed text.
   auto add_token = [&](std::size_t offset, std::size_t length) {
     const std::string_view token(text.data() + offset, length);
@@ -493,16 +498,16 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
   if (fused) {
     // (?u)\b\w\w+\b is every maximal run of at least two word characters: found while
     // preprocessing, without a second pass.
-    preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
-                   [&](std::size_t offset, std::size_t bytes, std::size_t cps) {
-                     if (cps >= 2) add_token(offset, bytes);
-                   });
+    text_len = preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                              [&](std::size_t offset, std::size_t bytes, std::size_t cps) {
+                                if (cps >= 2) add_token(offset, bytes);
+                              });
   } else {
-    preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
-                   [](std::size_t, std::size_t, std::size_t) {});
+    text_len = preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                              [](std::size_t, std::size_t, std::size_t) {});
   }
   const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = begin + text.size();
+  const auto* end = begin + text_len;
   const std::uint8_t* props = detail::bmp_properties();
   auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
 
@@ -550,7 +555,7 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
     // Runs of two or more whitespace characters become one space (re.sub(r"\s\s+", " ", ...)).
     std::string& s = ws.collapsed;
     s.clear();
-    s.reserve(text.size());
+    s.reserve(text_len);
     const unsigned char* p = begin;
     while (p < end) {
       const unsigned char* q = p;
@@ -611,7 +616,7 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
     PCRE2_SIZE at = 0;
     uint32_t flags = 0;
     for (;;) {
-      const int rc = pcre2_match(code, subject, text.size(), at, flags, ws.match, nullptr);
+      const int rc = pcre2_match(code, subject, text_len, at, flags, ws.match, nullptr);
       if (rc == PCRE2_ERROR_NOMATCH) break;
       if (rc < 0) {
         throw InvalidArgument("document " + std::to_string(doc_index) +
@@ -631,7 +636,7 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
       // After an empty match, the next one may not be empty at the same place (Python 3.7+).
       flags = ov[1] == ov[0] ? PCRE2_NOTEMPTY_ATSTART : 0;
       at = ov[1];
-      if (at > text.size()) break;
+      if (at > text_len) break;
     }
   }
   if (unigrams_only) return;

@@ -148,6 +148,13 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     std::vector<std::int32_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
+    if (keep_rows) {
+      // About one distinct term per document per 12 code units of text: growing rarely.
+      std::size_t units = 0;
+      for (std::size_t i = chunk.begin; i < chunk.end; ++i) units += docs[i].size;
+      chunk.ids.reserve(units / 12 + 64);
+      chunk.counts.reserve(units / 12 + 64);
+    }
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
       sink.start_document();
