@@ -186,6 +186,7 @@ struct Analyzer::Workspace::State {
   std::string scratch;    // one joined n-gram or one padded word
   std::u32string decomposed;
   std::vector<std::pair<std::size_t, std::size_t>> tokens;  // (offset, length) in text
+  std::vector<std::string_view> views;                      // a batch handed to the sink
   pcre2_match_data* match = nullptr;
   const pcre2_code* match_for = nullptr;
 
@@ -484,14 +485,22 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
   const std::string& text = ws.text;  // its first text_len bytes are the document
   std::size_t text_len = 0;
   // A word token at [offset, offset + length) of the preprocessed text.
+  // Unigrams go to the sink in batches, as views made at hand-over time (the text buffer may
+  // still grow while the document is read).
+  constexpr std::size_t kBatch = 1024;
+  auto flush = [&] {
+    auto& views = ws.views;
+    views.clear();
+    for (const auto& [off, len] : tokens) views.emplace_back(text.data() + off, len);
+    sink.terms(views.data(), views.size());
+    tokens.clear();
+  };
   auto add_token = [&](std::size_t offset, std::size_t length) {
-    const std::string_view token(text.data() + offset, length);
-    if (filter && impl_->stop_words.find(token) >= 0) return;
-    if (unigrams_only) {
-      sink(token);
-    } else {
-      tokens.emplace_back(offset, length);
+    if (filter && impl_->stop_words.find(std::string_view(text.data() + offset, length)) >= 0) {
+      return;
     }
+    tokens.emplace_back(offset, length);
+    if (unigrams_only && tokens.size() >= kBatch) flush();
   };
 
   const bool fused = options_.analyzer == AnalyzerKind::word && impl_->pattern == nullptr;
@@ -639,7 +648,10 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
       if (at > text_len) break;
     }
   }
-  if (unigrams_only) return;
+  if (unigrams_only) {
+    flush();
+    return;
+  }
 
   // Word n-grams in scikit-learn's order: all unigrams (if wanted), then bigrams, and so on.
   const std::size_t count = tokens.size();

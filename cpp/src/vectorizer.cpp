@@ -83,6 +83,15 @@ class CountSink final : public Analyzer::TermSink {
     add(id, pos);
   }
 
+  void terms(const std::string_view* terms, std::size_t n) override {
+    if (stats_ == nullptr) {
+      for (std::size_t i = 0; i < n; ++i) (*this)(terms[i]);
+      return;
+    }
+    stats_->intern_many(terms, n, batch_ids_);
+    for (std::size_t i = 0; i < n; ++i) add(batch_ids_[i], stats_->table.scratch(batch_ids_[i]));
+  }
+
   // Counts one occurrence of `id`; `pos` is its place in the chunk's entries, or stale.
   void add(std::int32_t id, std::int32_t& pos) {
     if (pos >= row_start_) {  // seen in this document
@@ -121,6 +130,7 @@ class CountSink final : public Analyzer::TermSink {
   detail::TermCounts* stats_;
   const Vocabulary* vocab_;
   std::vector<std::int32_t>& where_;  // transform: the term's place in the current row
+  std::vector<std::int32_t> batch_ids_;
   std::int32_t row_start_ = 0;
 };
 

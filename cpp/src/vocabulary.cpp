@@ -109,7 +109,8 @@ std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
   Impl& m = *impl_;
   const auto& other_terms = o.table.keys();
   std::vector<std::int32_t> map;
-  m.table.intern_many(other_terms, [&m](std::string_view t) { return m.arena.store(t); }, map);
+  m.table.intern_many(other_terms.data(), other_terms.size(),
+                      [&m](std::string_view t) { return m.arena.store(t); }, map);
   m.df.resize(m.table.size(), 0);
   m.tf.resize(m.table.size(), 0);
   for (std::size_t i = 0; i < other_terms.size(); ++i) {

@@ -80,6 +80,10 @@ class Analyzer {
    public:
     virtual ~TermSink() = default;
     virtual void operator()(std::string_view term) = 0;
+    /// Several terms at once, in order (word unigrams come this way); by default one by one.
+    virtual void terms(const std::string_view* terms, std::size_t n) {
+      for (std::size_t i = 0; i < n; ++i) (*this)(terms[i]);
+    }
   };
 
   /// Streams the terms of `doc` to `sink`, in scikit-learn's order. `doc_index` only names the

@@ -47,10 +47,9 @@ class TermTable {
   /// intern() for many terms (ids[i] for terms[i]), prefetching the slots and entries of the
   /// terms a few places ahead: merging a shard's terms into a large table is memory-bound.
   template <class Store>
-  void intern_many(const std::vector<std::string_view>& terms, Store&& store,
+  void intern_many(const std::string_view* terms, std::size_t n, Store&& store,
                    std::vector<std::int32_t>& ids) {
     constexpr std::size_t kAhead = 16;  // slots are fetched 16 terms ahead, entries 8
-    const std::size_t n = terms.size();
     ids.resize(n);
     if (slots_.empty()) reserve(keys_.size() + 1);
     Probe ring[kAhead];
