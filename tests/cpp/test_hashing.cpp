@@ -42,6 +42,14 @@ TEST(HashingVectorizer, RowsAreNormalisedAndThreadsAgree) {
   EXPECT_NEAR(s, 1.0, 1e-12);
 }
 
+TEST(HashingVectorizer, ColumnIsAbsHashModuloFeatures) {
+  newsim::HashingOptions o;
+  o.n_features = 1000;
+  const newsim::HashingVectorizer h(o);
+  EXPECT_EQ(h.column("ab"), 1681926305 % 1000);   // murmurhash3_32("ab") = -1681926305
+  EXPECT_EQ(h.column("hello"), 613153351 % 1000);
+}
+
 TEST(HashingVectorizer, RejectsBadFeatureCounts) {
   newsim::HashingOptions o;
   o.n_features = 0;

@@ -61,6 +61,21 @@ TEST(Vectorizer, TfidfMatchesScikitLearn) {
   EXPECT_EQ(X.nnz(), 18u);  // 6 + 4 + 8 distinct terms
 }
 
+TEST(CsrMatrix, CoeffAndEigenView) {
+  Vectorizer v(VectorizerOptions::counts());
+  const auto X = v.fit_transform<double>(std::vector<std::string>{"aa bb aa", "", "cc"});
+  const auto E = X.to_eigen();
+  ASSERT_EQ(E.rows(), 3);
+  ASSERT_EQ(E.cols(), 3);
+  EXPECT_EQ(E.nonZeros(), 3);
+  EXPECT_EQ(E.coeff(0, 0), 2.0);
+  EXPECT_EQ(E.coeff(2, 2), 1.0);
+  EXPECT_EQ(X.coeff(0, 1), 1.0);
+  EXPECT_EQ(X.coeff(1, 0), 0.0);
+  const Eigen::VectorXd row_sums = E * Eigen::VectorXd::Ones(3);
+  EXPECT_EQ(row_sums(0), 3.0);
+}
+
 TEST(Vectorizer, CountsBinaryAndL1) {
   VectorizerOptions o = VectorizerOptions::counts();
   Vectorizer counts(o);

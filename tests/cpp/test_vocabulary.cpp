@@ -49,6 +49,18 @@ TEST(VocabularyStats, JsonRoundTrip) {
                newsim::ModelFormatError);
 }
 
+TEST(VocabularyStats, CompactKeepsTermsAndLookups) {
+  VocabularyStats s = stats_of({{"nato", "russia"}, {"nato"}});
+  s.compact();
+  EXPECT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.find("russia"), 1);  // O(size) until the next intern
+  EXPECT_EQ(s.find("absent"), -1);
+  EXPECT_EQ(s.intern("nato"), 0);   // rebuilds the table
+  EXPECT_EQ(s.intern("shield"), 2);
+  EXPECT_EQ(s.terms().size(), 3u);
+  EXPECT_EQ(s.document_frequencies()[0], 2);
+}
+
 TEST(VocabularyStats, CopiesAreDeep) {
   VocabularyStats a = stats_of({{"x", "y"}});
   VocabularyStats b = a;

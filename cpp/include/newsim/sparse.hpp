@@ -42,18 +42,6 @@ class Buffer {
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 
-  /// Shrinks to the first n elements (n <= size()); never moves data for large blocks on Linux.
-  void shrink(std::size_t n) {
-    if (n >= size_) return;
-    if (n == 0) {
-      std::free(data_);
-      data_ = nullptr;
-    } else if (void* p = std::realloc(data_, n * sizeof(T))) {
-      data_ = static_cast<T*>(p);
-    }
-    size_ = n;
-  }
-
   /// Gives up ownership; the caller frees the block with std::free.
   T* release() noexcept {
     size_ = 0;
