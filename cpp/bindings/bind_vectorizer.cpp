@@ -28,6 +28,17 @@ py::tuple with_dtype(const std::string& dtype, Fn&& fn) {
   throw InvalidArgument("dtype must be float64, float32, int64 or int32; got " + dtype);
 }
 
+// Reads the documents, then runs fn(documents, dtype tag) with the GIL released.
+template <class Fn>
+py::tuple matrix_of(py::handle docs, const std::string& dtype, Fn&& fn) {
+  std::vector<py::object> keep;
+  const Documents d = documents_from(docs, keep);
+  return with_dtype(dtype, [&](auto tag) {
+    py::gil_scoped_release release;
+    return fn(d, tag);
+  });
+}
+
 }  // namespace
 
 void bind_vectorizer(py::module_& m) {
@@ -114,10 +125,7 @@ void bind_vectorizer(py::module_& m) {
       .def(
           "fit_transform",
           [](Vectorizer& v, py::handle docs, const std::string& dtype) {
-            std::vector<py::object> keep;
-            const Documents d = documents_from(docs, keep);
-            return with_dtype(dtype, [&](auto tag) {
-              py::gil_scoped_release release;
+            return matrix_of(docs, dtype, [&](const Documents& d, auto tag) {
               return v.fit_transform<decltype(tag)>(d);
             });
           },
@@ -125,10 +133,7 @@ void bind_vectorizer(py::module_& m) {
       .def(
           "transform",
           [](const Vectorizer& v, py::handle docs, const std::string& dtype) {
-            std::vector<py::object> keep;
-            const Documents d = documents_from(docs, keep);
-            return with_dtype(dtype, [&](auto tag) {
-              py::gil_scoped_release release;
+            return matrix_of(docs, dtype, [&](const Documents& d, auto tag) {
               return v.transform<decltype(tag)>(d);
             });
           },
@@ -204,10 +209,7 @@ void bind_vectorizer(py::module_& m) {
       .def(
           "transform",
           [](const HashingVectorizer& h, py::handle docs, const std::string& dtype) {
-            std::vector<py::object> keep;
-            const Documents d = documents_from(docs, keep);
-            return with_dtype(dtype, [&](auto tag) {
-              py::gil_scoped_release release;
+            return matrix_of(docs, dtype, [&](const Documents& d, auto tag) {
               return h.transform<decltype(tag)>(d);
             });
           },

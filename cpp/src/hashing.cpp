@@ -147,8 +147,7 @@ std::string HashingVectorizer::to_json() const {
   nlohmann::json opts = model_io::analysis_to_json(options_.analysis);
   opts["n_features"] = options_.n_features;
   opts["binary"] = options_.binary;
-  opts["norm"] = options_.norm == Norm::none ? nlohmann::json(nullptr)
-                                             : nlohmann::json(to_string(options_.norm));
+  opts["norm"] = model_io::norm_to_json(options_.norm);
   opts["alternate_sign"] = options_.alternate_sign;
   opts["n_jobs"] = options_.n_jobs;
   nlohmann::json model = model_io::new_model(kHashingFormat, kHashingVersion);
@@ -164,7 +163,7 @@ HashingVectorizer HashingVectorizer::from_json(std::string_view text, std::strin
     o.analysis = model_io::analysis_from_json(j);
     o.n_features = j.at("n_features").get<std::int64_t>();
     o.binary = j.at("binary").get<bool>();
-    o.norm = parse_norm(j.at("norm").is_null() ? std::string() : j.at("norm").get<std::string>());
+    o.norm = model_io::norm_from_json(j.at("norm"));
     o.alternate_sign = j.at("alternate_sign").get<bool>();
     o.n_jobs = j.at("n_jobs").get<int>();
     return HashingVectorizer(std::move(o));

@@ -36,6 +36,12 @@ AnalyzerOptions analysis_from_json(const json& j) {
   return o;
 }
 
+json norm_to_json(Norm norm) { return norm == Norm::none ? json(nullptr) : json(to_string(norm)); }
+
+Norm norm_from_json(const json& j) {
+  return parse_norm(j.is_null() ? std::string() : j.get<std::string>());
+}
+
 json new_model(std::string_view format, int version) {
   return json{{"format", format}, {"version", version}, {"newsim_version", NEWSIM_VERSION}};
 }

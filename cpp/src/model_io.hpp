@@ -9,12 +9,17 @@
 #include <string_view>
 
 #include "newsim/analyzer.hpp"
+#include "newsim/vectorizer.hpp"
 
 namespace newsim::model_io {
 
 nlohmann::json analysis_to_json(const AnalyzerOptions& o);
 /// Throws nlohmann::json exceptions or InvalidArgument on bad values (callers wrap them).
 AnalyzerOptions analysis_from_json(const nlohmann::json& j);
+
+/// Norm as JSON: null, "l1" or "l2".
+nlohmann::json norm_to_json(Norm norm);
+Norm norm_from_json(const nlohmann::json& j);
 
 /// A model document of `format` with "format", "version" and "newsim_version" keys.
 nlohmann::json new_model(std::string_view format, int version);

@@ -383,7 +383,7 @@ std::string Vectorizer::to_json() const {
   opts["use_idf"] = o.use_idf;
   opts["smooth_idf"] = o.smooth_idf;
   opts["sublinear_tf"] = o.sublinear_tf;
-  opts["norm"] = o.norm == Norm::none ? json(nullptr) : json(to_string(o.norm));
+  opts["norm"] = model_io::norm_to_json(o.norm);
   opts["n_jobs"] = o.n_jobs;
   json model = model_io::new_model(kFormat, kFormatVersion);
   model["options"] = std::move(opts);
@@ -411,7 +411,7 @@ Vectorizer Vectorizer::from_json(std::string_view text, std::string_view origin)
     o.use_idf = j.at("use_idf").get<bool>();
     o.smooth_idf = j.at("smooth_idf").get<bool>();
     o.sublinear_tf = j.at("sublinear_tf").get<bool>();
-    o.norm = parse_norm(j.at("norm").is_null() ? std::string() : j.at("norm").get<std::string>());
+    o.norm = model_io::norm_from_json(j.at("norm"));
     o.n_jobs = j.at("n_jobs").get<int>();
     Vectorizer v(std::move(o));
     if (model.at("fitted").get<bool>()) {
