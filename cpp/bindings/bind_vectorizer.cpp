@@ -157,10 +157,15 @@ void bind_vectorizer(py::module_& m) {
           "term_id", [](const Vectorizer& v, const std::string& t) { return v.vocabulary().find(t); },
           py::arg("term"))
       .def("feature_names",
-           [](const Vectorizer& v) { return to_py_list(v.vocabulary().terms()); })
+           [](const Vectorizer& v) {
+             const auto& terms = v.vocabulary().views();
+             py::list out(terms.size());
+             for (std::size_t i = 0; i < terms.size(); ++i) out[i] = to_py_str(terms[i]);
+             return out;
+           })
       .def("vocabulary_dict",
            [](const Vectorizer& v) {
-             const auto& terms = v.vocabulary().terms();
+             const auto& terms = v.vocabulary().views();
              py::dict out;
              for (std::size_t i = 0; i < terms.size(); ++i) {
                out[to_py_str(terms[i])] = py::int_(i);

@@ -47,9 +47,13 @@ void PruneOptions::validate() const {
 // Terms are copied into large blocks that never move, so string_views into them stay valid.
 struct VocabularyStats::Impl : detail::TermCounts {};
 
+// Built on first use: fit_transform neither looks terms up nor needs them as strings, and for
+// 100k+ terms both are megabytes.
 struct Vocabulary::Index {
   std::once_flag built;
   detail::TermTable table;
+  std::once_flag strings_made;
+  std::vector<std::string> strings;
 };
 
 VocabularyStats::VocabularyStats() : impl_(std::make_unique<Impl>()) {}
@@ -173,10 +177,63 @@ bool VocabularyStats::same_statistics(const VocabularyStats& other) const {
   return true;
 }
 
-Vocabulary::Vocabulary() : index_(std::make_unique<Index>()) {}
+namespace {
+
+// The terms back to back in one string, and where each ends.
+std::string join_terms(const std::vector<std::string>& terms, std::vector<std::size_t>& ends) {
+  std::size_t total = 0;
+  for (const auto& t : terms) total += t.size();
+  std::string blob;
+  blob.reserve(total);
+  ends.clear();
+  ends.reserve(terms.size());
+  for (const auto& t : terms) {
+    blob += t;
+    ends.push_back(blob.size());
+  }
+  return blob;
+}
+
+}  // namespace
+
+Vocabulary::Vocabulary() : blob_(std::make_shared<const std::string>()), index_(std::make_unique<Index>()) {}
 Vocabulary::~Vocabulary() = default;
 Vocabulary::Vocabulary(Vocabulary&&) noexcept = default;
 Vocabulary& Vocabulary::operator=(Vocabulary&&) noexcept = default;
+
+Vocabulary::Vocabulary(std::string blob, const std::vector<std::size_t>& ends, Unique)
+    : blob_(std::make_shared<const std::string>(std::move(blob))),
+      index_(std::make_unique<Index>()) {
+  views_.reserve(ends.size());
+  std::size_t begin = 0;
+  for (std::size_t end : ends) {
+    views_.emplace_back(blob_->data() + begin, end - begin);
+    begin = end;
+  }
+}
+
+Vocabulary::Vocabulary(std::vector<std::string> terms, Unique) : Vocabulary() {
+  std::vector<std::size_t> ends;
+  std::string blob = join_terms(terms, ends);
+  *this = Vocabulary(std::move(blob), ends, Unique{});
+}
+
+Vocabulary::Vocabulary(std::vector<std::string> terms)
+    : Vocabulary(std::move(terms), Unique{}) {
+  std::call_once(index_->built, [this] { fill_index(); });  // checks for duplicates now
+}
+
+Vocabulary::Vocabulary(const Vocabulary& other)
+    : blob_(other.blob_), views_(other.views_), index_(std::make_unique<Index>()) {}
+
+Vocabulary& Vocabulary::operator=(const Vocabulary& other) {
+  if (this != &other) {
+    blob_ = other.blob_;
+    views_ = other.views_;
+    index_ = std::make_unique<Index>();
+  }
+  return *this;
+}
 
 std::int32_t Vocabulary::find(std::string_view term) const {
   if (!index_) return -1;
@@ -184,42 +241,31 @@ std::int32_t Vocabulary::find(std::string_view term) const {
   return index_->table.find(term);
 }
 
-Vocabulary::Vocabulary(std::vector<std::string> terms) : terms_(std::move(terms)) {
-  index_ = std::make_unique<Index>();
-  std::call_once(index_->built, [this] { fill_index(); });  // checks for duplicates now
-}
-
-Vocabulary::Vocabulary(std::vector<std::string> terms, Unique)
-    : terms_(std::move(terms)), index_(std::make_unique<Index>()) {}
-
-Vocabulary::Vocabulary(const Vocabulary& other)
-    : terms_(other.terms_), index_(std::make_unique<Index>()) {}
-
-Vocabulary& Vocabulary::operator=(const Vocabulary& other) {
-  if (this != &other) {
-    terms_ = other.terms_;
-    index_ = std::make_unique<Index>();
-  }
-  return *this;
+const std::vector<std::string>& Vocabulary::terms() const {
+  static const std::vector<std::string> kNone;
+  if (!index_) return kNone;
+  std::call_once(index_->strings_made, [this] {
+    index_->strings.assign(views_.begin(), views_.end());
+  });
+  return index_->strings;
 }
 
 void Vocabulary::fill_index() const {
-  index_->table.reserve(terms_.size());
-  for (std::size_t i = 0; i < terms_.size(); ++i) {
-    const std::string_view t = terms_[i];
-    if (index_->table.intern(t, [](std::string_view v) { return v; }) !=
+  index_->table.reserve(views_.size());
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    if (index_->table.intern(views_[i], [](std::string_view v) { return v; }) !=
         static_cast<std::int32_t>(i)) {
-      throw InvalidArgument("Duplicate term in vocabulary: '" + terms_[i] + "'");
+      throw InvalidArgument("Duplicate term in vocabulary: '" + std::string(views_[i]) + "'");
     }
   }
 }
 
-const std::string& Vocabulary::term(std::int32_t id) const {
-  if (id < 0 || static_cast<std::size_t>(id) >= terms_.size()) {
+std::string_view Vocabulary::term(std::int32_t id) const {
+  if (id < 0 || static_cast<std::size_t>(id) >= views_.size()) {
     throw IndexOutOfRange("term id " + std::to_string(id) + " is outside the vocabulary of " +
-                          std::to_string(terms_.size()) + " terms");
+                          std::to_string(views_.size()) + " terms");
   }
-  return terms_[static_cast<std::size_t>(id)];
+  return views_[static_cast<std::size_t>(id)];
 }
 
 PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options, int threads) {
@@ -295,25 +341,32 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
 
   PrunedVocabulary out;
   out.id_map.assign(n, -1);
-  std::vector<std::string> terms;
   const auto n_keep = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
-  terms.reserve(n_keep);
+  std::size_t blob_size = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (keep[k]) blob_size += term[static_cast<std::size_t>(sorted[k])].size();
+  }
+  std::string blob;
+  blob.reserve(blob_size);
+  std::vector<std::size_t> ends;
+  ends.reserve(n_keep);
   out.df.reserve(n_keep);
   out.pruned_terms.reserve(n - n_keep);
   for (std::size_t k = 0; k < n; ++k) {
     const std::int32_t id = sorted[k];
     if (keep[k]) {
-      out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(terms.size());
-      terms.emplace_back(term[static_cast<std::size_t>(id)]);
+      out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(ends.size());
+      blob += term[static_cast<std::size_t>(id)];
+      ends.push_back(blob.size());
       out.df.push_back(dfs[static_cast<std::size_t>(id)]);
     } else {
       out.pruned_terms.emplace_back(term[static_cast<std::size_t>(id)]);
     }
   }
-  if (terms.empty()) {
+  if (ends.empty()) {
     throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   }
-  out.vocabulary = Vocabulary(std::move(terms), Vocabulary::Unique{});
+  out.vocabulary = Vocabulary(std::move(blob), ends, Vocabulary::Unique{});
   return out;
 }
 

@@ -101,24 +101,30 @@ class Vocabulary {
   /// Terms known to be distinct (not checked); the lookup table is built on first use.
   struct Unique {};
   Vocabulary(std::vector<std::string> terms, Unique);
+  /// Distinct terms stored back to back in `blob`, term i ending at ends[i] (as prune builds
+  /// them: one allocation instead of one per term).
+  Vocabulary(std::string blob, const std::vector<std::size_t>& ends, Unique);
   ~Vocabulary();
   Vocabulary(const Vocabulary& other);
   Vocabulary& operator=(const Vocabulary& other);
   Vocabulary(Vocabulary&&) noexcept;
   Vocabulary& operator=(Vocabulary&&) noexcept;
 
-  std::size_t size() const { return terms_.size(); }
-  bool empty() const { return terms_.empty(); }
-  /// Id of `term`, or -1. O(length).
+  std::size_t size() const { return views_.size(); }
+  bool empty() const { return views_.empty(); }
+  /// Id of `term`, or -1. O(length); the first call builds the lookup table, O(size).
   std::int32_t find(std::string_view term) const;
   /// Term with this id; throws IndexOutOfRange.
-  const std::string& term(std::int32_t id) const;
-  const std::vector<std::string>& terms() const { return terms_; }
+  std::string_view term(std::int32_t id) const;
+  /// All terms by id, as views (always available) or as strings (made on first use).
+  const std::vector<std::string_view>& views() const { return views_; }
+  const std::vector<std::string>& terms() const;
 
  private:
   struct Index;
   void fill_index() const;
-  std::vector<std::string> terms_;
+  std::shared_ptr<const std::string> blob_;  // owns what views_ point into (never changes)
+  std::vector<std::string_view> views_;
   std::unique_ptr<Index> index_;
 };
 
