@@ -10,7 +10,6 @@
 #include "model_io.hpp"
 #include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/numpy_sort.hpp"
-#include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 
 namespace newsim {
@@ -268,7 +267,18 @@ std::string_view Vocabulary::term(std::int32_t id) const {
   return views_[static_cast<std::size_t>(id)];
 }
 
-PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options, int threads) {
+namespace {
+template <class T>
+void prefetch(const T* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+}  // namespace
+
+PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options) {
   options.validate();
   const std::size_t n = stats.size();
   if (n == 0) {
@@ -279,7 +289,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
 
   // Sorted by term: UTF-8 byte order is code point order, Python's str order.
-  // Sorting on the first eight bytes (big-endian) first keeps most comparisons in cache.
+  // Sorted by the first eight bytes (big-endian), then by the rest.
   struct Key {
     std::uint64_t prefix;
     std::int32_t id;
@@ -296,21 +306,29 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
     }
     keys[i] = {prefix, static_cast<std::int32_t>(i)};
   }
-  const auto less = [&](const Key& a, const Key& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
-  };
-  // Terms are distinct, so the order is total and any sort gives the same result.
-  const std::size_t parts = n >= 65536 ? static_cast<std::size_t>(std::max(1, threads)) : 1;
-  std::vector<std::size_t> bounds(parts + 1);
-  for (std::size_t p = 0; p <= parts; ++p) bounds[p] = n * p / parts;
-  detail::parallel_for(parts, threads, [&](std::size_t p, std::size_t) {
-    std::sort(keys.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
-              keys.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]), less);
-  });
-  for (std::size_t p = 1; p < parts; ++p) {
-    std::inplace_merge(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
-                       keys.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]), less);
+  // LSD radix sort on the prefix (a pass per byte that varies), then runs of equal prefixes
+  // sorted on the whole term: terms are distinct, so the order is total.
+  {
+    std::vector<Key> buffer(n);
+    for (int shift = 0; shift < 64; shift += 8) {
+      std::size_t count[257] = {};
+      for (const Key& k : keys) ++count[((k.prefix >> shift) & 0xFF) + 1];
+      if (std::find(std::begin(count) + 1, std::end(count), n) != std::end(count)) continue;
+      for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
+      for (const Key& k : keys) buffer[count[(k.prefix >> shift) & 0xFF]++] = k;
+      keys.swap(buffer);
+    }
+  }
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && keys[j].prefix == keys[i].prefix) ++j;
+    if (j - i > 1) {
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i),
+                keys.begin() + static_cast<std::ptrdiff_t>(j), [&](const Key& a, const Key& b) {
+                  return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
+                });
+    }
+    i = j;
   }
   std::vector<std::int32_t> sorted(n);
   for (std::size_t i = 0; i < n; ++i) sorted[i] = keys[i].id;
@@ -318,8 +336,14 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
 
   std::vector<char> keep(n, 0);
   std::vector<std::int64_t> kept_positions;
+  // Document frequencies in sorted order: one random-access pass, prefetched ahead.
+  std::vector<std::int64_t> sorted_df(n);
   for (std::size_t k = 0; k < n; ++k) {
-    const auto df = static_cast<double>(dfs[static_cast<std::size_t>(sorted[k])]);
+    if (k + 16 < n) prefetch(&dfs[static_cast<std::size_t>(sorted[k + 16])]);
+    sorted_df[k] = dfs[static_cast<std::size_t>(sorted[k])];
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto df = static_cast<double>(sorted_df[k]);
     if (df <= high && df >= low) {
       keep[k] = 1;
       kept_positions.push_back(static_cast<std::int64_t>(k));
@@ -342,10 +366,8 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   PrunedVocabulary out;
   out.id_map.assign(n, -1);
   const auto n_keep = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
-  std::size_t blob_size = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (keep[k]) blob_size += term[static_cast<std::size_t>(sorted[k])].size();
-  }
+  std::size_t blob_size = 0;  // all terms: an upper bound, found without random access
+  for (const std::string_view t : term) blob_size += t.size();
   std::string blob;
   blob.reserve(blob_size);
   std::vector<std::size_t> ends;
@@ -353,12 +375,14 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   out.df.reserve(n_keep);
   out.pruned_terms.reserve(n - n_keep);
   for (std::size_t k = 0; k < n; ++k) {
+    if (k + 16 < n) prefetch(&term[static_cast<std::size_t>(sorted[k + 16])]);
+    if (k + 8 < n) prefetch(term[static_cast<std::size_t>(sorted[k + 8])].data());
     const std::int32_t id = sorted[k];
     if (keep[k]) {
       out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(ends.size());
       blob += term[static_cast<std::size_t>(id)];
       ends.push_back(blob.size());
-      out.df.push_back(dfs[static_cast<std::size_t>(id)]);
+      out.df.push_back(sorted_df[k]);
     } else {
       out.pruned_terms.emplace_back(term[static_cast<std::size_t>(id)]);
     }
