@@ -1,5 +1,6 @@
 #include "newsim/vectorizer.hpp"
 
+#include <climits>
 #include <cmath>
 #include <mutex>
 
@@ -68,7 +69,14 @@ class CountSink final : public Analyzer::TermSink {
             std::vector<std::int32_t>& where)
       : chunk_(chunk), stats_(stats), vocab_(vocab), where_(where) {}
 
-  void start_document() { row_start_ = static_cast<std::int32_t>(chunk_.ids.size()); }
+  void start_document(std::size_t doc_index) {
+    // Row positions are 32-bit: a chunk (1 MiB of text, or one larger document) stays below.
+    if (chunk_.ids.size() > static_cast<std::size_t>(INT32_MAX / 2)) {
+      throw InvalidArgument("document " + std::to_string(doc_index) +
+                            " is too large: more than 2^30 terms in one block of documents");
+    }
+    row_start_ = static_cast<std::int32_t>(chunk_.ids.size());
+  }
 
   void operator()(std::string_view term) override {
     if (stats_ != nullptr) {
@@ -167,7 +175,7 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     }
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
-      sink.start_document();
+      sink.start_document(i);
       analyzer.analyze(docs[i], workspaces[worker], sink, i);
       sink.end_document(keep_rows);
     }
