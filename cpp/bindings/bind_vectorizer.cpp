@@ -156,13 +156,7 @@ void bind_vectorizer(py::module_& m) {
       .def(
           "term_id", [](const Vectorizer& v, const std::string& t) { return v.vocabulary().find(t); },
           py::arg("term"))
-      .def("feature_names",
-           [](const Vectorizer& v) {
-             const auto& terms = v.vocabulary().views();
-             py::list out(terms.size());
-             for (std::size_t i = 0; i < terms.size(); ++i) out[i] = to_py_str(terms[i]);
-             return out;
-           })
+      .def("feature_names", [](const Vectorizer& v) { return to_py_list(v.vocabulary().views()); })
       .def("vocabulary_dict",
            [](const Vectorizer& v) {
              const auto& terms = v.vocabulary().views();

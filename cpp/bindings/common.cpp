@@ -40,12 +40,6 @@ py::str to_py_str(std::string_view utf8) {
   return py::reinterpret_steal<py::str>(s);
 }
 
-py::list to_py_list(const std::vector<std::string>& terms) {
-  py::list out(terms.size());
-  for (std::size_t i = 0; i < terms.size(); ++i) out[i] = to_py_str(terms[i]);
-  return out;
-}
-
 AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
                                  const std::optional<std::string>& strip_accents,
                                  const std::string& token_pattern, py::handle stop_words,

@@ -31,7 +31,12 @@ AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
 
 /// A Python str from newsim's UTF-8 (lone surrogates pass through, as Python wrote them).
 py::str to_py_str(std::string_view utf8);
-py::list to_py_list(const std::vector<std::string>& terms);
+template <class Terms>  // a vector of std::string or std::string_view
+py::list to_py_list(const Terms& terms) {
+  py::list out(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) out[i] = to_py_str(terms[i]);
+  return out;
+}
 
 /// A numpy array that owns the buffer (freed when the array goes away).
 template <class T>

@@ -104,12 +104,7 @@ class HashSink final : public Analyzer::TermSink {
 template <class T>
 CsrMatrix<T> HashingVectorizer::transform(const Documents& docs) const {
   const int threads = detail::resolve_threads(options_.n_jobs);
-  std::size_t total = 0;
-  for (const auto& d : docs) total += d.size + 16;
-  const std::size_t target = std::clamp<std::size_t>(
-      total / (8 * static_cast<std::size_t>(threads)), std::size_t{1} << 18, std::size_t{1} << 23);
-  std::vector<detail::RowChunk> chunks =
-      detail::make_chunks(docs.size(), target, [&](std::size_t i) { return docs[i].size; });
+  std::vector<detail::RowChunk> chunks = detail::chunk_documents(docs);
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   detail::parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     detail::RowChunk& ch = chunks[c];

@@ -28,6 +28,15 @@ bool is_python_space(char32_t c) {
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+// The NFKD decomposition of one code point into buf; its length, or <= 0 / > buf.size() on
+// failure.
+utf8proc_ssize_t nfkd(char32_t c, std::array<utf8proc_int32_t, 32>& buf) {
+  int boundclass = 0;
+  return utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf.data(), buf.size(),
+                                 static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT),
+                                 &boundclass);
+}
+
 std::uint8_t compute_properties(char32_t c) {
   if (c > 0x10FFFF) return 0;
   const auto cp = static_cast<utf8proc_int32_t>(c);
@@ -64,10 +73,7 @@ std::uint8_t compute_properties(char32_t c) {
   if (p->combining_class != 0) bits |= kCombining;
 
   std::array<utf8proc_int32_t, 32> buf{};
-  int boundclass = 0;
-  const auto n = utf8proc_decompose_char(cp, buf.data(), buf.size(),
-                                         static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT),
-                                         &boundclass);
+  const auto n = nfkd(c, buf);
   if (n != 1 || buf[0] != cp) bits |= kDecomposes;
   return bits;
 }
@@ -108,10 +114,7 @@ char32_t simple_lower(char32_t c) {
 
 void append_nfkd(char32_t c, std::u32string& out) {
   std::array<utf8proc_int32_t, 32> buf{};
-  int boundclass = 0;
-  const auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf.data(), buf.size(),
-                                         static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT),
-                                         &boundclass);
+  const auto n = nfkd(c, buf);
   if (n <= 0 || n > static_cast<utf8proc_ssize_t>(buf.size())) {
     out.push_back(c);
     return;

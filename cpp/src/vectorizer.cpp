@@ -52,15 +52,6 @@ Documents as_documents(const std::vector<std::string>& texts) {
 
 namespace {
 
-std::size_t units(const TextView& d) { return d.size; }
-
-// Chunks of about 1 MiB of text: a chunk's term table mostly stays in cache, and there are few
-// enough chunks that merging their statistics stays cheap.
-std::vector<RowChunk> chunk_documents(const Documents& docs) {
-  return detail::make_chunks(docs.size(), std::size_t{1} << 20,
-                             [&](std::size_t i) { return units(docs[i]); });
-}
-
 // Counts the terms of each document of a chunk into rows of (id, count): ids come from `stats`
 // (interning new terms) or from `vocab` (ignoring unknown terms).
 class CountSink final : public Analyzer::TermSink {
@@ -154,7 +145,7 @@ struct Counted {
 Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
                         bool keep_rows, int threads) {
   Counted out;
-  out.chunks = chunk_documents(docs);
+  out.chunks = detail::chunk_documents(docs);
   if (vocab == nullptr) out.maps.resize(out.chunks.size());
   std::mutex merge_mutex;
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));

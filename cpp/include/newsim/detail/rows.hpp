@@ -15,6 +15,7 @@
 
 #include "newsim/detail/parallel.hpp"
 #include "newsim/sparse.hpp"
+#include "newsim/text.hpp"
 
 namespace newsim::detail {
 
@@ -77,14 +78,16 @@ struct Weighting {
   int norm = 0;                 // 0 none, 1 l1, 2 l2
 };
 
-/// Splits documents into chunks of about `target` code units; boundaries do not affect results.
-template <class SizeOf>
-std::vector<RowChunk> make_chunks(std::size_t n_docs, std::size_t target, SizeOf&& size_of) {
+/// Splits documents into chunks of about 1 MiB of text: a chunk's term table mostly stays in
+/// cache, and there are few enough chunks that merging their statistics stays cheap. Chunk
+/// boundaries do not affect results.
+inline std::vector<RowChunk> chunk_documents(const std::vector<TextView>& docs) {
+  constexpr std::size_t kTarget = std::size_t{1} << 20;
   std::vector<RowChunk> chunks;
   std::size_t begin = 0, acc = 0;
-  for (std::size_t i = 0; i < n_docs; ++i) {
-    acc += size_of(i) + 16;
-    if (acc >= target) {
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    acc += docs[i].size + 16;
+    if (acc >= kTarget) {
       chunks.emplace_back();
       chunks.back().begin = begin;
       chunks.back().end = i + 1;
@@ -92,10 +95,10 @@ std::vector<RowChunk> make_chunks(std::size_t n_docs, std::size_t target, SizeOf
       acc = 0;
     }
   }
-  if (begin < n_docs || chunks.empty()) {
+  if (begin < docs.size() || chunks.empty()) {
     chunks.emplace_back();
     chunks.back().begin = begin;
-    chunks.back().end = n_docs;
+    chunks.back().end = docs.size();
   }
   return chunks;
 }
