@@ -8,6 +8,7 @@ namespace newsim::bindings {
 void bind_errors(py::module_& m);
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
+void bind_similarity(py::module_& m);
 }  // namespace newsim::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_errors(m);
   newsim::bindings::bind_analyzer(m);
   newsim::bindings::bind_vectorizer(m);
+  newsim::bindings::bind_similarity(m);
 }

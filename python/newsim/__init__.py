@@ -23,6 +23,15 @@ from newsim._core import (
     english_stop_words,
     murmurhash3_32,
 )
+from newsim.similarity import (
+    SimilarityIndex,
+    explain,
+    key_terms,
+    knn_graph,
+    pairwise,
+    similarity_join,
+    top_k,
+)
 from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, load
 
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
@@ -39,10 +48,17 @@ __all__ = [
     "NewsimError",
     "NewsimIOError",
     "NotFittedError",
+    "SimilarityIndex",
     "TfidfVectorizer",
     "VocabularyStats",
     "__version__",
     "english_stop_words",
+    "explain",
+    "key_terms",
+    "knn_graph",
     "load",
     "murmurhash3_32",
+    "pairwise",
+    "similarity_join",
+    "top_k",
 ]

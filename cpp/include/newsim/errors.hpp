@@ -4,7 +4,8 @@
 // byte offset, file, line) in its message. The Python module maps each type once:
 //   InvalidArgument -> ValueError, DecodeError -> ValueError, ModelFormatError -> ValueError,
 //   NotFittedError -> ValueError + AttributeError, KeyNotFound -> KeyError,
-//   IndexOutOfRange -> IndexError, IoError -> OSError.
+//   IndexOutOfRange -> IndexError, IoError -> OSError; Interrupted leaves Python's pending
+//   KeyboardInterrupt in place.
 
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,12 @@ class IndexOutOfRange : public std::out_of_range {
 class IoError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A long call stopped because its interrupt check (Ctrl-C in Python) said so.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 }  // namespace newsim

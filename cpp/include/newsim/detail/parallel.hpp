@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "newsim/errors.hpp"
 
 namespace newsim::detail {
 
@@ -20,23 +23,52 @@ inline int resolve_threads(int n_jobs) {
   return std::max(1, hw + 1 + n_jobs);  // -1: all, -2: all but one
 }
 
+/// Calls `interrupted` (when set) at most every 20 ms; true once it has returned true.
+template <class Check>
+class InterruptPoll {
+ public:
+  explicit InterruptPoll(const Check* check) : check_(check) {}
+  bool operator()() {
+    if (check_ == nullptr || !*check_) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(20)) return false;
+    last_ = now;
+    return (*check_)();
+  }
+
+ private:
+  const Check* check_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 /// Runs task(i, worker) for i in [0, n) on up to `threads` threads; tasks are claimed in order.
 /// An exception stops the loop; the one from the lowest task index is rethrown here, so errors do
-/// not depend on the thread count.
-template <class Task>
-void parallel_for(std::size_t n, int threads, Task&& task) {
+/// not depend on the thread count. `interrupted`, when given, is polled on the calling thread
+/// between tasks; once it returns true no new task starts and Interrupted is thrown.
+template <class Task, class Check = bool (*)()>
+void parallel_for(std::size_t n, int threads, Task&& task, const Check* interrupted = nullptr) {
   const auto workers = static_cast<std::size_t>(std::max(1, threads));
+  InterruptPoll<Check> poll(interrupted);
   if (workers == 1 || n <= 1) {
-    for (std::size_t i = 0; i < n; ++i) task(i, std::size_t{0});
+    for (std::size_t i = 0; i < n; ++i) {
+      if (poll()) throw Interrupted();
+      task(i, std::size_t{0});
+    }
     return;
   }
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
+  std::atomic<bool> stopped{false};
   std::exception_ptr error;
   std::size_t error_index = n;
   std::mutex error_mutex;
   auto run = [&](std::size_t worker) {
     for (;;) {
+      if (worker == 0 && poll()) {
+        stopped = true;
+        failed = true;
+        return;
+      }
       const std::size_t i = next.fetch_add(1);
       if (i >= n || failed.load()) return;
       try {
@@ -59,6 +91,7 @@ void parallel_for(std::size_t n, int threads, Task&& task) {
   run(0);
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
+  if (stopped) throw Interrupted();
 }
 
 }  // namespace newsim::detail

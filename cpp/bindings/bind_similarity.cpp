@@ -1,0 +1,208 @@
+#include <utility>
+
+#include "common.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/similarity.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Int32s = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+// The arrays of a canonical scipy CSR matrix, held for as long as the view is used.
+struct Csr {
+  Doubles data;
+  Int32s indices;
+  Int64s indptr;
+  CsrRef ref;
+};
+
+Csr csr_from(const py::tuple& m) {
+  if (m.size() != 4) throw InvalidArgument("expected (data, indices, indptr, shape)");
+  Csr c{m[0].cast<Doubles>(), m[1].cast<Int32s>(), m[2].cast<Int64s>(), {}};
+  const auto shape = m[3].cast<std::pair<std::int64_t, std::int64_t>>();
+  if (c.indptr.size() != shape.first + 1 || c.indices.size() != c.data.size() ||
+      (shape.first > 0 && c.indptr.data()[shape.first] != c.data.size())) {
+    throw InvalidArgument("the CSR arrays do not match the shape");
+  }
+  c.ref = CsrRef(shape.first, shape.second, c.indptr.data(), c.indices.data(), c.data.data());
+  return c;
+}
+
+Metric metric_of(const std::string& name) {
+  if (name == "cosine") return Metric::cosine;
+  if (name == "dot") return Metric::dot;
+  throw InvalidArgument("metric must be 'cosine' or 'dot'; got '" + name + "'");
+}
+
+// Ctrl-C: polled from the calling thread, which holds no GIL while the core works.
+InterruptCheck python_interrupt() {
+  return [] {
+    py::gil_scoped_acquire gil;
+    return PyErr_CheckSignals() != 0;
+  };
+}
+
+// Runs fn with the GIL released; an interruption re-raises Python's pending KeyboardInterrupt.
+template <class Fn>
+auto released(Fn&& fn) {
+  try {
+    py::gil_scoped_release release;
+    return fn();
+  } catch (const Interrupted&) {
+    if (PyErr_Occurred() == nullptr) PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+}
+
+template <class T>
+py::array_t<T> as_2d(Buffer<T>&& b, std::int64_t rows, std::int64_t cols) {
+  py::array_t<T> flat = adopt(std::move(b));
+  return flat.reshape({rows, cols});
+}
+
+py::dict contributions(const std::vector<TermContribution>& v) {
+  py::array_t<std::int32_t> term(static_cast<py::ssize_t>(v.size()));
+  py::array_t<double> wa(static_cast<py::ssize_t>(v.size()));
+  py::array_t<double> wb(static_cast<py::ssize_t>(v.size()));
+  py::array_t<double> contribution(static_cast<py::ssize_t>(v.size()));
+  py::array_t<double> share(static_cast<py::ssize_t>(v.size()));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    term.mutable_data()[i] = v[i].term;
+    wa.mutable_data()[i] = v[i].weight_a;
+    wb.mutable_data()[i] = v[i].weight_b;
+    contribution.mutable_data()[i] = v[i].contribution;
+    share.mutable_data()[i] = v[i].share;
+  }
+  py::dict d;
+  d["term"] = term;
+  d["weight_a"] = wa;
+  d["weight_b"] = wb;
+  d["contribution"] = contribution;
+  d["share"] = share;
+  return d;
+}
+
+}  // namespace
+
+void bind_similarity(py::module_& m) {
+  py::class_<NeighborIndex>(m, "_NeighborIndex")
+      .def(py::init([](const py::tuple& y, const std::string& metric) {
+             const Csr cy = csr_from(y);
+             const Metric mt = metric_of(metric);
+             return released([&] { return NeighborIndex(cy.ref, mt); });
+           }),
+           py::arg("y"), py::arg("metric"))
+      .def_property_readonly("shape",
+                             [](const NeighborIndex& ix) { return py::make_tuple(ix.rows(), ix.cols()); })
+      .def(
+          "top_k",
+          [](const NeighborIndex& ix, const py::tuple& x, int k, int n_jobs) {
+            const Csr cx = csr_from(x);
+            TopKOptions o;
+            o.k = k;
+            o.metric = ix.metric();
+            o.n_jobs = n_jobs;
+            o.interrupted = python_interrupt();
+            Neighbors nb = released([&] { return ix.top_k(cx.ref, o); });
+            const std::int64_t rows = nb.rows;
+            return py::make_tuple(as_2d(std::move(nb.indices), rows, k),
+                                  as_2d(std::move(nb.scores), rows, k));
+          },
+          py::arg("x"), py::arg("k"), py::arg("n_jobs"))
+      .def(
+          "similarity_join",
+          [](const NeighborIndex& ix, const py::tuple& x, double threshold, int n_jobs) {
+            const Csr cx = csr_from(x);
+            JoinOptions o;
+            o.threshold = threshold;
+            o.metric = ix.metric();
+            o.n_jobs = n_jobs;
+            o.interrupted = python_interrupt();
+            return csr_to_python(released([&] { return ix.similarity_join(cx.ref, o); }));
+          },
+          py::arg("x"), py::arg("threshold"), py::arg("n_jobs"));
+  m.def(
+      "_top_k",
+      [](const py::tuple& x, const std::optional<py::tuple>& y, int k, bool exclude_self,
+         const std::string& metric, int n_jobs, bool graph) -> py::object {
+        const Csr cx = csr_from(x);
+        const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
+        TopKOptions o;
+        o.k = k;
+        o.exclude_self = exclude_self;
+        o.metric = metric_of(metric);
+        o.n_jobs = n_jobs;
+        o.interrupted = python_interrupt();
+        const CsrRef* yr = cy ? &cy->ref : nullptr;
+        Neighbors nb = released([&] { return top_k(cx.ref, yr, o); });
+        if (graph) {
+          const std::int64_t cols = cy ? cy->ref.rows : cx.ref.rows;
+          return csr_to_python(released([&] { return nb.to_graph(cols); }));
+        }
+        const std::int64_t rows = nb.rows;
+        return py::make_tuple(as_2d(std::move(nb.indices), rows, k),
+                              as_2d(std::move(nb.scores), rows, k));
+      },
+      py::arg("x"), py::arg("y"), py::arg("k"), py::arg("exclude_self"), py::arg("metric"),
+      py::arg("n_jobs"), py::arg("graph"));
+  m.def(
+      "_similarity_join",
+      [](const py::tuple& x, const std::optional<py::tuple>& y, double threshold,
+         const std::string& metric, int n_jobs) {
+        const Csr cx = csr_from(x);
+        const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
+        JoinOptions o;
+        o.threshold = threshold;
+        o.metric = metric_of(metric);
+        o.n_jobs = n_jobs;
+        o.interrupted = python_interrupt();
+        const CsrRef* yr = cy ? &cy->ref : nullptr;
+        return csr_to_python(released([&] { return similarity_join(cx.ref, yr, o); }));
+      },
+      py::arg("x"), py::arg("y"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"));
+  m.def(
+      "_pairwise",
+      [](const py::tuple& x, const std::optional<py::tuple>& y, const std::string& metric) {
+        const Csr cx = csr_from(x);
+        const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
+        const CsrRef* yr = cy ? &cy->ref : nullptr;
+        const Metric mt = metric_of(metric);
+        std::vector<double> v = released([&] { return pairwise(cx.ref, yr, mt); });
+        const std::int64_t cols = cy ? cy->ref.rows : cx.ref.rows;
+        py::array_t<double> out({cx.ref.rows, cols});
+        std::copy(v.begin(), v.end(), out.mutable_data());
+        return out;
+      },
+      py::arg("x"), py::arg("y"), py::arg("metric"));
+  m.def(
+      "_explain",
+      [](const py::tuple& a, std::int64_t i, const py::tuple& b, std::int64_t j, int top,
+         const std::string& metric) {
+        const Csr ca = csr_from(a);
+        const Csr cb = csr_from(b);
+        const Explanation e = explain(ca.ref, i, cb.ref, j, top, metric_of(metric));
+        return py::make_tuple(e.similarity, contributions(e.shared), contributions(e.only_a),
+                              contributions(e.only_b));
+      },
+      py::arg("a"), py::arg("i"), py::arg("b"), py::arg("j"), py::arg("top"), py::arg("metric"));
+  m.def(
+      "_key_terms",
+      [](const py::tuple& x, const std::vector<std::int64_t>& rows, int top) {
+        const Csr cx = csr_from(x);
+        const std::vector<TermWeight> v = key_terms(cx.ref, rows, top);
+        py::array_t<std::int32_t> term(static_cast<py::ssize_t>(v.size()));
+        py::array_t<double> weight(static_cast<py::ssize_t>(v.size()));
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          term.mutable_data()[i] = v[i].term;
+          weight.mutable_data()[i] = v[i].weight;
+        }
+        return py::make_tuple(term, weight);
+      },
+      py::arg("x"), py::arg("rows"), py::arg("top"));
+}
+
+}  // namespace newsim::bindings
