@@ -23,7 +23,7 @@ inline int resolve_threads(int n_jobs) {
   return std::max(1, hw + 1 + n_jobs);  // -1: all, -2: all but one
 }
 
-/// Calls `interrupted` (when set) at most every 20 ms; true once it has returned true.
+/// Calls the check (when set) on the first poll, then at most every 20 ms.
 template <class Check>
 class InterruptPoll {
  public:
@@ -38,7 +38,7 @@ class InterruptPoll {
 
  private:
   const Check* check_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
 };
 
 /// Runs task(i, worker) for i in [0, n) on up to `threads` threads; tasks are claimed in order.
