@@ -1,4 +1,4 @@
-"""The main job on a folder of articles: titles, token counts, key terms and similarities.
+"""The main job on a folder of articles: titles, key terms, nearest articles and why.
 
     python -m newsim.demo data/seeds
 
@@ -15,6 +15,7 @@ from typing import List, Sequence
 
 import numpy as np
 
+from newsim.similarity import explain, top_k
 from newsim.text import CountVectorizer, TfidfVectorizer
 
 
@@ -34,7 +35,7 @@ def read_folder(folder: Path) -> List[Path]:
     return files
 
 
-def run(folder: Path, top: int = 8, out=sys.stdout) -> np.ndarray:
+def run(folder: Path, top: int = 8, neighbours: int = 2, out=sys.stdout) -> np.ndarray:
     """Prints the report and returns the cosine similarity matrix."""
     files = read_folder(folder)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in files]
@@ -50,7 +51,17 @@ def run(folder: Path, top: int = 8, out=sys.stdout) -> np.ndarray:
         print(f"[{i}] {path.name}", file=out)
         print(f"    title:  {guess_title(text)}", file=out)
         print(f"    tokens: {len(tokens(text))}", file=out)
-        print(f"    key terms: {key}\n", file=out)
+        print(f"    key terms: {key}", file=out)
+        idx, scores = top_k(X[i], k=neighbours + 1, Y=X)
+        shown = [(int(j), float(s)) for j, s in zip(idx[0], scores[0]) if j >= 0 and j != i]
+        print("    nearest:" if shown else "    nearest: none (no shared terms)", file=out)
+        for j, s in shown[:neighbours]:
+            why = explain(X, i, j, feature_names=terms, top=5)
+            shared = why[why.kind == "shared"]
+            because = ", ".join(f"{t} {c:.0%}" for t, c in zip(shared.term, shared.share))
+            print(f"      [{j}] {files[j].name}  cosine {s:.3f}", file=out)
+            print(f"          shared terms (share of the cosine): {because}", file=out)
+        print(file=out)
     S = (X @ X.T).toarray()
     print("cosine similarity (TF-IDF, English stop words removed, sublinear tf):", file=out)
     print("      " + "".join(f"{j:>7}" for j in range(len(files))), file=out)
@@ -63,10 +74,11 @@ def main(argv: Sequence[str] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsim.demo", description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="folder of .txt articles")
     parser.add_argument("--top", type=int, default=8, help="key terms per article")
+    parser.add_argument("--neighbours", type=int, default=2, help="nearest articles shown")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         parser.error(f"not a folder: {args.folder}")
-    run(args.folder, args.top)
+    run(args.folder, args.top, args.neighbours)
     return 0
 
 

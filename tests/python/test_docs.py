@@ -6,10 +6,11 @@ import pytest
 
 import newsim
 import newsim._base
+import newsim.similarity
 import newsim.text
 
 
-@pytest.mark.parametrize("module", [newsim, newsim.text, newsim._base])
+@pytest.mark.parametrize("module", [newsim, newsim.text, newsim._base, newsim.similarity])
 def test_docstring_examples(module):
     globs = {name: getattr(newsim, name) for name in newsim.__all__}
     result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.NORMALIZE_WHITESPACE)
