@@ -1,10 +1,11 @@
 // Builds a TF-IDF model on three short texts with an installed newsim, prints the terms and
-// the number of stored entries, and checks a save/load round trip. Exits nonzero on any
+// the number of stored entries, checks a save/load round trip and finds nearest neighbours. Exits nonzero on any
 // inconsistency, so it doubles as the install test.
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <newsim/similarity.hpp>
 #include <newsim/stop_words.hpp>
 #include <newsim/vectorizer.hpp>
 #include <string>
@@ -57,6 +58,19 @@ int main() try {
   std::filesystem::remove(model);
   const newsim::CsrMatrix<double> Y = loaded.transform(docs);
   if (Y.nnz() != X.nnz()) return fail("the loaded model gives a different matrix");
+
+  // The first two texts share "sat"; the third shares nothing with either.
+  newsim::TopKOptions top;
+  top.k = 1;
+  const newsim::Neighbors nb = newsim::top_k(X, nullptr, top);
+  std::cout << "nearest: " << nb.indices[0] << ' ' << nb.indices[1] << ' ' << nb.indices[2] << "\n";
+  if (nb.indices[0] != 1 || nb.indices[1] != 0 || nb.indices[2] != -1) {
+    return fail("unexpected nearest neighbours");
+  }
+  const newsim::Explanation why = newsim::explain(X, 0, X, 1);
+  if (why.shared.size() != 1 || names[static_cast<std::size_t>(why.shared[0].term)] != "sat") {
+    return fail("the shared term should be 'sat'");
+  }
 
   std::cout << "ok\n";
   return 0;

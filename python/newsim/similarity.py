@@ -281,6 +281,10 @@ class SimilarityIndex:
             if a in self._row_of:
                 raise ValueError(f"duplicate id {a!r} (rows {self._row_of[a]} and {r})")
             self._row_of[a] = r
+        names = self._names()
+        if names is not None and len(names) != self.matrix_.shape[1]:
+            raise ValueError(f"the vectorizer has {len(names)} terms and the matrix "
+                             f"{self.matrix_.shape[1]} columns: the matrix must come from it")
         self.titles_ = None if titles is None else list(titles)
         if self.titles_ is not None and len(self.titles_) != n:
             raise ValueError(f"{len(self.titles_)} titles for {n} articles")
@@ -392,4 +396,7 @@ class SimilarityIndex:
     def _names(self) -> Optional[np.ndarray]:
         if self.vectorizer is None or not hasattr(self.vectorizer, "get_feature_names_out"):
             return None
-        return _feature_names(self.vectorizer)
+        try:
+            return _feature_names(self.vectorizer)
+        except (AttributeError, ValueError):  # not fitted (HashingVectorizer has no names)
+            return None

@@ -383,6 +383,9 @@ def test_similarity_index_pickles_and_checks_its_input(seed_index):
     assert plain.most_similar(0, k=1).id.iloc[0] == seed_index.most_similar("a0", k=1).row.iloc[0]
     with pytest.raises(ValueError, match="vectorizer"):
         plain.most_similar("a text query")
+    other = newsim.TfidfVectorizer().fit(["some other words entirely"])
+    with pytest.raises(ValueError, match="must come from it"):
+        newsim.SimilarityIndex.from_matrix(seed_index.matrix_, other)
 
 
 def test_similarity_index_with_a_scikit_learn_vectorizer(seed_texts):
