@@ -11,7 +11,7 @@ readonly PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev nlohmann-json3-dev pybind11-dev python3-pybind11
   libutf8proc-dev libpcre2-dev libabsl-dev libxxhash-dev libstemmer-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev zlib1g-dev
   python3-dev python3-venv python3-pip
   python3-numpy python3-scipy python3-pandas python3-sklearn
   python3-pytest python3-hypothesis python3-gensim python3-nbclient python3-ipykernel

@@ -9,6 +9,7 @@ void bind_errors(py::module_& m);
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
 void bind_similarity(py::module_& m);
+void bind_article(py::module_& m);
 }  // namespace newsim::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_analyzer(m);
   newsim::bindings::bind_vectorizer(m);
   newsim::bindings::bind_similarity(m);
+  newsim::bindings::bind_article(m);
 }

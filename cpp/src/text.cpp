@@ -40,6 +40,18 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+std::ptrdiff_t find_invalid_utf8(std::string_view bytes) {
+  try {
+    detail::Decoder<Encoding::utf8> decoder(TextView(bytes), DecodeErrors::strict, 0);
+    char32_t c = 0;
+    while (decoder.next(c)) {
+    }
+  } catch (const DecodeError& e) {
+    return static_cast<std::ptrdiff_t>(e.offset());
+  }
+  return -1;
+}
+
 std::u32string decode_utf8(std::string_view bytes, DecodeErrors errors, std::size_t document) {
   std::u32string out;
   out.reserve(bytes.size());

@@ -40,6 +40,10 @@ struct TextView {
 /// offset under "strict". O(n).
 std::u32string decode_utf8(std::string_view bytes, DecodeErrors errors, std::size_t document = 0);
 
+/// Byte offset of the first invalid UTF-8 sequence in `bytes`, or -1 when it is all valid
+/// (surrogates and overlong forms are invalid, as in Python). O(n).
+std::ptrdiff_t find_invalid_utf8(std::string_view bytes);
+
 /// Appends the UTF-8 encoding of `c` to `out` (lone surrogates are encoded as three bytes, as
 /// Python's "surrogatepass" does, so that any Python str survives a round trip).
 void append_utf8(std::string& out, char32_t c);

@@ -1,0 +1,193 @@
+#include "common.hpp"
+#include "newsim/article.hpp"
+#include "newsim/cleaning.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/reader.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+OnError on_error(const std::string& name) {
+  if (name == "raise") return OnError::raise;
+  if (name == "skip") return OnError::skip;
+  if (name == "report") return OnError::report;
+  throw InvalidArgument("errors must be 'raise', 'skip' or 'report'; got '" + name + "'");
+}
+
+py::list issues_list(const std::vector<ReadIssue>& issues) {
+  py::list out;
+  for (const ReadIssue& i : issues) out.append(py::make_tuple(i.file, i.line, i.message));
+  return out;
+}
+
+JsonlOptions jsonl_options(const py::dict& fields, const std::string& errors, bool require_text) {
+  JsonlOptions o;
+  o.errors = on_error(errors);
+  o.require_text = require_text;
+  for (const auto& [k, v] : fields) {
+    const auto key = k.cast<std::string>();
+    const std::string value = v.is_none() ? std::string() : v.cast<std::string>();
+    if (key == "id") o.fields.id = value;
+    else if (key == "title") o.fields.title = value;
+    else if (key == "text") o.fields.text = value;
+    else if (key == "source") o.fields.source = value;
+    else if (key == "date") o.fields.date = value;
+    else if (key == "url") o.fields.url = value;
+    else throw InvalidArgument("unknown article field '" + key + "' (id, title, text, source, date, url)");
+  }
+  if (o.fields.text.empty()) throw InvalidArgument("the text field needs a name");
+  return o;
+}
+
+}  // namespace
+
+void bind_article(py::module_& m) {
+  py::class_<Article>(m, "_Article")
+      .def(py::init([](std::string id, std::string title, std::string text, std::string source,
+                       std::string date, std::string url, std::string meta) {
+             if (!date.empty()) parse_date(date);
+             return Article{std::move(id), std::move(title), std::move(text), std::move(source),
+                            std::move(date), std::move(url), std::move(meta)};
+           }),
+           py::arg("id"), py::arg("title") = "", py::arg("text") = "", py::arg("source") = "",
+           py::arg("date") = "", py::arg("url") = "", py::arg("meta") = "{}")
+      .def_readonly("id", &Article::id)
+      .def_readonly("title", &Article::title)
+      .def_readonly("text", &Article::text)
+      .def_readonly("source", &Article::source)
+      .def_readonly("date", &Article::date)
+      .def_readonly("url", &Article::url)
+      .def_readonly("meta", &Article::meta)
+      .def("__eq__", [](const Article& a, const Article& b) { return a == b; })
+      .def(py::pickle(
+          [](const Article& a) {
+            return py::make_tuple(a.id, a.title, a.text, a.source, a.date, a.url, a.meta);
+          },
+          [](const py::tuple& t) {
+            return Article{t[0].cast<std::string>(), t[1].cast<std::string>(),
+                           t[2].cast<std::string>(), t[3].cast<std::string>(),
+                           t[4].cast<std::string>(), t[5].cast<std::string>(),
+                           t[6].cast<std::string>()};
+          }));
+
+  py::class_<Corpus>(m, "_Corpus")
+      .def(py::init<>())
+      .def("add", [](Corpus& c, const Article& a) { c.add(a); }, py::arg("article"))
+      .def("__len__", &Corpus::size)
+      .def("at", [](const Corpus& c, std::size_t i) { return c.at(i); }, py::arg("i"))
+      .def("find", &Corpus::find, py::arg("id"))
+      .def("by_id", [](const Corpus& c, const std::string& id) { return c.by_id(id); }, py::arg("id"))
+      .def("slice", &Corpus::slice, py::arg("start"), py::arg("stop"), py::arg("step"))
+      .def("take", [](const Corpus& c, const std::vector<std::size_t>& rows) {
+             Corpus out;
+             for (const std::size_t r : rows) out.add(c.at(r));
+             return out;
+           }, py::arg("rows"))
+      .def("texts", [](const Corpus& c) {
+             py::list out(c.size());
+             for (std::size_t i = 0; i < c.size(); ++i) out[i] = to_py_str(c[i].text);
+             return out;
+           })
+      .def("column", [](const Corpus& c, const std::string& name) {
+             std::string Article::*field = nullptr;
+             if (name == "id") field = &Article::id;
+             else if (name == "title") field = &Article::title;
+             else if (name == "text") field = &Article::text;
+             else if (name == "source") field = &Article::source;
+             else if (name == "date") field = &Article::date;
+             else if (name == "url") field = &Article::url;
+             else if (name == "meta") field = &Article::meta;
+             else throw InvalidArgument("no article field '" + name + "'");
+             py::list out(c.size());
+             for (std::size_t i = 0; i < c.size(); ++i) out[i] = to_py_str(c[i].*field);
+             return out;
+           }, py::arg("name"))
+      .def(py::pickle(
+          [](const Corpus& c) {
+            py::list items;
+            for (const Article& a : c) items.append(py::cast(a));
+            return items;
+          },
+          [](const py::list& items) {
+            Corpus c;
+            for (const auto& a : items) c.add(a.cast<Article>());
+            return c;
+          }));
+
+  py::class_<JsonlReader>(m, "_JsonlReader")
+      .def(py::init([](const std::string& path, const py::dict& fields, const std::string& errors,
+                       bool require_text) {
+             return std::make_unique<JsonlReader>(path, jsonl_options(fields, errors, require_text));
+           }),
+           py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"))
+      .def("next", [](JsonlReader& r) -> py::object {
+             Article a;
+             bool ok;
+             {
+               py::gil_scoped_release release;
+               ok = r.next(a);
+             }
+             if (!ok) return py::none();
+             return py::cast(std::move(a));
+           })
+      .def_property_readonly("line", &JsonlReader::line)
+      .def_property_readonly("skipped", &JsonlReader::skipped)
+      .def_property_readonly("issues", [](const JsonlReader& r) { return issues_list(r.issues()); });
+
+  m.def("_read_jsonl", [](const std::string& path, const py::dict& fields, const std::string& errors,
+                          bool require_text) {
+    const JsonlOptions o = jsonl_options(fields, errors, require_text);
+    ReadResult r;
+    {
+      py::gil_scoped_release release;
+      r = read_jsonl(path, o);
+    }
+    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues));
+  }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"));
+
+  m.def("_read_folder", [](const std::string& path, const std::string& errors) {
+    const OnError e = on_error(errors);
+    ReadResult r;
+    {
+      py::gil_scoped_release release;
+      r = read_folder(path, e);
+    }
+    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues));
+  }, py::arg("path"), py::arg("errors"));
+
+  m.def("_parse_date", [](const std::string& text) {
+    const DateTime d = parse_date(text);
+    return py::make_tuple(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
+                          d.has_time, d.has_offset ? py::object(py::int_(d.offset_minutes)) : py::object(py::none()));
+  }, py::arg("text"));
+
+  m.def("_clean", [](const Corpus& corpus, bool keep_captions, bool keep_subheads, int min_repeats,
+                     int min_repeats_sentence, int n_jobs) {
+    CleanOptions o;
+    o.keep_captions = keep_captions;
+    o.keep_subheads = keep_subheads;
+    o.min_repeats = min_repeats;
+    o.min_repeats_sentence = min_repeats_sentence;
+    o.n_jobs = n_jobs;
+    CleanResult r;
+    {
+      py::gil_scoped_release release;
+      r = clean(corpus, o);
+    }
+    py::list audit;
+    for (const AuditEntry& e : r.audit) {
+      audit.append(py::make_tuple(e.article, e.line, e.label, e.rule, e.evidence, to_py_str(e.text)));
+    }
+    py::list labels;
+    for (const LineReport& rep : r.reports) {
+      py::list l;
+      for (const LineLabel x : rep.labels) l.append(to_string(x));
+      labels.append(l);
+    }
+    return py::make_tuple(std::move(r.corpus), audit, labels);
+  }, py::arg("corpus"), py::arg("keep_captions"), py::arg("keep_subheads"), py::arg("min_repeats"),
+     py::arg("min_repeats_sentence"), py::arg("n_jobs"));
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,68 @@
+#pragma once
+
+// Boilerplate cleaning of already-extracted plain text, with an audit of every decision.
+//
+// Each line of an article is labelled body, boilerplate (page furniture: navigation, icon
+// text, appeals, cookie and subscription notices, share buttons, comment widgets, related
+// links), title, caption, credit or subhead; a dateline ("SEOUL —") is split off the first
+// body line. Evidence comes from phrases and vocabulary of page furniture, repetition of a
+// line across articles (of the same source when sources are known), the shape of the line
+// (length, stop words, sentence punctuation) and its position (before the title, after the
+// last body paragraph). Cleaning is conservative: a line shaped like a sentence is removed
+// only in the head or tail of a page, or when it repeats across articles of its source.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "newsim/article.hpp"
+
+namespace newsim {
+
+enum class LineLabel { blank, body, boilerplate, title, caption, credit, subhead };
+
+/// "blank", "body", "boilerplate", "title", "caption", "credit", "subhead".
+const char* to_string(LineLabel label);
+
+struct CleanOptions {
+  bool keep_captions = false;   // leave captions in the cleaned text
+  bool keep_subheads = false;   // leave subheads in the cleaned text
+  int min_repeats = 2;          // a line that is not a sentence, in this many articles
+  int min_repeats_sentence = 3; // a sentence, in this many articles of the same source
+  int n_jobs = 0;               // threads; 0 = all cores
+};
+
+/// One decision: a line that is not body, or a dateline split off a body line.
+struct AuditEntry {
+  std::size_t article = 0;  // position in the corpus
+  std::int32_t line = 0;    // 1-based line of the original text
+  std::string label;        // a LineLabel name, or "dateline"
+  std::string rule;         // which rule decided
+  std::string evidence;     // what it saw
+  std::string text;         // the line, or the part split off
+};
+
+/// The labels of one article's lines, and what was found in them.
+struct LineReport {
+  std::vector<LineLabel> labels;  // one per line of the original text
+  std::string title;              // detected (or the given title when the article has one)
+  std::string title_credit;       // " - AFP" split off a detected title
+  std::string dateline;           // split off the first body line
+  std::vector<AuditEntry> audit;
+};
+
+struct CleanResult {
+  Corpus corpus;                  // cleaned articles: same ids, order and fields
+  std::vector<AuditEntry> audit;  // by article, then line
+  std::vector<LineReport> reports;
+};
+
+/// Cleans every article. A cleaned article's text keeps its body lines (and captions /
+/// subheads when asked) with paragraph breaks; its title is the detected one when it had
+/// none; its source takes a title or line credit when it had none; its meta gains
+/// "dateline", "captions", "subheads" and "credits" when found. O(total text) plus a hash
+/// table of lines; parallel over articles, with results independent of n_jobs.
+CleanResult clean(const Corpus& corpus, const CleanOptions& options = {});
+
+}  // namespace newsim

@@ -1,0 +1,84 @@
+#pragma once
+
+// Reading articles: JSON lines (plain or gzip, streamed) and folders of .txt files.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "newsim/article.hpp"
+
+namespace newsim {
+
+/// What to do with a malformed line: throw (raise), or skip it and count it (skip), or skip
+/// it and also list it (report). Nothing is ever dropped without being counted.
+enum class OnError { raise, skip, report };
+
+/// Names of the JSON fields that fill an Article. An empty name means "not read". Other
+/// fields go to Article::meta.
+struct JsonlFields {
+  std::string id = "id";
+  std::string title = "title";
+  std::string text = "text";
+  std::string source = "source";
+  std::string date = "date";
+  std::string url = "url";
+};
+
+struct JsonlOptions {
+  JsonlFields fields;
+  OnError errors = OnError::raise;
+  bool require_text = true;  // a record without the text field is malformed
+};
+
+/// A line that was skipped: where and why.
+struct ReadIssue {
+  std::string file;
+  std::int64_t line = 0;  // 1-based
+  std::string message;
+};
+
+/// Streams articles from a JSON-lines file (".gz": gzip), one line at a time, in memory
+/// bounded by the longest line. A record without an id gets "<line number>" as id. Ids,
+/// texts and titles may be strings or numbers (written as JSON writes them).
+/// Throws IoError (missing or unreadable file), InvalidArgument naming file and line for a
+/// malformed line when errors == raise (bad JSON, not an object, invalid UTF-8, a missing
+/// text field, a field of the wrong type, a bad date).
+class JsonlReader {
+ public:
+  JsonlReader(const std::string& path, JsonlOptions options = {});
+  ~JsonlReader();
+  JsonlReader(const JsonlReader&) = delete;
+  JsonlReader& operator=(const JsonlReader&) = delete;
+
+  /// The next article; false at the end of the file.
+  bool next(Article& out);
+  std::int64_t line() const;      // lines read so far
+  std::int64_t skipped() const;   // malformed lines skipped
+  /// Skipped lines, when errors == report (else empty).
+  const std::vector<ReadIssue>& issues() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A whole corpus with its report.
+struct ReadResult {
+  Corpus corpus;
+  std::int64_t skipped = 0;
+  std::vector<ReadIssue> issues;
+};
+
+/// Reads a whole JSON-lines file. A duplicate id is a malformed line. Throws as JsonlReader.
+ReadResult read_jsonl(const std::string& path, const JsonlOptions& options = {});
+
+/// Reads the *.txt files of a folder, sorted by name: id = file name without ".txt", text =
+/// the file (UTF-8). Throws IoError (not a folder), InvalidArgument (invalid UTF-8 names the
+/// file and byte offset, when errors == raise; else the file is skipped and counted).
+ReadResult read_folder(const std::string& path, OnError errors = OnError::raise);
+
+}  // namespace newsim

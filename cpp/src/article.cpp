@@ -1,0 +1,137 @@
+#include "newsim/article.hpp"
+
+#include <cctype>
+#include <string>
+
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+namespace {
+
+[[noreturn]] void bad_date(std::string_view text, const char* why) {
+  throw InvalidArgument("date '" + std::string(text) + "' is not ISO 8601: " + why);
+}
+
+// Reads exactly n digits at text[pos].
+int digits(std::string_view text, std::size_t& pos, int n) {
+  int v = 0;
+  for (int i = 0; i < n; ++i, ++pos) {
+    if (pos >= text.size() || !std::isdigit(static_cast<unsigned char>(text[pos]))) {
+      bad_date(text, "expected a digit");
+    }
+    v = v * 10 + (text[pos] - '0');
+  }
+  return v;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+DateTime parse_date(std::string_view text) {
+  DateTime d;
+  std::size_t p = 0;
+  d.year = digits(text, p, 4);
+  if (p >= text.size() || text[p++] != '-') bad_date(text, "expected YYYY-MM-DD");
+  d.month = digits(text, p, 2);
+  if (p >= text.size() || text[p++] != '-') bad_date(text, "expected YYYY-MM-DD");
+  d.day = digits(text, p, 2);
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 ||
+      d.day > kDays[d.month - 1] + (d.month == 2 && leap(d.year))) {
+    bad_date(text, "no such day");
+  }
+  if (p == text.size()) return d;
+  if (text[p] != 'T' && text[p] != ' ') bad_date(text, "expected 'T' or ' ' after the date");
+  ++p;
+  d.has_time = true;
+  d.hour = digits(text, p, 2);
+  if (p < text.size() && text[p] == ':') {
+    ++p;
+    d.minute = digits(text, p, 2);
+    if (p < text.size() && text[p] == ':') {
+      ++p;
+      d.second = digits(text, p, 2);
+      if (p < text.size() && (text[p] == '.' || text[p] == ',')) {
+        ++p;
+        const std::size_t start = p;
+        int frac = 0, n = 0;
+        while (p < text.size() && std::isdigit(static_cast<unsigned char>(text[p]))) {
+          if (n < 6) frac = frac * 10 + (text[p] - '0');
+          ++n;
+          ++p;
+        }
+        if (p == start) bad_date(text, "expected fraction digits");
+        for (; n < 6; ++n) frac *= 10;
+        d.microsecond = frac;
+      }
+    }
+  }
+  if (d.hour > 23 || d.minute > 59 || d.second > 59) bad_date(text, "no such time");
+  if (p == text.size()) return d;
+  if (text[p] == 'Z' && p + 1 == text.size()) {
+    d.has_offset = true;
+    return d;
+  }
+  if (text[p] != '+' && text[p] != '-') bad_date(text, "unexpected text after the time");
+  const int sign = text[p++] == '-' ? -1 : 1;
+  const int oh = digits(text, p, 2);
+  int om = 0;
+  if (p < text.size()) {
+    if (text[p] == ':') ++p;
+    om = digits(text, p, 2);
+  }
+  if (p != text.size()) bad_date(text, "unexpected text after the offset");
+  if (oh > 23 || om > 59) bad_date(text, "no such offset");
+  d.has_offset = true;
+  d.offset_minutes = sign * (oh * 60 + om);
+  return d;
+}
+
+void Corpus::add(Article article) {
+  if (article.id.empty()) throw InvalidArgument("an article needs a non-empty id");
+  const auto [it, inserted] = index_.emplace(article.id, articles_.size());
+  if (!inserted) {
+    throw InvalidArgument("duplicate article id '" + article.id + "' (first at position " +
+                          std::to_string(it->second) + ")");
+  }
+  articles_.push_back(std::move(article));
+}
+
+const Article& Corpus::at(std::size_t i) const {
+  if (i >= articles_.size()) {
+    throw IndexOutOfRange("article " + std::to_string(i) + " of a corpus of " +
+                          std::to_string(articles_.size()));
+  }
+  return articles_[i];
+}
+
+std::int64_t Corpus::find(std::string_view id) const {
+  const auto it = index_.find(std::string(id));
+  return it == index_.end() ? -1 : static_cast<std::int64_t>(it->second);
+}
+
+const Article& Corpus::by_id(std::string_view id) const {
+  const std::int64_t i = find(id);
+  if (i < 0) throw KeyNotFound("no article with id '" + std::string(id) + "'");
+  return articles_[static_cast<std::size_t>(i)];
+}
+
+Corpus Corpus::slice(std::size_t start, std::size_t stop, std::size_t step) const {
+  if (step == 0) throw InvalidArgument("slice step must be positive");
+  Corpus out;
+  stop = std::min(stop, articles_.size());
+  for (std::size_t i = start; i < stop; i += step) out.add(articles_[i]);
+  return out;
+}
+
+Corpus Corpus::filter(const std::function<bool(const Article&)>& keep) const {
+  Corpus out;
+  for (const Article& a : articles_) {
+    if (keep(a)) out.add(a);
+  }
+  return out;
+}
+
+}  // namespace newsim

@@ -1,0 +1,671 @@
+#include "newsim/cleaning.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "newsim/detail/hash.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/stop_words.hpp"
+
+namespace newsim {
+
+const char* to_string(LineLabel label) {
+  switch (label) {
+    case LineLabel::blank: return "blank";
+    case LineLabel::body: return "body";
+    case LineLabel::boilerplate: return "boilerplate";
+    case LineLabel::title: return "title";
+    case LineLabel::caption: return "caption";
+    case LineLabel::credit: return "credit";
+    case LineLabel::subhead: return "subhead";
+  }
+  return "body";
+}
+
+namespace {
+
+std::uint64_t hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+std::uint64_t combine(std::uint64_t h, std::uint64_t w) {
+  return XXH3_64bits_withSeed(&w, sizeof w, h);
+}
+
+// Multi-word phrases of page furniture: one is enough to call a line furniture when it is not
+// a sentence, and in the head or tail of a page even when it is.
+constexpr const char* kPhrases[][2] = {
+    // appeals and memberships
+    {"support us", "appeal"}, {"support our journalism", "appeal"}, {"your support", "appeal"},
+    {"support today", "appeal"}, {"we need your help", "appeal"}, {"small favor to ask", "appeal"},
+    {"small favour to ask", "appeal"}, {"make a contribution", "appeal"},
+    {"become a member", "appeal"}, {"become a supporter", "appeal"}, {"donate now", "appeal"},
+    {"make a donation", "appeal"}, {"ad free", "appeal"}, {"disabled all ads", "appeal"},
+    {"remind me later", "appeal"}, {"not ready to", "appeal"}, {"payment methods", "appeal"},
+    {"independent journalism", "appeal"},
+    // subscriptions and accounts
+    {"subscribe to", "subscription"}, {"subscribe now", "subscription"},
+    {"sign up for", "subscription"}, {"sign up to", "subscription"}, {"sign in", "subscription"},
+    {"log in", "subscription"}, {"create an account", "subscription"},
+    {"already a subscriber", "subscription"}, {"free trial", "subscription"},
+    {"unlimited access", "subscription"}, {"our newsletter", "subscription"},
+    {"daily newsletter", "subscription"}, {"get the latest", "subscription"},
+    {"delivered to your inbox", "subscription"}, {"enter your email", "subscription"},
+    // cookies, legal
+    {"we use cookies", "cookies"}, {"use of cookies", "cookies"}, {"cookie policy", "cookies"},
+    {"cookie settings", "cookies"}, {"accept cookies", "cookies"}, {"accept all", "cookies"},
+    {"privacy policy", "legal"}, {"terms of use", "legal"}, {"terms of service", "legal"},
+    {"terms and conditions", "legal"}, {"all rights reserved", "legal"},
+    // sharing
+    {"share this", "share"}, {"share on", "share"}, {"share article", "share"},
+    {"copy link", "share"}, {"follow us", "share"}, {"email this", "share"},
+    {"print this", "share"},
+    // comments
+    {"post a comment", "comments"}, {"leave a comment", "comments"}, {"add a comment", "comments"},
+    {"join the conversation", "comments"}, {"show comments", "comments"},
+    {"view comments", "comments"}, {"comments are closed", "comments"},
+    {"sign in to comment", "comments"}, {"0 comments", "comments"},
+    // navigation and lists
+    {"accessibility links", "navigation"}, {"skip to content", "navigation"},
+    {"skip to main content", "navigation"}, {"breaking news", "navigation"},
+    {"read more", "navigation"}, {"related articles", "navigation"},
+    {"related stories", "navigation"}, {"related topics", "navigation"},
+    {"more on this story", "navigation"}, {"you may also like", "navigation"},
+    {"you might also like", "navigation"}, {"most read", "navigation"},
+    {"most popular", "navigation"}, {"back to top", "navigation"}, {"top stories", "navigation"},
+    {"more from", "navigation"}, {"recommended for you", "navigation"},
+    {"click here", "navigation"}, {"hours ago", "navigation"}, {"minutes ago", "navigation"},
+};
+
+// Single words of page furniture: evidence only in short lines that are not sentences.
+constexpr const char* kWords[] = {
+    "advertisement", "advertising", "sponsored", "comments", "comment", "share", "tweet",
+    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "telegram", "instagram",
+    "youtube", "email", "print", "menu", "home", "search", "login", "subscribe", "newsletter",
+    "donate", "cookies", "related", "trending", "sections", "navigation", "icon", "close",
+    "next", "previous", "prev", "more", "video", "videos", "photos", "gallery", "published",
+    "updated", "loading", "privacy", "copyright",
+};
+
+// News agencies and wires: a line of nothing but these is a credit.
+constexpr const char* kAgencies[] = {
+    "reuters", "ap", "afp", "bloomberg", "associated press", "agence france-presse",
+    "agence france presse", "xinhua", "tass", "itar-tass", "ria novosti", "interfax", "upi",
+    "dpa", "ansa", "efe", "kyodo", "yonhap", "pti", "ians", "bbc", "bbc news", "cnn",
+    "al jazeera", "agencies", "wires", "staff", "rt", "nyt", "the associated press",
+};
+
+struct Lexicon {
+  std::unordered_map<std::uint64_t, std::pair<std::string, std::string>> phrases;  // hash -> (phrase, category)
+  std::unordered_set<std::uint64_t> phrase_starts;
+  std::unordered_map<std::uint64_t, std::string> words;
+  std::unordered_set<std::uint64_t> stop;
+  std::unordered_set<std::string> agencies;
+
+  Lexicon() {
+    for (const auto& p : kPhrases) {
+      std::string_view s = p[0];
+      std::uint64_t h = 0;
+      bool first = true;
+      while (!s.empty()) {
+        const std::size_t sp = s.find(' ');
+        const std::string_view w = s.substr(0, sp);
+        if (first) phrase_starts.insert(hash(w));
+        h = first ? hash(w) : combine(h, hash(w));
+        first = false;
+        s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+      }
+      phrases.emplace(h, std::make_pair(std::string(p[0]), std::string(p[1])));
+    }
+    for (const char* w : kWords) words.emplace(hash(w), w);
+    for (const std::string& w : english_stop_words()) stop.insert(hash(w));
+    for (const char* a : kAgencies) agencies.insert(a);
+  }
+};
+
+const Lexicon& lexicon() {
+  static const Lexicon lex;
+  return lex;
+}
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) != 0 || c >= 0x80; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  // A no-break space (U+00A0) at either end.
+  while (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) s.remove_prefix(2);
+  while (s.size() >= 2 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2 && static_cast<unsigned char>(s.back()) == 0xA0) s.remove_suffix(2);
+  return s;
+}
+
+// Whether the line ends like a sentence: . ! ? … possibly followed by quotes or brackets.
+bool ends_sentence(std::string_view s) {
+  for (;;) {
+    if (s.empty()) return false;
+    const auto c = static_cast<unsigned char>(s.back());
+    if (c == '"' || c == '\'' || c == ')' || c == ']') {
+      s.remove_suffix(1);
+      continue;
+    }
+    // ” ’ » (UTF-8: E2 80 9D, E2 80 99, C2 BB)
+    if (s.size() >= 3 && static_cast<unsigned char>(s[s.size() - 3]) == 0xE2 &&
+        static_cast<unsigned char>(s[s.size() - 2]) == 0x80 &&
+        (c == 0x9D || c == 0x99)) {
+      s.remove_suffix(3);
+      continue;
+    }
+    if (s.size() >= 2 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2 && c == 0xBB) {
+      s.remove_suffix(2);
+      continue;
+    }
+    if (c == '.' || c == '!' || c == '?') return true;
+    // … (E2 80 A6)
+    return s.size() >= 3 && static_cast<unsigned char>(s[s.size() - 3]) == 0xE2 &&
+           static_cast<unsigned char>(s[s.size() - 2]) == 0x80 && c == 0xA6;
+  }
+}
+
+// The key under which repeated lines are counted: lowercase words, digits as 0.
+std::uint64_t line_key(std::string_view s) {
+  std::string k;
+  k.reserve(s.size());
+  bool space = false;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_word_byte(c)) {
+      if (space && !k.empty()) k.push_back(' ');
+      space = false;
+      k.push_back(std::isdigit(c) ? '0' : static_cast<char>(std::tolower(c)));
+    } else {
+      space = true;
+    }
+  }
+  return k.empty() ? 0 : hash(k);
+}
+
+struct Line {
+  std::string_view raw;   // as in the text, without the newline
+  std::string_view text;  // trimmed
+  bool blank = true;
+  int words = 0;
+  int stop = 0;
+  int icons = 0;
+  int furniture_words = 0;
+  bool ends = false;
+  bool sentence = false;
+  std::uint64_t key = 0;
+  std::string phrase;       // first furniture phrase found
+  std::string category;
+  std::string word;         // first furniture word found
+  int repeats = 0;          // articles (of the same source, when known) with this line
+  bool repeat_evidence = false;
+  std::string evidence;     // why it looks like furniture; empty when it does not
+  std::string rule;
+  LineLabel label = LineLabel::body;
+};
+
+void analyse(Line& line) {
+  const Lexicon& lex = lexicon();
+  line.text = trim(line.raw);
+  line.blank = line.text.empty();
+  if (line.blank) {
+    line.label = LineLabel::blank;
+    return;
+  }
+  // Words: runs of letters and digits, lowercased (ASCII; other bytes kept).
+  std::uint64_t hashes[64];
+  int n_hashes = 0;
+  std::string w;
+  auto flush = [&] {
+    if (w.empty()) return;
+    if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) w = "0";
+    ++line.words;
+    const std::uint64_t h = hash(w);
+    if (lex.stop.count(h) != 0) ++line.stop;
+    if (w.size() > 4 && w.find("icon") != std::string::npos) ++line.icons;
+    const auto it = lex.words.find(h);
+    if (it != lex.words.end()) {
+      ++line.furniture_words;
+      if (line.word.empty()) line.word = it->second;
+    }
+    if (n_hashes < 64) hashes[n_hashes++] = h;
+    w.clear();
+  };
+  for (const char ch : line.text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_word_byte(c)) {
+      w.push_back(static_cast<char>(std::tolower(c)));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  for (int i = 0; i < n_hashes && line.phrase.empty(); ++i) {
+    if (lex.phrase_starts.count(hashes[i]) == 0) continue;
+    std::uint64_t h = hashes[i];
+    for (int j = i + 1; j < std::min(n_hashes, i + 5); ++j) {
+      h = combine(h, hashes[j]);
+      const auto it = lex.phrases.find(h);
+      if (it != lex.phrases.end()) {
+        line.phrase = it->second.first;
+        line.category = it->second.second;
+        break;
+      }
+    }
+  }
+  line.ends = ends_sentence(line.text);
+  line.sentence = line.words >= 6 && (line.ends || line.words >= 20) &&
+                  line.stop * 100 >= line.words * 15;
+  line.key = line_key(line.text);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "(Reuters, Bloomberg, AP)", "Reporting by ...; Editing by ...", "Source: AFP".
+bool is_credit(std::string_view text) {
+  std::string s = lower(text);
+  for (const char* lead : {"reporting by ", "additional reporting by ", "editing by ", "writing by ",
+                           "compiled by ", "source: ", "sources: ", "with reporting by "}) {
+    if (s.rfind(lead, 0) == 0) return true;
+  }
+  std::string_view v = s;
+  while (!v.empty() && (v.front() == '(' || v.front() == '-' || v.front() == ' ')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ')' || v.back() == '.' || v.back() == ' ')) v.remove_suffix(1);
+  if (v.size() < 2 || v.size() > 80) return false;
+  // Split on ',', '/', ';' and " and ".
+  std::string t(v);
+  for (const char* sep : {" and ", "/", ";"}) {
+    std::size_t p;
+    while ((p = t.find(sep)) != std::string::npos) t.replace(p, std::strlen(sep), ",");
+  }
+  std::size_t start = 0;
+  int parts = 0;
+  while (start <= t.size()) {
+    std::size_t end = t.find(',', start);
+    if (end == std::string::npos) end = t.size();
+    const std::string part(trim(std::string_view(t).substr(start, end - start)));
+    if (!part.empty()) {
+      if (lexicon().agencies.count(part) == 0) return false;
+      ++parts;
+    }
+    start = end + 1;
+  }
+  return parts > 0;
+}
+
+// " - AFP" at the end of a title: the credit, or empty.
+std::string title_credit(std::string_view title, std::string& rest) {
+  for (const char* sep : {" - ", " – ", " — ", " | "}) {
+    const std::size_t p = title.rfind(sep);
+    if (p == std::string_view::npos || p == 0) continue;
+    const std::string_view tail = trim(title.substr(p + std::strlen(sep)));
+    const bool agency = lexicon().agencies.count(lower(tail)) != 0;
+    const bool site = std::string_view(sep) == " | " && !tail.empty() && tail.size() <= 40;
+    if (agency || site) {
+      rest = std::string(trim(title.substr(0, p)));
+      return std::string(tail);
+    }
+  }
+  rest = std::string(title);
+  return {};
+}
+
+bool has_position_marker(std::string_view text) {
+  const std::string s = lower(text);
+  for (const char* m : {"(left)", "(right)", "(center)", "(centre)", "(pictured)", "(l)", "(r)",
+                        "(above)", "(below)", "(file photo)", "ap photo", "getty images",
+                        "photo:", "image:", "picture:", "photograph:", "image caption",
+                        "file photo"}) {
+    if (s.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+
+const std::regex& dateline_pattern() {
+  // "NICE, France (Reuters) -- ", "HOKKAIDO, Japan -- ", "SEOUL — ", "CLEVELAND, Feb 26 - "
+  static const std::regex re(
+      "^([A-Z][A-Z.'\\-]{2,}(?: [A-Z][A-Z.'\\-]+)*"
+      "(?:, ?[A-Z][A-Za-z.'\\-]+(?: [A-Z][A-Za-z.'\\-]+){0,3})?"
+      "(?: ?\\([A-Za-z&/ .\\-]{2,40}\\))?"
+      "(?:, [A-Z][a-z]{2,8}\\.? [0-9]{1,2})?)"
+      " ?(?:--|\xE2\x80\x94|\xE2\x80\x93|-) ?");
+  return re;
+}
+
+struct Counts {
+  std::unordered_map<std::uint64_t, int> corpus;  // line key -> articles
+  std::unordered_map<std::uint64_t, int> source;  // hash(source) ^ key -> articles
+};
+
+std::uint64_t source_key(const std::string& source, std::uint64_t key) {
+  return combine(hash(source), key);
+}
+
+void add_audit(LineReport& r, std::size_t article, std::size_t i, const Line& line) {
+  r.audit.push_back({article, static_cast<std::int32_t>(i + 1), to_string(line.label), line.rule,
+                     line.evidence, std::string(line.text)});
+}
+
+LineReport classify(const Article& a, std::size_t index, std::vector<Line>& lines,
+                    const Counts& counts, const CleanOptions& options) {
+  LineReport r;
+  const std::size_t n = lines.size();
+  // Evidence of furniture, line by line.
+  for (Line& line : lines) {
+    if (line.blank) continue;
+    const auto it = counts.corpus.find(line.key);
+    const int corpus_repeats = it == counts.corpus.end() ? 0 : it->second;
+    int source_repeats = 0;
+    if (!a.source.empty()) {
+      const auto s = counts.source.find(source_key(a.source, line.key));
+      source_repeats = s == counts.source.end() ? 0 : s->second;
+    }
+    const bool by_source = !a.source.empty();
+    line.repeats = by_source ? source_repeats : corpus_repeats;
+    if (!line.phrase.empty()) {
+      line.evidence = "phrase '" + line.phrase + "' (" + line.category + ")";
+    } else if (line.icons >= 3) {
+      line.evidence = std::to_string(line.icons) + " icon names";
+    } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
+               line.furniture_words >= 1 && !line.ends) {
+      line.evidence = "furniture word '" + line.word + "' in a short line";
+    }
+    const int needed = line.sentence ? options.min_repeats_sentence : options.min_repeats;
+    const bool may_repeat = !line.sentence || by_source;
+    if (may_repeat && line.key != 0 && line.repeats >= needed) {
+      line.repeat_evidence = true;
+      const std::string where = "repeated in " + std::to_string(line.repeats) + " articles" +
+                                (by_source ? " of source '" + a.source + "'" : "");
+      line.evidence = line.evidence.empty() ? where : line.evidence + "; " + where;
+    }
+  }
+  auto good = [&](std::size_t i) { return lines[i].sentence && lines[i].evidence.empty(); };
+  std::size_t first_good = n, last_good = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (good(i)) {
+      if (first_good == n) first_good = i;
+      last_good = i;
+    }
+  }
+  auto standalone = [&](std::size_t i) {
+    return (i == 0 || lines[i - 1].blank) && (i + 1 == n || lines[i + 1].blank);
+  };
+  // The title: the given one when its line is found near the top, else the first headline.
+  std::size_t title = n;
+  std::size_t seen = 0;
+  const std::size_t head_end = first_good == n ? n : first_good;
+  std::string given_rest;
+  title_credit(a.title, given_rest);
+  const std::uint64_t given_key = a.title.empty() ? 0 : line_key(given_rest);
+  for (std::size_t i = 0; i < head_end && seen < 12; ++i) {
+    const Line& line = lines[i];
+    if (line.blank) continue;
+    ++seen;
+    if (given_key != 0) {
+      std::string rest;
+      title_credit(line.text, rest);
+      if (line_key(rest) == given_key) {
+        title = i;
+        break;
+      }
+      continue;
+    }
+    const bool headline = line.evidence.empty() && line.words >= 2 && line.words <= 25 &&
+                          !(line.ends && line.text.back() == '.') &&
+                          (i + 1 == n || lines[i + 1].blank);
+    if (headline) {
+      title = i;
+      break;
+    }
+  }
+  if (title != n) {
+    Line& t = lines[title];
+    t.label = LineLabel::title;
+    t.rule = given_key != 0 ? "title: the article's title" : "title: first headline-shaped line";
+    t.evidence = given_key != 0 ? "matches the given title"
+                                : std::to_string(t.words) + " words, no full stop, stands alone";
+    r.title = std::string(t.text);
+    std::string rest;
+    r.title_credit = title_credit(t.text, rest);
+    if (!r.title_credit.empty()) r.title = rest;
+  } else if (!a.title.empty()) {
+    r.title = a.title;
+  }
+  // Head: before the title, everything is page furniture.
+  for (std::size_t i = 0; i < title && title != n; ++i) {
+    Line& line = lines[i];
+    if (line.blank) continue;
+    line.label = LineLabel::boilerplate;
+    line.rule = "head: before the title";
+    if (line.evidence.empty()) line.evidence = "line before the title at line " + std::to_string(title + 1);
+  }
+  // Between the title and the first body paragraph: captions or furniture.
+  const std::size_t after_title = title == n ? 0 : title + 1;
+  for (std::size_t i = after_title; i < head_end && title != n; ++i) {
+    Line& line = lines[i];
+    if (line.blank) continue;
+    if (!line.evidence.empty() && (!line.sentence || line.repeat_evidence || !line.phrase.empty())) {
+      line.label = LineLabel::boilerplate;
+      line.rule = "furniture below the title";
+    } else if (has_position_marker(line.text) ||
+               (!line.ends && i + 1 < n && !lines[i + 1].blank && i + 1 == first_good)) {
+      line.label = LineLabel::caption;
+      line.rule = "caption: between the title and the text";
+      line.evidence = has_position_marker(line.text) ? "photo wording" : "no full stop, runs into the first paragraph";
+    }
+  }
+  // Body and tail.
+  bool furniture_in_tail = false;
+  for (std::size_t i = head_end; i < n; ++i) {
+    Line& line = lines[i];
+    if (line.blank || line.label != LineLabel::body) continue;
+    const bool tail = last_good != n && i > last_good;
+    if (is_credit(line.text)) {
+      line.label = LineLabel::credit;
+      line.rule = "credit";
+      line.evidence = "agency names or a reporting line";
+      continue;
+    }
+    if (!line.evidence.empty()) {
+      if (!line.sentence || tail || line.repeat_evidence) {
+        line.label = LineLabel::boilerplate;
+        line.rule = tail ? "tail: furniture after the text" : "furniture line";
+        furniture_in_tail = furniture_in_tail || tail;
+      }
+      continue;  // a sentence in the body with one weak sign stays
+    }
+    if (tail && furniture_in_tail && !line.sentence) {
+      line.label = LineLabel::boilerplate;
+      line.rule = "tail: after furniture";
+      line.evidence = "short line after furniture at the end of the page";
+      continue;
+    }
+    if (has_position_marker(line.text) && !line.sentence) {
+      line.label = LineLabel::caption;
+      line.rule = "caption: photo wording";
+      line.evidence = "photo wording";
+      continue;
+    }
+    const char last = line.text.back();
+    if (!tail && !line.sentence && !line.ends && standalone(i) && line.words >= 1 &&
+        line.words <= 14 && last != ',' && last != ';' && last != ':' && i > first_good &&
+        i < last_good) {
+      line.label = LineLabel::subhead;
+      line.rule = "subhead: a short line between paragraphs";
+      line.evidence = std::to_string(line.words) + " words, no full stop, stands alone";
+    }
+  }
+  // Context: a short line between two furniture lines is furniture too.
+  for (std::size_t i = 0; i < n; ++i) {
+    Line& line = lines[i];
+    if (line.blank || line.label != LineLabel::body || line.sentence) continue;
+    std::size_t p = i, q = i;
+    while (p > 0 && lines[p - 1].blank) --p;
+    while (q + 1 < n && lines[q + 1].blank) ++q;
+    const bool before = p > 0 && lines[p - 1].label == LineLabel::boilerplate;
+    const bool after = q + 1 < n && lines[q + 1].label == LineLabel::boilerplate;
+    if (before && after) {
+      line.label = LineLabel::boilerplate;
+      line.rule = "context: between furniture lines";
+      line.evidence = "lines " + std::to_string(p) + " and " + std::to_string(q + 2) + " are furniture";
+    }
+  }
+  r.labels.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    r.labels[i] = lines[i].label;
+    if (lines[i].label != LineLabel::body && lines[i].label != LineLabel::blank) {
+      add_audit(r, index, i, lines[i]);
+    }
+  }
+  // Dateline: split off the first body line.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lines[i].label != LineLabel::body) continue;
+    std::cmatch m;
+    const std::string_view t = lines[i].text;
+    if (std::regex_search(t.data(), t.data() + t.size(), m, dateline_pattern()) &&
+        static_cast<std::size_t>(m.length(0)) < t.size()) {
+      r.dateline = m.str(1);
+      r.audit.push_back({index, static_cast<std::int32_t>(i + 1), "dateline",
+                         "dateline: place and agency before a dash", "'" + m.str(0) + "'",
+                         r.dateline});
+    }
+    break;
+  }
+  std::sort(r.audit.begin(), r.audit.end(),
+            [](const AuditEntry& x, const AuditEntry& y) { return x.line < y.line; });
+  return r;
+}
+
+std::vector<Line> split_lines(const std::string& text) {
+  std::vector<Line> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    Line l;
+    l.raw = std::string_view(text).substr(start, end - start);
+    lines.push_back(l);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  if (!lines.empty() && lines.back().raw.empty() && !text.empty() && text.back() == '\n') lines.pop_back();
+  return lines;
+}
+
+Article rebuild(const Article& a, const std::vector<Line>& lines, const LineReport& r,
+                const CleanOptions& options) {
+  Article out = a;
+  std::string text;
+  bool pending_break = false;
+  bool dateline_done = r.dateline.empty();
+  nlohmann::json captions = nlohmann::json::array(), subheads = nlohmann::json::array(),
+                 credits = nlohmann::json::array();
+  for (const Line& line : lines) {
+    bool keep = line.label == LineLabel::body ||
+                (line.label == LineLabel::caption && options.keep_captions) ||
+                (line.label == LineLabel::subhead && options.keep_subheads);
+    if (line.label == LineLabel::caption) captions.push_back(std::string(line.text));
+    if (line.label == LineLabel::subhead) subheads.push_back(std::string(line.text));
+    if (line.label == LineLabel::credit) credits.push_back(std::string(line.text));
+    if (line.blank) {
+      pending_break = !text.empty();
+      continue;
+    }
+    if (!keep) continue;
+    std::string_view t = line.text;
+    if (!dateline_done && line.label == LineLabel::body) {
+      std::cmatch m;
+      if (std::regex_search(t.data(), t.data() + t.size(), m, dateline_pattern())) {
+        t.remove_prefix(static_cast<std::size_t>(m.length(0)));
+      }
+      dateline_done = true;
+    }
+    if (!text.empty()) text += pending_break ? "\n\n" : "\n";
+    pending_break = false;
+    text.append(t.data(), t.size());
+  }
+  out.text = std::move(text);
+  if (out.title.empty()) out.title = r.title;
+  if (out.source.empty()) {
+    if (!r.title_credit.empty()) {
+      out.source = r.title_credit;
+    } else if (!credits.empty()) {
+      std::string c = credits[0].get<std::string>();
+      std::string_view v = c;
+      while (!v.empty() && (v.front() == '(' || v.front() == ' ')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ')' || v.back() == ' ' || v.back() == '.')) v.remove_suffix(1);
+      if (is_credit(c) && lower(c).rfind("reporting", 0) != 0) out.source = std::string(v);
+    }
+  }
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(a.meta.empty() ? std::string("{}") : a.meta);
+  } catch (const nlohmann::json::exception&) {
+    throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+  }
+  if (!meta.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+  if (!r.dateline.empty()) meta["dateline"] = r.dateline;
+  if (!captions.empty()) meta["captions"] = captions;
+  if (!subheads.empty()) meta["subheads"] = subheads;
+  if (!credits.empty()) meta["credits"] = credits;
+  if (!r.title_credit.empty()) meta["title_credit"] = r.title_credit;
+  out.meta = meta.dump();
+  return out;
+}
+
+}  // namespace
+
+CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
+  if (options.min_repeats < 2 || options.min_repeats_sentence < 2) {
+    throw InvalidArgument("min_repeats and min_repeats_sentence must be at least 2");
+  }
+  const std::size_t n = corpus.size();
+  std::vector<std::vector<Line>> lines(n);
+  const int threads = detail::resolve_threads(options.n_jobs);
+  // Pass 1: lines and their features, in parallel.
+  detail::parallel_for(n, threads, [&](std::size_t i, std::size_t) {
+    lines[i] = split_lines(corpus[i].text);
+    for (Line& l : lines[i]) analyse(l);
+  });
+  // Repetition: in how many articles each line occurs (corpus-wide and per source).
+  Counts counts;
+  std::vector<std::uint64_t> keys;
+  for (std::size_t i = 0; i < n; ++i) {
+    keys.clear();
+    for (const Line& l : lines[i]) {
+      if (!l.blank && l.key != 0) keys.push_back(l.key);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const std::uint64_t k : keys) {
+      ++counts.corpus[k];
+      if (!corpus[i].source.empty()) ++counts.source[source_key(corpus[i].source, k)];
+    }
+  }
+  // Pass 2: labels, audit and the cleaned articles.
+  CleanResult out;
+  out.reports.resize(n);
+  std::vector<Article> cleaned(n);
+  detail::parallel_for(n, threads, [&](std::size_t i, std::size_t) {
+    out.reports[i] = classify(corpus[i], i, lines[i], counts, options);
+    cleaned[i] = rebuild(corpus[i], lines[i], out.reports[i], options);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    out.corpus.add(std::move(cleaned[i]));
+    out.audit.insert(out.audit.end(), out.reports[i].audit.begin(), out.reports[i].audit.end());
+  }
+  return out;
+}
+
+}  // namespace newsim
