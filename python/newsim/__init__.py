@@ -23,6 +23,7 @@ from newsim._core import (
     english_stop_words,
     murmurhash3_32,
 )
+from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
 from newsim.similarity import (
     SimilarityIndex,
     explain,
@@ -37,6 +38,9 @@ from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, loa
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
 
 __all__ = [
+    "Article",
+    "CleanResult",
+    "Corpus",
     "CountVectorizer",
     "DecodeError",
     "ENGLISH_STOP_WORDS",
@@ -52,13 +56,16 @@ __all__ = [
     "TfidfVectorizer",
     "VocabularyStats",
     "__version__",
+    "clean",
     "english_stop_words",
     "explain",
     "key_terms",
+    "iter_articles",
     "knn_graph",
     "load",
     "murmurhash3_32",
     "pairwise",
+    "read_articles",
     "similarity_join",
     "top_k",
 ]

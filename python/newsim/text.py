@@ -129,6 +129,10 @@ class _TextMixin(Estimator):
         if isinstance(raw_documents, (str, bytes)):
             raise ValueError(
                 "Iterable over raw text documents expected, string object received.")
+        from newsim.articles import Corpus
+
+        if isinstance(raw_documents, Corpus):
+            return raw_documents.documents(title_weight=getattr(self, "title_weight", 1))
         utf8 = self.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
         if self.input == "content" and utf8:
             return raw_documents
@@ -232,7 +236,8 @@ class CountVectorizer(_TextMixin):
                  max_df: Union[float, int] = 1.0, min_df: Union[float, int] = 1,
                  max_features: Optional[int] = None,
                  vocabulary: Union[Mapping, Iterable[str], None] = None, binary: bool = False,
-                 dtype: Any = np.int64, n_jobs: Optional[int] = None) -> None:
+                 dtype: Any = np.int64, n_jobs: Optional[int] = None,
+                 title_weight: int = 1) -> None:
         self.input = input
         self.encoding = encoding
         self.decode_error = decode_error
@@ -251,6 +256,7 @@ class CountVectorizer(_TextMixin):
         self.binary = binary
         self.dtype = dtype
         self.n_jobs = n_jobs
+        self.title_weight = title_weight
 
     # -- parameters -----------------------------------------------------------------------
 
@@ -433,13 +439,14 @@ class TfidfVectorizer(CountVectorizer):
                  vocabulary: Union[Mapping, Iterable[str], None] = None, binary: bool = False,
                  dtype: Any = np.float64, norm: Optional[str] = "l2", use_idf: bool = True,
                  smooth_idf: bool = True, sublinear_tf: bool = False,
-                 n_jobs: Optional[int] = None) -> None:
+                 n_jobs: Optional[int] = None, title_weight: int = 1) -> None:
         super().__init__(input=input, encoding=encoding, decode_error=decode_error,
                          strip_accents=strip_accents, lowercase=lowercase,
                          preprocessor=preprocessor, tokenizer=tokenizer, stop_words=stop_words,
                          token_pattern=token_pattern, ngram_range=ngram_range, analyzer=analyzer,
                          max_df=max_df, min_df=min_df, max_features=max_features,
-                         vocabulary=vocabulary, binary=binary, dtype=dtype, n_jobs=n_jobs)
+                         vocabulary=vocabulary, binary=binary, dtype=dtype, n_jobs=n_jobs,
+                         title_weight=title_weight)
         self.norm = norm
         self.use_idf = use_idf
         self.smooth_idf = smooth_idf
@@ -478,7 +485,7 @@ class HashingVectorizer(_TextMixin):
                  ngram_range: Tuple[int, int] = (1, 1), analyzer: str = "word",
                  n_features: int = 2 ** 20, binary: bool = False, norm: Optional[str] = "l2",
                  alternate_sign: bool = True, dtype: Any = np.float64,
-                 n_jobs: Optional[int] = None) -> None:
+                 n_jobs: Optional[int] = None, title_weight: int = 1) -> None:
         self.input = input
         self.encoding = encoding
         self.decode_error = decode_error
@@ -496,6 +503,7 @@ class HashingVectorizer(_TextMixin):
         self.alternate_sign = alternate_sign
         self.dtype = dtype
         self.n_jobs = n_jobs
+        self.title_weight = title_weight
 
     def _make_core(self) -> Any:
         self._check_common_params()

@@ -1,0 +1,457 @@
+"""Articles in, junk out: the article model, readers and audited boilerplate cleaning.
+
+    >>> corpus = read_articles([{"id": "a", "title": "Talks", "text": "NATO met Russia."},
+    ...                         "A second article, read from a plain string."])
+    >>> len(corpus), corpus["a"].title, corpus[1].id
+    (2, 'Talks', '1')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
+                    Sequence, Tuple, Union)
+
+from newsim import _core
+from newsim.text import _n_jobs
+
+__all__ = ["Article", "Corpus", "CleanResult", "read_articles", "iter_articles", "clean"]
+
+_FIELDS = ("id", "title", "text", "source", "date", "url")
+_ERRORS = ("raise", "skip", "report")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``date`` is ISO 8601 text (naive or with an offset); ``meta`` holds
+    anything else (JSON-compatible values)."""
+
+    id: str
+    text: str = ""
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    meta: Dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in _FIELDS:
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"Article.{name} must be a str, not {type(getattr(self, name)).__name__}")
+        if not self.id:
+            raise ValueError("an article needs a non-empty id")
+        if not isinstance(self.meta, Mapping):
+            raise TypeError("Article.meta must be a mapping")
+
+    @property
+    def datetime(self) -> Any:
+        """The date as a ``datetime.datetime`` (aware when it has an offset), or None."""
+        if not self.date:
+            return None
+        import datetime as dt
+
+        y, mo, d, h, mi, s, us, _, offset = _core._parse_date(self.date)
+        tz = None if offset is None else dt.timezone(dt.timedelta(minutes=offset))
+        return dt.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
+
+    def _to_core(self) -> Any:
+        try:
+            meta = json.dumps(dict(self.meta), ensure_ascii=False)
+        except TypeError as e:
+            raise TypeError(f"article {self.id!r}: meta must be JSON-compatible ({e})") from None
+        return _core._Article(self.id, self.title, self.text, self.source, self.date, self.url,
+                              meta)
+
+    @classmethod
+    def _from_core(cls, a: Any) -> "Article":
+        return cls(id=a.id, text=a.text, title=a.title, source=a.source, date=a.date, url=a.url,
+                   meta=json.loads(a.meta))
+
+
+class Corpus:
+    """An ordered collection of articles with unique ids.
+
+    ``corpus[i]`` (an int), ``corpus[id]`` (a str) and ``corpus.get(id)`` give an Article;
+    ``corpus[a:b]`` and ``corpus.filter(pred)`` give a Corpus. ``len``, iteration, ``in`` (ids),
+    ``to_pandas()`` and ``Corpus.from_pandas(df)`` work as expected. ``skipped`` and ``issues``
+    tell what a reader left out and why.
+    """
+
+    def __init__(self, articles: Iterable[Union[Article, Mapping[str, Any]]] = (), *,
+                 cleaned: bool = False) -> None:
+        self._core = _core._Corpus()
+        self.cleaned = cleaned
+        self.skipped = 0
+        self.issues: List[Tuple[str, int, str]] = []
+        for a in articles:
+            self.append(a)
+
+    @classmethod
+    def _wrap(cls, core: Any, cleaned: bool = False) -> "Corpus":
+        c = cls.__new__(cls)
+        c._core = core
+        c.cleaned = cleaned
+        c.skipped = 0
+        c.issues = []
+        return c
+
+    def append(self, article: Union[Article, Mapping[str, Any]]) -> None:
+        """Adds an article (or a dict with its fields); ValueError for a duplicate id."""
+        if not isinstance(article, Article):
+            article = _article_from_mapping(article, {}, len(self))
+        self._core.add(article._to_core())
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step > 0:
+                return Corpus._wrap(self._core.slice(start, max(start, stop), step), self.cleaned)
+            return Corpus._wrap(self._core.take(list(range(start, stop, step))), self.cleaned)
+        if isinstance(key, str):
+            return Article._from_core(self._core.by_id(key))
+        if isinstance(key, bool) or not hasattr(key, "__index__"):
+            raise TypeError(f"corpus indices are ints, slices or id strings, not {type(key).__name__}")
+        i = key.__index__()
+        n = len(self)
+        if i < 0:
+            i += n
+        return Article._from_core(self._core.at(i))
+
+    def get(self, article_id: str, default: Any = None) -> Any:
+        i = self._core.find(article_id)
+        return default if i < 0 else Article._from_core(self._core.at(i))
+
+    def position(self, article_id: str) -> int:
+        """The position of an id; KeyError when absent."""
+        i = self._core.find(article_id)
+        if i < 0:
+            raise _core.KeyNotFoundError(f"no article with id {article_id!r}")
+        return i
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and self._core.find(article_id) >= 0
+
+    def __iter__(self) -> Iterator[Article]:
+        for i in range(len(self)):
+            yield Article._from_core(self._core.at(i))
+
+    def filter(self, keep: Callable[[Article], bool]) -> "Corpus":
+        """The articles for which keep(article) is true, in order."""
+        return Corpus._wrap(self._core.take([i for i, a in enumerate(self) if keep(a)]),
+                            self.cleaned)
+
+    @property
+    def ids(self) -> List[str]:
+        return self._core.column("id")
+
+    @property
+    def texts(self) -> List[str]:
+        return self._core.texts()
+
+    @property
+    def titles(self) -> List[str]:
+        return self._core.column("title")
+
+    def documents(self, title_weight: int = 1) -> List[str]:
+        """The texts to vectorize: the title repeated ``title_weight`` times, then the text
+        (cleaned first, unless this corpus came from ``clean``)."""
+        if isinstance(title_weight, bool) or not isinstance(title_weight, int) or title_weight < 0:
+            raise ValueError(f"title_weight must be an int >= 0; got {title_weight!r}")
+        c = self if self.cleaned else clean(self).corpus
+        texts = c.texts
+        if title_weight == 0:
+            return texts
+        return [("".join([t + "\n"] * title_weight) + x) if t else x
+                for t, x in zip(c.titles, texts)]
+
+    def to_pandas(self) -> Any:
+        """A DataFrame with columns id, title, text, source, date, url, meta (dicts)."""
+        import pandas as pd
+
+        cols = {name: self._core.column(name) for name in _FIELDS}
+        cols["meta"] = [json.loads(m) for m in self._core.column("meta")]
+        return pd.DataFrame(cols)
+
+    @classmethod
+    def from_pandas(cls, frame: Any, *, fields: Optional[Mapping[str, str]] = None,
+                    errors: str = "raise") -> "Corpus":
+        """A corpus from a DataFrame: columns named as the Article fields (or mapped by
+        ``fields``, e.g. ``{"text": "body"}``); other columns go to meta. Without an id column
+        the row labels are the ids."""
+        names = _field_names(fields)
+        if names["text"] not in frame.columns:
+            raise ValueError(f"the DataFrame has no text column {names['text']!r} "
+                             f"(columns: {list(frame.columns)})")
+        records = frame.to_dict("records")
+        if names["id"] not in frame.columns:
+            for r, label in zip(records, frame.index):
+                r[names["id"]] = str(label)
+        return _from_records(records, names, errors, "DataFrame", row_word="row")
+
+    def __repr__(self) -> str:
+        state = ", cleaned" if self.cleaned else ""
+        return f"Corpus({len(self)} articles{state})"
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {"articles": self._core, "cleaned": self.cleaned, "skipped": self.skipped,
+                "issues": self.issues}
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self._core = state["articles"]
+        self.cleaned = state["cleaned"]
+        self.skipped = state["skipped"]
+        self.issues = state["issues"]
+
+
+def _field_names(fields: Optional[Mapping[str, str]]) -> Dict[str, str]:
+    names = {f: f for f in _FIELDS}
+    for k, v in (fields or {}).items():
+        if k not in names:
+            raise ValueError(f"unknown article field {k!r}; fields are {list(_FIELDS)}")
+        names[k] = v
+    return names
+
+
+def _text_value(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN: pandas' missing value
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if hasattr(value, "isoformat") and name == "date":
+        return value.isoformat()
+    raise TypeError(f"field {name!r} must be a string or a number, not {type(value).__name__}")
+
+
+def _article_from_mapping(record: Any, names: Mapping[str, str], position: int) -> Article:
+    if isinstance(record, str):
+        return Article(id=str(position), text=record)
+    if not isinstance(record, Mapping):
+        raise TypeError(f"expected a dict or a str, not {type(record).__name__}")
+    names = names or {f: f for f in _FIELDS}
+    if names["text"] not in record:
+        raise ValueError(f"no {names['text']!r} field")
+    values = {f: _text_value(record.get(names[f]), f) for f in _FIELDS}
+    if not values["id"]:
+        values["id"] = str(position)
+    if values["date"]:
+        _core._parse_date(values["date"])
+    used = set(names[f] for f in _FIELDS)
+    meta = {k: v for k, v in record.items() if k not in used and not _missing(v)}
+    return Article(meta=json.loads(json.dumps(meta, default=str)), **values)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str, where: str,
+                  row_word: str = "item", first: int = 0) -> Corpus:
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
+    corpus = Corpus()
+    for n, record in enumerate(records, first):
+        try:
+            corpus.append(_article_from_mapping(record, names, n - first))
+        except (ValueError, TypeError) as e:
+            message = f"{where}, {row_word} {n}: {e}"
+            if errors == "raise":
+                raise type(e)(message) from None
+            corpus.skipped += 1
+            if errors == "report":
+                corpus.issues.append((where, n, str(e)))
+    return corpus
+
+
+def read_articles(source: Any, *, format: Optional[str] = None,
+                  fields: Optional[Mapping[str, str]] = None, errors: str = "raise",
+                  detect_titles: bool = True) -> Corpus:
+    """Reads articles from ``source``:
+
+    - a folder of ``.txt`` files (id = file name without .txt; titles detected as cleaning
+      detects them, the text left as it is);
+    - a JSON-lines file, plain or ``.gz`` (one object per line; ``fields`` maps article
+      fields to other names, e.g. ``{"text": "body"}``; other keys go to ``meta``);
+    - a CSV file (``.csv`` or ``.csv.gz``; columns as for JSON lines);
+    - a pandas DataFrame, or an iterable of dicts or of strings (ids are then positions).
+
+    ``format`` ("folder", "jsonl", "csv") overrides the guess from the name. ``errors``:
+    "raise" stops at the first malformed line or record (the error names file and line),
+    "skip" leaves it out and counts it in ``corpus.skipped``, "report" also lists it in
+    ``corpus.issues`` as (file, line, message). Nothing is dropped without being counted.
+    """
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
+    names = _field_names(fields)
+    try:
+        import pandas as pd
+
+        if isinstance(source, pd.DataFrame):
+            return Corpus.from_pandas(source, fields=fields, errors=errors)
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        kind = format or _guess_format(path)
+        if kind == "folder":
+            core, skipped, issues = _core._read_folder(str(path), errors)
+            corpus = Corpus._wrap(core)
+            if detect_titles and len(corpus):
+                corpus = _with_detected_titles(corpus)
+        elif kind == "jsonl":
+            core, skipped, issues = _core._read_jsonl(str(path), _core_fields(names), errors, True)
+            corpus = Corpus._wrap(core)
+        elif kind == "csv":
+            return _read_csv(path, names, errors)
+        else:
+            raise ValueError(f"format must be 'folder', 'jsonl' or 'csv'; got {kind!r}")
+        corpus.skipped = skipped
+        corpus.issues = [tuple(i) for i in issues]
+        return corpus
+    if isinstance(source, (bytes, Mapping)):
+        raise TypeError("read_articles takes a path, a DataFrame or an iterable of dicts/strings")
+    return _from_records(source, names, errors, "input")
+
+
+def _guess_format(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    name = path.name.lower()
+    if name.endswith(_JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith((".csv", ".csv.gz")):
+        return "csv"
+    if not path.exists():
+        raise _core.NewsimIOError(f"{path}: no such file or folder")
+    raise ValueError(f"{path}: cannot tell the format from the name; pass format='jsonl' or 'csv'")
+
+
+def _core_fields(names: Mapping[str, str]) -> Dict[str, str]:
+    return dict(names)
+
+
+def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
+    import pandas as pd
+
+    if not path.exists():
+        raise _core.NewsimIOError(f"{path}: no such file")
+    bad: List[Tuple[str, int, str]] = []
+
+    def on_bad_line(line: List[str]) -> None:
+        bad.append((str(path), -1, f"wrong number of fields: {line[:3]}..."))
+        return None
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
+                            on_bad_lines="error" if errors == "raise" else on_bad_line,
+                            engine="python")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+    except pd.errors.ParserError as e:
+        raise ValueError(f"{path}: {e}") from None
+    if names["text"] not in frame.columns:
+        raise ValueError(f"{path}: no text column {names['text']!r} (columns: {list(frame.columns)})")
+    records = frame.to_dict("records")
+    if names["id"] not in frame.columns:
+        for n, r in enumerate(records):
+            r[names["id"]] = str(n)
+    # Line numbers: the header is line 1, so record n is on line n + 2 (no embedded newlines).
+    corpus = _from_records(records, names, errors, str(path), row_word="line", first=2)
+    corpus.skipped += len(bad)
+    if errors == "report":
+        corpus.issues = bad + corpus.issues
+    return corpus
+
+
+def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str, str]] = None,
+                  errors: str = "raise") -> Iterator[Article]:
+    """Streams the articles of a JSON-lines file (plain or .gz) one at a time, in memory
+    bounded by the longest line. Malformed lines follow ``errors`` as in ``read_articles``;
+    with "report", each skipped line is warned about as it is met."""
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
+    reader = _core._JsonlReader(str(path), _core_fields(_field_names(fields)), errors, True)
+    reported = 0
+    while True:
+        a = reader.next()
+        if errors == "report":
+            issues = reader.issues
+            for file, line, message in issues[reported:]:
+                import warnings
+
+                warnings.warn(f"{file}, line {line}: {message} (skipped)", stacklevel=2)
+            reported = len(issues)
+        if a is None:
+            return
+        yield Article._from_core(a)
+
+
+def _with_detected_titles(corpus: Corpus) -> Corpus:
+    _, _, _, titles = _clean_core(corpus, n_jobs=None)
+    out = Corpus()
+    for a, t in zip(corpus, titles):
+        out.append(Article(id=a.id, text=a.text, title=a.title or t, source=a.source,
+                           date=a.date, url=a.url, meta=a.meta))
+    return out
+
+
+class CleanResult(NamedTuple):
+    """What ``clean`` returns: the cleaned corpus, the audit (a DataFrame with columns
+    article, line, label, rule, evidence, text) and each article's line labels."""
+
+    corpus: Corpus
+    audit: Any
+    labels: List[List[str]]
+
+
+def _clean_core(corpus: Corpus, *, keep_captions: bool = False, keep_subheads: bool = False,
+                min_repeats: int = 2, min_repeats_sentence: int = 3,
+                n_jobs: Optional[int] = None) -> Tuple[Any, list, list, List[str]]:
+    core, audit, labels = _core._clean(corpus._core, bool(keep_captions), bool(keep_subheads),
+                                       int(min_repeats), int(min_repeats_sentence),
+                                       _n_jobs(n_jobs))
+    return core, audit, labels, core.column("title")
+
+
+def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = False,
+          min_repeats: int = 2, min_repeats_sentence: int = 3,
+          n_jobs: Optional[int] = None) -> CleanResult:
+    """Removes page furniture from every article and says why.
+
+    Lines are labelled body, boilerplate, title, caption, credit or subhead; datelines
+    ("SEOUL —") are split off the first paragraph. The cleaned text keeps the body (and
+    captions / subheads when asked); the title, a credit found in the title or in a credit
+    line (as ``source``, when the article had none) and the dateline, captions, subheads and
+    credits (in ``meta``) are kept. A line shaped like a sentence is removed only before the
+    title, after the last paragraph, or when it repeats in ``min_repeats_sentence`` articles
+    of its source; other lines need a furniture phrase, icon names, or ``min_repeats``
+    articles. The audit lists every line that is not body, with the rule and its evidence.
+
+    >>> r = clean(read_articles(["Breaking News\\n\\nTalks stall\\n\\nNATO and Russia did not "
+    ...                          "agree on the shield, officials said on Monday.\\n\\nRead more"]))
+    >>> r.corpus[0].title, r.corpus[0].text
+    ('Talks stall', 'NATO and Russia did not agree on the shield, officials said on Monday.')
+    >>> r.audit.label.tolist()
+    ['boilerplate', 'title', 'boilerplate']
+    """
+    import pandas as pd
+
+    if not isinstance(corpus, Corpus):
+        corpus = read_articles(corpus)
+    core, audit, labels, _ = _clean_core(corpus, keep_captions=keep_captions,
+                                         keep_subheads=keep_subheads, min_repeats=min_repeats,
+                                         min_repeats_sentence=min_repeats_sentence, n_jobs=n_jobs)
+    ids = corpus.ids
+    frame = pd.DataFrame(audit, columns=["article", "line", "label", "rule", "evidence", "text"])
+    frame["article"] = [ids[i] for i in frame["article"]] if len(frame) else frame["article"]
+    return CleanResult(Corpus._wrap(core, cleaned=True), frame, labels)
