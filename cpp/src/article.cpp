@@ -122,7 +122,10 @@ Corpus Corpus::slice(std::size_t start, std::size_t stop, std::size_t step) cons
   if (step == 0) throw InvalidArgument("slice step must be positive");
   Corpus out;
   stop = std::min(stop, articles_.size());
-  for (std::size_t i = start; i < stop; i += step) out.add(articles_[i]);
+  for (std::size_t i = start; i < stop; i += step) {
+    out.add(articles_[i]);
+    if (stop - i <= step) break;  // i + step would pass stop (or wrap around)
+  }
   return out;
 }
 

@@ -79,7 +79,7 @@ constexpr const char* kPhrases[][2] = {
     {"more on this story", "navigation"}, {"you may also like", "navigation"},
     {"you might also like", "navigation"}, {"most read", "navigation"},
     {"most popular", "navigation"}, {"back to top", "navigation"}, {"top stories", "navigation"},
-    {"more from", "navigation"}, {"recommended for you", "navigation"},
+{"recommended for you", "navigation"},
     {"click here", "navigation"}, {"hours ago", "navigation"}, {"minutes ago", "navigation"},
 };
 
@@ -91,6 +91,14 @@ constexpr const char* kWords[] = {
     "donate", "cookies", "related", "trending", "sections", "navigation", "icon", "close",
     "next", "previous", "prev", "more", "video", "videos", "photos", "gallery", "published",
     "updated", "loading", "privacy", "copyright",
+};
+
+// Link labels that start a line of page furniture: "Related: ...", "Trending: ...".
+constexpr const char* kLabels[] = {
+    "trending", "related", "read more", "read also", "also read", "see also", "more", "watch",
+    "listen", "live", "advertisement", "sponsored", "you may also like", "you might also like",
+    "recommended", "most read", "popular", "latest", "breaking", "more on this story", "top story",
+    "editor's pick", "editors' picks", "promoted", "partner content",
 };
 
 // News agencies and wires: a line of nothing but these is a credit.
@@ -107,6 +115,7 @@ struct Lexicon {
   std::unordered_map<std::uint64_t, std::string> words;
   std::unordered_set<std::uint64_t> stop;
   std::unordered_set<std::string> agencies;
+  std::unordered_set<std::string> labels;
 
   Lexicon() {
     for (const auto& p : kPhrases) {
@@ -126,6 +135,7 @@ struct Lexicon {
     for (const char* w : kWords) words.emplace(hash(w), w);
     for (const std::string& w : english_stop_words()) stop.insert(hash(w));
     for (const char* a : kAgencies) agencies.insert(a);
+    for (const char* l : kLabels) labels.insert(l);
   }
 };
 
@@ -136,12 +146,35 @@ const Lexicon& lexicon() {
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) != 0 || c >= 0x80; }
 
+// Strips spaces, tabs, carriage returns and no-break spaces (U+00A0) at both ends, in any mix.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  // A no-break space (U+00A0) at either end.
-  while (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) s.remove_prefix(2);
-  while (s.size() >= 2 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2 && static_cast<unsigned char>(s.back()) == 0xA0) s.remove_suffix(2);
+  auto nbsp_front = [](std::string_view v) {
+    return v.size() >= 2 && static_cast<unsigned char>(v[0]) == 0xC2 &&
+           static_cast<unsigned char>(v[1]) == 0xA0;
+  };
+  auto nbsp_back = [](std::string_view v) {
+    return v.size() >= 2 && static_cast<unsigned char>(v[v.size() - 2]) == 0xC2 &&
+           static_cast<unsigned char>(v.back()) == 0xA0;
+  };
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  for (;;) {
+    if (!s.empty() && space(s.front())) {
+      s.remove_prefix(1);
+    } else if (nbsp_front(s)) {
+      s.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && space(s.back())) {
+      s.remove_suffix(1);
+    } else if (nbsp_back(s)) {
+      s.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
   return s;
 }
 
@@ -198,6 +231,8 @@ struct Line {
   int stop = 0;
   int icons = 0;
   int furniture_words = 0;
+  int address = 0;          // you, your, we, us, our, please: words that talk to the reader
+  std::string link_label;   // "related" in "Related: ..."
   bool ends = false;
   bool sentence = false;
   std::uint64_t key = 0;
@@ -205,6 +240,7 @@ struct Line {
   std::string category;
   std::string word;         // first furniture word found
   int repeats = 0;          // articles (of the same source, when known) with this line
+  int scope = 0;            // articles of that source (or of the corpus)
   bool repeat_evidence = false;
   std::string evidence;     // why it looks like furniture; empty when it does not
   std::string rule;
@@ -223,6 +259,7 @@ void analyse(Line& line) {
   std::uint64_t hashes[64];
   int n_hashes = 0;
   std::string w;
+  bool upper_us = false;  // "US", the country, does not talk to the reader
   auto flush = [&] {
     if (w.empty()) return;
     if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) w = "0";
@@ -230,6 +267,10 @@ void analyse(Line& line) {
     const std::uint64_t h = hash(w);
     if (lex.stop.count(h) != 0) ++line.stop;
     if (w.size() > 4 && w.find("icon") != std::string::npos) ++line.icons;
+    if (w == "you" || w == "your" || w == "we" || (w == "us" && !upper_us) || w == "our" ||
+        w == "please") {
+      ++line.address;
+    }
     const auto it = lex.words.find(h);
     if (it != lex.words.end()) {
       ++line.furniture_words;
@@ -238,15 +279,17 @@ void analyse(Line& line) {
     if (n_hashes < 64) hashes[n_hashes++] = h;
     w.clear();
   };
-  for (const char ch : line.text) {
-    const auto c = static_cast<unsigned char>(ch);
+  std::size_t start = 0;
+  for (std::size_t k = 0; k <= line.text.size(); ++k) {
+    const auto c = k < line.text.size() ? static_cast<unsigned char>(line.text[k]) : ' ';
     if (is_word_byte(c)) {
+      if (w.empty()) start = k;
       w.push_back(static_cast<char>(std::tolower(c)));
     } else {
+      upper_us = w == "us" && line.text.compare(start, 2, "US") == 0;
       flush();
     }
   }
-  flush();
   for (int i = 0; i < n_hashes && line.phrase.empty(); ++i) {
     if (lex.phrase_starts.count(hashes[i]) == 0) continue;
     std::uint64_t h = hashes[i];
@@ -260,10 +303,22 @@ void analyse(Line& line) {
       }
     }
   }
+  const std::size_t colon = line.text.find(':');
+  if (colon != std::string_view::npos && colon > 0 && colon <= 24 && colon + 1 < line.text.size()) {
+    std::string label(line.text.substr(0, colon));
+    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lex.labels.count(label) != 0) line.link_label = label;
+  }
   line.ends = ends_sentence(line.text);
-  line.sentence = line.words >= 6 && (line.ends || line.words >= 20) &&
+  // A short question is as likely a headline ("Will the Budget lift spirits?") as a sentence.
+  const bool question = line.ends && line.text.back() == '?';
+  line.sentence = line.words >= 6 && ((line.ends && (!question || line.words > 12)) ||
+                                      line.words >= 20) &&
                   line.stop * 100 >= line.words * 15;
-  line.key = line_key(line.text);
+  const bool letters = std::any_of(line.text.begin(), line.text.end(), [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
+  });
+  line.key = letters ? line_key(line.text) : 0;  // numbers alone are not furniture
 }
 
 std::string lower(std::string_view s) {
@@ -344,6 +399,8 @@ const std::regex& dateline_pattern() {
 }
 
 struct Counts {
+  int articles = 0;
+  std::unordered_map<std::uint64_t, int> articles_of_source;
   std::unordered_map<std::uint64_t, int> corpus;  // line key -> articles
   std::unordered_map<std::uint64_t, int> source;  // hash(source) ^ key -> articles
 };
@@ -373,15 +430,23 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
     const bool by_source = !a.source.empty();
     line.repeats = by_source ? source_repeats : corpus_repeats;
-    if (!line.phrase.empty()) {
+    const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
+    line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
+    if (!line.phrase.empty() && (!line.sentence || line.address > 0)) {
+      // A sentence needs to talk to the reader too ("your support", "we use cookies"): a
+      // news sentence that happens to say "become a member" stays.
       line.evidence = "phrase '" + line.phrase + "' (" + line.category + ")";
-    } else if (line.icons >= 3) {
+    } else if (!line.link_label.empty()) {
+      line.evidence = "link label '" + line.link_label + ":'";
+    } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
       line.evidence = std::to_string(line.icons) + " icon names";
     } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
                line.furniture_words >= 1 && !line.ends) {
       line.evidence = "furniture word '" + line.word + "' in a short line";
     }
-    const int needed = line.sentence ? options.min_repeats_sentence : options.min_repeats;
+    // Furniture repeats on many pages of a site; a line of a table or list, on a few.
+    const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
+                                (line.scope + 99) / 100);
     const bool may_repeat = !line.sentence || by_source;
     if (may_repeat && line.key != 0 && line.repeats >= needed) {
       line.repeat_evidence = true;
@@ -404,11 +469,11 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   // The title: the given one when its line is found near the top, else the first headline.
   std::size_t title = n;
   std::size_t seen = 0;
-  const std::size_t head_end = first_good == n ? n : first_good;
+  std::size_t head_end = first_good;
   std::string given_rest;
   title_credit(a.title, given_rest);
   const std::uint64_t given_key = a.title.empty() ? 0 : line_key(given_rest);
-  for (std::size_t i = 0; i < head_end && seen < 12; ++i) {
+  for (std::size_t i = 0; i <= head_end && i < n && seen < 12; ++i) {
     const Line& line = lines[i];
     if (line.blank) continue;
     ++seen;
@@ -421,9 +486,15 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       }
       continue;
     }
-    const bool headline = line.evidence.empty() && line.words >= 2 && line.words <= 25 &&
-                          !(line.ends && line.text.back() == '.') &&
-                          (i + 1 == n || lines[i + 1].blank);
+    // A headline may repeat in a few pages (lists of related articles), furniture in many.
+    const bool only_rare_repeats = line.phrase.empty() && line.link_label.empty() &&
+                                   line.icons < 3 && line.repeat_evidence &&
+                                   line.repeats * 10 < line.scope &&
+                                   line.evidence.rfind("repeated", 0) == 0;
+    if (i == head_end && (line.words > 14 || !line.ends || line.text.back() == '.')) break;
+    const bool headline = (line.evidence.empty() || only_rare_repeats) && line.words >= 2 &&
+                          line.words <= 25 &&
+                          !(line.ends && line.text.back() == '.') && standalone(i);
     if (headline) {
       title = i;
       break;
@@ -442,6 +513,12 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   } else if (!a.title.empty()) {
     r.title = a.title;
   }
+  if (title != n && title == first_good) {  // a question for a headline: the text starts after it
+    first_good = n;
+    for (std::size_t i = title + 1; i < n && first_good == n; ++i) {
+      if (good(i)) first_good = i;
+    }
+  }
   // Head: before the title, everything is page furniture.
   for (std::size_t i = 0; i < title && title != n; ++i) {
     Line& line = lines[i];
@@ -449,6 +526,14 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     line.label = LineLabel::boilerplate;
     line.rule = "head: before the title";
     if (line.evidence.empty()) line.evidence = "line before the title at line " + std::to_string(title + 1);
+  }
+  head_end = first_good;
+  // No title: furniture signs before the first paragraph still count.
+  for (std::size_t i = 0; i < head_end && title == n; ++i) {
+    Line& line = lines[i];
+    if (line.blank || line.evidence.empty()) continue;
+    line.label = LineLabel::boilerplate;
+    line.rule = "head: furniture before the text";
   }
   // Between the title and the first body paragraph: captions or furniture.
   const std::size_t after_title = title == n ? 0 : title + 1;
@@ -466,7 +551,8 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
   }
   // Body and tail.
-  bool furniture_in_tail = false;
+  std::string list_header;  // a tail furniture line that opens a list ("Related stories")
+  bool tail_text = false;   // a line of text (a table, a list) already kept in the tail
   for (std::size_t i = head_end; i < n; ++i) {
     Line& line = lines[i];
     if (line.blank || line.label != LineLabel::body) continue;
@@ -481,16 +567,26 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       if (!line.sentence || tail || line.repeat_evidence) {
         line.label = LineLabel::boilerplate;
         line.rule = tail ? "tail: furniture after the text" : "furniture line";
-        furniture_in_tail = furniture_in_tail || tail;
+        // A short heading among the furniture ("Related stories", "Most viewed") opens a list.
+        // Not after kept lines of the tail: a list of the article's own (results, names)
+        // may be broken by an advertisement.
+        if (tail && !tail_text && line.words <= 5 && !line.ends && line.link_label.empty()) {
+          list_header = std::string(line.text.substr(0, 40));
+        }
       }
       continue;  // a sentence in the body with one weak sign stays
     }
-    if (tail && furniture_in_tail && !line.sentence) {
+    const auto punct = std::count(line.text.begin(), line.text.end(), ',') +
+                       std::count(line.text.begin(), line.text.end(), ';');
+    const bool headline_item = line.words >= 3 && line.words <= 16 && punct <= 1 &&
+                               !(line.ends && line.text.back() != '?');
+    if (tail && !list_header.empty() && !line.sentence && headline_item) {
       line.label = LineLabel::boilerplate;
-      line.rule = "tail: after furniture";
-      line.evidence = "short line after furniture at the end of the page";
+      line.rule = "tail: list of links";
+      line.evidence = "listed under '" + list_header + "'";
       continue;
     }
+    if (tail) tail_text = true;
     if (has_position_marker(line.text) && !line.sentence) {
       line.label = LineLabel::caption;
       line.rule = "caption: photo wording";
@@ -498,9 +594,15 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       continue;
     }
     const char last = line.text.back();
+    const auto first = static_cast<unsigned char>(line.text.front());
+    std::size_t prev = i, next = i;
+    while (prev > 0 && lines[prev - 1].blank) --prev;
+    while (next + 1 < n && lines[next + 1].blank) ++next;
+    const bool between_paragraphs = prev > 0 && good(prev - 1) && next + 1 < n && good(next + 1);
     if (!tail && !line.sentence && !line.ends && standalone(i) && line.words >= 1 &&
-        line.words <= 14 && last != ',' && last != ';' && last != ':' && i > first_good &&
-        i < last_good) {
+        line.words <= 14 && last != ',' && last != ';' && last != ':' &&
+        (std::isupper(first) || std::isdigit(first) || first >= 0x80 || first == '"') &&
+        between_paragraphs) {
       line.label = LineLabel::subhead;
       line.rule = "subhead: a short line between paragraphs";
       line.evidence = std::to_string(line.words) + " words, no full stop, stands alone";
@@ -547,6 +649,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   return r;
 }
 
+// The lines of text as Python's text.split("\n") gives them (a final newline ends an empty line).
 std::vector<Line> split_lines(const std::string& text) {
   std::vector<Line> lines;
   std::size_t start = 0;
@@ -559,7 +662,6 @@ std::vector<Line> split_lines(const std::string& text) {
     if (end == text.size()) break;
     start = end + 1;
   }
-  if (!lines.empty() && lines.back().raw.empty() && !text.empty() && text.back() == '\n') lines.pop_back();
   return lines;
 }
 
@@ -640,6 +742,10 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
   });
   // Repetition: in how many articles each line occurs (corpus-wide and per source).
   Counts counts;
+  counts.articles = static_cast<int>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!corpus[i].source.empty()) ++counts.articles_of_source[hash(corpus[i].source)];
+  }
   std::vector<std::uint64_t> keys;
   for (std::size_t i = 0; i < n; ++i) {
     keys.clear();

@@ -171,6 +171,13 @@ JsonlReader::JsonlReader(const std::string& path, JsonlOptions options)
   impl_->options = std::move(options);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, not a file");
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    std::ifstream probe(path, std::ios::binary);
+    unsigned char magic[2] = {0, 0};
+    if (probe && (!probe.read(reinterpret_cast<char*>(magic), 2) || magic[0] != 0x1f || magic[1] != 0x8b)) {
+      throw IoError(path + ": not a gzip file (or cut short)");
+    }
+  }
   impl_->file = gzopen(path.c_str(), "rb");
   if (impl_->file == nullptr) {
     throw IoError(path + ": cannot open (" + std::strerror(errno) + ")");

@@ -45,7 +45,7 @@ struct AuditEntry {
 
 /// The labels of one article's lines, and what was found in them.
 struct LineReport {
-  std::vector<LineLabel> labels;  // one per line of the original text
+  std::vector<LineLabel> labels;  // one per line of the original text, split at '\n'
   std::string title;              // detected (or the given title when the article has one)
   std::string title_credit;       // " - AFP" split off a detected title
   std::string dateline;           // split off the first body line
