@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +36,100 @@ std::uint64_t hash(std::string_view s) { return XXH3_64bits(s.data(), s.size());
 std::uint64_t combine(std::uint64_t h, std::uint64_t w) {
   return XXH3_64bits_withSeed(&w, sizeof w, h);
 }
+
+// Byte classes, without locale calls: ASCII letters and digits and every non-ASCII byte are
+// word bytes; lowercase is ASCII only.
+struct ByteTables {
+  bool word[256];
+  char lower[256];
+  ByteTables() {
+    for (int c = 0; c < 256; ++c) {
+      word[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+      lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+  }
+};
+const ByteTables kBytes;
+
+bool is_word_byte(unsigned char c) { return kBytes.word[c]; }
+
+// Calls fn(token, hash) for each run of word bytes of s, lowercased (at most 48 bytes kept).
+template <class Fn>
+void for_each_token(std::string_view s, Fn&& fn) {
+  char buf[48];
+  std::size_t len = 0, start = 0;
+  bool in = false;
+  for (std::size_t k = 0; k <= s.size(); ++k) {
+    const auto c = k < s.size() ? static_cast<unsigned char>(s[k]) : ' ';
+    if (kBytes.word[c]) {
+      if (!in) {
+        in = true;
+        len = 0;
+        start = k;
+      }
+      if (len < sizeof buf) buf[len++] = kBytes.lower[c];
+    } else if (in) {
+      in = false;
+      const std::string_view token(buf, len);
+      fn(token, hash(token), s.substr(start, k - start));
+    }
+  }
+}
+
+// The key under which repeated lines are counted: the sequence of lowercase words.
+std::uint64_t line_key(std::string_view s) {
+  std::uint64_t key = 0;
+  for_each_token(s, [&](std::string_view, std::uint64_t h, std::string_view) {
+    key = key == 0 ? h : combine(key, h);
+  });
+  return key;
+}
+
+// An open-addressing map from 64-bit hashes to V; fast lookups for the line features.
+template <class V>
+class FlatMap {
+ public:
+  explicit FlatMap(std::size_t expected = 16) {
+    std::size_t cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    keys_.assign(cap, 0);
+    values_.assign(cap, V{});
+    mask_ = cap - 1;
+  }
+  V* find(std::uint64_t key) {
+    key = key == 0 ? 1 : key;
+    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == key) return &values_[i];
+      if (keys_[i] == 0) return nullptr;
+    }
+  }
+  const V* find(std::uint64_t key) const { return const_cast<FlatMap*>(this)->find(key); }
+  V& operator[](std::uint64_t key) {
+    if ((size_ + 1) * 2 > keys_.size()) grow();
+    key = key == 0 ? 1 : key;
+    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == key) return values_[i];
+      if (keys_[i] == 0) {
+        keys_[i] = key;
+        ++size_;
+        return values_[i];
+      }
+    }
+  }
+
+ private:
+  void grow() {
+    FlatMap bigger(keys_.size());
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != 0) bigger[keys_[i]] = std::move(values_[i]);
+    }
+    *this = std::move(bigger);
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<V> values_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
 
 // Multi-word phrases of page furniture: one is enough to call a line furniture when it is not
 // a sentence, and in the head or tail of a page even when it is.
@@ -81,6 +174,7 @@ constexpr const char* kPhrases[][2] = {
     {"most popular", "navigation"}, {"back to top", "navigation"}, {"top stories", "navigation"},
 {"recommended for you", "navigation"},
     {"click here", "navigation"}, {"hours ago", "navigation"}, {"minutes ago", "navigation"},
+    {"min read", "navigation"},
 };
 
 // Single words of page furniture: evidence only in short lines that are not sentences.
@@ -106,16 +200,17 @@ constexpr const char* kAgencies[] = {
     "reuters", "ap", "afp", "bloomberg", "associated press", "agence france-presse",
     "agence france presse", "xinhua", "tass", "itar-tass", "ria novosti", "interfax", "upi",
     "dpa", "ansa", "efe", "kyodo", "yonhap", "pti", "ians", "bbc", "bbc news", "cnn",
-    "al jazeera", "agencies", "wires", "staff", "rt", "nyt", "the associated press",
+    "al jazeera", "agencies", "wires", "staff", "rt", "nyt", "the associated press", "reuter",
 };
 
 struct Lexicon {
-  std::unordered_map<std::uint64_t, std::pair<std::string, std::string>> phrases;  // hash -> (phrase, category)
-  std::unordered_set<std::uint64_t> phrase_starts;
-  std::unordered_map<std::uint64_t, std::string> words;
-  std::unordered_set<std::uint64_t> stop;
+  FlatMap<std::pair<std::string, std::string>> phrases;  // hash -> (phrase, category)
+  FlatMap<char> phrase_starts;
+  FlatMap<std::string> words;
+  FlatMap<char> stop;
   std::unordered_set<std::string> agencies;
   std::unordered_set<std::string> labels;
+  FlatMap<char> credit_starts;  // first words of agencies and of reporting lines
 
   Lexicon() {
     for (const auto& p : kPhrases) {
@@ -125,17 +220,25 @@ struct Lexicon {
       while (!s.empty()) {
         const std::size_t sp = s.find(' ');
         const std::string_view w = s.substr(0, sp);
-        if (first) phrase_starts.insert(hash(w));
+        if (first) phrase_starts[hash(w)] = 1;
         h = first ? hash(w) : combine(h, hash(w));
         first = false;
         s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
       }
-      phrases.emplace(h, std::make_pair(std::string(p[0]), std::string(p[1])));
+      phrases[h] = std::make_pair(std::string(p[0]), std::string(p[1]));
     }
-    for (const char* w : kWords) words.emplace(hash(w), w);
-    for (const std::string& w : english_stop_words()) stop.insert(hash(w));
+    for (const char* w : kWords) words[hash(w)] = w;
+    for (const std::string& w : english_stop_words()) stop[hash(w)] = 1;
     for (const char* a : kAgencies) agencies.insert(a);
     for (const char* l : kLabels) labels.insert(l);
+    for (const char* a : kAgencies) {
+      const std::string_view v(a);
+      credit_starts[hash(v.substr(0, std::min(v.find(' '), v.find('-'))))] = 1;
+    }
+    for (const char* w : {"reporting", "additional", "editing", "writing", "compiled", "source",
+                          "sources", "with"}) {
+      credit_starts[hash(w)] = 1;
+    }
   }
 };
 
@@ -144,7 +247,7 @@ const Lexicon& lexicon() {
   return lex;
 }
 
-bool is_word_byte(unsigned char c) { return std::isalnum(c) != 0 || c >= 0x80; }
+
 
 // Strips spaces, tabs, carriage returns and no-break spaces (U+00A0) at both ends, in any mix.
 std::string_view trim(std::string_view s) {
@@ -205,24 +308,6 @@ bool ends_sentence(std::string_view s) {
   }
 }
 
-// The key under which repeated lines are counted: lowercase words, digits as 0.
-std::uint64_t line_key(std::string_view s) {
-  std::string k;
-  k.reserve(s.size());
-  bool space = false;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_word_byte(c)) {
-      if (space && !k.empty()) k.push_back(' ');
-      space = false;
-      k.push_back(std::isdigit(c) ? '0' : static_cast<char>(std::tolower(c)));
-    } else {
-      space = true;
-    }
-  }
-  return k.empty() ? 0 : hash(k);
-}
-
 struct Line {
   std::string_view raw;   // as in the text, without the newline
   std::string_view text;  // trimmed
@@ -236,11 +321,12 @@ struct Line {
   bool ends = false;
   bool sentence = false;
   std::uint64_t key = 0;
-  std::string phrase;       // first furniture phrase found
-  std::string category;
-  std::string word;         // first furniture word found
+  std::string_view phrase;    // first furniture phrase found (text owned by the lexicon)
+  std::string_view category;
+  std::string_view word;      // first furniture word found
   int repeats = 0;          // articles (of the same source, when known) with this line
   int scope = 0;            // articles of that source (or of the corpus)
+  bool prose = false;       // in a block of hard-wrapped prose
   bool repeat_evidence = false;
   std::string evidence;     // why it looks like furniture; empty when it does not
   std::string rule;
@@ -258,47 +344,39 @@ void analyse(Line& line) {
   // Words: runs of letters and digits, lowercased (ASCII; other bytes kept).
   std::uint64_t hashes[64];
   int n_hashes = 0;
-  std::string w;
-  bool upper_us = false;  // "US", the country, does not talk to the reader
-  auto flush = [&] {
-    if (w.empty()) return;
-    if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) w = "0";
+  bool letters = false;
+  std::uint64_t key = 0;
+  for_each_token(line.text, [&](std::string_view w, std::uint64_t h, std::string_view original) {
     ++line.words;
-    const std::uint64_t h = hash(w);
-    if (lex.stop.count(h) != 0) ++line.stop;
-    if (w.size() > 4 && w.find("icon") != std::string::npos) ++line.icons;
-    if (w == "you" || w == "your" || w == "we" || (w == "us" && !upper_us) || w == "our" ||
+    key = key == 0 ? h : combine(key, h);
+    letters = letters || std::any_of(w.begin(), w.end(), [](char c) { return c < '0' || c > '9'; });
+    if (lex.stop.find(h) != nullptr) ++line.stop;
+    if (w.size() > 4) {
+      for (std::size_t k = 0; k + 4 <= w.size(); ++k) {
+        if (w[k] == 'i' && w[k + 1] == 'c' && w[k + 2] == 'o' && w[k + 3] == 'n') {
+          ++line.icons;
+          break;
+        }
+      }
+    }
+    if (w == "you" || w == "your" || w == "we" || (w == "us" && original != "US") || w == "our" ||
         w == "please") {
       ++line.address;
     }
-    const auto it = lex.words.find(h);
-    if (it != lex.words.end()) {
+    if (const std::string* word = lex.words.find(h)) {
       ++line.furniture_words;
-      if (line.word.empty()) line.word = it->second;
+      if (line.word.empty()) line.word = *word;
     }
     if (n_hashes < 64) hashes[n_hashes++] = h;
-    w.clear();
-  };
-  std::size_t start = 0;
-  for (std::size_t k = 0; k <= line.text.size(); ++k) {
-    const auto c = k < line.text.size() ? static_cast<unsigned char>(line.text[k]) : ' ';
-    if (is_word_byte(c)) {
-      if (w.empty()) start = k;
-      w.push_back(static_cast<char>(std::tolower(c)));
-    } else {
-      upper_us = w == "us" && line.text.compare(start, 2, "US") == 0;
-      flush();
-    }
-  }
+  });
   for (int i = 0; i < n_hashes && line.phrase.empty(); ++i) {
-    if (lex.phrase_starts.count(hashes[i]) == 0) continue;
+    if (lex.phrase_starts.find(hashes[i]) == nullptr) continue;
     std::uint64_t h = hashes[i];
     for (int j = i + 1; j < std::min(n_hashes, i + 5); ++j) {
       h = combine(h, hashes[j]);
-      const auto it = lex.phrases.find(h);
-      if (it != lex.phrases.end()) {
-        line.phrase = it->second.first;
-        line.category = it->second.second;
+      if (const auto* found = lex.phrases.find(h)) {
+        line.phrase = found->first;
+        line.category = found->second;
         break;
       }
     }
@@ -315,20 +393,29 @@ void analyse(Line& line) {
   line.sentence = line.words >= 6 && ((line.ends && (!question || line.words > 12)) ||
                                       line.words >= 20) &&
                   line.stop * 100 >= line.words * 15;
-  const bool letters = std::any_of(line.text.begin(), line.text.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
-  });
-  line.key = letters ? line_key(line.text) : 0;  // numbers alone are not furniture
+  line.key = letters ? key : 0;  // numbers alone are not furniture
 }
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = kBytes.lower[static_cast<unsigned char>(c)];
   return out;
 }
 
 // "(Reuters, Bloomberg, AP)", "Reporting by ...; Editing by ...", "Source: AFP".
 bool is_credit(std::string_view text) {
+  // Cheap test first: a credit starts with a reporting word or an agency's first word.
+  std::size_t b = 0;
+  while (b < text.size() && !is_word_byte(static_cast<unsigned char>(text[b]))) ++b;
+  std::size_t e = b;
+  char buf[16];
+  while (e < text.size() && e - b < sizeof buf && is_word_byte(static_cast<unsigned char>(text[e]))) {
+    buf[e - b] = kBytes.lower[static_cast<unsigned char>(text[e])];
+    ++e;
+  }
+  if (e == b || lexicon().credit_starts.find(hash(std::string_view(buf, e - b))) == nullptr) {
+    return false;
+  }
   std::string s = lower(text);
   for (const char* lead : {"reporting by ", "additional reporting by ", "editing by ", "writing by ",
                            "compiled by ", "source: ", "sources: ", "with reporting by "}) {
@@ -361,6 +448,10 @@ bool is_credit(std::string_view text) {
 
 // " - AFP" at the end of a title: the credit, or empty.
 std::string title_credit(std::string_view title, std::string& rest) {
+  if (title.find_first_of("-|\xE2") == std::string_view::npos) {  // no dash or bar at all
+    rest = std::string(title);
+    return {};
+  }
   for (const char* sep : {" - ", " – ", " — ", " | "}) {
     const std::size_t p = title.rfind(sep);
     if (p == std::string_view::npos || p == 0) continue;
@@ -387,22 +478,81 @@ bool has_position_marker(std::string_view text) {
   return false;
 }
 
-const std::regex& dateline_pattern() {
-  // "NICE, France (Reuters) -- ", "HOKKAIDO, Japan -- ", "SEOUL — ", "CLEVELAND, Feb 26 - "
-  static const std::regex re(
-      "^([A-Z][A-Z.'\\-]{2,}(?: [A-Z][A-Z.'\\-]+)*"
-      "(?:, ?[A-Z][A-Za-z.'\\-]+(?: [A-Z][A-Za-z.'\\-]+){0,3})?"
-      "(?: ?\\([A-Za-z&/ .\\-]{2,40}\\))?"
-      "(?:, [A-Z][a-z]{2,8}\\.? [0-9]{1,2})?)"
-      " ?(?:--|\xE2\x80\x94|\xE2\x80\x93|-) ?");
-  return re;
+// A dateline at the start of t: "NICE, France (Reuters) -- ", "HOKKAIDO, Japan -- ",
+// "SEOUL — ", "CLEVELAND, Feb 26 - ". Returns the length of the whole match (0: none) and the
+// place (and agency) in `place`.
+std::size_t match_dateline(std::string_view t, std::string_view& place) {
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto mark = [](char c) { return c == '.' || c == '\'' || c == '-'; };
+  std::size_t p = 0;
+  auto caps_word = [&](std::size_t min_len) {  // [A-Z][A-Z.'-]+
+    std::size_t q = p;
+    if (q >= t.size() || !upper(t[q])) return false;
+    while (q < t.size() && (upper(t[q]) || mark(t[q]))) ++q;
+    if (q - p < min_len || (q < t.size() && lower(t[q]))) return false;
+    p = q;
+    return true;
+  };
+  if (!caps_word(3)) return 0;
+  while (p + 1 < t.size() && t[p] == ' ') {
+    const std::size_t save = p++;
+    if (!caps_word(2)) {
+      p = save;
+      break;
+    }
+  }
+  if (p < t.size() && t[p] == ',') {  // ", France", ", Feb 26"
+    std::size_t q = p + 1;
+    if (q < t.size() && t[q] == ' ') ++q;
+    int words = 0;
+    while (words < 4 && q < t.size() && upper(t[q])) {
+      std::size_t e = q + 1;
+      while (e < t.size() && (upper(t[e]) || lower(t[e]) || mark(t[e]))) ++e;
+      q = e;
+      ++words;
+      if (q + 1 < t.size() && t[q] == ' ' && upper(t[q + 1])) {
+        ++q;
+      } else {
+        break;
+      }
+    }
+    if (words > 0) {
+      p = q;
+      if (p + 1 < t.size() && t[p] == ' ' && t[p + 1] >= '0' && t[p + 1] <= '9') {  // "Feb 26"
+        std::size_t e = p + 1;
+        while (e < t.size() && e < p + 3 && t[e] >= '0' && t[e] <= '9') ++e;
+        p = e;
+      }
+    }
+  }
+  std::size_t q = p;
+  if (q < t.size() && t[q] == ' ') ++q;
+  if (q < t.size() && t[q] == '(') {  // "(Reuters)"
+    const std::size_t close = t.find(')', q);
+    if (close != std::string_view::npos && close - q >= 3 && close - q <= 41) p = close + 1;
+  }
+  place = t.substr(0, p);
+  q = p;
+  if (q < t.size() && t[q] == ' ') ++q;
+  if (t.compare(q, 2, "--") == 0) {
+    q += 2;
+  } else if (t.compare(q, 3, "\xE2\x80\x94") == 0 || t.compare(q, 3, "\xE2\x80\x93") == 0) {
+    q += 3;
+  } else if (q < t.size() && t[q] == '-' && q > p) {  // " - " needs the space before it
+    q += 1;
+  } else {
+    return 0;
+  }
+  if (q < t.size() && t[q] == ' ') ++q;
+  return q < t.size() ? q : 0;
 }
 
 struct Counts {
   int articles = 0;
   std::unordered_map<std::uint64_t, int> articles_of_source;
-  std::unordered_map<std::uint64_t, int> corpus;  // line key -> articles
-  std::unordered_map<std::uint64_t, int> source;  // hash(source) ^ key -> articles
+  FlatMap<int> corpus;  // line key -> articles
+  FlatMap<int> source;  // combine(hash(source), key) -> articles
 };
 
 std::uint64_t source_key(const std::string& source, std::uint64_t key) {
@@ -418,15 +568,32 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
                     const Counts& counts, const CleanOptions& options) {
   LineReport r;
   const std::size_t n = lines.size();
+  // Hard-wrapped prose (several long lines without blank lines between them, as in wire
+  // copy): its lines are pieces of sentences, whatever their own shape.
+  for (std::size_t i = 0; i < n;) {
+    if (lines[i].blank) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i, long_lines = 0;
+    for (; j < n && !lines[j].blank; ++j) long_lines += lines[j].text.size() >= 40;
+    if (j - i >= 3 && long_lines * 10 >= (j - i) * 6) {
+      for (std::size_t k = i; k < j; ++k) {
+        lines[k].prose = true;
+        if (lines[k].words >= 4 && lines[k].stop > 0) lines[k].sentence = true;
+      }
+    }
+    i = j;
+  }
   // Evidence of furniture, line by line.
   for (Line& line : lines) {
     if (line.blank) continue;
-    const auto it = counts.corpus.find(line.key);
-    const int corpus_repeats = it == counts.corpus.end() ? 0 : it->second;
+    const int* in_corpus = counts.corpus.find(line.key);
+    const int corpus_repeats = in_corpus == nullptr ? 0 : *in_corpus;
     int source_repeats = 0;
     if (!a.source.empty()) {
-      const auto s = counts.source.find(source_key(a.source, line.key));
-      source_repeats = s == counts.source.end() ? 0 : s->second;
+      const int* in_source = counts.source.find(source_key(a.source, line.key));
+      source_repeats = in_source == nullptr ? 0 : *in_source;
     }
     const bool by_source = !a.source.empty();
     line.repeats = by_source ? source_repeats : corpus_repeats;
@@ -435,19 +602,19 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     if (!line.phrase.empty() && (!line.sentence || line.address > 0)) {
       // A sentence needs to talk to the reader too ("your support", "we use cookies"): a
       // news sentence that happens to say "become a member" stays.
-      line.evidence = "phrase '" + line.phrase + "' (" + line.category + ")";
+      line.evidence = "phrase '" + std::string(line.phrase) + "' (" + std::string(line.category) + ")";
     } else if (!line.link_label.empty()) {
       line.evidence = "link label '" + line.link_label + ":'";
     } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
       line.evidence = std::to_string(line.icons) + " icon names";
     } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
                line.furniture_words >= 1 && !line.ends) {
-      line.evidence = "furniture word '" + line.word + "' in a short line";
+      line.evidence = "furniture word '" + std::string(line.word) + "' in a short line";
     }
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
                                 (line.scope + 99) / 100);
-    const bool may_repeat = !line.sentence || by_source;
+    const bool may_repeat = (!line.sentence || by_source) && !line.prose;
     if (may_repeat && line.key != 0 && line.repeats >= needed) {
       line.repeat_evidence = true;
       const std::string where = "repeated in " + std::to_string(line.repeats) + " articles" +
@@ -478,8 +645,12 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     if (line.blank) continue;
     ++seen;
     if (given_key != 0) {
+      if (line.key == given_key) {  // most often the title is the line as it is
+        title = i;
+        break;
+      }
       std::string rest;
-      title_credit(line.text, rest);
+      if (title_credit(line.text, rest).empty()) continue;
       if (line_key(rest) == given_key) {
         title = i;
         break;
@@ -532,8 +703,22 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   for (std::size_t i = 0; i < head_end && title == n; ++i) {
     Line& line = lines[i];
     if (line.blank || line.evidence.empty()) continue;
+    if (line.words <= 12 && is_credit(line.text)) continue;  // labelled below
+    // Without a single sentence (a table of results, say) repetition alone proves nothing.
+    if (first_good == n && line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
+        line.icons < 3 && line.evidence.rfind("repeated", 0) == 0) {
+      continue;
+    }
     line.label = LineLabel::boilerplate;
     line.rule = "head: furniture before the text";
+  }
+  for (std::size_t i = 0; i < head_end; ++i) {
+    Line& line = lines[i];
+    if (!line.blank && line.label == LineLabel::body && line.words <= 12 && is_credit(line.text)) {
+      line.label = LineLabel::credit;
+      line.rule = "credit";
+      line.evidence = "agency names or a reporting line";
+    }
   }
   // Between the title and the first body paragraph: captions or furniture.
   const std::size_t after_title = title == n ? 0 : title + 1;
@@ -557,7 +742,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     Line& line = lines[i];
     if (line.blank || line.label != LineLabel::body) continue;
     const bool tail = last_good != n && i > last_good;
-    if (is_credit(line.text)) {
+    if (line.words <= 12 && is_credit(line.text)) {
       line.label = LineLabel::credit;
       line.rule = "credit";
       line.evidence = "agency names or a reporting line";
@@ -587,7 +772,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       continue;
     }
     if (tail) tail_text = true;
-    if (has_position_marker(line.text) && !line.sentence) {
+    if (!line.sentence && has_position_marker(line.text)) {
       line.label = LineLabel::caption;
       line.rule = "caption: photo wording";
       line.evidence = "photo wording";
@@ -633,14 +818,14 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   // Dateline: split off the first body line.
   for (std::size_t i = 0; i < n; ++i) {
     if (lines[i].label != LineLabel::body) continue;
-    std::cmatch m;
-    const std::string_view t = lines[i].text;
-    if (std::regex_search(t.data(), t.data() + t.size(), m, dateline_pattern()) &&
-        static_cast<std::size_t>(m.length(0)) < t.size()) {
-      r.dateline = m.str(1);
+    std::string_view place;
+    const std::size_t length = match_dateline(lines[i].text, place);
+    if (length > 0) {
+      r.dateline = std::string(place);
+      r.dateline_length = length;
       r.audit.push_back({index, static_cast<std::int32_t>(i + 1), "dateline",
-                         "dateline: place and agency before a dash", "'" + m.str(0) + "'",
-                         r.dateline});
+                         "dateline: place and agency before a dash",
+                         "'" + std::string(lines[i].text.substr(0, length)) + "'", r.dateline});
     }
     break;
   }
@@ -652,6 +837,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
 // The lines of text as Python's text.split("\n") gives them (a final newline ends an empty line).
 std::vector<Line> split_lines(const std::string& text) {
   std::vector<Line> lines;
+  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
@@ -667,8 +853,14 @@ std::vector<Line> split_lines(const std::string& text) {
 
 Article rebuild(const Article& a, const std::vector<Line>& lines, const LineReport& r,
                 const CleanOptions& options) {
-  Article out = a;
+  Article out;
+  out.id = a.id;
+  out.title = a.title;
+  out.source = a.source;
+  out.date = a.date;
+  out.url = a.url;
   std::string text;
+  text.reserve(a.text.size());
   bool pending_break = false;
   bool dateline_done = r.dateline.empty();
   nlohmann::json captions = nlohmann::json::array(), subheads = nlohmann::json::array(),
@@ -687,10 +879,7 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
     if (!keep) continue;
     std::string_view t = line.text;
     if (!dateline_done && line.label == LineLabel::body) {
-      std::cmatch m;
-      if (std::regex_search(t.data(), t.data() + t.size(), m, dateline_pattern())) {
-        t.remove_prefix(static_cast<std::size_t>(m.length(0)));
-      }
+      t.remove_prefix(r.dateline_length);
       dateline_done = true;
     }
     if (!text.empty()) text += pending_break ? "\n\n" : "\n";

@@ -149,17 +149,26 @@ struct JsonlReader::Impl {
       fail("no '" + f.text + "' field");
       return false;
     }
+    std::string bad_date;
     if (!out.date.empty()) {
       try {
         parse_date(out.date);
       } catch (const InvalidArgument& e) {
-        fail(e.what());
-        return false;
+        if (options.errors == OnError::raise) {
+          throw InvalidArgument(path + ", line " + std::to_string(line) + ": " + e.what());
+        }
+        // Repair rather than lose the article: the text goes to meta "date_raw".
+        if (options.errors == OnError::report) {
+          issues.push_back({path, line, std::string(e.what()) + " (article kept; the date is in meta 'date_raw')"});
+        }
+        bad_date = std::move(out.date);
+        out.date.clear();
       }
     }
     for (const std::string* name : {&f.id, &f.title, &f.text, &f.source, &f.date, &f.url}) {
       if (!name->empty()) record.erase(*name);
     }
+    if (!bad_date.empty()) record["date_raw"] = bad_date;
     out.meta = record.dump();
     return true;
   }

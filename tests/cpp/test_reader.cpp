@@ -131,8 +131,6 @@ std::vector<Malformed> malformed_lines() {
       {"title_is_array", "{\"id\": \"x\", \"text\": \"t\", \"title\": [\"a\"]}", "title"},
       {"id_is_bool", "{\"id\": true, \"text\": \"t\"}", "id"},
       {"source_is_bool", "{\"id\": \"x\", \"text\": \"t\", \"source\": false}", "source"},
-      {"bad_date", "{\"id\": \"x\", \"text\": \"t\", \"date\": \"2023-02-29\"}", "2023-02-29"},
-      {"date_not_iso", "{\"id\": \"x\", \"text\": \"t\", \"date\": \"yesterday\"}", "yesterday"},
   };
 }
 
@@ -430,6 +428,27 @@ TEST(JsonlErrors, ReportListsLineAndMessage) {
     EXPECT_EQ(r.issues[0].line, 3) << m.name;
     EXPECT_TRUE(contains(r.issues[0].message, m.message_part))
         << m.name << ": " << r.issues[0].message;
+  }
+}
+
+// A date that is not ISO 8601 stops the read under raise; otherwise the article is kept (the
+// date is repaired into meta "date_raw"), and report lists it.
+TEST(JsonlErrors, BadDatesAreRaisedOrKeptInMeta) {
+  TempDir dir;
+  for (const char* date : {"2023-02-29", "yesterday", "31-MAR-1987 605:12:19.12"}) {
+    const std::string line = std::string("{\"id\": \"x\", \"text\": \"t\", \"date\": \"") + date + "\"}";
+    const std::string p = dir.write("d.jsonl", around(line));
+    const std::string msg = raise_message(p);
+    EXPECT_TRUE(contains(msg, "line 3") && contains(msg, date)) << msg;
+    for (const auto mode : {newsim::OnError::skip, newsim::OnError::report}) {
+      const newsim::ReadResult r = newsim::read_jsonl(p, with_errors(mode));
+      EXPECT_EQ(ids(r.corpus), (std::vector<std::string>{"good1", "x", "good2"})) << date;
+      EXPECT_EQ(r.skipped, 0) << date;
+      EXPECT_TRUE(r.corpus[1].date.empty());
+      EXPECT_TRUE(contains(r.corpus[1].meta, std::string("\"date_raw\":\"") + date)) << r.corpus[1].meta;
+      EXPECT_EQ(r.issues.size(), mode == newsim::OnError::report ? 1u : 0u) << date;
+      if (!r.issues.empty()) EXPECT_EQ(r.issues[0].line, 3);
+    }
   }
 }
 

@@ -49,6 +49,7 @@ struct LineReport {
   std::string title;              // detected (or the given title when the article has one)
   std::string title_credit;       // " - AFP" split off a detected title
   std::string dateline;           // split off the first body line
+  std::size_t dateline_length = 0;  // bytes of that line taken by the dateline and its dash
   std::vector<AuditEntry> audit;
 };
 

@@ -45,7 +45,9 @@ struct ReadIssue {
 /// texts and titles may be strings or numbers (written as JSON writes them).
 /// Throws IoError (missing or unreadable file), InvalidArgument naming file and line for a
 /// malformed line when errors == raise (bad JSON, not an object, invalid UTF-8, a missing
-/// text field, a field of the wrong type, a bad date).
+/// text field, a field of the wrong type, a date that is not ISO 8601). With skip or report,
+/// malformed lines are skipped and counted, except a bad date: that article is kept with an
+/// empty date and the text in meta "date_raw" (and, with report, listed in issues).
 class JsonlReader {
  public:
   JsonlReader(const std::string& path, JsonlOptions options = {});
