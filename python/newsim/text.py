@@ -215,6 +215,8 @@ class CountVectorizer(_TextMixin):
     """Term counts with scikit-learn's ``CountVectorizer`` parameters and results.
 
     ``n_jobs`` (None: all cores) sets the threads; the output does not depend on it.
+    Given a ``newsim.Corpus`` instead of texts, each document is the article's title repeated
+    ``title_weight`` times followed by its cleaned text.
 
     >>> v = CountVectorizer()
     >>> v.fit_transform(["Missile defence", "missile shield"]).toarray()

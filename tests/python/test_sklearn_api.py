@@ -57,10 +57,12 @@ NON_DEFAULT = {
 def test_params_match_sklearn(cls):
     ours = getattr(newsim, cls)().get_params()
     ref = getattr(sk, cls)().get_params()
-    assert set(ours) == set(ref) | {"n_jobs"}
+    # newsim's own: n_jobs, and title_weight (used only when given a Corpus).
+    assert set(ours) == set(ref) | {"n_jobs", "title_weight"}
     for name, value in ref.items():
         assert ours[name] == value, f"default of {name}: {ours[name]!r} != sklearn {value!r}"
     assert ours["n_jobs"] is None
+    assert ours["title_weight"] == 1
 
 
 @pytest.mark.parametrize("cls", CLASSES)
