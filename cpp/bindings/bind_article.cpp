@@ -179,11 +179,15 @@ void bind_article(py::module_& m) {
     for (const AuditEntry& e : r.audit) {
       audit.append(py::make_tuple(e.article, e.line, e.label, e.rule, e.evidence, to_py_str(e.text)));
     }
-    py::list labels;
-    for (const LineReport& rep : r.reports) {
-      py::list l;
-      for (const LineLabel x : rep.labels) l.append(to_string(x));
-      labels.append(l);
+    // One str object per label name, shared by all lines.
+    py::str names[7];
+    for (int k = 0; k < 7; ++k) names[k] = py::str(to_string(static_cast<LineLabel>(k)));
+    py::list labels(r.reports.size());
+    for (std::size_t i = 0; i < r.reports.size(); ++i) {
+      const auto& rep = r.reports[i].labels;
+      py::list l(rep.size());
+      for (std::size_t k = 0; k < rep.size(); ++k) l[k] = names[static_cast<int>(rep[k])];
+      labels[i] = l;
     }
     return py::make_tuple(std::move(r.corpus), audit, labels);
   }, py::arg("corpus"), py::arg("keep_captions"), py::arg("keep_subheads"), py::arg("min_repeats"),

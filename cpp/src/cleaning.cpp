@@ -33,8 +33,10 @@ const char* to_string(LineLabel label) {
 namespace {
 
 std::uint64_t hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+// Folds a word's hash into a running hash (order matters): a multiply-xorshift mix.
 std::uint64_t combine(std::uint64_t h, std::uint64_t w) {
-  return XXH3_64bits_withSeed(&w, sizeof w, h);
+  h = (h ^ (w + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2))) * 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 31);
 }
 
 // Byte classes, without locale calls: ASCII letters and digits and every non-ASCII byte are
@@ -349,7 +351,7 @@ void analyse(Line& line) {
   for_each_token(line.text, [&](std::string_view w, std::uint64_t h, std::string_view original) {
     ++line.words;
     key = key == 0 ? h : combine(key, h);
-    letters = letters || std::any_of(w.begin(), w.end(), [](char c) { return c < '0' || c > '9'; });
+    if (!letters) letters = std::any_of(w.begin(), w.end(), [](char c) { return c < '0' || c > '9'; });
     if (lex.stop.find(h) != nullptr) ++line.stop;
     if (w.size() > 4) {
       for (std::size_t k = 0; k + 4 <= w.size(); ++k) {
@@ -899,19 +901,32 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
       if (is_credit(c) && lower(c).rfind("reporting", 0) != 0) out.source = std::string(v);
     }
   }
-  nlohmann::json meta;
-  try {
-    meta = nlohmann::json::parse(a.meta.empty() ? std::string("{}") : a.meta);
-  } catch (const nlohmann::json::exception&) {
+  nlohmann::json found = nlohmann::json::object();
+  if (!r.dateline.empty()) found["dateline"] = r.dateline;
+  if (!captions.empty()) found["captions"] = captions;
+  if (!subheads.empty()) found["subheads"] = subheads;
+  if (!credits.empty()) found["credits"] = credits;
+  if (!r.title_credit.empty()) found["title_credit"] = r.title_credit;
+  const std::string_view meta = trim(a.meta);
+  if (!meta.empty() && (meta.front() != '{' || meta.back() != '}')) {
     throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
   }
-  if (!meta.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
-  if (!r.dateline.empty()) meta["dateline"] = r.dateline;
-  if (!captions.empty()) meta["captions"] = captions;
-  if (!subheads.empty()) meta["subheads"] = subheads;
-  if (!credits.empty()) meta["credits"] = credits;
-  if (!r.title_credit.empty()) meta["title_credit"] = r.title_credit;
-  out.meta = meta.dump();
+  if (found.empty()) {
+    out.meta = a.meta.empty() ? std::string("{}") : a.meta;
+  } else if (meta.empty() || meta == "{}") {
+    out.meta = found.dump();
+  } else {
+    // Merge as objects (the meta may already hold some of these keys).
+    nlohmann::json m;
+    try {
+      m = nlohmann::json::parse(meta);
+    } catch (const nlohmann::json::exception&) {
+      throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+    }
+    if (!m.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+    m.update(found);
+    out.meta = m.dump();
+  }
   return out;
 }
 
