@@ -158,7 +158,9 @@ constexpr const char* kPhrases[][2] = {
     {"privacy policy", "legal"}, {"terms of use", "legal"}, {"terms of service", "legal"},
     {"terms and conditions", "legal"}, {"all rights reserved", "legal"},
     // sharing
-    {"share this", "share"}, {"share on", "share"}, {"share article", "share"},
+    {"share this article", "share"}, {"share this story", "share"}, {"share this page", "share"},
+    {"share on facebook", "share"}, {"share on twitter", "share"},
+    {"share article", "share"},
     {"copy link", "share"}, {"follow us", "share"}, {"email this", "share"},
     {"print this", "share"},
     // comments
@@ -616,7 +618,9 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
                                 (line.scope + 99) / 100);
-    const bool may_repeat = (!line.sentence || by_source) && !line.prose;
+    // Not for wrapped prose, nor for a piece of a sentence ("said.", "revenues of ...").
+    const bool fragment = line.text.front() >= 'a' && line.text.front() <= 'z';
+    const bool may_repeat = (!line.sentence || by_source) && !line.prose && !fragment;
     if (may_repeat && line.key != 0 && line.repeats >= needed) {
       line.repeat_evidence = true;
       const std::string where = "repeated in " + std::to_string(line.repeats) + " articles" +
@@ -706,8 +710,8 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     Line& line = lines[i];
     if (line.blank || line.evidence.empty()) continue;
     if (line.words <= 12 && is_credit(line.text)) continue;  // labelled below
-    // Without a single sentence (a table of results, say) repetition alone proves nothing.
-    if (first_good == n && line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
+    // Without a title, repetition alone proves nothing here (table headings repeat too).
+    if (line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
         line.icons < 3 && line.evidence.rfind("repeated", 0) == 0) {
       continue;
     }
@@ -731,7 +735,8 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       line.label = LineLabel::boilerplate;
       line.rule = "furniture below the title";
     } else if (has_position_marker(line.text) ||
-               (!line.ends && i + 1 < n && !lines[i + 1].blank && i + 1 == first_good)) {
+               (!line.ends && i + 1 < n && !lines[i + 1].blank && i + 1 == first_good &&
+                !(line.text.front() >= 'a' && line.text.front() <= 'z'))) {
       line.label = LineLabel::caption;
       line.rule = "caption: between the title and the text";
       line.evidence = has_position_marker(line.text) ? "photo wording" : "no full stop, runs into the first paragraph";
@@ -748,6 +753,14 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       line.label = LineLabel::credit;
       line.rule = "credit";
       line.evidence = "agency names or a reporting line";
+      continue;
+    }
+    // Between paragraphs, a line that only repeats must repeat on many pages (a table
+    // heading such as "Year" repeats on a few).
+    const bool repeats_only = line.repeat_evidence && line.phrase.empty() &&
+                              line.link_label.empty() && line.icons < 3 &&
+                              line.evidence.rfind("repeated", 0) == 0;
+    if (!line.evidence.empty() && !tail && repeats_only && line.repeats * 10 < line.scope) {
       continue;
     }
     if (!line.evidence.empty()) {
@@ -798,7 +811,10 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   // Context: a short line between two furniture lines is furniture too.
   for (std::size_t i = 0; i < n; ++i) {
     Line& line = lines[i];
-    if (line.blank || line.label != LineLabel::body || line.sentence) continue;
+    if (line.blank || line.label != LineLabel::body || line.sentence || line.prose ||
+        line.words > 6) {
+      continue;
+    }
     std::size_t p = i, q = i;
     while (p > 0 && lines[p - 1].blank) --p;
     while (q + 1 < n && lines[q + 1].blank) ++q;
