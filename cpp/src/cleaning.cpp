@@ -215,6 +215,9 @@ struct Lexicon {
   std::unordered_set<std::string> agencies;
   std::unordered_set<std::string> labels;
   FlatMap<char> credit_starts;  // first words of agencies and of reporting lines
+  // One lookup per word: what the word is (bits below), and the furniture word itself.
+  static constexpr std::uint8_t kStop = 1, kAddress = 2, kPhraseStart = 4, kFurniture = 8;
+  FlatMap<std::uint8_t> flags;
 
   Lexicon() {
     for (const auto& p : kPhrases) {
@@ -235,6 +238,13 @@ struct Lexicon {
     for (const std::string& w : english_stop_words()) stop[hash(w)] = 1;
     for (const char* a : kAgencies) agencies.insert(a);
     for (const char* l : kLabels) labels.insert(l);
+    for (const std::string& w : english_stop_words()) flags[hash(w)] |= kStop;
+    for (const char* w : {"you", "your", "we", "us", "our", "please"}) flags[hash(w)] |= kAddress;
+    for (const char* w : kWords) flags[hash(w)] |= kFurniture;
+    for (const auto& p : kPhrases) {
+      const std::string_view v(p[0]);
+      flags[hash(v.substr(0, v.find(' ')))] |= kPhraseStart;
+    }
     for (const char* a : kAgencies) {
       const std::string_view v(a);
       credit_starts[hash(v.substr(0, std::min(v.find(' '), v.find('-'))))] = 1;
@@ -349,12 +359,15 @@ void analyse(Line& line) {
   std::uint64_t hashes[64];
   int n_hashes = 0;
   bool letters = false;
+  bool any_phrase_start = false;
   std::uint64_t key = 0;
   for_each_token(line.text, [&](std::string_view w, std::uint64_t h, std::string_view original) {
     ++line.words;
     key = key == 0 ? h : combine(key, h);
     if (!letters) letters = std::any_of(w.begin(), w.end(), [](char c) { return c < '0' || c > '9'; });
-    if (lex.stop.find(h) != nullptr) ++line.stop;
+    const std::uint8_t* f = lex.flags.find(h);
+    const std::uint8_t bits = f == nullptr ? 0 : *f;
+    if (bits & Lexicon::kStop) ++line.stop;
     if (w.size() > 4) {
       for (std::size_t k = 0; k + 4 <= w.size(); ++k) {
         if (w[k] == 'i' && w[k + 1] == 'c' && w[k + 2] == 'o' && w[k + 3] == 'n') {
@@ -363,17 +376,15 @@ void analyse(Line& line) {
         }
       }
     }
-    if (w == "you" || w == "your" || w == "we" || (w == "us" && original != "US") || w == "our" ||
-        w == "please") {
-      ++line.address;
-    }
-    if (const std::string* word = lex.words.find(h)) {
+    if ((bits & Lexicon::kAddress) && !(w == "us" && original == "US")) ++line.address;
+    if (bits & Lexicon::kFurniture) {
       ++line.furniture_words;
-      if (line.word.empty()) line.word = *word;
+      if (line.word.empty()) line.word = *lex.words.find(h);
     }
+    if (bits & Lexicon::kPhraseStart) any_phrase_start = true;
     if (n_hashes < 64) hashes[n_hashes++] = h;
   });
-  for (int i = 0; i < n_hashes && line.phrase.empty(); ++i) {
+  for (int i = 0; any_phrase_start && i < n_hashes && line.phrase.empty(); ++i) {
     if (lex.phrase_starts.find(hashes[i]) == nullptr) continue;
     std::uint64_t h = hashes[i];
     for (int j = i + 1; j < std::min(n_hashes, i + 5); ++j) {
@@ -924,6 +935,13 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
   if (!credits.empty()) found["credits"] = credits;
   if (!r.title_credit.empty()) found["title_credit"] = r.title_credit;
   const std::string_view meta = trim(a.meta);
+  const bool clash = [&] {
+    for (const char* k : {"\"dateline\"", "\"captions\"", "\"subheads\"", "\"credits\"",
+                          "\"title_credit\""}) {
+      if (meta.find(k) != std::string_view::npos) return true;
+    }
+    return false;
+  }();
   if (!meta.empty() && (meta.front() != '{' || meta.back() != '}')) {
     throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
   }
@@ -931,6 +949,12 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
     out.meta = a.meta.empty() ? std::string("{}") : a.meta;
   } else if (meta.empty() || meta == "{}") {
     out.meta = found.dump();
+  } else if (!clash) {  // append the new keys to the object as written
+    const std::string add = found.dump();
+    out.meta.reserve(meta.size() + add.size());
+    out.meta.assign(meta.data(), meta.size() - 1);
+    out.meta += ',';
+    out.meta.append(add, 1, std::string::npos);
   } else {
     // Merge as objects (the meta may already hold some of these keys).
     nlohmann::json m;
