@@ -880,6 +880,63 @@ std::vector<Line> split_lines(const std::string& text) {
   return lines;
 }
 
+// Appends s as a JSON string (UTF-8 kept as is; quotes, backslashes and controls escaped).
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+// What cleaning found, as the members of a JSON object ("key":value,...), without braces.
+std::string found_members(const std::vector<Line>& lines, const LineReport& r) {
+  std::string out;
+  auto key = [&](const char* k) {
+    if (!out.empty()) out += ',';
+    out += '"';
+    out += k;
+    out += "\":";
+  };
+  if (!r.dateline.empty()) {
+    key("dateline");
+    append_json_string(out, r.dateline);
+  }
+  for (const auto& [label, name] : {std::make_pair(LineLabel::caption, "captions"),
+                                    std::make_pair(LineLabel::subhead, "subheads"),
+                                    std::make_pair(LineLabel::credit, "credits")}) {
+    bool first = true;
+    for (const Line& line : lines) {
+      if (line.label != label) continue;
+      if (first) {
+        key(name);
+        out += '[';
+      } else {
+        out += ',';
+      }
+      first = false;
+      append_json_string(out, line.text);
+    }
+    if (!first) out += ']';
+  }
+  if (!r.title_credit.empty()) {
+    key("title_credit");
+    append_json_string(out, r.title_credit);
+  }
+  return out;
+}
+
 Article rebuild(const Article& a, const std::vector<Line>& lines, const LineReport& r,
                 const CleanOptions& options) {
   Article out;
@@ -892,15 +949,12 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
   text.reserve(a.text.size());
   bool pending_break = false;
   bool dateline_done = r.dateline.empty();
-  nlohmann::json captions = nlohmann::json::array(), subheads = nlohmann::json::array(),
-                 credits = nlohmann::json::array();
+  std::string_view first_credit;
   for (const Line& line : lines) {
-    bool keep = line.label == LineLabel::body ||
-                (line.label == LineLabel::caption && options.keep_captions) ||
-                (line.label == LineLabel::subhead && options.keep_subheads);
-    if (line.label == LineLabel::caption) captions.push_back(std::string(line.text));
-    if (line.label == LineLabel::subhead) subheads.push_back(std::string(line.text));
-    if (line.label == LineLabel::credit) credits.push_back(std::string(line.text));
+    const bool keep = line.label == LineLabel::body ||
+                      (line.label == LineLabel::caption && options.keep_captions) ||
+                      (line.label == LineLabel::subhead && options.keep_subheads);
+    if (line.label == LineLabel::credit && first_credit.empty()) first_credit = line.text;
     if (line.blank) {
       pending_break = !text.empty();
       continue;
@@ -920,52 +974,47 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
   if (out.source.empty()) {
     if (!r.title_credit.empty()) {
       out.source = r.title_credit;
-    } else if (!credits.empty()) {
-      std::string c = credits[0].get<std::string>();
-      std::string_view v = c;
+    } else if (!first_credit.empty() && lower(first_credit).rfind("reporting", 0) != 0 &&
+               is_credit(first_credit)) {
+      std::string_view v = first_credit;
       while (!v.empty() && (v.front() == '(' || v.front() == ' ')) v.remove_prefix(1);
       while (!v.empty() && (v.back() == ')' || v.back() == ' ' || v.back() == '.')) v.remove_suffix(1);
-      if (is_credit(c) && lower(c).rfind("reporting", 0) != 0) out.source = std::string(v);
+      out.source = std::string(v);
     }
   }
-  nlohmann::json found = nlohmann::json::object();
-  if (!r.dateline.empty()) found["dateline"] = r.dateline;
-  if (!captions.empty()) found["captions"] = captions;
-  if (!subheads.empty()) found["subheads"] = subheads;
-  if (!credits.empty()) found["credits"] = credits;
-  if (!r.title_credit.empty()) found["title_credit"] = r.title_credit;
   const std::string_view meta = trim(a.meta);
-  const bool clash = [&] {
-    for (const char* k : {"\"dateline\"", "\"captions\"", "\"subheads\"", "\"credits\"",
-                          "\"title_credit\""}) {
-      if (meta.find(k) != std::string_view::npos) return true;
-    }
-    return false;
-  }();
-  if (!meta.empty() && (meta.front() != '{' || meta.back() != '}')) {
+  if (!meta.empty() && (meta.size() < 2 || meta.front() != '{' || meta.back() != '}')) {
     throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
   }
+  const std::string found = found_members(lines, r);
+  const bool empty_meta = meta.empty() || trim(meta.substr(1, meta.size() - 2)).empty();
   if (found.empty()) {
     out.meta = a.meta.empty() ? std::string("{}") : a.meta;
-  } else if (meta.empty() || meta == "{}") {
-    out.meta = found.dump();
-  } else if (!clash) {  // append the new keys to the object as written
-    const std::string add = found.dump();
-    out.meta.reserve(meta.size() + add.size());
-    out.meta.assign(meta.data(), meta.size() - 1);
-    out.meta += ',';
-    out.meta.append(add, 1, std::string::npos);
+  } else if (empty_meta) {
+    out.meta = "{" + found + "}";
   } else {
-    // Merge as objects (the meta may already hold some of these keys).
-    nlohmann::json m;
-    try {
-      m = nlohmann::json::parse(meta);
-    } catch (const nlohmann::json::exception&) {
-      throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+    bool clash = false;
+    for (const char* k : {"\"dateline\"", "\"captions\"", "\"subheads\"", "\"credits\"",
+                          "\"title_credit\""}) {
+      clash = clash || meta.find(k) != std::string_view::npos;
     }
-    if (!m.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
-    m.update(found);
-    out.meta = m.dump();
+    if (!clash) {  // append the new members to the object as written
+      out.meta.reserve(meta.size() + found.size() + 1);
+      out.meta.assign(meta.data(), meta.size() - 1);
+      out.meta += ',';
+      out.meta += found;
+      out.meta += '}';
+    } else {  // merge as objects: the meta already holds some of these keys
+      nlohmann::json m;
+      try {
+        m = nlohmann::json::parse(meta);
+      } catch (const nlohmann::json::exception&) {
+        throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+      }
+      if (!m.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+      m.update(nlohmann::json::parse("{" + found + "}"));
+      out.meta = m.dump();
+    }
   }
   return out;
 }
