@@ -6,7 +6,9 @@ ways real files break: invalid UTF-8, a JSON line cut in half, a line that is no
 object, a missing text field, a bad date, duplicate ids, a truncated .gz, a CSV without
 its text column, an empty folder, a missing file. For each, all three ``errors`` modes are
 checked: "raise" names the file and the 1-based line, "skip" counts, "report" also lists
-(file, line, message); nothing may be dropped without being counted.
+(file, line, message); nothing may be dropped without being counted. A bad date is the
+exception (reader.hpp): with skip/report the article is kept, its date emptied and the
+text moved to meta "date_raw" (report lists it, it is not counted as skipped).
 
 Vectorizers taking a Corpus (title repeated ``title_weight`` times, then the cleaned text)
 are checked at the end, as are the real corpora (skipped when absent).
@@ -112,6 +114,8 @@ BROKEN_LINES: List[Line] = [
 ]
 BROKEN_BAD = {3: "2024-13-01", 5: "UTF-8", 6: "JSON", 7: "object", 8: "'text'",
               9: "duplicate", 11: "'text'", 12: "object"}
+KEPT_LINES = {3}  # a bad date: the article is kept (date emptied, text in meta "date_raw")
+SKIPPED_LINES = set(BROKEN_BAD) - KEPT_LINES
 
 
 # ---------------------------------------------------------------------------------------
@@ -375,8 +379,8 @@ def test_corpus_pickle_round_trip(tmp_path):
     back = pickle.loads(pickle.dumps(c))
     assert isinstance(back, Corpus)
     assert as_tuples(back) == as_tuples(c)
-    assert back.skipped == c.skipped == len(BROKEN_BAD)
-    assert back.issues == c.issues
+    assert back.skipped == c.skipped == len(SKIPPED_LINES)
+    assert back.issues == c.issues and len(back.issues) == len(BROKEN_BAD)
     assert back["f"].meta == {"extra": [1, {"k": None}]}
     back.append(Article(id="new", text="t"))  # still a working corpus
     with pytest.raises(ValueError):
@@ -616,7 +620,7 @@ def test_read_dataframe_with_a_missing_timestamp():
 
 def test_read_dataframe_errors_modes():
     df = pd.DataFrame({"id": ["a", "a", "b"], "text": ["x", "y", "z"],
-                       "date": ["2024-01-01", "", "nope"]})
+                       "title": ["T", "", ["not", "a", "string"]]})
     with pytest.raises(ValueError, match="row 1.*duplicate"):
         read_articles(df)
     c = read_articles(df, errors="skip")
@@ -624,7 +628,7 @@ def test_read_dataframe_errors_modes():
     c = read_articles(df, errors="report")
     assert c.ids == ["a"] and c.skipped == 2
     assert [(w, n) for w, n, _ in c.issues] == [("DataFrame", 1), ("DataFrame", 2)]
-    assert "duplicate" in c.issues[0][2] and "nope" in c.issues[1][2]
+    assert "duplicate" in c.issues[0][2] and "'title'" in c.issues[1][2]
 
 
 def test_read_iterable_of_dicts_and_strings():
@@ -640,7 +644,7 @@ def test_read_iterable_of_dicts_and_strings():
 
 
 def test_read_iterable_errors_modes():
-    items: List[Any] = [{"text": "x"}, {"title": "no text"}, 5, {"text": "y", "date": "xx"},
+    items: List[Any] = [{"text": "x"}, {"title": "no text"}, 5, {"text": "y", "url": [1]},
                         {"id": "0", "text": "dup"}, "fine"]
     with pytest.raises(ValueError, match="item 1"):
         read_articles(items)
@@ -652,7 +656,7 @@ def test_read_iterable_errors_modes():
     assert c.ids == ["0", "5"] and c.skipped == 4
     assert [n for _, n, _ in c.issues] == [1, 2, 3, 4]
     assert "text" in c.issues[0][2] and "int" in c.issues[1][2]
-    assert "xx" in c.issues[2][2] and "duplicate" in c.issues[3][2]
+    assert "'url'" in c.issues[2][2] and "duplicate" in c.issues[3][2]
 
 
 @pytest.mark.parametrize("source", [b"bytes", {"text": "a dict"}, 42])
@@ -687,9 +691,10 @@ def test_broken_jsonl_raise_names_file_and_first_bad_line(tmp_path):
 def test_broken_jsonl_skip_counts_everything(tmp_path):
     p = write_jsonl(tmp_path / "broken.jsonl", BROKEN_LINES)
     c = read_articles(p, errors="skip")
-    assert c.ids == ["a", "f", "h"]
+    assert c.ids == ["a", "b", "f", "h"]
     assert c["a"].text == "first"  # the first of two duplicates is kept
-    assert c.skipped == len(BROKEN_BAD)
+    assert (c["b"].date, c["b"].meta) == ("", {"date_raw": "2024-13-01"})
+    assert c.skipped == len(SKIPPED_LINES)
     assert c.issues == []
     non_blank = sum(1 for x in BROKEN_LINES if _line_bytes(x).strip())
     assert len(c) + c.skipped == non_blank, "every non-blank line is read or counted"
@@ -700,8 +705,8 @@ def test_broken_jsonl_report_lists_file_line_message(tmp_path):
         p = write_jsonl(tmp_path / ("broken.jsonl.gz" if gz else "broken.jsonl"), BROKEN_LINES,
                         gz=gz)
         c = read_articles(p, errors="report")
-        assert c.ids == ["a", "f", "h"]
-        assert c.skipped == len(BROKEN_BAD) == len(c.issues)
+        assert c.ids == ["a", "b", "f", "h"]
+        assert c.skipped == len(SKIPPED_LINES)
         assert [line for _, line, _ in c.issues] == sorted(BROKEN_BAD)
         for (file, line, message) in c.issues:
             assert file == str(p)
@@ -722,8 +727,6 @@ def test_broken_jsonl_report_lists_file_line_message(tmp_path):
     (b'{"id": "x"}', "'text'"),
     (b'{"id": "x", "text": ["a"]}', "'text'"),
     (b'{"id": "x", "text": "t", "title": {"a": 1}}', "'title'"),
-    (b'{"id": "x", "text": "t", "date": "2024-02-30"}', "2024-02-30"),
-    (b'{"id": "x", "text": "t", "date": "tomorrow"}', "tomorrow"),
     (b'{"id": "a", "text": "t"}', "duplicate"),
 ])
 @pytest.mark.parametrize("gz", [False, True])
@@ -741,6 +744,60 @@ def test_one_bad_line_in_every_mode(tmp_path, bad, needle, gz):
     assert len(c.issues) == 1
     file, line, msg = c.issues[0]
     assert (file, line) == (str(p), 3) and needle in msg
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "tomorrow", "2024-05-01T10:00:00+2", "1"])
+@pytest.mark.parametrize("gz", [False, True])
+def test_bad_date_line_in_every_mode(tmp_path, date, gz):
+    """raise: an error naming file and line; skip/report: the article is kept, its date
+    emptied and the text moved to meta "date_raw"; report lists it; nothing is skipped."""
+    lines = [{"id": "a", "text": "one"}, b"", {"id": "x", "text": "t", "date": date, "k": 1},
+             {"id": "b", "text": "two"}]
+    p = write_jsonl(tmp_path / ("f.jsonl.gz" if gz else "f.jsonl"), lines, gz=gz)
+    with pytest.raises(ValueError) as e:
+        read_articles(p)
+    assert str(p) in str(e.value) and "line 3" in str(e.value) and date in str(e.value)
+    for errors in ("skip", "report"):
+        c = read_articles(p, errors=errors)
+        assert c.ids == ["a", "x", "b"] and c.skipped == 0
+        assert (c["x"].date, c["x"].meta) == ("", {"k": 1, "date_raw": date})
+        if errors == "skip":
+            assert c.issues == []
+        else:
+            assert len(c.issues) == 1 and c.issues[0][:2] == (str(p), 3)
+            assert date in c.issues[0][2] and "kept" in c.issues[0][2]
+        assert as_tuples(iter_articles(p, errors="skip")) == as_tuples(c)
+
+
+def test_iter_articles_report_does_not_call_a_kept_article_skipped(tmp_path):
+    p = write_jsonl(tmp_path / "d.jsonl", [{"id": "x", "text": "t", "date": "tomorrow"}])
+    with pytest.warns(UserWarning, match="line 1") as caught:
+        got = list(iter_articles(p, errors="report"))
+    assert [a.id for a in got] == ["x"]
+    message = str(caught[0].message)
+    assert "kept" in message
+    assert "(skipped)" not in message, f"the article was kept, yet: {message!r}"
+
+
+@pytest.mark.parametrize("reader", ["jsonl", "csv", "iterable", "DataFrame"])
+@pytest.mark.parametrize("errors", ["skip", "report"])
+def test_bad_date_policy_is_the_same_for_every_reader(tmp_path, reader, errors):
+    """Whatever the input kind, a bad date is handled as the JSON-lines reader does."""
+    recs = [{"id": "a", "text": "one"}, {"id": "x", "text": "t", "date": "tomorrow"}]
+    if reader == "jsonl":
+        source: Any = write_jsonl(tmp_path / "d.jsonl", recs)
+    elif reader == "csv":
+        source = tmp_path / "d.csv"
+        source.write_text("id,text,date\na,one,\nx,t,tomorrow\n", encoding="utf-8")
+    elif reader == "iterable":
+        source = recs
+    else:
+        source = pd.DataFrame({"id": ["a", "x"], "text": ["one", "t"], "date": ["", "tomorrow"]})
+    c = read_articles(source, errors=errors)
+    assert c.ids == ["a", "x"], f"{reader}: the article with a bad date was not kept"
+    assert c["x"].date == "" and c["x"].meta.get("date_raw") == "tomorrow"
+    assert c.skipped == 0
+    assert len(c.issues) == (errors == "report")
 
 
 def test_invalid_utf8_error_gives_the_byte_offset(tmp_path):
@@ -789,6 +846,16 @@ def test_truncated_gzip(tmp_path, errors):
     assert [a.text for a in got] == [r["text"] for r in recs[: len(got)]]
 
 
+@pytest.mark.parametrize("content", [b'{"id": "a", "text": "plain, not gzip"}\n', b"", b"\x1f"])
+def test_gz_name_that_is_not_gzip(tmp_path, content):
+    p = tmp_path / "plain.jsonl.gz"
+    p.write_bytes(content)
+    with pytest.raises(newsim.NewsimIOError, match="gzip"):
+        read_articles(p, errors="skip")
+    with pytest.raises(newsim.NewsimIOError, match="gzip"):
+        next(iter_articles(p))
+
+
 def test_gzip_cut_inside_the_header(tmp_path):
     p = tmp_path / "h.jsonl.gz"
     p.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n')[:5])
@@ -806,19 +873,20 @@ def test_csv_missing_text_column(tmp_path, errors):
     assert read_articles(p, fields={"text": "body"}).texts == ["b"]
 
 
-def test_csv_bad_date_and_duplicate_ids(tmp_path):
+def test_csv_duplicate_ids(tmp_path):
     p = tmp_path / "bad.csv"
-    p.write_text("id,text,date\n1,ok,\n2,hmm,notadate\n1,dup,2024-01-01\n4,good,2024-01-01\n",
-                 encoding="utf-8")
+    p.write_text("id,text,date\n1,ok,\n2,hmm,2024-01-01\n1,dup,2024-01-01\n2,again,\n"
+                 "5,good,2024-01-01\n", encoding="utf-8")
     with pytest.raises(ValueError) as e:
         read_articles(p)
-    assert str(p) in str(e.value) and "line 3" in str(e.value) and "notadate" in str(e.value)
+    assert str(p) in str(e.value) and "line 4" in str(e.value) and "duplicate" in str(e.value)
     c = read_articles(p, errors="skip")
-    assert c.ids == ["1", "4"] and c.skipped == 2 and c.issues == []
+    assert c.ids == ["1", "2", "5"] and c.skipped == 2 and c.issues == []
+    assert c["1"].text == "ok"
     c = read_articles(p, errors="report")
-    assert c.ids == ["1", "4"] and c.skipped == 2
-    assert [(f, n) for f, n, _ in c.issues] == [(str(p), 3), (str(p), 4)]
-    assert "notadate" in c.issues[0][2] and "duplicate" in c.issues[1][2]
+    assert c.ids == ["1", "2", "5"] and c.skipped == 2
+    assert [(f, n) for f, n, _ in c.issues] == [(str(p), 4), (str(p), 5)]
+    assert all("duplicate" in m for _, _, m in c.issues)
 
 
 @pytest.mark.parametrize("header, wide_row", [("id,text", "2,a,b,c"), ("id,text,date", "2,a,,c"),
@@ -848,10 +916,10 @@ def test_csv_row_with_a_missing_column(tmp_path):
 
 def test_csv_line_numbers_with_blank_lines_and_multiline_fields(tmp_path):
     p = tmp_path / "lines.csv"
-    p.write_text('id,text,date\n'          # 1
+    p.write_text('id,text\n'              # 1
                  '\n'                       # 2 blank
-                 '1,"two\nlines",\n'        # 3-4
-                 '2,x,bad\n',               # 5
+                 '1,"two\nlines"\n'         # 3-4
+                 '1,duplicate\n',           # 5
                  encoding="utf-8")
     c = read_articles(p, errors="report")
     assert c.ids == ["1"] and c.skipped == 1
@@ -983,12 +1051,17 @@ def test_iter_articles_report_warns_for_each_bad_line(tmp_path):
     for n in bad_lines:
         hits = [m for m in messages if f"line {n}:" in m]
         assert len(hits) == 1, (n, messages)
-        assert str(p) in hits[0] and BROKEN_BAD[n] in hits[0] and "skipped" in hits[0]
+        assert str(p) in hits[0] and BROKEN_BAD[n] in hits[0]
+        if n in SKIPPED_LINES:
+            assert "skipped" in hits[0]
     assert all(w.filename == __file__ for w in caught), "warnings point at the caller"
-    # every non-blank line is yielded or warned about: nothing vanishes
+    # every non-blank line is yielded or warned about as skipped: nothing vanishes
     non_blank = sum(1 for x in BROKEN_LINES if _line_bytes(x).strip())
-    assert len(got) + len(messages) == non_blank
-    assert {"a", "f", "h"} <= {a.id for a in got}
+    warned_skipped = [n for n in bad_lines if n in SKIPPED_LINES]
+    assert len(got) + len(warned_skipped) == non_blank
+    assert [a.id for a in got][:2] == ["a", "b"]
+    assert {"a", "b", "f", "h"} <= {a.id for a in got}
+    assert got[1].meta == {"date_raw": "2024-13-01"}
 
 
 def test_iter_articles_report_warns_as_lines_are_met(tmp_path):
@@ -1120,18 +1193,20 @@ def test_read_bbc(corpora_dir, bbc_records):
 
 
 def test_read_reuters_with_its_one_bad_date(corpora_dir, reuters_texts):
-    """Reuters-21578 holds one malformed date (line 17192, '31-MAR-1987 605:12:19.12')."""
+    """Reuters-21578 holds one malformed date (line 17192, '31-MAR-1987 605:12:19.12'):
+    an error by default, kept without its date (and reported) otherwise."""
     p = corpus_path(corpora_dir, "reuters21578")
     with pytest.raises(ValueError) as e:
         read_articles(p)
     assert str(p) in str(e.value) and "line 17192" in str(e.value)
     c = read_articles(p, errors="report")
-    assert len(c) == 21577 and c.skipped == 1
+    assert len(c) == 21578 and c.skipped == 0
     assert len(c.issues) == 1 and c.issues[0][:2] == (str(p), 17192)
     assert "31-MAR-1987" in c.issues[0][2]
-    assert c.texts == reuters_texts[:17191] + reuters_texts[17192:]
+    assert c.texts == reuters_texts
+    assert c[17191].date == "" and c[17191].meta["date_raw"] == "31-MAR-1987 605:12:19.12"
     assert c[0].datetime == dt.datetime(1987, 2, 26, 15, 1, 1)
     assert set(c[0].meta) == {"dateline", "places", "split", "topics"}
     with pytest.warns(UserWarning, match="line 17192"):
         n = sum(1 for _ in iter_articles(p, errors="report"))
-    assert n == 21577
+    assert n == 21578
