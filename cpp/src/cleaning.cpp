@@ -579,6 +579,14 @@ void add_audit(LineReport& r, std::size_t article, std::size_t i, const Line& li
                      line.evidence, std::string(line.text)});
 }
 
+// Whether the last word of the line is a stop word ("as", "the"): a broken sentence.
+bool ends_with_stop_word(const Line& line) {
+  std::uint64_t last = 0;
+  for_each_token(line.text, [&](std::string_view, std::uint64_t h, std::string_view) { last = h; });
+  const std::uint8_t* f = lexicon().flags.find(last);
+  return f != nullptr && (*f & Lexicon::kStop) != 0;
+}
+
 LineReport classify(const Article& a, std::size_t index, std::vector<Line>& lines,
                     const Counts& counts, const CleanOptions& options) {
   LineReport r;
@@ -614,9 +622,11 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     line.repeats = by_source ? source_repeats : corpus_repeats;
     const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
     line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
-    if (!line.phrase.empty() && (!line.sentence || line.address > 0)) {
-      // A sentence needs to talk to the reader too ("your support", "we use cookies"): a
-      // news sentence that happens to say "become a member" stays.
+    const bool continuation = line.prose && line.text.front() >= 'a' && line.text.front() <= 'z';
+    if (!line.phrase.empty() && !continuation && (!line.sentence || line.address >= 2)) {
+      // A sentence must also talk to the reader ("we need your help", "we use cookies ...
+      // you agree"): a news sentence that says "become a member" or quotes "support us"
+      // stays. So does a piece of wrapped prose.
       line.evidence = "phrase '" + std::string(line.phrase) + "' (" + std::string(line.category) + ")";
     } else if (!line.link_label.empty()) {
       line.evidence = "link label '" + line.link_label + ":'";
@@ -631,7 +641,10 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
                                 (line.scope + 99) / 100);
     // Not for wrapped prose, nor for a piece of a sentence ("said.", "revenues of ...").
     const bool fragment = line.text.front() >= 'a' && line.text.front() <= 'z';
-    const bool may_repeat = (!line.sentence || by_source) && !line.prose && !fragment;
+    // Without sources, a sentence must repeat in a tenth of the corpus (and 10 articles): wire
+    // copies of one story repeat sentences in a few articles, a notice on most pages of a site.
+    const bool widely = line.repeats >= 10 && line.repeats * 10 >= line.scope;
+    const bool may_repeat = (!line.sentence || by_source || widely) && !line.prose && !fragment;
     if (may_repeat && line.key != 0 && line.repeats >= needed) {
       line.repeat_evidence = true;
       const std::string where = "repeated in " + std::to_string(line.repeats) + " articles" +
@@ -640,6 +653,14 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
   }
   auto good = [&](std::size_t i) { return lines[i].sentence && lines[i].evidence.empty(); };
+  // A credit line stands on its own: not the end of a wrapped sentence ("... told\nReuters.").
+  auto credit_line = [&](std::size_t i) {
+    const Line& line = lines[i];
+    const auto c = static_cast<unsigned char>(line.text.front());
+    if (line.words > 12 || !(std::isupper(c) || c == '(')) return false;
+    if (i > 0 && !lines[i - 1].blank && !lines[i - 1].ends) return false;
+    return is_credit(line.text);
+  };
   std::size_t first_good = n, last_good = n;
   for (std::size_t i = 0; i < n; ++i) {
     if (good(i)) {
@@ -720,7 +741,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   for (std::size_t i = 0; i < head_end && title == n; ++i) {
     Line& line = lines[i];
     if (line.blank || line.evidence.empty()) continue;
-    if (line.words <= 12 && is_credit(line.text)) continue;  // labelled below
+    if (credit_line(i)) continue;  // labelled below
     // Without a title, repetition alone proves nothing here (table headings repeat too).
     if (line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
         line.icons < 3 && line.evidence.rfind("repeated", 0) == 0) {
@@ -731,7 +752,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   }
   for (std::size_t i = 0; i < head_end; ++i) {
     Line& line = lines[i];
-    if (!line.blank && line.label == LineLabel::body && line.words <= 12 && is_credit(line.text)) {
+    if (!line.blank && line.label == LineLabel::body && credit_line(i)) {
       line.label = LineLabel::credit;
       line.rule = "credit";
       line.evidence = "agency names or a reporting line";
@@ -760,7 +781,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     Line& line = lines[i];
     if (line.blank || line.label != LineLabel::body) continue;
     const bool tail = last_good != n && i > last_good;
-    if (line.words <= 12 && is_credit(line.text)) {
+    if (credit_line(i)) {
       line.label = LineLabel::credit;
       line.rule = "credit";
       line.evidence = "agency names or a reporting line";
@@ -813,7 +834,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     if (!tail && !line.sentence && !line.ends && standalone(i) && line.words >= 1 &&
         line.words <= 14 && last != ',' && last != ';' && last != ':' &&
         (std::isupper(first) || std::isdigit(first) || first >= 0x80 || first == '"') &&
-        between_paragraphs) {
+        between_paragraphs && !ends_with_stop_word(line)) {
       line.label = LineLabel::subhead;
       line.rule = "subhead: a short line between paragraphs";
       line.evidence = std::to_string(line.words) + " words, no full stop, stands alone";

@@ -102,7 +102,7 @@ class Corpus:
     def append(self, article: Union[Article, Mapping[str, Any]]) -> None:
         """Adds an article (or a dict with its fields); ValueError for a duplicate id."""
         if not isinstance(article, Article):
-            article = _article_from_mapping(article, {}, len(self))
+            article = _article_from_mapping(article, {}, len(self))[0]
         self._core.add(article._to_core())
 
     def __len__(self) -> int:
@@ -122,6 +122,8 @@ class Corpus:
         n = len(self)
         if i < 0:
             i += n
+        if not 0 <= i < n:
+            raise _core.IndexOutOfRangeError(f"article {key} of a corpus of {n}")
         return Article._from_core(self._core.at(i))
 
     def get(self, article_id: str, default: Any = None) -> Any:
@@ -219,10 +221,22 @@ def _field_names(fields: Optional[Mapping[str, str]]) -> Dict[str, str]:
     return names
 
 
+def _missing(v: Any) -> bool:
+    """None, NaN, pandas' NaT and NA."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return v != v
+    try:
+        import pandas as pd
+
+        return v is pd.NaT or v is pd.NA
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+
+
 def _text_value(value: Any, name: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:  # NaN: pandas' missing value
+    if _missing(value):
         return ""
     if isinstance(value, str):
         return value
@@ -233,9 +247,19 @@ def _text_value(value: Any, name: str) -> str:
     raise TypeError(f"field {name!r} must be a string or a number, not {type(value).__name__}")
 
 
-def _article_from_mapping(record: Any, names: Mapping[str, str], position: int) -> Article:
+class _Malformed(ValueError):
+    """A record that cannot become an article."""
+
+
+class _BadDate(ValueError):
+    """A date that is not ISO 8601: the article is kept, the text goes to meta["date_raw"]."""
+
+
+def _article_from_mapping(record: Any, names: Mapping[str, str], position: int,
+                          errors: str = "raise") -> Tuple[Article, Optional[str]]:
+    """The article of a record, and a note when its date had to be repaired."""
     if isinstance(record, str):
-        return Article(id=str(position), text=record)
+        return Article(id=str(position), text=record), None
     if not isinstance(record, Mapping):
         raise TypeError(f"expected a dict or a str, not {type(record).__name__}")
     names = names or {f: f for f in _FIELDS}
@@ -244,32 +268,51 @@ def _article_from_mapping(record: Any, names: Mapping[str, str], position: int) 
     values = {f: _text_value(record.get(names[f]), f) for f in _FIELDS}
     if not values["id"]:
         values["id"] = str(position)
-    if values["date"]:
-        _core._parse_date(values["date"])
     used = set(names[f] for f in _FIELDS)
     meta = {k: v for k, v in record.items() if k not in used and not _missing(v)}
-    return Article(meta=json.loads(json.dumps(meta, default=str)), **values)
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and v != v)
+    given = meta.pop("meta", None)  # a meta column (from to_pandas) holds the meta itself
+    if isinstance(given, Mapping):
+        meta = {**given, **meta}
+    elif given is not None:
+        meta["meta"] = given
+    note = None
+    if values["date"]:
+        try:
+            _core._parse_date(values["date"])
+        except ValueError as e:
+            if errors == "raise":
+                raise
+            note = f"{e} (article kept; the date is in meta 'date_raw')"
+            meta["date_raw"] = values["date"]
+            values["date"] = ""
+    return Article(meta=json.loads(json.dumps(meta, default=str)), **values), note
 
 
 def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str, where: str,
                   row_word: str = "item", first: int = 0) -> Corpus:
+    """Records (dicts or strings, or (line, record) pairs when first < 0) as a corpus."""
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
     corpus = Corpus()
-    for n, record in enumerate(records, first):
+    for n, record in enumerate(records, max(first, 0)):
+        position = n - max(first, 0)
+        if first < 0:
+            n, record = record
         try:
-            corpus.append(_article_from_mapping(record, names, n - first))
+            if isinstance(record, _Malformed):
+                raise record
+            article, note = _article_from_mapping(record, names, position, errors)
+            corpus.append(article)
         except (ValueError, TypeError) as e:
             message = f"{where}, {row_word} {n}: {e}"
             if errors == "raise":
-                raise type(e)(message) from None
+                raise (ValueError if isinstance(e, _Malformed) else type(e))(message) from None
             corpus.skipped += 1
             if errors == "report":
                 corpus.issues.append((where, n, str(e)))
+            continue
+        if note is not None and errors == "report":
+            corpus.issues.append((where, n, note))
     return corpus
 
 
@@ -289,6 +332,8 @@ def read_articles(source: Any, *, format: Optional[str] = None,
     "raise" stops at the first malformed line or record (the error names file and line),
     "skip" leaves it out and counts it in ``corpus.skipped``, "report" also lists it in
     ``corpus.issues`` as (file, line, message). Nothing is dropped without being counted.
+    A date that is not ISO 8601 is malformed under "raise"; otherwise the article is kept
+    with an empty date and the text in ``meta["date_raw"]`` (listed under "report").
     """
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
@@ -341,36 +386,47 @@ def _core_fields(names: Mapping[str, str]) -> Dict[str, str]:
 
 
 def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
-    import pandas as pd
+    """A CSV file (header row first; ".gz" for gzip), checked line by line: a row with more
+    or fewer fields than the header, or with invalid UTF-8, is malformed."""
+    import csv
+    import gzip
 
     if not path.exists():
         raise _core.NewsimIOError(f"{path}: no such file")
-    bad: List[Tuple[str, int, str]] = []
-
-    def on_bad_line(line: List[str]) -> None:
-        bad.append((str(path), -1, f"wrong number of fields: {line[:3]}..."))
-        return None
-
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
-                            on_bad_lines="error" if errors == "raise" else on_bad_line,
-                            engine="python")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: invalid UTF-8 at byte {e.start}") from None
-    except pd.errors.ParserError as e:
-        raise ValueError(f"{path}: {e}") from None
-    if names["text"] not in frame.columns:
-        raise ValueError(f"{path}: no text column {names['text']!r} (columns: {list(frame.columns)})")
-    records = frame.to_dict("records")
-    if names["id"] not in frame.columns:
-        for n, r in enumerate(records):
-            r[names["id"]] = str(n)
-    # Line numbers: the header is line 1, so record n is on line n + 2 (no embedded newlines).
-    corpus = _from_records(records, names, errors, str(path), row_word="line", first=2)
-    corpus.skipped += len(bad)
-    if errors == "report":
-        corpus.issues = bad + corpus.issues
-    return corpus
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    records: List[Any] = []
+    with opener(path, "rt", encoding="utf-8", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise ValueError(f"{path}: empty file (no header row)") from None
+        if names["text"] not in header:
+            raise ValueError(f"{path}: no text column {names['text']!r} (columns: {header})")
+        start = reader.line_num + 1
+        try:
+            for row in reader:
+                line = start
+                start = reader.line_num + 1
+                if not row:  # a blank line
+                    continue
+                problem = None
+                if len(row) != len(header):
+                    problem = f"{len(row)} fields where the header has {len(header)}"
+                else:
+                    for value in row:
+                        bad = next((k for k, ch in enumerate(value) if "\udc80" <= ch <= "\udcff"), None)
+                        if bad is not None:
+                            problem = f"invalid UTF-8 in field {value[:20]!r}..."
+                            break
+                records.append((line, _Malformed(problem) if problem else dict(zip(header, row))))
+        except csv.Error as e:
+            records.append((start, _Malformed(f"not valid CSV ({e})")))
+    if names["id"] not in header:
+        for k, (_, r) in enumerate(records):
+            if isinstance(r, dict):
+                r[names["id"]] = str(k)
+    return _from_records(records, names, errors, str(path), row_word="line", first=-1)
 
 
 def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str, str]] = None,
@@ -389,7 +445,9 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
             for file, line, message in issues[reported:]:
                 import warnings
 
-                warnings.warn(f"{file}, line {line}: {message} (skipped)", stacklevel=2)
+                kept = "article kept" in message
+                warnings.warn(f"{file}, line {line}: {message}" + ("" if kept else " (skipped)"),
+                              stacklevel=2)
             reported = len(issues)
         if a is None:
             return
