@@ -483,6 +483,12 @@ std::string title_credit(std::string_view title, std::string& rest) {
 }
 
 bool has_position_marker(std::string_view text) {
+  // Every marker has a bracket, a colon or one of these letters runs; most lines have none.
+  if (text.find_first_of("(:") == std::string_view::npos && text.find("hoto") == std::string_view::npos &&
+      text.find("etty") == std::string_view::npos && text.find("mage") == std::string_view::npos &&
+      text.find("HOTO") == std::string_view::npos) {
+    return false;
+  }
   const std::string s = lower(text);
   for (const char* m : {"(left)", "(right)", "(center)", "(centre)", "(pictured)", "(l)", "(r)",
                         "(above)", "(below)", "(file photo)", "ap photo", "getty images",
