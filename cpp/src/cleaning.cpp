@@ -94,41 +94,43 @@ class FlatMap {
   explicit FlatMap(std::size_t expected = 16) {
     std::size_t cap = 16;
     while (cap < expected * 2) cap <<= 1;
-    keys_.assign(cap, 0);
-    values_.assign(cap, V{});
+    slots_.assign(cap, Slot{});
     mask_ = cap - 1;
   }
   V* find(std::uint64_t key) {
     key = key == 0 ? 1 : key;
     for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return &values_[i];
-      if (keys_[i] == 0) return nullptr;
+      if (slots_[i].key == key) return &slots_[i].value;
+      if (slots_[i].key == 0) return nullptr;
     }
   }
   const V* find(std::uint64_t key) const { return const_cast<FlatMap*>(this)->find(key); }
   V& operator[](std::uint64_t key) {
-    if ((size_ + 1) * 2 > keys_.size()) grow();
+    if ((size_ + 1) * 2 > slots_.size()) grow();
     key = key == 0 ? 1 : key;
     for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return values_[i];
-      if (keys_[i] == 0) {
-        keys_[i] = key;
+      if (slots_[i].key == key) return slots_[i].value;
+      if (slots_[i].key == 0) {
+        slots_[i].key = key;
         ++size_;
-        return values_[i];
+        return slots_[i].value;
       }
     }
   }
 
  private:
+  struct Slot {
+    std::uint64_t key = 0;  // 0: empty (a key of 0 is stored as 1)
+    V value{};
+  };
   void grow() {
-    FlatMap bigger(keys_.size());
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] != 0) bigger[keys_[i]] = std::move(values_[i]);
+    FlatMap bigger(slots_.size());
+    for (Slot& slot : slots_) {
+      if (slot.key != 0) bigger[slot.key] = std::move(slot.value);
     }
     *this = std::move(bigger);
   }
-  std::vector<std::uint64_t> keys_;
-  std::vector<V> values_;
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
@@ -585,20 +587,10 @@ void add_audit(LineReport& r, std::size_t article, std::size_t i, const Line& li
                      line.evidence, std::string(line.text)});
 }
 
-// Whether the last word of the line is a stop word ("as", "the"): a broken sentence.
-bool ends_with_stop_word(const Line& line) {
-  std::uint64_t last = 0;
-  for_each_token(line.text, [&](std::string_view, std::uint64_t h, std::string_view) { last = h; });
-  const std::uint8_t* f = lexicon().flags.find(last);
-  return f != nullptr && (*f & Lexicon::kStop) != 0;
-}
-
-LineReport classify(const Article& a, std::size_t index, std::vector<Line>& lines,
-                    const Counts& counts, const CleanOptions& options) {
-  LineReport r;
+// Hard-wrapped prose (several long lines without blank lines between them, as in wire copy):
+// its lines are pieces of sentences, whatever their own shape.
+void mark_prose(std::vector<Line>& lines) {
   const std::size_t n = lines.size();
-  // Hard-wrapped prose (several long lines without blank lines between them, as in wire
-  // copy): its lines are pieces of sentences, whatever their own shape.
   for (std::size_t i = 0; i < n;) {
     if (lines[i].blank) {
       ++i;
@@ -614,13 +606,35 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
     i = j;
   }
+}
+
+// Lines that may count as repeated furniture: not wrapped prose, nor a piece of a sentence
+// ("said.", "revenues of ...").
+bool may_repeat_line(const Line& line) {
+  return !line.blank && line.key != 0 && !line.prose &&
+         !(line.text.front() >= 'a' && line.text.front() <= 'z');
+}
+
+// Whether the last word of the line is a stop word ("as", "the"): a broken sentence.
+bool ends_with_stop_word(const Line& line) {
+  std::uint64_t last = 0;
+  for_each_token(line.text, [&](std::string_view, std::uint64_t h, std::string_view) { last = h; });
+  const std::uint8_t* f = lexicon().flags.find(last);
+  return f != nullptr && (*f & Lexicon::kStop) != 0;
+}
+
+LineReport classify(const Article& a, std::size_t index, std::vector<Line>& lines,
+                    const Counts& counts, const CleanOptions& options) {
+  LineReport r;
+  const std::size_t n = lines.size();
   // Evidence of furniture, line by line.
   for (Line& line : lines) {
     if (line.blank) continue;
-    const int* in_corpus = counts.corpus.find(line.key);
+    const bool candidate = may_repeat_line(line);
+    const int* in_corpus = candidate ? counts.corpus.find(line.key) : nullptr;
     const int corpus_repeats = in_corpus == nullptr ? 0 : *in_corpus;
     int source_repeats = 0;
-    if (!a.source.empty()) {
+    if (!a.source.empty() && candidate) {
       const int* in_source = counts.source.find(source_key(a.source, line.key));
       source_repeats = in_source == nullptr ? 0 : *in_source;
     }
@@ -645,12 +659,11 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
                                 (line.scope + 99) / 100);
-    // Not for wrapped prose, nor for a piece of a sentence ("said.", "revenues of ...").
-    const bool fragment = line.text.front() >= 'a' && line.text.front() <= 'z';
+
     // Without sources, a sentence must repeat in a tenth of the corpus (and 10 articles): wire
     // copies of one story repeat sentences in a few articles, a notice on most pages of a site.
     const bool widely = line.repeats >= 10 && line.repeats * 10 >= line.scope;
-    const bool may_repeat = (!line.sentence || by_source || widely) && !line.prose && !fragment;
+    const bool may_repeat = (!line.sentence || by_source || widely) && candidate;
     if (may_repeat && line.key != 0 && line.repeats >= needed) {
       line.repeat_evidence = true;
       const std::string where = "repeated in " + std::to_string(line.repeats) + " articles" +
@@ -1059,6 +1072,7 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
   detail::parallel_for(n, threads, [&](std::size_t i, std::size_t) {
     lines[i] = split_lines(corpus[i].text);
     for (Line& l : lines[i]) analyse(l);
+    mark_prose(lines[i]);
   });
   // Repetition: in how many articles each line occurs (corpus-wide and per source).
   Counts counts;
@@ -1070,7 +1084,7 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
   for (std::size_t i = 0; i < n; ++i) {
     keys.clear();
     for (const Line& l : lines[i]) {
-      if (!l.blank && l.key != 0) keys.push_back(l.key);
+      if (may_repeat_line(l)) keys.push_back(l.key);
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
