@@ -179,16 +179,20 @@ void bind_article(py::module_& m) {
     for (const AuditEntry& e : r.audit) {
       audit.append(py::make_tuple(e.article, e.line, e.label, e.rule, e.evidence, to_py_str(e.text)));
     }
-    // One str object per label name, shared by all lines.
-    py::str names[7];
-    for (int k = 0; k < 7; ++k) names[k] = py::str(to_string(static_cast<LineLabel>(k)));
-    py::list labels(r.reports.size());
+    // Labels as one byte per line (LineLabel values) and each article's first line, so that
+    // Python builds lists of names only when asked.
+    std::size_t total = 0;
+    for (const LineReport& rep : r.reports) total += rep.labels.size();
+    std::string codes;
+    codes.reserve(total);
+    py::array_t<std::int64_t> starts(static_cast<py::ssize_t>(r.reports.size() + 1));
+    auto* st = starts.mutable_data();
+    st[0] = 0;
     for (std::size_t i = 0; i < r.reports.size(); ++i) {
-      const auto& rep = r.reports[i].labels;
-      py::list l(rep.size());
-      for (std::size_t k = 0; k < rep.size(); ++k) l[k] = names[static_cast<int>(rep[k])];
-      labels[i] = l;
+      for (const LineLabel x : r.reports[i].labels) codes.push_back(static_cast<char>(x));
+      st[i + 1] = static_cast<std::int64_t>(codes.size());
     }
+    py::tuple labels = py::make_tuple(py::bytes(codes), starts);
     return py::make_tuple(std::move(r.corpus), audit, labels);
   }, py::arg("corpus"), py::arg("keep_captions"), py::arg("keep_subheads"), py::arg("min_repeats"),
      py::arg("min_repeats_sentence"), py::arg("n_jobs"));

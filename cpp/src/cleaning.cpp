@@ -333,7 +333,7 @@ struct Line {
   int icons = 0;
   int furniture_words = 0;
   int address = 0;          // you, your, we, us, our, please: words that talk to the reader
-  std::string link_label;   // "related" in "Related: ..."
+  std::string_view link_label;  // "related" in "Related: ..." (text owned by the lexicon)
   bool ends = false;
   bool sentence = false;
   std::uint64_t key = 0;
@@ -345,7 +345,7 @@ struct Line {
   bool prose = false;       // in a block of hard-wrapped prose
   bool repeat_evidence = false;
   std::string evidence;     // why it looks like furniture; empty when it does not
-  std::string rule;
+  const char* rule = "";
   LineLabel label = LineLabel::body;
 };
 
@@ -402,7 +402,8 @@ void analyse(Line& line) {
   if (colon != std::string_view::npos && colon > 0 && colon <= 24 && colon + 1 < line.text.size()) {
     std::string label(line.text.substr(0, colon));
     for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lex.labels.count(label) != 0) line.link_label = label;
+    const auto found = lex.labels.find(label);
+    if (found != lex.labels.end()) line.link_label = *found;
   }
   line.ends = ends_sentence(line.text);
   // A short question is as likely a headline ("Will the Budget lift spirits?") as a sentence.
@@ -649,7 +650,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       // stays. So does a piece of wrapped prose.
       line.evidence = "phrase '" + std::string(line.phrase) + "' (" + std::string(line.category) + ")";
     } else if (!line.link_label.empty()) {
-      line.evidence = "link label '" + line.link_label + ":'";
+      line.evidence = "link label '" + std::string(line.link_label) + ":'";
     } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
       line.evidence = std::to_string(line.icons) + " icon names";
     } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&

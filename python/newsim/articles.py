@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
                     Sequence, Tuple, Union)
 
 from newsim import _core
@@ -463,13 +463,37 @@ def _with_detected_titles(corpus: Corpus) -> Corpus:
     return out
 
 
-class CleanResult(NamedTuple):
-    """What ``clean`` returns: the cleaned corpus, the audit (a DataFrame with columns
-    article, line, label, rule, evidence, text) and each article's line labels."""
+_LABELS = ("blank", "body", "boilerplate", "title", "caption", "credit", "subhead")
 
-    corpus: Corpus
-    audit: Any
-    labels: List[List[str]]
+
+class CleanResult:
+    """What ``clean`` returns: ``corpus`` (the cleaned articles), ``audit`` (a DataFrame with
+    columns article, line, label, rule, evidence, text) and ``labels`` (each article's line
+    labels, one name per line of its text as ``text.split("\\n")`` gives them). Unpacks as
+    ``corpus, audit, labels = clean(...)``."""
+
+    __slots__ = ("corpus", "audit", "_codes", "_starts", "_labels")
+
+    def __init__(self, corpus: Corpus, audit: Any, codes: bytes, starts: Any) -> None:
+        self.corpus = corpus
+        self.audit = audit
+        self._codes = codes
+        self._starts = starts
+        self._labels: Optional[List[List[str]]] = None
+
+    @property
+    def labels(self) -> List[List[str]]:
+        if self._labels is None:  # built on first use: a corpus has many lines
+            names = [_LABELS[c] for c in self._codes]
+            s = self._starts.tolist()
+            self._labels = [names[s[i]:s[i + 1]] for i in range(len(s) - 1)]
+        return self._labels
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.corpus, self.audit, self.labels))
+
+    def __repr__(self) -> str:
+        return f"CleanResult({len(self.corpus)} articles, {len(self.audit)} audit rows)"
 
 
 def _clean_core(corpus: Corpus, *, keep_captions: bool = False, keep_subheads: bool = False,
@@ -512,4 +536,4 @@ def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = Fal
     ids = corpus.ids
     frame = pd.DataFrame(audit, columns=["article", "line", "label", "rule", "evidence", "text"])
     frame["article"] = [ids[i] for i in frame["article"]] if len(frame) else frame["article"]
-    return CleanResult(Corpus._wrap(core, cleaned=True), frame, labels)
+    return CleanResult(Corpus._wrap(core, cleaned=True), frame, *labels)
