@@ -213,7 +213,6 @@ struct Lexicon {
   FlatMap<std::pair<std::string, std::string>> phrases;  // hash -> (phrase, category)
   FlatMap<char> phrase_starts;
   FlatMap<std::string> words;
-  FlatMap<char> stop;
   std::unordered_set<std::string> agencies;
   std::unordered_set<std::string> labels;
   FlatMap<char> credit_starts;  // first words of agencies and of reporting lines
@@ -237,7 +236,6 @@ struct Lexicon {
       phrases[h] = std::make_pair(std::string(p[0]), std::string(p[1]));
     }
     for (const char* w : kWords) words[hash(w)] = w;
-    for (const std::string& w : english_stop_words()) stop[hash(w)] = 1;
     for (const char* a : kAgencies) agencies.insert(a);
     for (const char* l : kLabels) labels.insert(l);
     for (const std::string& w : english_stop_words()) flags[hash(w)] |= kStop;
