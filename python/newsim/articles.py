@@ -515,9 +515,11 @@ def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = Fal
     captions / subheads when asked); the title, a credit found in the title or in a credit
     line (as ``source``, when the article had none) and the dateline, captions, subheads and
     credits (in ``meta``) are kept. A line shaped like a sentence is removed only before the
-    title, after the last paragraph, or when it repeats in ``min_repeats_sentence`` articles
-    of its source; other lines need a furniture phrase, icon names, or ``min_repeats``
-    articles. The audit lists every line that is not body, with the rule and its evidence.
+    title or after the last paragraph (when a furniture phrase comes with words that talk to
+    the reader), or when it repeats in ``min_repeats_sentence`` articles of its source
+    (without sources: in a tenth of the corpus and at least 10 articles); other lines need a
+    furniture phrase, icon names, or ``min_repeats`` articles (and 1% of the source's). The
+    audit lists every line that is not body, with the rule and its evidence.
 
     >>> r = clean(read_articles(["Breaking News\\n\\nTalks stall\\n\\nNATO and Russia did not "
     ...                          "agree on the shield, officials said on Monday.\\n\\nRead more"]))
