@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -253,6 +254,17 @@ TEST(TopK, InterruptStopsTheCall) {
     EXPECT_THROW(newsim::similarity_join(x.ref(), nullptr, j), newsim::Interrupted);
     j.interrupted = [] { return false; };
     EXPECT_NO_THROW(newsim::similarity_join(x.ref(), nullptr, j));
+  }
+}
+
+TEST(TopK, AThrowingInterruptCheckIsAnError) {
+  const auto rows = random_rows(200, 50, 0.2, 9);
+  const Owned x(rows, 50);
+  for (const int threads : {1, 2}) {
+    newsim::TopKOptions o;
+    o.n_jobs = threads;
+    o.interrupted = []() -> bool { throw std::runtime_error("check failed"); };
+    EXPECT_THROW(newsim::top_k(x.ref(), nullptr, o), std::runtime_error) << threads;
   }
 }
 

@@ -64,10 +64,22 @@ void parallel_for(std::size_t n, int threads, Task&& task, const Check* interrup
   std::mutex error_mutex;
   auto run = [&](std::size_t worker) {
     for (;;) {
-      if (worker == 0 && poll()) {
-        stopped = true;
-        failed = true;
-        return;
+      if (worker == 0) {
+        bool stop = false;
+        bool threw = false;
+        try {
+          stop = poll();
+        } catch (...) {  // a throwing check must not leave the other threads unjoined
+          std::lock_guard<std::mutex> lock(error_mutex);
+          error = std::current_exception();
+          error_index = 0;
+          threw = true;
+        }
+        if (stop || threw) {
+          if (!threw) stopped = true;
+          failed = true;
+          return;
+        }
       }
       const std::size_t i = next.fetch_add(1);
       if (i >= n || failed.load()) return;
