@@ -28,7 +28,6 @@ import argparse
 import collections
 import datetime
 import gc
-import glob
 import json
 import os
 import platform
@@ -41,42 +40,13 @@ from typing import Any, Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-try:  # waiting for a quiet machine and measuring others' CPU: shared with vectorize.py
-    from vectorize import OthersCpu, wait_until_idle  # noqa: E402
-except ImportError:  # pragma: no cover - vectorize.py missing
-    OthersCpu = None  # type: ignore[assignment,misc]
-
-    def wait_until_idle(max_wait: float, threshold: float = 0.2) -> bool:  # type: ignore[misc]
-        return True
+# Waiting for a quiet machine, others' CPU, finding newsim: shared with vectorize.py.
+from vectorize import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = REPO.parent / "shared" / "corpora"
 TARGET_MB_S_PER_CORE = 50.0  # on Reuters-21578
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
-
-
-def import_newsim() -> Any:
-    """newsim from PYTHONPATH / an installed copy, else the in-tree build."""
-    tree = REPO / "python"
-    if not os.environ.get("PYTHONPATH") and glob.glob(str(tree / "newsim" / "_core*.so")):
-        sys.path.insert(0, str(tree))
-    import newsim  # type: ignore
-
-    return newsim
-
-
-def source_state() -> str:
-    """The repository's commit, and whether cpp/ or python/ differ from it (read-only git)."""
-    import subprocess
-
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "cpp",
-                                "python"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return (head or "unknown") + (" + uncommitted changes in cpp/ or python/" if dirty.strip() else "")
 
 
 def time_clean(newsim: Any, corpus: Any, n_jobs: int, repeat: int,
@@ -90,18 +60,12 @@ def time_clean(newsim: Any, corpus: Any, n_jobs: int, repeat: int,
     for _ in range(repeat):
         result = None
         gc.collect()
-        if OthersCpu is not None:
-            with OthersCpu() as o:
-                t0 = time.perf_counter()
-                result = newsim.clean(corpus, n_jobs=n_jobs)
-                times.append(time.perf_counter() - t0)
-            others_s += o.seconds
-        else:
+        with OthersCpu() as o:
             t0 = time.perf_counter()
             result = newsim.clean(corpus, n_jobs=n_jobs)
             times.append(time.perf_counter() - t0)
-    others = others_s / sum(times) if OthersCpu is not None else None
-    return times, result, others
+        others_s += o.seconds
+    return times, result, others_s / sum(times)
 
 
 def same_result(a: Any, b: Any) -> bool:
@@ -266,7 +230,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     args = ap.parse_args(argv)
 
-    newsim = import_newsim()
+    newsim, note = import_newsim()
+    if newsim is None:
+        print(note, file=sys.stderr)
+        return 1
     out: Dict[str, Any] = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": {"nproc": os.cpu_count(), "platform": platform.platform(),

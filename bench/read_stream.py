@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import glob
 import gzip
 import json
 import os
@@ -41,43 +40,14 @@ from typing import Any, Dict, List, Optional, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _memory  # noqa: E402  (the helper beside this file)
 
-try:  # waiting for a quiet machine and measuring others' CPU: shared with vectorize.py
-    from vectorize import OthersCpu, wait_until_idle  # noqa: E402
-except ImportError:  # pragma: no cover - vectorize.py missing
-    OthersCpu = None  # type: ignore[assignment,misc]
-
-    def wait_until_idle(max_wait: float, threshold: float = 0.2) -> bool:  # type: ignore[misc]
-        return True
+# Waiting for a quiet machine, others' CPU, finding newsim: shared with vectorize.py.
+from vectorize import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
 LIMIT_ADDED = 256 * MIB  # the target: peak RSS added by streaming stays below this
 
 SECTIONS = ("world", "business", "politics", "sport", "tech", "culture", "science")
-
-
-def import_newsim() -> Any:
-    """newsim from PYTHONPATH / an installed copy, else the in-tree build."""
-    tree = REPO / "python"
-    if not os.environ.get("PYTHONPATH") and glob.glob(str(tree / "newsim" / "_core*.so")):
-        sys.path.insert(0, str(tree))
-    import newsim  # type: ignore
-
-    return newsim
-
-
-def source_state() -> str:
-    """The repository's commit, and whether cpp/ or python/ differ from it (read-only git)."""
-    import subprocess
-
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "cpp",
-                                "python"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return (head or "unknown") + (" + uncommitted changes in cpp/ or python/" if dirty.strip() else "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -195,13 +165,9 @@ def stream(newsim: Any, path: Path, force_sampler: bool, max_wait: float) -> Dic
                 with_meta += 1
         return n, text_bytes, with_meta, time.perf_counter() - t0
 
-    others = None
-    if OthersCpu is not None:
-        with OthersCpu() as o:
-            (n, text_bytes, with_meta, seconds), mem = _memory.measure_call(run, force_sampler)
-        others = o.seconds / seconds
-    else:
+    with OthersCpu() as o:
         (n, text_bytes, with_meta, seconds), mem = _memory.measure_call(run, force_sampler)
+    others = o.seconds / seconds
     size = path.stat().st_size
     return {"file": str(path), "file_bytes": size, "articles": n, "text_bytes": text_bytes,
             "articles_with_meta": with_meta, "seconds": seconds,
@@ -250,7 +216,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     args = ap.parse_args(argv)
 
-    newsim = import_newsim()
+    newsim, note = import_newsim()
+    if newsim is None:
+        print(note, file=sys.stderr)
+        return 1
     tmpdir = None
     if args.path is None:
         tmpdir = tempfile.mkdtemp(prefix="newsim_read_stream_")

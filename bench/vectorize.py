@@ -119,6 +119,18 @@ def import_newsim() -> Tuple[Any, str]:
     return newsim, f"newsim {getattr(newsim, '__version__', '?')} from {newsim.__file__}"
 
 
+def source_state() -> str:
+    """The repository's commit, and whether cpp/ or python/ differ from it (read-only git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "cpp",
+                                "python"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "unknown") + (" + uncommitted changes in cpp/ or python/" if dirty.strip() else "")
+
+
 def newsim_build_note(newsim: Any) -> str:
     """Which compiled core was loaded, and when it was built (it may be rebuilt mid-run)."""
     core = getattr(newsim, "_core", None)
