@@ -64,6 +64,12 @@ py::array_t<T> as_2d(Buffer<T>&& b, std::int64_t rows, std::int64_t cols) {
   return flat.reshape({rows, cols});
 }
 
+// (indices, scores) as two rows × k numpy arrays that own the buffers.
+py::tuple neighbors_to_python(Neighbors&& nb) {
+  return py::make_tuple(as_2d(std::move(nb.indices), nb.rows, nb.k),
+                        as_2d(std::move(nb.scores), nb.rows, nb.k));
+}
+
 py::dict contributions(const std::vector<TermContribution>& v) {
   py::array_t<std::int32_t> term(static_cast<py::ssize_t>(v.size()));
   py::array_t<double> wa(static_cast<py::ssize_t>(v.size()));
@@ -107,10 +113,7 @@ void bind_similarity(py::module_& m) {
             o.metric = ix.metric();
             o.n_jobs = n_jobs;
             o.interrupted = python_interrupt();
-            Neighbors nb = released([&] { return ix.top_k(cx.ref, o); });
-            const std::int64_t rows = nb.rows;
-            return py::make_tuple(as_2d(std::move(nb.indices), rows, k),
-                                  as_2d(std::move(nb.scores), rows, k));
+            return neighbors_to_python(released([&] { return ix.top_k(cx.ref, o); }));
           },
           py::arg("x"), py::arg("k"), py::arg("n_jobs"))
       .def(
@@ -143,9 +146,7 @@ void bind_similarity(py::module_& m) {
           const std::int64_t cols = cy ? cy->ref.rows : cx.ref.rows;
           return csr_to_python(released([&] { return nb.to_graph(cols); }));
         }
-        const std::int64_t rows = nb.rows;
-        return py::make_tuple(as_2d(std::move(nb.indices), rows, k),
-                              as_2d(std::move(nb.scores), rows, k));
+        return neighbors_to_python(std::move(nb));
       },
       py::arg("x"), py::arg("y"), py::arg("k"), py::arg("exclude_self"), py::arg("metric"),
       py::arg("n_jobs"), py::arg("graph"));

@@ -342,8 +342,9 @@ class SimilarityIndex:
             raise ValueError(f"the query has {q.shape[1]} columns and the index {M.shape[1]}")
         k = _k(k)
         idx, sc = self._searcher().top_k(_parts(q), k + (own is not None), _n_jobs(self.n_jobs))
-        rows = [int(r) for r, s in zip(idx[0], sc[0]) if r >= 0 and r != own][:k]
-        scores = [float(s) for r, s in zip(idx[0], sc[0]) if r >= 0 and r != own][:k]
+        found = [(int(r), float(s)) for r, s in zip(idx[0], sc[0]) if r >= 0 and r != own][:k]
+        rows = [r for r, _ in found]
+        scores = [s for _, s in found]
         out = {"id": [self.ids_[r] for r in rows]}
         if self.titles_ is not None:
             out["title"] = [self.titles_[r] for r in rows]
