@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _memory  # noqa: E402  (the helpers beside this file)
 from vectorize import (  # noqa: E402
     OthersCpu, compilers_running, fmt, import_newsim, library_versions, load_corpus,
-    machine_info, newsim_build_note, wait_until_idle,
+    machine_info, newsim_build_note, print_rows, ratio_text, wait_until_idle,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -514,7 +514,7 @@ def print_scaling(s: Dict[str, Any]) -> None:
               fmt(r.get("products_ratio"), ".2f"), fmt(r.get("pairs_ratio"), ".2f"),
               fmt(r.get("n_squared_ratio"), ".2f"))
              for r in s["rows"]]
-    _print_rows(head, lines, right=set(range(len(head))))
+    print_rows(head, lines, right=set(range(len(head))))
     o = s["overall"]
     print(f"from n={o['from_n']:,} to n={o['to_n']:,}: time ×{o['time_ratio']:.2f}, "
           f"CPU ×{o['cpu_ratio']:.2f}, Σ df² ×{o['products_ratio']:.2f}, "
@@ -529,20 +529,6 @@ def print_scaling(s: Dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def _print_rows(head: Tuple[str, ...], lines: List[Tuple[str, ...]], right: set) -> None:
-    widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h)
-              for i, h in enumerate(head)]
-
-    def out(cells: Tuple[str, ...]) -> None:
-        print("  ".join(c.rjust(w) if i in right else c.ljust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths))).rstrip())
-
-    out(head)
-    print("  ".join("-" * w for w in widths))
-    for l in lines:
-        out(l)
-
-
 def print_table(rows: List[Dict[str, Any]]) -> None:
     head = ("library", "operation", "threads", "best s", "median s", "MiB added",
             "result MiB", "vs baseline ×speed / mem", "vs gensim ×speed / mem", "target")
@@ -554,13 +540,12 @@ def print_table(rows: List[Dict[str, Any]]) -> None:
             fmt(r.get("best")), fmt(r.get("median")),
             fmt(r.get("mib_added"), ".1f"), fmt(r.get("result_mib"), ".1f"),
             "1.0× / 1.00" if is_base else
-            f"{fmt(r.get('speedup_vs_baseline'), '.1f')}× / "
-            f"{fmt(r.get('memory_vs_baseline'), '.2f')}",
-            f"{fmt(r.get('speedup_vs_gensim'), '.1f')}× / {fmt(r.get('memory_vs_gensim'), '.2f')}"
+            ratio_text(r.get("speedup_vs_baseline"), r.get("memory_vs_baseline")),
+            ratio_text(r.get("speedup_vs_gensim"), r.get("memory_vs_gensim"))
             if r.get("speedup_vs_gensim") is not None else "",
             r.get("target_text", ""),
         ))
-    _print_rows(head, lines, right={2, 3, 4, 5, 6})
+    print_rows(head, lines, right={2, 3, 4, 5, 6})
 
 
 def print_checks(checks: Dict[str, Any]) -> None:

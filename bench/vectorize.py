@@ -479,6 +479,21 @@ def ratio_text(speedup: Optional[float], mem: Optional[float]) -> str:
     return f"{fmt(speedup, '.1f')}× / {fmt(mem, '.2f')}"
 
 
+def print_rows(head: Tuple[str, ...], lines: List[Tuple[str, ...]], right: set) -> None:
+    """A plain-text table: the columns numbered in `right` right-aligned."""
+    widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h)
+              for i, h in enumerate(head)]
+
+    def out(cells: Tuple[str, ...]) -> None:
+        print("  ".join(c.rjust(w) if i in right else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths))).rstrip())
+
+    out(head)
+    print("  ".join("-" * w for w in widths))
+    for l in lines:
+        out(l)
+
+
 def print_table(rows: List[Dict[str, Any]], gensim_note: str) -> None:
     head = ("library", "operation", "threads", "best s", "median s", "MiB added",
             "result MiB", "vs sklearn ×speed / mem", "vs gensim ×speed / mem", "target")
@@ -494,18 +509,7 @@ def print_table(rows: List[Dict[str, Any]], gensim_note: str) -> None:
             if r.get("speedup_vs_gensim") is not None else "",
             r.get("target_text", ""),
         ))
-    widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h)
-              for i, h in enumerate(head)]
-    right = {2, 3, 4, 5, 6}
-
-    def out(cells: Tuple[str, ...]) -> None:
-        print("  ".join(c.rjust(w) if i in right else c.ljust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths))).rstrip())
-
-    out(head)
-    print("  ".join("-" * w for w in widths))
-    for l in lines:
-        out(l)
+    print_rows(head, lines, right={2, 3, 4, 5, 6})
     print(f"gensim tokenization: {gensim_note}")
 
 
