@@ -14,11 +14,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import json
+import os
 import re
+import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 _KIB = 1024
 _STATUS = "/proc/self/status"
@@ -130,3 +133,21 @@ def measure_call(fn: Callable[[], Any], force_sampler: bool = False) -> Tuple[An
         "method": method,
     }
     return result, figures
+
+
+_RESULT = "MEMORY-RESULT "
+
+
+def report_from_child(figures: Dict[str, Any]) -> None:
+    """In a measuring child process: hand the figures to the parent (one line on stdout)."""
+    print(_RESULT + json.dumps(figures), flush=True)
+
+
+def run_child(cmd: List[str]) -> Dict[str, Any]:
+    """Runs a measuring child process and returns its figures, or {"error": ...}."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    for line in proc.stdout.splitlines():
+        if line.startswith(_RESULT):
+            return json.loads(line[len(_RESULT):])
+    return {"error": f"child exited {proc.returncode}: "
+                     f"{(proc.stderr or proc.stdout).strip()[-500:]}"}

@@ -24,10 +24,8 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -395,7 +393,7 @@ def memory_child(key: str, matrix: Optional[Path], corpus: Path, limit: Optional
     x = load_matrix(matrix) if matrix else tfidf_matrix(load_corpus(corpus, limit))
     result, figures = _memory.measure_call(lambda: run(x), force_sampler=force_sampler)
     figures.update({"key": key, "result_bytes": result_bytes(result), **result_size(result)})
-    print("MEMORY-RESULT " + json.dumps(figures), flush=True)
+    _memory.report_from_child(figures)
 
 
 def measure_memory(key: str, matrix: Path, args: argparse.Namespace) -> Dict[str, Any]:
@@ -403,12 +401,7 @@ def measure_memory(key: str, matrix: Path, args: argparse.Namespace) -> Dict[str
            "--matrix", str(matrix)]
     if args.memory_sampler:
         cmd.append("--memory-sampler")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
-    for line in proc.stdout.splitlines():
-        if line.startswith("MEMORY-RESULT "):
-            return json.loads(line[len("MEMORY-RESULT "):])
-    return {"error": f"child exited {proc.returncode}: "
-                     f"{(proc.stderr or proc.stdout).strip()[-500:]}"}
+    return _memory.run_child(cmd)
 
 
 # --------------------------------------------------------------------------- timing

@@ -450,7 +450,7 @@ def memory_child(key: str, corpus: Path, limit: Optional[int], gensim_tokenizer:
     x = result[0]
     figures.update({"key": key, "result_bytes": result_bytes(x), "shape": list(x.shape),
                     "nnz": int(x.nnz)})
-    print("MEMORY-RESULT " + json.dumps(figures), flush=True)
+    _memory.report_from_child(figures)
 
 
 def measure_memory(key: str, args: argparse.Namespace) -> Dict[str, Any]:
@@ -460,12 +460,7 @@ def measure_memory(key: str, args: argparse.Namespace) -> Dict[str, Any]:
         cmd += ["--limit", str(args.limit)]
     if args.memory_sampler:
         cmd.append("--memory-sampler")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
-    for line in proc.stdout.splitlines():
-        if line.startswith("MEMORY-RESULT "):
-            return json.loads(line[len("MEMORY-RESULT "):])
-    return {"error": f"child exited {proc.returncode}: "
-                     f"{(proc.stderr or proc.stdout).strip()[-500:]}"}
+    return _memory.run_child(cmd)
 
 
 # --------------------------------------------------------------------------- report
