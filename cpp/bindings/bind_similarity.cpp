@@ -8,54 +8,10 @@ namespace newsim::bindings {
 
 namespace {
 
-using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
-using Int32s = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
-using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
-
-// The arrays of a canonical scipy CSR matrix, held for as long as the view is used.
-struct Csr {
-  Doubles data;
-  Int32s indices;
-  Int64s indptr;
-  CsrRef ref;
-};
-
-Csr csr_from(const py::tuple& m) {
-  if (m.size() != 4) throw InvalidArgument("expected (data, indices, indptr, shape)");
-  Csr c{m[0].cast<Doubles>(), m[1].cast<Int32s>(), m[2].cast<Int64s>(), {}};
-  const auto shape = m[3].cast<std::pair<std::int64_t, std::int64_t>>();
-  if (c.indptr.size() != shape.first + 1 || c.indices.size() != c.data.size() ||
-      (shape.first > 0 && c.indptr.data()[shape.first] != c.data.size())) {
-    throw InvalidArgument("the CSR arrays do not match the shape");
-  }
-  c.ref = CsrRef(shape.first, shape.second, c.indptr.data(), c.indices.data(), c.data.data());
-  return c;
-}
-
 Metric metric_of(const std::string& name) {
   if (name == "cosine") return Metric::cosine;
   if (name == "dot") return Metric::dot;
   throw InvalidArgument("metric must be 'cosine' or 'dot'; got '" + name + "'");
-}
-
-// Ctrl-C: polled from the calling thread, which holds no GIL while the core works.
-InterruptCheck python_interrupt() {
-  return [] {
-    py::gil_scoped_acquire gil;
-    return PyErr_CheckSignals() != 0;
-  };
-}
-
-// Runs fn with the GIL released; an interruption re-raises Python's pending KeyboardInterrupt.
-template <class Fn>
-auto released(Fn&& fn) {
-  try {
-    py::gil_scoped_release release;
-    return fn();
-  } catch (const Interrupted&) {
-    if (PyErr_Occurred() == nullptr) PyErr_SetNone(PyExc_KeyboardInterrupt);
-    throw py::error_already_set();
-  }
 }
 
 template <class T>

@@ -62,4 +62,23 @@ AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
   return o;
 }
 
+Csr csr_from(const py::tuple& m) {
+  if (m.size() != 4) throw InvalidArgument("expected (data, indices, indptr, shape)");
+  Csr c{m[0].cast<Doubles>(), m[1].cast<Int32s>(), m[2].cast<Int64s>(), {}};
+  const auto shape = m[3].cast<std::pair<std::int64_t, std::int64_t>>();
+  if (c.indptr.size() != shape.first + 1 || c.indices.size() != c.data.size() ||
+      (shape.first > 0 && c.indptr.data()[shape.first] != c.data.size())) {
+    throw InvalidArgument("the CSR arrays do not match the shape");
+  }
+  c.ref = CsrRef(shape.first, shape.second, c.indptr.data(), c.indices.data(), c.data.data());
+  return c;
+}
+
+InterruptCheck python_interrupt() {
+  return [] {
+    py::gil_scoped_acquire gil;
+    return PyErr_CheckSignals() != 0;
+  };
+}
+
 }  // namespace newsim::bindings

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "newsim/analyzer.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/similarity.hpp"
 #include "newsim/sparse.hpp"
 #include "newsim/text.hpp"
 
@@ -28,6 +30,36 @@ AnalyzerOptions analyzer_options(const std::string& analyzer, bool lowercase,
                                  const std::optional<std::string>& strip_accents,
                                  const std::string& token_pattern, py::handle stop_words,
                                  std::pair<int, int> ngram_range, const std::string& decode_error);
+
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Int32s = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+/// The arrays of a canonical scipy CSR matrix, held for as long as the view is used.
+struct Csr {
+  Doubles data;
+  Int32s indices;
+  Int64s indptr;
+  CsrRef ref;
+};
+
+/// A view of (data, indices, indptr, shape); throws InvalidArgument when they do not match.
+Csr csr_from(const py::tuple& m);
+
+/// Ctrl-C: polled from the calling thread, which holds no GIL while the core works.
+InterruptCheck python_interrupt();
+
+/// Runs fn with the GIL released; an interruption re-raises Python's pending KeyboardInterrupt.
+template <class Fn>
+auto released(Fn&& fn) {
+  try {
+    py::gil_scoped_release release;
+    return fn();
+  } catch (const Interrupted&) {
+    if (PyErr_Occurred() == nullptr) PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+}
 
 /// A Python str from newsim's UTF-8 (lone surrogates pass through, as Python wrote them).
 py::str to_py_str(std::string_view utf8);

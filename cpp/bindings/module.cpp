@@ -10,6 +10,8 @@ void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
 void bind_similarity(py::module_& m);
 void bind_article(py::module_& m);
+void bind_near_duplicates(py::module_& m);
+void bind_stories(py::module_& m);
 }  // namespace newsim::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -20,4 +22,6 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_vectorizer(m);
   newsim::bindings::bind_similarity(m);
   newsim::bindings::bind_article(m);
+  newsim::bindings::bind_near_duplicates(m);
+  newsim::bindings::bind_stories(m);
 }

@@ -24,6 +24,16 @@ from newsim._core import (
     murmurhash3_32,
 )
 from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
+from newsim.evaluation import BCubed, adjusted_rand_index, b_cubed
+from newsim.near_duplicates import (
+    NearDuplicateIndex,
+    NearDuplicateResult,
+    estimate_jaccard,
+    lsh_probability,
+    minhash,
+    near_duplicates,
+    shingles,
+)
 from newsim.similarity import (
     SimilarityIndex,
     explain,
@@ -33,39 +43,59 @@ from newsim.similarity import (
     similarity_join,
     top_k,
 )
+from newsim.stories import (
+    StoryClusterer,
+    StoryFeatures,
+    StoryResult,
+    cluster_stories,
+)
 from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, load
 
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
 
 __all__ = [
+    "adjusted_rand_index",
     "Article",
+    "b_cubed",
+    "BCubed",
+    "clean",
     "CleanResult",
+    "cluster_stories",
     "Corpus",
     "CountVectorizer",
     "DecodeError",
+    "english_stop_words",
     "ENGLISH_STOP_WORDS",
+    "estimate_jaccard",
+    "explain",
     "HashingVectorizer",
     "IndexOutOfRangeError",
     "InvalidArgumentError",
+    "iter_articles",
+    "key_terms",
     "KeyNotFoundError",
+    "knn_graph",
+    "load",
+    "lsh_probability",
+    "minhash",
     "ModelFormatError",
+    "murmurhash3_32",
+    "near_duplicates",
+    "NearDuplicateIndex",
+    "NearDuplicateResult",
     "NewsimError",
     "NewsimIOError",
     "NotFittedError",
-    "SimilarityIndex",
-    "TfidfVectorizer",
-    "VocabularyStats",
-    "__version__",
-    "clean",
-    "english_stop_words",
-    "explain",
-    "key_terms",
-    "iter_articles",
-    "knn_graph",
-    "load",
-    "murmurhash3_32",
     "pairwise",
     "read_articles",
+    "shingles",
     "similarity_join",
+    "SimilarityIndex",
+    "StoryClusterer",
+    "StoryFeatures",
+    "StoryResult",
+    "TfidfVectorizer",
     "top_k",
+    "VocabularyStats",
+    "__version__",
 ]

@@ -1,0 +1,114 @@
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/evaluation.hpp"
+#include "newsim/stories.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+std::optional<std::vector<double>> times_of(const py::object& times, std::int64_t n) {
+  if (times.is_none()) return std::nullopt;
+  const auto t = times.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+  if (t.ndim() != 1 || t.size() != n) {
+    throw InvalidArgument("times must have one value per article (" + std::to_string(n) + ")");
+  }
+  return std::vector<double>(t.data(), t.data() + t.size());
+}
+
+py::array_t<std::int64_t> to_array(const std::vector<std::int64_t>& v) {
+  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+std::vector<std::int64_t> labels_of(const py::array_t<std::int64_t, py::array::c_style |
+                                                                    py::array::forcecast>& a) {
+  return std::vector<std::int64_t>(a.data(), a.data() + a.size());
+}
+
+}  // namespace
+
+void bind_stories(py::module_& m) {
+  py::class_<StoryClusterer>(m, "_StoryClusterer")
+      .def(py::init([](const std::string& linkage, double threshold, double cohesion,
+                       double min_similarity, double time_window, int n_jobs) {
+             StoryOptions o;
+             o.linkage = parse_linkage(linkage);
+             o.threshold = threshold;
+             o.cohesion = cohesion;
+             o.min_similarity = min_similarity;
+             o.time_window = time_window;
+             o.n_jobs = n_jobs;
+             o.interrupted = python_interrupt();
+             return StoryClusterer(std::move(o));
+           }),
+           py::arg("linkage"), py::arg("threshold"), py::arg("cohesion"),
+           py::arg("min_similarity"), py::arg("time_window"), py::arg("n_jobs"))
+      .def("__len__", &StoryClusterer::size)
+      .def(
+          "add",
+          [](StoryClusterer& c, const py::tuple& x, const py::object& times) {
+            const Csr cx = csr_from(x);
+            const auto t = times_of(times, cx.ref.rows);
+            return to_array(released([&] { return c.add(cx.ref, t ? &*t : nullptr); }));
+          },
+          py::arg("x"), py::arg("times") = py::none())
+      .def_property_readonly("labels", [](const StoryClusterer& c) { return to_array(c.labels()); })
+      .def(
+          "stories",
+          [](const StoryClusterer& c, int top) {
+            const std::vector<Story> stories = released([&] { return c.stories(top); });
+            py::list out;
+            for (const Story& s : stories) {
+              py::dict d;
+              d["story"] = s.id;
+              d["members"] = to_array(s.members);
+              d["representative"] = s.representative;
+              d["cohesion"] = s.cohesion;
+              d["first_time"] = s.first_time;
+              d["last_time"] = s.last_time;
+              py::list terms;
+              for (const TermWeight& t : s.key_terms) terms.append(py::make_tuple(t.term, t.weight));
+              d["key_terms"] = terms;
+              out.append(d);
+            }
+            return out;
+          },
+          py::arg("top"))
+      .def("pairs", [](const StoryClusterer& c) {
+        const auto& p = c.pairs();
+        py::array_t<std::int64_t> i(static_cast<py::ssize_t>(p.size()));
+        py::array_t<std::int64_t> j(static_cast<py::ssize_t>(p.size()));
+        py::array_t<double> s(static_cast<py::ssize_t>(p.size()));
+        for (std::size_t k = 0; k < p.size(); ++k) {
+          i.mutable_data()[k] = p[k].i;
+          j.mutable_data()[k] = p[k].j;
+          s.mutable_data()[k] = p[k].score;
+        }
+        return py::make_tuple(i, j, s);
+      });
+
+  m.def(
+      "_b_cubed",
+      [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& truth,
+         const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& predicted) {
+        const BCubed b = b_cubed(labels_of(truth), labels_of(predicted));
+        return py::make_tuple(b.precision, b.recall, b.f1);
+      },
+      py::arg("truth"), py::arg("predicted"));
+  m.def(
+      "_adjusted_rand_index",
+      [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& truth,
+         const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& predicted) {
+        return adjusted_rand_index(labels_of(truth), labels_of(predicted));
+      },
+      py::arg("truth"), py::arg("predicted"));
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,104 @@
+#pragma once
+// Stories: articles that report the same real-world event, grouped by agglomerative clustering
+// of their cosine similarities, optionally kept apart in time, and updated incrementally.
+//
+// The clustering works on the sparse graph of pairs scoring at least min_similarity (found by
+// similarity_join, never an n×n matrix); pairs below it count as similarity 0. With every
+// positive pair kept, average link gives the flat clusters of the classic algorithm (scipy's
+// linkage(method="average") cut at distance 1 - threshold), up to exact ties.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "newsim/similarity.hpp"
+#include "newsim/sparse.hpp"
+
+namespace newsim {
+
+/// average: the mean similarity over all cross pairs; single: the best pair, with a cohesion
+/// check so that chains of pairwise matches do not join different stories.
+enum class Linkage : std::uint8_t { average, single };
+Linkage parse_linkage(std::string_view name);  // "average" | "single"
+std::string_view to_string(Linkage linkage);
+
+struct StoryOptions {
+  Linkage linkage = Linkage::average;
+  double threshold = 0.2;       // clusters merge while their link is at least this, in (0, 1]
+  double cohesion = 0.1;        // single link: a merged cluster's mean pairwise similarity must
+                                // be at least this, in [0, 1]
+  double min_similarity = 0.0;  // pairs below count as 0; 0: threshold / 2; in (0, threshold]
+  double time_window = 0;       // seconds; > 0: articles further apart count as 0
+  int n_jobs = 0;               // threads for the similarity join; 0 = all cores
+  InterruptCheck interrupted;   // optional
+
+  /// Throws InvalidArgument naming the first bad setting.
+  void validate() const;
+  double edge_floor() const { return min_similarity > 0 ? min_similarity : threshold / 2; }
+};
+
+/// A story as the clusterer sees it.
+struct Story {
+  std::int64_t id = 0;                // stable across StoryClusterer::add calls
+  std::vector<std::int64_t> members;  // article positions, ascending
+  std::int64_t representative = 0;    // the member most similar, in sum, to the others
+  double cohesion = 1;                // mean similarity of member pairs (1 for one article)
+  double first_time = 0;              // NaN when no member has a time
+  double last_time = 0;
+  std::vector<TermWeight> key_terms;  // of the members' mean vector
+};
+
+/// Agglomerative clustering of the rows of x by cosine similarity. `times` (seconds, NaN when
+/// unknown), when given, has one entry per row and applies time_window. Returns one label per
+/// row; labels number stories by their first article (0, 1, ...).
+/// Work: the similarity join at min_similarity, then O(E log E) for E pairs (more when merges
+/// touch many neighbours). Throws InvalidArgument (options, a malformed matrix, times of the
+/// wrong length), Interrupted.
+std::vector<std::int64_t> cluster_stories(const CsrRef& x, const StoryOptions& options = {},
+                                          const std::vector<double>* times = nullptr);
+
+/// Stories built up batch by batch. Each add() joins the new articles with each other and with
+/// all earlier ones and clusters everything again, so the labels after any sequence of adds
+/// equal those of cluster_stories() on all articles in the same order (as a partition). Story
+/// ids stay stable: each new cluster takes the id of the earlier story it shares most articles
+/// with (ties: the smaller id), and clusters made only of new articles get new ids.
+/// Holds a copy of the rows (normalised) and the pairs at or above min_similarity.
+class StoryClusterer {
+ public:
+  /// Throws InvalidArgument for bad options.
+  explicit StoryClusterer(StoryOptions options = {});
+
+  const StoryOptions& options() const { return options_; }
+  std::int64_t size() const { return static_cast<std::int64_t>(labels_.size()); }
+  std::int64_t cols() const { return cols_; }
+
+  /// Adds rows (the same columns as earlier batches) and their times, when given; returns the
+  /// story id of every article so far. Throws as cluster_stories(); on an error nothing changes.
+  const std::vector<std::int64_t>& add(const CsrRef& x, const std::vector<double>* times = nullptr);
+
+  /// Story id of every article so far.
+  const std::vector<std::int64_t>& labels() const { return labels_; }
+
+  /// The stories, by id, with `top` key terms each. O(Σ members · row length + stories · cols).
+  std::vector<Story> stories(int top = 10) const;
+
+  /// Similarity pairs kept (i < j, score >= min_similarity, within the time window).
+  struct Pair {
+    std::int64_t i = 0;
+    std::int64_t j = 0;
+    double score = 0;
+  };
+  const std::vector<Pair>& pairs() const { return pairs_; }
+
+ private:
+  StoryOptions options_;
+  std::int64_t cols_ = -1;
+  std::vector<std::int64_t> indptr_{0};
+  std::vector<std::int32_t> indices_;
+  std::vector<double> data_;
+  std::vector<double> times_;
+  std::vector<Pair> pairs_;
+  std::vector<std::int64_t> labels_;
+  std::int64_t next_id_ = 0;
+};
+
+}  // namespace newsim

@@ -1,0 +1,465 @@
+#include "newsim/near_duplicates.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "newsim/detail/hash.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+namespace {
+
+constexpr std::uint32_t kEmptyValue = std::numeric_limits<std::uint32_t>::max();
+// Documents per task when shingling: enough to amortise the task, few enough to balance.
+constexpr std::size_t kDocsPerTask = 64;
+constexpr std::size_t kPairsPerTask = 4096;
+constexpr double kMinCandidateProbability = 0.999;
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+struct Permutations {
+  std::vector<std::uint64_t> a;
+  std::vector<std::uint64_t> b;
+  Permutations(int num_perm, std::uint64_t seed) : a(num_perm), b(num_perm) {
+    std::uint64_t state = seed;
+    for (int p = 0; p < num_perm; ++p) {
+      a[p] = splitmix64(state) | 1U;  // odd: a bijection before the shift
+      b[p] = splitmix64(state);
+    }
+  }
+  void sign(const std::vector<std::uint64_t>& set, std::uint32_t* out) const {
+    const std::size_t n = a.size();
+    std::fill(out, out + n, kEmptyValue);
+    const std::uint64_t* pa = a.data();
+    const std::uint64_t* pb = b.data();
+    for (const std::uint64_t x : set) {
+      for (std::size_t p = 0; p < n; ++p) {
+        const auto v = static_cast<std::uint32_t>((pa[p] * x + pb[p]) >> 32);
+        out[p] = v < out[p] ? v : out[p];
+      }
+    }
+  }
+};
+
+// Collects token hashes; the analyzer hands word unigrams over in runs.
+class WordHashes : public Analyzer::TermSink {
+ public:
+  std::vector<std::uint64_t> hashes;
+  void operator()(std::string_view term) override {
+    hashes.push_back(XXH3_64bits(term.data(), term.size()));
+  }
+  void terms(const std::string_view* terms, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i) (*this)(terms[i]);
+  }
+};
+
+// Shingles of one document into `out` (sorted, distinct); returns the number of words.
+std::size_t shingle_doc(const Analyzer& words, Analyzer::Workspace& ws, WordHashes& sink,
+                        TextView doc, int shingle_size, std::size_t doc_index,
+                        std::vector<std::uint64_t>& out) {
+  sink.hashes.clear();
+  words.analyze(doc, ws, sink, doc_index);
+  const std::vector<std::uint64_t>& w = sink.hashes;
+  out.clear();
+  if (w.empty()) return 0;
+  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(shingle_size), w.size());
+  out.reserve(w.size() - k + 1);
+  for (std::size_t i = 0; i + k <= w.size(); ++i) {
+    out.push_back(XXH3_64bits(w.data() + i, k * sizeof(std::uint64_t)));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return w.size();
+}
+
+std::size_t intersection_size(const std::vector<std::uint64_t>& a,
+                              const std::vector<std::uint64_t>& b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  std::size_t n = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++n;
+      ++i;
+      ++j;
+    }
+  }
+  return n;
+}
+
+void check_options_words(const AnalyzerOptions& words) {
+  if (words.analyzer != AnalyzerKind::word || words.ngram_range != std::pair<int, int>{1, 1}) {
+    throw InvalidArgument(
+        "near-duplicate words must come from the word analyzer with ngram_range (1, 1); "
+        "shingles are formed from them");
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Relation relation) {
+  switch (relation) {
+    case Relation::copy: return "copy";
+    case Relation::contains: return "contains";
+    case Relation::update: return "update";
+  }
+  return "update";
+}
+
+void NearDuplicateOptions::validate() const {
+  if (shingle_size < 1) {
+    throw InvalidArgument("shingle_size must be at least 1; got " + std::to_string(shingle_size));
+  }
+  if (num_perm < 1) throw InvalidArgument("num_perm must be at least 1; got " + std::to_string(num_perm));
+  auto check_unit = [](double v, const char* name) {
+    if (!(v > 0 && v <= 1)) {
+      throw InvalidArgument(std::string(name) + " must be in (0, 1]; got " + std::to_string(v));
+    }
+  };
+  check_unit(threshold, "threshold");
+  check_unit(copy_threshold, "copy_threshold");
+  check_unit(containment_threshold, "containment_threshold");
+  if (bands < 0 || bands > num_perm) {
+    throw InvalidArgument("bands must be in [0, num_perm]; got " + std::to_string(bands));
+  }
+  words.validate();
+  check_options_words(words);
+}
+
+double lsh_probability(double jaccard, LshBands banding) {
+  return 1.0 - std::pow(1.0 - std::pow(jaccard, banding.rows), banding.bands);
+}
+
+LshBands choose_bands(double threshold, int num_perm, int bands) {
+  if (num_perm < 1) throw InvalidArgument("num_perm must be at least 1");
+  if (bands > 0) return {bands, std::max(1, num_perm / bands)};
+  LshBands best{num_perm, 1};
+  for (int rows = 1; rows <= num_perm; ++rows) {
+    const LshBands b{num_perm / rows, rows};
+    if (lsh_probability(threshold, b) >= kMinCandidateProbability) best = b;
+  }
+  return best;
+}
+
+std::vector<std::uint64_t> shingles(TextView doc, const NearDuplicateOptions& options,
+                                    std::size_t doc_index) {
+  options.validate();
+  const Analyzer words(options.words);
+  Analyzer::Workspace ws;
+  WordHashes sink;
+  std::vector<std::uint64_t> out;
+  shingle_doc(words, ws, sink, doc, options.shingle_size, doc_index, out);
+  return out;
+}
+
+std::vector<std::uint32_t> minhash(const std::vector<std::uint64_t>& shingle_set, int num_perm,
+                                   std::uint64_t seed) {
+  if (num_perm < 1) throw InvalidArgument("num_perm must be at least 1");
+  std::vector<std::uint32_t> out(static_cast<std::size_t>(num_perm));
+  Permutations(num_perm, seed).sign(shingle_set, out.data());
+  return out;
+}
+
+double estimate_jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+  if (a.size() != b.size() || a.empty()) {
+    throw InvalidArgument("signatures must have the same, non-zero length; got " +
+                          std::to_string(a.size()) + " and " + std::to_string(b.size()));
+  }
+  std::size_t equal = 0;
+  for (std::size_t p = 0; p < a.size(); ++p) equal += a[p] == b[p];
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+struct NearDuplicateIndex::Impl {
+  NearDuplicateOptions options;
+  Analyzer words;
+  Permutations perms;
+  LshBands banding;
+  std::vector<std::vector<std::uint64_t>> sets;
+  std::vector<std::vector<std::uint32_t>> signatures;
+  std::vector<std::int64_t> word_counts;
+  std::vector<double> times;
+  // LSH: per band, the last document of each bucket, and per (document, band) the document
+  // before it in the same bucket (-1 ends the chain).
+  std::vector<std::unordered_map<std::uint64_t, std::int64_t>> heads;
+  std::vector<std::int64_t> chain;
+  std::vector<DuplicatePair> pairs;
+  std::int64_t candidates = 0;
+
+  explicit Impl(NearDuplicateOptions o)
+      : options((o.validate(), std::move(o))),
+        words(options.words),
+        perms(options.num_perm, options.seed),
+        banding(choose_bands(options.threshold, options.num_perm, options.bands)),
+        heads(static_cast<std::size_t>(banding.bands)) {}
+
+  std::uint64_t band_key(const std::vector<std::uint32_t>& sig, int band) const {
+    return XXH3_64bits_withSeed(sig.data() + static_cast<std::size_t>(band) * banding.rows,
+                                sizeof(std::uint32_t) * static_cast<std::size_t>(banding.rows),
+                                static_cast<std::uint64_t>(band));
+  }
+
+  // Candidates of a signature among the indexed documents, sorted and distinct.
+  void bucket_mates(const std::vector<std::uint32_t>& sig, std::vector<std::int64_t>& out) const {
+    out.clear();
+    for (int t = 0; t < banding.bands; ++t) {
+      const auto it = heads[static_cast<std::size_t>(t)].find(band_key(sig, t));
+      if (it == heads[static_cast<std::size_t>(t)].end()) continue;
+      for (std::int64_t j = it->second; j >= 0;
+           j = chain[static_cast<std::size_t>(j) * banding.bands + t]) {
+        out.push_back(j);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+
+  void insert(std::int64_t i) {
+    chain.resize(static_cast<std::size_t>(i + 1) * banding.bands, -1);
+    if (sets[static_cast<std::size_t>(i)].empty()) return;  // no words: never a duplicate
+    const auto& sig = signatures[static_cast<std::size_t>(i)];
+    for (int t = 0; t < banding.bands; ++t) {
+      auto [it, fresh] = heads[static_cast<std::size_t>(t)].try_emplace(band_key(sig, t), i);
+      if (!fresh) {
+        chain[static_cast<std::size_t>(i) * banding.bands + t] = it->second;
+        it->second = i;
+      }
+    }
+  }
+
+  // The exact check; false when the pair scores below the threshold.
+  bool verify(const std::vector<std::uint64_t>& sa, const std::vector<std::uint64_t>& sb,
+              std::int64_t a, std::int64_t b, DuplicatePair& out) const {
+    if (sa.empty() || sb.empty()) return false;
+    const double inter = static_cast<double>(intersection_size(sa, sb));
+    const double na = static_cast<double>(sa.size());
+    const double nb = static_cast<double>(sb.size());
+    const double jaccard = inter / (na + nb - inter);
+    if (jaccard < options.threshold) return false;
+    out.a = a;
+    out.b = b;
+    out.jaccard = jaccard;
+    out.containment = inter / std::min(na, nb);
+    out.cosine = inter / std::sqrt(na * nb);
+    out.container = -1;
+    if (jaccard >= options.copy_threshold) {
+      out.relation = Relation::copy;
+    } else if (out.containment >= options.containment_threshold) {
+      out.relation = Relation::contains;
+      out.container = nb > na ? b : a;
+    } else {
+      out.relation = Relation::update;
+    }
+    return true;
+  }
+};
+
+NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+NearDuplicateIndex::~NearDuplicateIndex() = default;
+NearDuplicateIndex::NearDuplicateIndex(NearDuplicateIndex&&) noexcept = default;
+NearDuplicateIndex& NearDuplicateIndex::operator=(NearDuplicateIndex&&) noexcept = default;
+
+const NearDuplicateOptions& NearDuplicateIndex::options() const { return impl_->options; }
+LshBands NearDuplicateIndex::banding() const { return impl_->banding; }
+std::int64_t NearDuplicateIndex::size() const {
+  return static_cast<std::int64_t>(impl_->sets.size());
+}
+std::int64_t NearDuplicateIndex::candidates() const { return impl_->candidates; }
+
+std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& docs,
+                                                   const std::vector<double>* times) {
+  Impl& s = *impl_;
+  if (times != nullptr && times->size() != docs.size()) {
+    throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
+                          std::to_string(docs.size()) + " documents");
+  }
+  const auto first = static_cast<std::size_t>(size());
+  const std::size_t n = docs.size();
+  const int threads = detail::resolve_threads(s.options.n_jobs);
+  const auto* check = s.options.interrupted ? &s.options.interrupted : nullptr;
+
+  // Shingles and signatures of the batch, on all cores; nothing is stored until all succeed.
+  std::vector<std::vector<std::uint64_t>> sets(n);
+  std::vector<std::vector<std::uint32_t>> sigs(n);
+  std::vector<std::int64_t> counts(n);
+  std::vector<Analyzer::Workspace> spaces(static_cast<std::size_t>(threads));
+  std::vector<WordHashes> sinks(static_cast<std::size_t>(threads));
+  const std::size_t tasks = (n + kDocsPerTask - 1) / kDocsPerTask;
+  detail::parallel_for(
+      tasks, threads,
+      [&](std::size_t task, std::size_t worker) {
+        const std::size_t end = std::min(n, (task + 1) * kDocsPerTask);
+        for (std::size_t i = task * kDocsPerTask; i < end; ++i) {
+          counts[i] = static_cast<std::int64_t>(shingle_doc(s.words, spaces[worker], sinks[worker],
+                                                            docs[i], s.options.shingle_size,
+                                                            first + i, sets[i]));
+          sigs[i].resize(static_cast<std::size_t>(s.options.num_perm));
+          s.perms.sign(sets[i], sigs[i].data());
+        }
+      },
+      check);
+
+  // Candidates, document by document in order, each against all before it.
+  for (std::size_t i = 0; i < n; ++i) {
+    s.sets.push_back(std::move(sets[i]));
+    s.signatures.push_back(std::move(sigs[i]));
+    s.word_counts.push_back(counts[i]);
+    s.times.push_back(times != nullptr ? (*times)[i] : std::nan(""));
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> cand;
+  std::vector<std::int64_t> mates;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto b = static_cast<std::int64_t>(first + i);
+    if (!s.sets[first + i].empty()) {
+      s.bucket_mates(s.signatures[first + i], mates);
+      for (const std::int64_t a : mates) cand.emplace_back(a, b);
+    }
+    s.insert(b);
+  }
+  s.candidates += static_cast<std::int64_t>(cand.size());
+
+  // The exact check, on all cores; pairs keep the candidates' order.
+  std::vector<DuplicatePair> checked(cand.size());
+  std::vector<char> kept(cand.size(), 0);
+  detail::parallel_for((cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
+                       [&](std::size_t task, std::size_t) {
+                         const std::size_t end = std::min(cand.size(), (task + 1) * kPairsPerTask);
+                         for (std::size_t p = task * kPairsPerTask; p < end; ++p) {
+                           const auto [a, b] = cand[p];
+                           kept[p] = s.verify(s.sets[static_cast<std::size_t>(a)],
+                                              s.sets[static_cast<std::size_t>(b)], a, b, checked[p]);
+                         }
+                       });
+  std::vector<DuplicatePair> out;
+  for (std::size_t p = 0; p < cand.size(); ++p) {
+    if (kept[p]) out.push_back(checked[p]);
+  }
+  std::sort(out.begin(), out.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+  s.pairs.insert(s.pairs.end(), out.begin(), out.end());
+  return out;
+}
+
+std::vector<DuplicatePair> NearDuplicateIndex::query(TextView doc) const {
+  const Impl& s = *impl_;
+  Analyzer::Workspace ws;
+  WordHashes sink;
+  std::vector<std::uint64_t> set;
+  shingle_doc(s.words, ws, sink, doc, s.options.shingle_size, 0, set);
+  std::vector<DuplicatePair> out;
+  if (set.empty()) return out;
+  std::vector<std::uint32_t> sig(static_cast<std::size_t>(s.options.num_perm));
+  s.perms.sign(set, sig.data());
+  std::vector<std::int64_t> mates;
+  s.bucket_mates(sig, mates);
+  for (const std::int64_t j : mates) {
+    DuplicatePair p;
+    // The query plays a; the index's document b. -1 names the query.
+    if (s.verify(set, s.sets[static_cast<std::size_t>(j)], -1, j, p)) {
+      if (p.relation == Relation::contains && p.container != j) p.container = -1;
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+NearDuplicates NearDuplicateIndex::result() const {
+  const Impl& s = *impl_;
+  NearDuplicates r;
+  r.pairs = s.pairs;
+  std::sort(r.pairs.begin(), r.pairs.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+  r.candidates = s.candidates;
+  const auto n = static_cast<std::size_t>(size());
+  std::vector<std::int64_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](std::int64_t x) {
+    while (parent[static_cast<std::size_t>(x)] != x) {
+      parent[static_cast<std::size_t>(x)] =
+          parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+      x = parent[static_cast<std::size_t>(x)];
+    }
+    return x;
+  };
+  for (const DuplicatePair& p : r.pairs) {
+    const std::int64_t ra = find(p.a);
+    const std::int64_t rb = find(p.b);
+    if (ra != rb) parent[static_cast<std::size_t>(std::max(ra, rb))] = std::min(ra, rb);
+  }
+  // Roots are the smallest members, so groups come out ordered by their first member.
+  std::vector<std::int64_t> group_of(n, -1);
+  std::vector<std::size_t> sizes(n, 0);
+  for (std::size_t i = 0; i < n; ++i) ++sizes[static_cast<std::size_t>(find(static_cast<std::int64_t>(i)))];
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto root = static_cast<std::size_t>(find(static_cast<std::int64_t>(i)));
+    if (sizes[root] < 2) continue;
+    if (group_of[root] < 0) {
+      group_of[root] = static_cast<std::int64_t>(r.groups.size());
+      r.groups.emplace_back();
+    }
+    r.groups[static_cast<std::size_t>(group_of[root])].push_back(static_cast<std::int64_t>(i));
+  }
+  // Canonical: the earliest dated member, else the one with most words, else the first.
+  for (const auto& g : r.groups) {
+    std::int64_t best = g.front();
+    auto better = [&](std::int64_t x, std::int64_t y) {
+      const double tx = s.times[static_cast<std::size_t>(x)];
+      const double ty = s.times[static_cast<std::size_t>(y)];
+      const bool hx = !std::isnan(tx);
+      const bool hy = !std::isnan(ty);
+      if (hx != hy) return hx;
+      if (hx && tx != ty) return tx < ty;
+      const std::int64_t wx = s.word_counts[static_cast<std::size_t>(x)];
+      const std::int64_t wy = s.word_counts[static_cast<std::size_t>(y)];
+      if (wx != wy) return wx > wy;
+      return x < y;
+    };
+    for (const std::int64_t m : g) {
+      if (better(m, best)) best = m;
+    }
+    r.canonical.push_back(best);
+  }
+  return r;
+}
+
+const std::vector<std::uint64_t>& NearDuplicateIndex::shingle_set(std::int64_t i) const {
+  if (i < 0 || i >= size()) {
+    throw IndexOutOfRange("document " + std::to_string(i) + " is outside [0, " +
+                          std::to_string(size()) + ")");
+  }
+  return impl_->sets[static_cast<std::size_t>(i)];
+}
+
+const std::vector<std::uint32_t>& NearDuplicateIndex::signature(std::int64_t i) const {
+  shingle_set(i);  // range check
+  return impl_->signatures[static_cast<std::size_t>(i)];
+}
+
+NearDuplicates near_duplicates(const std::vector<TextView>& docs,
+                               const NearDuplicateOptions& options,
+                               const std::vector<double>* times) {
+  NearDuplicateIndex index(options);
+  index.add(docs, times);
+  return index.result();
+}
+
+}  // namespace newsim

@@ -1,0 +1,253 @@
+"""Wire copies: near-duplicate articles by MinHash/LSH over word shingles, checked exactly.
+
+::
+
+    >>> import newsim
+    >>> texts = ["Russia warns NATO over missile defence plans in Europe today",
+    ...          "Russia warns NATO over missile defence plans in Europe today.",
+    ...          "A different story about the weather"]
+    >>> r = newsim.near_duplicates(texts, threshold=0.8)
+    >>> r.groups
+    [[0, 1]]
+    >>> r.pairs[["a", "b", "jaccard", "relation"]].to_dict("records")
+    [{'a': 0, 'b': 1, 'jaccard': 1.0, 'relation': 'copy'}]
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from newsim import _core
+from newsim._inputs import texts_ids_times
+from newsim.text import _n_jobs
+
+_DEFAULT_PATTERN = r"(?u)\b\w\w+\b"
+_COLUMNS = ["a", "b", "jaccard", "containment", "cosine", "relation", "container"]
+
+
+def _unit(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 1:
+        raise ValueError(f"{name} must be a number in (0, 1]; got {value!r}")
+    return float(value)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1; got {value!r}")
+    return int(value)
+
+
+def _frame(pairs: Dict[str, Any], ids: Optional[List[str]]) -> Any:
+    import pandas as pd
+
+    df = pd.DataFrame({c: pairs[c] for c in _COLUMNS})
+    if ids is not None and len(df):
+        df.insert(2, "id_a", [ids[i] if i >= 0 else None for i in df["a"]])
+        df.insert(3, "id_b", [ids[i] for i in df["b"]])
+    elif ids is not None:
+        df.insert(2, "id_a", pd.Series([], dtype=object))
+        df.insert(3, "id_b", pd.Series([], dtype=object))
+    return df
+
+
+class NearDuplicateResult:
+    """Near-duplicate pairs and groups of a collection.
+
+    ``pairs``: a DataFrame, one row per pair (a < b, input positions) with their Jaccard index,
+    containment (share of the smaller article inside the other) and cosine, all on word
+    shingles, the relation (``copy``, ``contains`` or ``update``) and, for ``contains``, the
+    position of the container; ``id_a``/``id_b`` when the input was a Corpus.
+    ``groups``: connected components of the pairs (lists of positions); ``canonical``: one
+    position per group (the earliest dated article, else the longest).
+    """
+
+    def __init__(self, pairs: Any, groups: List[List[int]], canonical: List[int],
+                 candidates: int, n: int, ids: Optional[List[str]]) -> None:
+        self.pairs = pairs
+        self.groups = groups
+        self.canonical = canonical
+        self.candidates = candidates
+        self.n = n
+        self.ids = ids
+
+    def group_labels(self) -> np.ndarray:
+        """Per input position, its group number, or -1 when it has no near-duplicate."""
+        labels = np.full(self.n, -1, dtype=np.int64)
+        for g, members in enumerate(self.groups):
+            labels[members] = g
+        return labels
+
+    def to_pandas(self) -> Any:
+        """The groups as a DataFrame: group, position, id (for a Corpus), canonical (bool)."""
+        import pandas as pd
+
+        rows = []
+        for g, (members, canon) in enumerate(zip(self.groups, self.canonical)):
+            for m in members:
+                row = {"group": g, "position": m, "canonical": m == canon}
+                if self.ids is not None:
+                    row["id"] = self.ids[m]
+                rows.append(row)
+        cols = ["group", "position"] + (["id"] if self.ids is not None else []) + ["canonical"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def __repr__(self) -> str:
+        return (f"NearDuplicateResult({len(self.pairs)} pairs, {len(self.groups)} groups, "
+                f"{self.n} articles)")
+
+
+class NearDuplicateIndex:
+    """Near-duplicate search that grows batch by batch: ``add`` returns the pairs each new batch
+    forms with itself and with everything added before; ``query`` checks one outside text.
+
+    Parameters are those of :func:`near_duplicates`. The index holds each article's shingle set
+    (8 bytes a shingle) and signature (4 bytes per permutation).
+
+    >>> ix = NearDuplicateIndex(threshold=0.8)
+    >>> ix.add(["the same wire story about missile defence in europe"]).empty
+    True
+    >>> ix.add(["the same wire story about missile defence in europe"])[["a", "b"]].values.tolist()
+    [[0, 1]]
+    """
+
+    def __init__(self, threshold: float = 0.8, *, shingle_size: int = 5, num_perm: int = 128,
+                 bands: Optional[int] = None, copy_threshold: float = 0.9,
+                 containment_threshold: float = 0.9, seed: int = 1, lowercase: bool = True,
+                 strip_accents: Optional[str] = None, token_pattern: str = _DEFAULT_PATTERN,
+                 decode_error: str = "strict", n_jobs: Optional[int] = None) -> None:
+        self.threshold = _unit(threshold, "threshold")
+        self.shingle_size = _positive_int(shingle_size, "shingle_size")
+        self.num_perm = _positive_int(num_perm, "num_perm")
+        self.bands = 0 if bands is None else _positive_int(bands, "bands")
+        self.copy_threshold = _unit(copy_threshold, "copy_threshold")
+        self.containment_threshold = _unit(containment_threshold, "containment_threshold")
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ValueError(f"seed must be an int >= 0; got {seed!r}")
+        self.seed = int(seed)
+        self._core = _core._NearDuplicateIndex(
+            self.shingle_size, self.num_perm, self.threshold, self.bands, self.copy_threshold,
+            self.containment_threshold, self.seed, bool(lowercase), strip_accents, token_pattern,
+            decode_error, _n_jobs(n_jobs))
+        self._ids: Optional[List[str]] = []
+
+    @property
+    def banding(self) -> Tuple[int, int]:
+        """(bands, rows per band) of the LSH."""
+        return tuple(self._core.banding)
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def add(self, data: Any, dates: Optional[Sequence[Any]] = None) -> Any:
+        """Adds a Corpus or texts (numbered on from ``len(self)``) and returns the new pairs as
+        a DataFrame (see :class:`NearDuplicateResult`). Dates (or a Corpus's own) choose the
+        canonical article of a group."""
+        texts, ids, times, _ = texts_ids_times(data, dates, documents=False)
+        pairs = self._core.add(texts, times)
+        if self._ids is not None and ids is not None:
+            self._ids.extend(ids)
+        else:
+            self._ids = None
+        return _frame(pairs, self._ids)
+
+    def query(self, text: str) -> Any:
+        """Pairs between ``text`` (a = -1) and the indexed articles (b), without adding it."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        return _frame(self._core.query(text), self._ids)
+
+    def result(self) -> NearDuplicateResult:
+        """Every pair found so far, with groups and canonical articles."""
+        pairs, groups, canonical, candidates = self._core.result()
+        return NearDuplicateResult(_frame(pairs, self._ids), [list(g) for g in groups],
+                                   list(canonical), int(candidates), len(self), self._ids)
+
+    def signature(self, i: int) -> np.ndarray:
+        """The MinHash signature (uint32, num_perm values) of article i."""
+        return self._core.signature(i)
+
+    def shingle_set(self, i: int) -> np.ndarray:
+        """The sorted, distinct shingle hashes (uint64) of article i."""
+        return self._core.shingle_set(i)
+
+    def __repr__(self) -> str:
+        return (f"NearDuplicateIndex(threshold={self.threshold}, shingle_size={self.shingle_size},"
+                f" num_perm={self.num_perm}, banding={self.banding}, articles={len(self)})")
+
+
+def near_duplicates(data: Any, threshold: float = 0.8, *, dates: Optional[Sequence[Any]] = None,
+                    shingle_size: int = 5, num_perm: int = 128, bands: Optional[int] = None,
+                    copy_threshold: float = 0.9, containment_threshold: float = 0.9,
+                    seed: int = 1, n_jobs: Optional[int] = None) -> NearDuplicateResult:
+    """Near-duplicate pairs and groups of a Corpus or a list of texts.
+
+    Articles are sets of word shingles (``shingle_size`` consecutive lowercased words); two are
+    near-duplicates when the Jaccard index of their sets is at least ``threshold``. Candidates
+    come from MinHash signatures (``num_perm`` values) split into LSH bands, chosen so that a
+    pair at the threshold is a candidate with probability >= 0.999; every candidate is then
+    checked exactly, so no reported pair falls below the threshold. Articles without words are
+    never near-duplicates. A Corpus is compared on its texts as they are (clean it first to
+    leave page furniture out); its dates choose each group's canonical article.
+
+    Relations: ``copy`` (Jaccard >= copy_threshold), ``contains`` (the smaller article's
+    shingles lie in the other at least ``containment_threshold``), ``update`` (otherwise).
+
+    >>> r = near_duplicates(["we said it before and say it again", "x y z",
+    ...                      "We said it before, and say it again!"], threshold=0.9)
+    >>> r.groups, r.canonical
+    ([[0, 2]], [0])
+    """
+    index = NearDuplicateIndex(threshold, shingle_size=shingle_size, num_perm=num_perm,
+                               bands=bands, copy_threshold=copy_threshold,
+                               containment_threshold=containment_threshold, seed=seed,
+                               n_jobs=n_jobs)
+    index.add(data, dates)
+    return index.result()
+
+
+def shingles(text: str, shingle_size: int = 5) -> np.ndarray:
+    """The sorted, distinct shingle hashes (uint64, XXH3) of a text's lowercased words.
+
+    >>> len(shingles("one two three four five six", shingle_size=5))
+    2
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    return _core._shingles(text, _positive_int(shingle_size, "shingle_size"), True, None,
+                           _DEFAULT_PATTERN, "strict")
+
+
+def minhash(shingle_set: Any, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """The MinHash signature (uint32) of a set of 64-bit shingle hashes.
+
+    >>> a = minhash(shingles("one two three four five six seven"))
+    >>> b = minhash(shingles("one two three four five six seven"))
+    >>> estimate_jaccard(a, b)
+    1.0
+    """
+    return _core._minhash(np.asarray(shingle_set, dtype=np.uint64),
+                          _positive_int(num_perm, "num_perm"), int(seed))
+
+
+def estimate_jaccard(a: Any, b: Any) -> float:
+    """Share of equal positions of two signatures: the MinHash estimate of their Jaccard index,
+    with standard error sqrt(J(1-J)/num_perm)."""
+    a = np.asarray(a)
+    b = np.asarray(b)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(f"signatures must be 1-D and of one length; got {a.shape} and {b.shape}")
+    return float(np.mean(a == b))
+
+
+def lsh_probability(jaccard: float, bands: int, rows: int) -> float:
+    """Probability that a pair of Jaccard index ``jaccard`` becomes an LSH candidate:
+    1 - (1 - J^rows)^bands.
+
+    >>> round(lsh_probability(0.8, 25, 5), 4)
+    1.0
+    """
+    return float(_core._lsh_probability(float(jaccard), _positive_int(bands, "bands"),
+                                        _positive_int(rows, "rows")))

@@ -1,0 +1,284 @@
+"""Stories: articles about the same real-world event, found by agglomerative clustering.
+
+The defaults were chosen on the ECB+ development set (see bench/stories.py), where each topic
+holds two similar but different events: TF-IDF of words and word pairs (sublinear counts,
+English stop words left out, terms in at least two articles), with names weighted double, and
+average-link clustering that merges while the mean cosine between two clusters is >= 0.2.
+
+>>> import newsim
+>>> texts = ["Russia warns NATO over missile shield in Poland",
+...          "NATO missile shield in Poland angers Russia",
+...          "Floods hit the north of England after heavy rain",
+...          "Heavy rain brings floods to the north of England"]
+>>> newsim.cluster_stories(texts).labels.tolist()
+[0, 0, 1, 1]
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from newsim import _core
+from newsim._inputs import texts_ids_times, to_datetimes, window_seconds
+from newsim.similarity import _parts, as_csr
+from newsim.text import CountVectorizer, TfidfVectorizer, _n_jobs
+
+
+class StoryFeatures:
+    """The term vectors stories are clustered on: TF-IDF of words and word pairs, with the
+    terms of names (words written capitalised in most of their occurrences in the fitted
+    corpus) weighted ``entity_weight`` times, rows scaled to unit length.
+
+    ``vectorizer`` replaces the TF-IDF settings (any newsim or scikit-learn vectorizer).
+
+    >>> f = StoryFeatures().fit(["Obama meets Putin in Moscow", "Putin and Obama talk in Moscow",
+    ...                          "rain in the north"])
+    >>> sorted(f.entities_)[:3]
+    ['moscow', 'obama', 'putin']
+    """
+
+    def __init__(self, entity_weight: float = 2.0, vectorizer: Any = None,
+                 n_jobs: Optional[int] = None) -> None:
+        if isinstance(entity_weight, bool) or not isinstance(entity_weight, numbers.Real) or \
+                not entity_weight > 0:
+            raise ValueError(f"entity_weight must be a number > 0; got {entity_weight!r}")
+        self.entity_weight = float(entity_weight)
+        self.vectorizer = vectorizer
+        self.n_jobs = n_jobs
+
+    def fit(self, texts: Sequence[str]) -> "StoryFeatures":
+        texts = list(texts)
+        if self.vectorizer is None:
+            # Terms in one article only cannot link two; a tiny corpus keeps them all.
+            self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words="english",
+                                               ngram_range=(1, 2),
+                                               min_df=2 if len(texts) >= 3 else 1,
+                                               n_jobs=self.n_jobs)
+        else:
+            from sklearn.base import clone
+
+            self.vectorizer_ = clone(self.vectorizer)
+        self.vectorizer_.fit(texts)
+        self.entities_ = self._names(texts) if self.entity_weight != 1 else set()
+        names = self.vectorizer_.get_feature_names_out()
+        weights = np.ones(len(names))
+        for j, term in enumerate(names):
+            if any(w in self.entities_ for w in str(term).split(" ")):
+                weights[j] = self.entity_weight
+        self.weights_ = weights
+        return self
+
+    def _names(self, texts: List[str]) -> set:
+        counter = CountVectorizer(lowercase=False, n_jobs=self.n_jobs)
+        try:
+            counts = counter.fit_transform(texts)
+        except ValueError:  # no words at all
+            return set()
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        capitalised: Dict[str, float] = {}
+        overall: Dict[str, float] = {}
+        for term, j in counter.vocabulary_.items():
+            key = term.lower()
+            overall[key] = overall.get(key, 0.0) + totals[j]
+            if term[:1].isupper():
+                capitalised[key] = capitalised.get(key, 0.0) + totals[j]
+        return {t for t, n in overall.items() if capitalised.get(t, 0.0) > n / 2}
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if not hasattr(self, "weights_"):
+            raise _core.NotFittedError("StoryFeatures is not fitted yet; call fit first")
+        X = as_csr(self.vectorizer_.transform(list(texts))).copy()
+        X.data *= self.weights_[X.indices]
+        lengths = np.diff(X.indptr)
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        X.data /= np.repeat(norms, lengths)
+        return X
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.fit(texts).transform(texts)
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return np.asarray(self.vectorizer_.get_feature_names_out(), dtype=object)
+
+    def __repr__(self) -> str:
+        return f"StoryFeatures(entity_weight={self.entity_weight}, vectorizer={self.vectorizer!r})"
+
+
+def _threshold(value: Any, name: str, low_open: bool = True) -> float:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and (
+        (0 < value <= 1) if low_open else (0 <= value <= 1))
+    if not ok:
+        raise ValueError(f"{name} must be a number in {'(0' if low_open else '[0'}, 1]; "
+                         f"got {value!r}")
+    return float(value)
+
+
+class StoryClusterer:
+    """Stories built up batch by batch, with stable story ids.
+
+    Each :meth:`add` compares the new articles with each other and with all earlier ones and
+    clusters everything again, so after any sequence of batches the stories are those that
+    :func:`cluster_stories` finds on all the articles (with the same features). A story keeps
+    its id while it keeps most of its articles; new stories get new ids. The features are fitted
+    on the first batch unless ``features`` is given already fitted.
+
+    Parameters are those of :func:`cluster_stories`.
+
+    >>> c = StoryClusterer()
+    >>> c.add(["Russia warns NATO over missile shield", "NATO missile shield angers Russia",
+    ...        "Floods hit England after heavy rain"]).tolist()
+    [0, 0, 1]
+    >>> c.add(["Heavy rain brings floods to England"]).tolist()
+    [0, 0, 1, 1]
+    """
+
+    def __init__(self, threshold: float = 0.2, *, linkage: str = "average",
+                 cohesion: float = 0.1, min_similarity: Optional[float] = None,
+                 time_window: Any = None, features: Optional[StoryFeatures] = None,
+                 key_terms: int = 10, n_jobs: Optional[int] = None) -> None:
+        self.threshold = _threshold(threshold, "threshold")
+        self.cohesion = _threshold(cohesion, "cohesion", low_open=False)
+        self.min_similarity = 0.0 if min_similarity is None else _threshold(
+            min_similarity, "min_similarity")
+        if linkage not in ("average", "single"):
+            raise ValueError(f"linkage must be 'average' or 'single'; got {linkage!r}")
+        self.linkage = linkage
+        self.time_window = time_window
+        if isinstance(key_terms, bool) or not isinstance(key_terms, numbers.Integral) or \
+                key_terms < 0:
+            raise ValueError(f"key_terms must be an int >= 0; got {key_terms!r}")
+        self.key_terms = int(key_terms)
+        self.features = features if features is not None else StoryFeatures(n_jobs=n_jobs)
+        self._core = _core._StoryClusterer(linkage, self.threshold, self.cohesion,
+                                           self.min_similarity, window_seconds(time_window),
+                                           _n_jobs(n_jobs))
+        self._ids: Optional[List[str]] = []
+        self._titles: List[str] = []
+        self._times: List[float] = []
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def add(self, data: Any, dates: Optional[Sequence[Any]] = None) -> np.ndarray:
+        """Adds a Corpus or texts (with dates, or a Corpus's own); returns the story id of every
+        article so far."""
+        texts, ids, times, corpus = texts_ids_times(data, dates, documents=True)
+        if not hasattr(self.features, "weights_"):
+            self.features.fit(texts)
+        X = self.features.transform(texts)
+        labels = self._core.add(_parts(X), times)
+        if self._ids is not None and ids is not None:
+            self._ids.extend(ids)
+        else:
+            self._ids = None
+        self._titles.extend(corpus.titles if corpus is not None else
+                            [t.strip().split("\n", 1)[0][:80] for t in texts])
+        self._times.extend(times.tolist() if times is not None else [float("nan")] * len(texts))
+        return labels
+
+    @property
+    def labels_(self) -> np.ndarray:
+        """Story id of every article added."""
+        return self._core.labels
+
+    def stories(self) -> Any:
+        """The story table (see :class:`StoryResult`)."""
+        return _story_table(self._core.stories(self.key_terms),
+                            self.features.get_feature_names_out(), self._ids, self._titles)
+
+    def __repr__(self) -> str:
+        return (f"StoryClusterer(threshold={self.threshold}, linkage={self.linkage!r}, "
+                f"articles={len(self)})")
+
+
+def _story_table(stories: List[Dict[str, Any]], names: np.ndarray, ids: Optional[List[str]],
+                 titles: List[str]) -> Any:
+    import pandas as pd
+
+    rows = []
+    for s in stories:
+        rep = int(s["representative"])
+        rows.append({
+            "story": int(s["story"]),
+            "size": len(s["members"]),
+            "representative": rep,
+            "representative_id": ids[rep] if ids is not None else None,
+            "title": titles[rep] if rep < len(titles) else "",
+            "first_date": s["first_time"],
+            "last_date": s["last_time"],
+            "key_terms": [str(names[t]) for t, _ in s["key_terms"]],
+            "cohesion": s["cohesion"],
+            "members": [int(m) for m in s["members"]],
+        })
+    cols = ["story", "size", "representative", "representative_id", "title", "first_date",
+            "last_date", "key_terms", "cohesion", "members"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["first_date"] = to_datetimes(df["first_date"].to_numpy(dtype=float))
+    df["last_date"] = to_datetimes(df["last_date"].to_numpy(dtype=float))
+    if ids is None:
+        df = df.drop(columns="representative_id")
+    return df.sort_values(["size", "story"], ascending=[False, True]).reset_index(drop=True)
+
+
+class StoryResult:
+    """Stories of a collection.
+
+    ``labels``: numpy array, the story id of each input article (ids number stories by their
+    first article). ``stories``: a DataFrame, one row per story, largest first: story, size,
+    representative (the position of the article most similar to the others), representative_id
+    (for a Corpus), title (of the representative), first_date and last_date (UTC; NaT without
+    dates), key_terms, cohesion (mean cosine of member pairs) and members (positions).
+    """
+
+    def __init__(self, labels: np.ndarray, stories: Any, features: StoryFeatures,
+                 ids: Optional[List[str]]) -> None:
+        self.labels = labels
+        self.stories = stories
+        self.features = features
+        self.ids = ids
+
+    @property
+    def n_stories(self) -> int:
+        return len(self.stories)
+
+    def to_pandas(self) -> Any:
+        """One row per article: position, id (for a Corpus) and story."""
+        import pandas as pd
+
+        df = pd.DataFrame({"position": np.arange(len(self.labels)), "story": self.labels})
+        if self.ids is not None:
+            df.insert(1, "id", self.ids)
+        return df
+
+    def __repr__(self) -> str:
+        return f"StoryResult({len(self.labels)} articles, {self.n_stories} stories)"
+
+
+def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
+                    threshold: float = 0.2, linkage: str = "average", cohesion: float = 0.1,
+                    min_similarity: Optional[float] = None, time_window: Any = None,
+                    features: Optional[StoryFeatures] = None, key_terms: int = 10,
+                    n_jobs: Optional[int] = None) -> StoryResult:
+    """Groups articles (a Corpus or texts) that tell the same story.
+
+    Articles become TF-IDF vectors (:class:`StoryFeatures`; a Corpus gives its cleaned text
+    with its title). Clusters merge, most similar first, while their link is at least
+    ``threshold``: with ``linkage="average"`` the mean cosine over all their article pairs, with
+    ``"single"`` the best pair, provided the merged cluster's mean pairwise cosine stays at least
+    ``cohesion`` (so that chains of pairwise matches do not join different stories). Pairs below
+    ``min_similarity`` (default threshold / 2) count as 0, which keeps the work sparse.
+
+    ``time_window`` (days, a timedelta or a string such as ``"7D"``), with dates (given, or a
+    Corpus's own), makes articles further apart count as unrelated, so that similar but
+    separate events (two summits a year apart) stay apart; articles without a date are not
+    limited.
+    """
+    clusterer = StoryClusterer(threshold, linkage=linkage, cohesion=cohesion,
+                               min_similarity=min_similarity, time_window=time_window,
+                               features=features, key_terms=key_terms, n_jobs=n_jobs)
+    labels = clusterer.add(data, dates)
+    return StoryResult(labels, clusterer.stories(), clusterer.features, clusterer._ids)
