@@ -260,7 +260,8 @@ struct NearDuplicateIndex::Impl {
     out.container = -1;
     if (jaccard >= options.copy_threshold) {
       out.relation = Relation::copy;
-    } else if (out.containment >= options.containment_threshold) {
+    } else if (out.containment >= options.containment_threshold &&
+               std::max(na, nb) - inter > 2 * (std::min(na, nb) - inter)) {
       out.relation = Relation::contains;
       out.container = nb > na ? b : a;
     } else {

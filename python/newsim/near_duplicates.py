@@ -192,8 +192,10 @@ def near_duplicates(data: Any, threshold: float = 0.8, *, dates: Optional[Sequen
     never near-duplicates. A Corpus is compared on its texts as they are (clean it first to
     leave page furniture out); its dates choose each group's canonical article.
 
-    Relations: ``copy`` (Jaccard >= copy_threshold), ``contains`` (the smaller article's
-    shingles lie in the other at least ``containment_threshold``), ``update`` (otherwise).
+    Relations: ``copy`` (Jaccard >= copy_threshold); ``contains`` (a cut or excerpt: the
+    smaller article's shingles lie in the other at least ``containment_threshold``, and the
+    larger adds more than twice as many shingles as the smaller has of its own); ``update``
+    (otherwise: the same text, edited on both sides).
 
     >>> r = near_duplicates(["we said it before and say it again", "x y z",
     ...                      "We said it before, and say it again!"], threshold=0.9)

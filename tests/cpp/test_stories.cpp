@@ -1,0 +1,276 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "newsim/errors.hpp"
+#include "newsim/stories.hpp"
+
+namespace {
+
+using newsim::Linkage;
+using newsim::StoryClusterer;
+using newsim::StoryOptions;
+using Labels = std::vector<std::int64_t>;
+
+struct Owned {
+  std::vector<std::int64_t> indptr{0};
+  std::vector<std::int32_t> indices;
+  std::vector<double> data;
+  std::int64_t cols = 0;
+  explicit Owned(const std::vector<std::vector<double>>& rows, std::int64_t n_cols) : cols(n_cols) {
+    for (const auto& r : rows) {
+      for (std::size_t j = 0; j < r.size(); ++j) {
+        if (r[j] != 0) {
+          indices.push_back(static_cast<std::int32_t>(j));
+          data.push_back(r[j]);
+        }
+      }
+      indptr.push_back(static_cast<std::int64_t>(indices.size()));
+    }
+  }
+  newsim::CsrRef ref() const {
+    return {static_cast<std::int64_t>(indptr.size()) - 1, cols, indptr.data(), indices.data(),
+            data.data()};
+  }
+  newsim::CsrRef rows(std::int64_t from, std::int64_t to) const {  // a slice, rebased
+    static thread_local std::vector<std::int64_t> ip;
+    ip.assign(indptr.begin() + from, indptr.begin() + to + 1);
+    for (auto& v : ip) v -= indptr[static_cast<std::size_t>(from)];
+    return {to - from, cols, ip.data(), indices.data() + indptr[static_cast<std::size_t>(from)],
+            data.data() + indptr[static_cast<std::size_t>(from)]};
+  }
+};
+
+std::vector<std::vector<double>> random_rows(std::size_t n, std::size_t cols, double density,
+                                             unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<double>> rows(n, std::vector<double>(cols, 0.0));
+  for (auto& r : rows) {
+    for (auto& v : r) v = u(rng) < density ? u(rng) : 0.0;
+  }
+  return rows;
+}
+
+double cosine(const std::vector<double>& a, const std::vector<double>& b) {
+  double d = 0, na = 0, nb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na == 0 || nb == 0 ? 0 : d / std::sqrt(na * nb);
+}
+
+// Labels renumbered by first appearance: equal partitions give equal vectors.
+Labels canonical(const Labels& l) {
+  std::map<std::int64_t, std::int64_t> id;
+  Labels out;
+  for (auto v : l) out.push_back(id.emplace(v, static_cast<std::int64_t>(id.size())).first->second);
+  return out;
+}
+
+// Textbook agglomeration on the dense matrix: O(n^3). Single link checks cohesion.
+Labels reference(const std::vector<std::vector<double>>& rows, const StoryOptions& o) {
+  const std::size_t n = rows.size();
+  std::vector<std::vector<double>> s(n, std::vector<double>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const double c = cosine(rows[i], rows[j]);
+      s[i][j] = c >= o.edge_floor() ? c : 0.0;
+    }
+  }
+  std::vector<std::vector<std::size_t>> clusters;
+  for (std::size_t i = 0; i < n; ++i) clusters.push_back({i});
+  std::vector<std::vector<bool>> refused;
+  for (;;) {
+    double best = -1;
+    std::size_t ba = 0, bb = 0;
+    for (std::size_t a = 0; a < clusters.size(); ++a) {
+      for (std::size_t b = a + 1; b < clusters.size(); ++b) {
+        double sum = 0, mx = 0, inner = 0;
+        for (auto i : clusters[a]) {
+          for (auto j : clusters[b]) {
+            sum += s[i][j];
+            mx = std::max(mx, s[i][j]);
+          }
+        }
+        const double link = o.linkage == Linkage::average
+                                ? sum / (clusters[a].size() * clusters[b].size())
+                                : mx;
+        if (o.linkage == Linkage::single) {
+          std::vector<std::size_t> m(clusters[a]);
+          m.insert(m.end(), clusters[b].begin(), clusters[b].end());
+          for (std::size_t x = 0; x < m.size(); ++x) {
+            for (std::size_t y = x + 1; y < m.size(); ++y) inner += s[m[x]][m[y]];
+          }
+          const double k = static_cast<double>(m.size());
+          if (inner / (k * (k - 1) / 2) < o.cohesion) continue;
+        }
+        if (link > best) {
+          best = link;
+          ba = a;
+          bb = b;
+        }
+      }
+    }
+    if (best < o.threshold || best <= 0) break;
+    clusters[ba].insert(clusters[ba].end(), clusters[bb].begin(), clusters[bb].end());
+    clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(bb));
+  }
+  Labels l(n);
+  for (std::size_t c = 0; c < clusters.size(); ++c) {
+    for (auto i : clusters[c]) l[i] = static_cast<std::int64_t>(c);
+  }
+  return canonical(l);
+}
+
+TEST(Stories, AverageLinkEqualsTheTextbookAlgorithm) {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    const auto rows = random_rows(40, 30, 0.15, seed);
+    const Owned m(rows, 30);
+    StoryOptions o;
+    o.threshold = 0.15 + 0.02 * seed;
+    o.min_similarity = 1e-9;
+    EXPECT_EQ(canonical(newsim::cluster_stories(m.ref(), o)), reference(rows, o)) << seed;
+    o.min_similarity = 0;  // the sparse default: pairs below threshold / 2 count as 0
+    EXPECT_EQ(canonical(newsim::cluster_stories(m.ref(), o)), reference(rows, o)) << seed;
+  }
+}
+
+TEST(Stories, SingleLinkWithCohesionEqualsTheTextbookAlgorithm) {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    const auto rows = random_rows(30, 20, 0.2, seed + 100);
+    const Owned m(rows, 20);
+    StoryOptions o;
+    o.linkage = Linkage::single;
+    o.threshold = 0.5;
+    o.cohesion = seed % 2 == 0 ? 0.0 : 0.3;
+    EXPECT_EQ(canonical(newsim::cluster_stories(m.ref(), o)), reference(rows, o)) << seed;
+  }
+}
+
+TEST(Stories, CohesionStopsAChain) {
+  // 0-1-2-3-4: neighbours share a term, the ends share nothing.
+  std::vector<std::vector<double>> rows(5, std::vector<double>(6, 0.0));
+  for (int i = 0; i < 5; ++i) {
+    rows[i][i] = 1;
+    rows[i][i + 1] = 1;
+  }
+  const Owned m(rows, 6);
+  StoryOptions o;
+  o.linkage = Linkage::single;
+  o.threshold = 0.4;
+  o.cohesion = 0;
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o), (Labels{0, 0, 0, 0, 0}));
+  o.cohesion = 0.3;  // a chain of three has mean 1/3; four, 0.25
+  const Labels l = newsim::cluster_stories(m.ref(), o);
+  EXPECT_GT(*std::max_element(l.begin(), l.end()), 0);
+  o.linkage = Linkage::average;
+  o.threshold = 0.3;
+  EXPECT_EQ(canonical(newsim::cluster_stories(m.ref(), o)), reference(rows, o));
+}
+
+TEST(Stories, TimeWindowKeepsSimilarEventsApart) {
+  std::vector<std::vector<double>> rows{{1, 1, 0}, {1, 1, 0.1}, {1, 1, 0}, {1, 0.9, 0}};
+  const Owned m(rows, 3);
+  StoryOptions o;
+  const double day = 86400;
+  const std::vector<double> times{0, day, 365 * day, 366 * day};
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 0, 0}));  // no window
+  o.time_window = 30 * day;
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 1, 1}));
+  // An article without a time is not limited by the window.
+  const std::vector<double> some{0, std::nan(""), 365 * day, 366 * day};
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &some), (Labels{0, 0, 0, 0}));
+}
+
+TEST(StoryClusterer, IncrementalEqualsBatchAndIdsStayStable) {
+  // Ten topics of 12 noisy copies each, in shuffled order.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<double>> rows;
+  for (int i = 0; i < 120; ++i) {
+    std::vector<double> r(60, 0.0);
+    const int topic = static_cast<int>(rng() % 10);
+    for (int j = 0; j < 6; ++j) r[topic * 6 + j] = 0.5 + u(rng);
+    r[rng() % 60] += u(rng);
+    rows.push_back(r);
+  }
+  const Owned m(rows, 60);
+  StoryOptions o;
+  o.threshold = 0.3;
+  const Labels batch = newsim::cluster_stories(m.ref(), o);
+  StoryClusterer c(o);
+  Labels before;
+  for (std::int64_t from = 0; from < 120; from += 25) {
+    const Labels now = c.add(m.rows(from, std::min<std::int64_t>(120, from + 25)));
+    // Stories only grow here, so earlier articles keep their ids.
+    for (std::size_t i = 0; i < before.size(); ++i) EXPECT_EQ(now[i], before[i]);
+    before = now;
+  }
+  EXPECT_EQ(canonical(c.labels()), canonical(batch));
+  EXPECT_EQ(c.labels(), batch);  // ids number stories by first article in both
+
+  const auto stories = c.stories(3);
+  ASSERT_EQ(stories.size(), static_cast<std::size_t>(*std::max_element(batch.begin(), batch.end()) + 1));
+  for (const auto& s : stories) {
+    EXPECT_TRUE(std::is_sorted(s.members.begin(), s.members.end()));
+    EXPECT_NE(std::find(s.members.begin(), s.members.end(), s.representative), s.members.end());
+    EXPECT_GE(s.cohesion, 0.3 - 1e-12);  // average link: no merge below the threshold
+    EXPECT_LE(s.cohesion, 1 + 1e-12);
+    EXPECT_LE(s.key_terms.size(), 3U);
+    EXPECT_TRUE(std::isnan(s.first_time));
+    for (auto i : s.members) EXPECT_EQ(c.labels()[static_cast<std::size_t>(i)], s.id);
+  }
+}
+
+TEST(StoryClusterer, MergedStoriesKeepTheIdOfTheLarger) {
+  // Two stories, then articles that bridge them: the mean link passes the threshold.
+  const Owned m({{1, 0}, {1, 0.05}, {0, 1}, {1, 1}, {1, 1}, {1, 1}}, 2);
+  StoryOptions o;
+  o.threshold = 0.4;
+  StoryClusterer c(o);
+  EXPECT_EQ(c.add(m.rows(0, 3)), (Labels{0, 0, 1}));
+  const Labels l = c.add(m.rows(3, 6));
+  EXPECT_EQ(l, (Labels{0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(canonical(l), canonical(newsim::cluster_stories(m.ref(), o)));
+}
+
+TEST(StoryClusterer, ThreadsAndBadInput) {
+  const auto rows = random_rows(200, 40, 0.1, 3);
+  const Owned m(rows, 40);
+  StoryOptions o;
+  o.n_jobs = 1;
+  const Labels one = newsim::cluster_stories(m.ref(), o);
+  o.n_jobs = 3;
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o), one);
+
+  StoryOptions bad;
+  bad.threshold = 0;
+  EXPECT_THROW(StoryClusterer{bad}, newsim::InvalidArgument);
+  bad = {};
+  bad.min_similarity = 0.5;  // above the threshold
+  EXPECT_THROW(StoryClusterer{bad}, newsim::InvalidArgument);
+  bad = {};
+  bad.time_window = -1;
+  EXPECT_THROW(StoryClusterer{bad}, newsim::InvalidArgument);
+  EXPECT_THROW(newsim::parse_linkage("ward"), newsim::InvalidArgument);
+
+  StoryClusterer c;
+  c.add(m.rows(0, 10));
+  const Owned other({{1, 2, 3}}, 3);
+  EXPECT_THROW(c.add(other.ref()), newsim::InvalidArgument);  // other columns
+  const std::vector<double> times{1, 2};
+  EXPECT_THROW(c.add(m.rows(10, 20), &times), newsim::InvalidArgument);
+  EXPECT_EQ(c.size(), 10);  // failed adds change nothing
+  const Owned nan_row({{std::nan(""), 1.0}}, 2);
+  EXPECT_THROW(newsim::cluster_stories(nan_row.ref()), newsim::InvalidArgument);
+  EXPECT_TRUE(newsim::cluster_stories(m.rows(0, 0)).empty());
+}
+
+}  // namespace

@@ -20,8 +20,9 @@ namespace newsim {
 
 /// How a reported pair is related.
 ///   copy:     near-identical (Jaccard >= copy_threshold);
-///   contains: one is a cut or an excerpt of the other (the smaller's shingles lie in the other
-///             at least containment_threshold);
+///   contains: one is a cut or an excerpt of the other: the smaller's shingles lie in the other
+///             at least containment_threshold, and the larger adds more than twice as many
+///             shingles as the smaller has of its own (|L∖S| > 2 |S∖L|);
 ///   update:   the same text, edited on both sides.
 enum class Relation : std::uint8_t { copy, contains, update };
 std::string_view to_string(Relation relation);
