@@ -5,7 +5,6 @@
 #include <limits>
 #include <numeric>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include "newsim/detail/hash.hpp"
@@ -29,6 +28,23 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// out[p] = min over the set of ((a[p] x + b[p]) mod 2^64) >> 32. The hot loop of shingling:
+// compiled for AVX2 as well where the compiler supports it, chosen at load time.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void sign_into(const std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+               const std::uint64_t* set, std::size_t m, std::uint32_t* out) {
+  std::fill(out, out + n, kEmptyValue);
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint64_t x = set[k];
+    for (std::size_t p = 0; p < n; ++p) {
+      const auto v = static_cast<std::uint32_t>((a[p] * x + b[p]) >> 32);
+      out[p] = v < out[p] ? v : out[p];
+    }
+  }
+}
+
 struct Permutations {
   std::vector<std::uint64_t> a;
   std::vector<std::uint64_t> b;
@@ -40,19 +56,9 @@ struct Permutations {
     }
   }
   void sign(const std::vector<std::uint64_t>& set, std::uint32_t* out) const {
-    const std::size_t n = a.size();
-    std::fill(out, out + n, kEmptyValue);
-    const std::uint64_t* pa = a.data();
-    const std::uint64_t* pb = b.data();
-    for (const std::uint64_t x : set) {
-      for (std::size_t p = 0; p < n; ++p) {
-        const auto v = static_cast<std::uint32_t>((pa[p] * x + pb[p]) >> 32);
-        out[p] = v < out[p] ? v : out[p];
-      }
-    }
+    sign_into(a.data(), b.data(), a.size(), set.data(), set.size(), out);
   }
 };
-
 // Collects token hashes; the analyzer hands word unigrams over in runs.
 class WordHashes : public Analyzer::TermSink {
  public:
@@ -84,12 +90,19 @@ std::size_t shingle_doc(const Analyzer& words, Analyzer::Workspace& ws, WordHash
   return w.size();
 }
 
-std::size_t intersection_size(const std::vector<std::uint64_t>& a,
-                              const std::vector<std::uint64_t>& b) {
+// A stored shingle set: a range of the index's flat array.
+struct SetView {
+  const std::uint64_t* data = nullptr;
+  std::size_t size = 0;
+  bool empty() const { return size == 0; }
+  std::uint64_t operator[](std::size_t i) const { return data[i]; }
+};
+
+std::size_t intersection_size(SetView a, SetView b) {
   std::size_t i = 0;
   std::size_t j = 0;
   std::size_t n = 0;
-  while (i < a.size() && j < b.size()) {
+  while (i < a.size && j < b.size) {
     if (a[i] < b[j]) {
       ++i;
     } else if (b[j] < a[i]) {
@@ -102,6 +115,51 @@ std::size_t intersection_size(const std::vector<std::uint64_t>& a,
   }
   return n;
 }
+
+// Open addressing from a band key to the last document in its bucket; keys are hashes already.
+class BucketTable {
+ public:
+  // The previous last document of key's bucket (-1 if none); doc becomes the last.
+  std::int64_t push(std::uint64_t key, std::int64_t doc) {
+    if ((used_ + 1) * 2 > keys_.size()) grow();
+    std::size_t i = slot(key);
+    const std::int64_t before = heads_[i];
+    if (before < 0) {
+      keys_[i] = key;
+      ++used_;
+    }
+    heads_[i] = doc;
+    return before;
+  }
+  std::int64_t find(std::uint64_t key) const {
+    return keys_.empty() ? -1 : heads_[slot(key)];
+  }
+
+ private:
+  std::size_t slot(std::uint64_t key) const {
+    const std::size_t mask = keys_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(key) & mask;
+    while (heads_[i] >= 0 && keys_[i] != key) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys = std::move(keys_);
+    std::vector<std::int64_t> heads = std::move(heads_);
+    const std::size_t cap = std::max<std::size_t>(1024, keys.size() * 2);
+    keys_.assign(cap, 0);
+    heads_.assign(cap, -1);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (heads[i] >= 0) {
+        const std::size_t j = slot(keys[i]);
+        keys_[j] = keys[i];
+        heads_[j] = heads[i];
+      }
+    }
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::int64_t> heads_;  // -1: free slot
+  std::size_t used_ = 0;
+};
 
 void check_options_words(const AnalyzerOptions& words) {
   if (words.analyzer != AnalyzerKind::word || words.ngram_range != std::pair<int, int>{1, 1}) {
@@ -191,13 +249,16 @@ struct NearDuplicateIndex::Impl {
   Analyzer words;
   Permutations perms;
   LshBands banding;
-  std::vector<std::vector<std::uint64_t>> sets;
-  std::vector<std::vector<std::uint32_t>> signatures;
+  // Shingle set i is shingles[set_start[i] : set_start[i+1]]; signature i is
+  // signatures[i * num_perm : (i+1) * num_perm].
+  std::vector<std::uint64_t> shingles{};
+  std::vector<std::int64_t> set_start{0};
+  std::vector<std::uint32_t> signatures;
   std::vector<std::int64_t> word_counts;
   std::vector<double> times;
-  // LSH: per band, the last document of each bucket, and per (document, band) the document
-  // before it in the same bucket (-1 ends the chain).
-  std::vector<std::unordered_map<std::uint64_t, std::int64_t>> heads;
+  // LSH: per band key, the last document of its bucket (bands seed their keys apart), and per
+  // (document, band) the document before it in the same bucket (-1 ends the chain).
+  BucketTable heads;
   std::vector<std::int64_t> chain;
   std::vector<DuplicatePair> pairs;
   std::int64_t candidates = 0;
@@ -206,22 +267,29 @@ struct NearDuplicateIndex::Impl {
       : options((o.validate(), std::move(o))),
         words(options.words),
         perms(options.num_perm, options.seed),
-        banding(choose_bands(options.threshold, options.num_perm, options.bands)),
-        heads(static_cast<std::size_t>(banding.bands)) {}
+        banding(choose_bands(options.threshold, options.num_perm, options.bands)) {}
 
-  std::uint64_t band_key(const std::vector<std::uint32_t>& sig, int band) const {
-    return XXH3_64bits_withSeed(sig.data() + static_cast<std::size_t>(band) * banding.rows,
+  std::int64_t size() const { return static_cast<std::int64_t>(set_start.size()) - 1; }
+  SetView set(std::int64_t i) const {
+    const auto b = static_cast<std::size_t>(set_start[static_cast<std::size_t>(i)]);
+    const auto e = static_cast<std::size_t>(set_start[static_cast<std::size_t>(i) + 1]);
+    return {shingles.data() + b, e - b};
+  }
+  const std::uint32_t* signature(std::int64_t i) const {
+    return signatures.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(options.num_perm);
+  }
+
+  std::uint64_t band_key(const std::uint32_t* sig, int band) const {
+    return XXH3_64bits_withSeed(sig + static_cast<std::size_t>(band) * banding.rows,
                                 sizeof(std::uint32_t) * static_cast<std::size_t>(banding.rows),
                                 static_cast<std::uint64_t>(band));
   }
 
   // Candidates of a signature among the indexed documents, sorted and distinct.
-  void bucket_mates(const std::vector<std::uint32_t>& sig, std::vector<std::int64_t>& out) const {
+  void bucket_mates(const std::uint32_t* sig, std::vector<std::int64_t>& out) const {
     out.clear();
     for (int t = 0; t < banding.bands; ++t) {
-      const auto it = heads[static_cast<std::size_t>(t)].find(band_key(sig, t));
-      if (it == heads[static_cast<std::size_t>(t)].end()) continue;
-      for (std::int64_t j = it->second; j >= 0;
+      for (std::int64_t j = heads.find(band_key(sig, t)); j >= 0;
            j = chain[static_cast<std::size_t>(j) * banding.bands + t]) {
         out.push_back(j);
       }
@@ -232,24 +300,19 @@ struct NearDuplicateIndex::Impl {
 
   void insert(std::int64_t i) {
     chain.resize(static_cast<std::size_t>(i + 1) * banding.bands, -1);
-    if (sets[static_cast<std::size_t>(i)].empty()) return;  // no words: never a duplicate
-    const auto& sig = signatures[static_cast<std::size_t>(i)];
+    if (set(i).empty()) return;  // no words: never a duplicate
+    const std::uint32_t* sig = signature(i);
     for (int t = 0; t < banding.bands; ++t) {
-      auto [it, fresh] = heads[static_cast<std::size_t>(t)].try_emplace(band_key(sig, t), i);
-      if (!fresh) {
-        chain[static_cast<std::size_t>(i) * banding.bands + t] = it->second;
-        it->second = i;
-      }
+      chain[static_cast<std::size_t>(i) * banding.bands + t] = heads.push(band_key(sig, t), i);
     }
   }
 
   // The exact check; false when the pair scores below the threshold.
-  bool verify(const std::vector<std::uint64_t>& sa, const std::vector<std::uint64_t>& sb,
-              std::int64_t a, std::int64_t b, DuplicatePair& out) const {
+  bool verify(SetView sa, SetView sb, std::int64_t a, std::int64_t b, DuplicatePair& out) const {
     if (sa.empty() || sb.empty()) return false;
     const double inter = static_cast<double>(intersection_size(sa, sb));
-    const double na = static_cast<double>(sa.size());
-    const double nb = static_cast<double>(sb.size());
+    const double na = static_cast<double>(sa.size);
+    const double nb = static_cast<double>(sb.size);
     const double jaccard = inter / (na + nb - inter);
     if (jaccard < options.threshold) return false;
     out.a = a;
@@ -279,9 +342,7 @@ NearDuplicateIndex& NearDuplicateIndex::operator=(NearDuplicateIndex&&) noexcept
 
 const NearDuplicateOptions& NearDuplicateIndex::options() const { return impl_->options; }
 LshBands NearDuplicateIndex::banding() const { return impl_->banding; }
-std::int64_t NearDuplicateIndex::size() const {
-  return static_cast<std::int64_t>(impl_->sets.size());
-}
+std::int64_t NearDuplicateIndex::size() const { return impl_->size(); }
 std::int64_t NearDuplicateIndex::candidates() const { return impl_->candidates; }
 
 std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& docs,
@@ -297,8 +358,9 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
   const auto* check = s.options.interrupted ? &s.options.interrupted : nullptr;
 
   // Shingles and signatures of the batch, on all cores; nothing is stored until all succeed.
+  const auto perm = static_cast<std::size_t>(s.options.num_perm);
   std::vector<std::vector<std::uint64_t>> sets(n);
-  std::vector<std::vector<std::uint32_t>> sigs(n);
+  std::vector<std::uint32_t> sigs(n * perm);
   std::vector<std::int64_t> counts(n);
   std::vector<Analyzer::Workspace> spaces(static_cast<std::size_t>(threads));
   std::vector<WordHashes> sinks(static_cast<std::size_t>(threads));
@@ -311,16 +373,17 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
           counts[i] = static_cast<std::int64_t>(shingle_doc(s.words, spaces[worker], sinks[worker],
                                                             docs[i], s.options.shingle_size,
                                                             first + i, sets[i]));
-          sigs[i].resize(static_cast<std::size_t>(s.options.num_perm));
-          s.perms.sign(sets[i], sigs[i].data());
+          s.perms.sign(sets[i], sigs.data() + i * perm);
         }
       },
       check);
 
   // Candidates, document by document in order, each against all before it.
+  s.signatures.insert(s.signatures.end(), sigs.begin(), sigs.end());
   for (std::size_t i = 0; i < n; ++i) {
-    s.sets.push_back(std::move(sets[i]));
-    s.signatures.push_back(std::move(sigs[i]));
+    s.shingles.insert(s.shingles.end(), sets[i].begin(), sets[i].end());
+    s.set_start.push_back(static_cast<std::int64_t>(s.shingles.size()));
+    std::vector<std::uint64_t>().swap(sets[i]);
     s.word_counts.push_back(counts[i]);
     s.times.push_back(times != nullptr ? (*times)[i] : std::nan(""));
   }
@@ -328,8 +391,8 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
   std::vector<std::int64_t> mates;
   for (std::size_t i = 0; i < n; ++i) {
     const auto b = static_cast<std::int64_t>(first + i);
-    if (!s.sets[first + i].empty()) {
-      s.bucket_mates(s.signatures[first + i], mates);
+    if (!s.set(b).empty()) {
+      s.bucket_mates(s.signature(b), mates);
       for (const std::int64_t a : mates) cand.emplace_back(a, b);
     }
     s.insert(b);
@@ -344,8 +407,7 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
                          const std::size_t end = std::min(cand.size(), (task + 1) * kPairsPerTask);
                          for (std::size_t p = task * kPairsPerTask; p < end; ++p) {
                            const auto [a, b] = cand[p];
-                           kept[p] = s.verify(s.sets[static_cast<std::size_t>(a)],
-                                              s.sets[static_cast<std::size_t>(b)], a, b, checked[p]);
+                           kept[p] = s.verify(s.set(a), s.set(b), a, b, checked[p]);
                          }
                        });
   std::vector<DuplicatePair> out;
@@ -370,11 +432,11 @@ std::vector<DuplicatePair> NearDuplicateIndex::query(TextView doc) const {
   std::vector<std::uint32_t> sig(static_cast<std::size_t>(s.options.num_perm));
   s.perms.sign(set, sig.data());
   std::vector<std::int64_t> mates;
-  s.bucket_mates(sig, mates);
+  s.bucket_mates(sig.data(), mates);
   for (const std::int64_t j : mates) {
     DuplicatePair p;
     // The query plays a; the index's document b. -1 names the query.
-    if (s.verify(set, s.sets[static_cast<std::size_t>(j)], -1, j, p)) {
+    if (s.verify({set.data(), set.size()}, s.set(j), -1, j, p)) {
       if (p.relation == Relation::contains && p.container != j) p.container = -1;
       out.push_back(p);
     }
@@ -442,17 +504,19 @@ NearDuplicates NearDuplicateIndex::result() const {
   return r;
 }
 
-const std::vector<std::uint64_t>& NearDuplicateIndex::shingle_set(std::int64_t i) const {
+std::vector<std::uint64_t> NearDuplicateIndex::shingle_set(std::int64_t i) const {
   if (i < 0 || i >= size()) {
     throw IndexOutOfRange("document " + std::to_string(i) + " is outside [0, " +
                           std::to_string(size()) + ")");
   }
-  return impl_->sets[static_cast<std::size_t>(i)];
+  const SetView v = impl_->set(i);
+  return std::vector<std::uint64_t>(v.data, v.data + v.size);
 }
 
-const std::vector<std::uint32_t>& NearDuplicateIndex::signature(std::int64_t i) const {
+std::vector<std::uint32_t> NearDuplicateIndex::signature(std::int64_t i) const {
   shingle_set(i);  // range check
-  return impl_->signatures[static_cast<std::size_t>(i)];
+  const std::uint32_t* p = impl_->signature(i);
+  return std::vector<std::uint32_t>(p, p + impl_->options.num_perm);
 }
 
 NearDuplicates near_duplicates(const std::vector<TextView>& docs,

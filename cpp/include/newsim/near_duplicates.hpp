@@ -122,9 +122,9 @@ class NearDuplicateIndex {
   /// Every pair found so far, with groups and canonical articles. O(pairs + size).
   NearDuplicates result() const;
 
-  /// The stored shingle set and signature of document i. Throws IndexOutOfRange.
-  const std::vector<std::uint64_t>& shingle_set(std::int64_t i) const;
-  const std::vector<std::uint32_t>& signature(std::int64_t i) const;
+  /// Copies of the stored shingle set and signature of document i. Throws IndexOutOfRange.
+  std::vector<std::uint64_t> shingle_set(std::int64_t i) const;
+  std::vector<std::uint32_t> signature(std::int64_t i) const;
   /// Number of candidate pairs checked exactly so far.
   std::int64_t candidates() const;
 
