@@ -28,37 +28,43 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-// out[p] = min over the set of ((a[p] x + b[p]) mod 2^64) >> 32. The hot loop of shingling:
-// compiled for AVX2 as well where the compiler supports it, chosen at load time.
+// out[p] = min over the set of (a[p] x' + b[p]) mod 2^32, x' the value mixed and folded to 32
+// bits. The hot loop of shingling, in 32-bit lanes so that it vectorises; compiled for AVX2 as
+// well where the compiler supports it, chosen at load time.
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void sign_into(const std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+void sign_into(const std::uint32_t* a, const std::uint32_t* b, std::size_t n,
                const std::uint64_t* set, std::size_t m, std::uint32_t* out) {
   std::fill(out, out + n, kEmptyValue);
   for (std::size_t k = 0; k < m; ++k) {
-    const std::uint64_t x = set[k];
+    // Mixed first, so that structured input (consecutive ids) behaves like hashes.
+    std::uint64_t h = set[k];
+    h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDULL;
+    h = (h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53ULL;
+    const auto x = static_cast<std::uint32_t>(h ^ (h >> 32));
     for (std::size_t p = 0; p < n; ++p) {
-      const auto v = static_cast<std::uint32_t>((a[p] * x + b[p]) >> 32);
+      const std::uint32_t v = a[p] * x + b[p];
       out[p] = v < out[p] ? v : out[p];
     }
   }
 }
 
 struct Permutations {
-  std::vector<std::uint64_t> a;
-  std::vector<std::uint64_t> b;
+  std::vector<std::uint32_t> a;
+  std::vector<std::uint32_t> b;
   Permutations(int num_perm, std::uint64_t seed) : a(num_perm), b(num_perm) {
     std::uint64_t state = seed;
     for (int p = 0; p < num_perm; ++p) {
-      a[p] = splitmix64(state) | 1U;  // odd: a bijection before the shift
-      b[p] = splitmix64(state);
+      a[p] = static_cast<std::uint32_t>(splitmix64(state) >> 32) | 1U;  // odd: a permutation
+      b[p] = static_cast<std::uint32_t>(splitmix64(state) >> 32);
     }
   }
   void sign(const std::vector<std::uint64_t>& set, std::uint32_t* out) const {
     sign_into(a.data(), b.data(), a.size(), set.data(), set.size(), out);
   }
 };
+
 // Collects token hashes; the analyzer hands word unigrams over in runs.
 class WordHashes : public Analyzer::TermSink {
  public:

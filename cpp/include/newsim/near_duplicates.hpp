@@ -63,9 +63,10 @@ LshBands choose_bands(double threshold, int num_perm, int bands = 0);
 std::vector<std::uint64_t> shingles(TextView doc, const NearDuplicateOptions& options,
                                     std::size_t doc_index = 0);
 
-/// MinHash signature of a sorted shingle set: for each of num_perm hash functions
-/// h_p(x) = ((a_p x + b_p) mod 2^64) >> 32, the minimum over the set. An empty set gives all
-/// 0xFFFFFFFF. O(|set| * num_perm).
+/// MinHash signature of a shingle set: for each of num_perm permutations of 32-bit values
+/// h_p(x) = (a_p x' + b_p) mod 2^32 (a_p odd and b_p drawn from the seed, x' the 64-bit value
+/// mixed (MurmurHash3's finaliser) and folded to 32 bits), the minimum over the set. An empty set gives all 0xFFFFFFFF.
+/// O(|set| * num_perm).
 std::vector<std::uint32_t> minhash(const std::vector<std::uint64_t>& shingle_set, int num_perm,
                                    std::uint64_t seed = 1);
 
