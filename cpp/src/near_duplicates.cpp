@@ -60,8 +60,8 @@ struct Permutations {
       b[p] = static_cast<std::uint32_t>(splitmix64(state) >> 32);
     }
   }
-  void sign(const std::vector<std::uint64_t>& set, std::uint32_t* out) const {
-    sign_into(a.data(), b.data(), a.size(), set.data(), set.size(), out);
+  void sign(const std::uint64_t* set, std::size_t m, std::uint32_t* out) const {
+    sign_into(a.data(), b.data(), a.size(), set, m, out);
   }
 };
 
@@ -77,23 +77,26 @@ class WordHashes : public Analyzer::TermSink {
   }
 };
 
-// Shingles of one document into `out` (sorted, distinct); returns the number of words.
+// Appends the shingles of one document to `out`, in text order (repeats included); returns the
+// number of words.
 std::size_t shingle_doc(const Analyzer& words, Analyzer::Workspace& ws, WordHashes& sink,
                         TextView doc, int shingle_size, std::size_t doc_index,
                         std::vector<std::uint64_t>& out) {
   sink.hashes.clear();
   words.analyze(doc, ws, sink, doc_index);
   const std::vector<std::uint64_t>& w = sink.hashes;
-  out.clear();
   if (w.empty()) return 0;
   const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(shingle_size), w.size());
-  out.reserve(w.size() - k + 1);
   for (std::size_t i = 0; i + k <= w.size(); ++i) {
     out.push_back(XXH3_64bits(w.data() + i, k * sizeof(std::uint64_t)));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return w.size();
+}
+
+// Sorts a range of shingles and moves the distinct ones to its front; returns their number.
+std::size_t sort_distinct(std::uint64_t* begin, std::uint64_t* end) {
+  std::sort(begin, end);
+  return static_cast<std::size_t>(std::unique(begin, end) - begin);
 }
 
 // A stored shingle set: a range of the index's flat array.
@@ -229,6 +232,7 @@ std::vector<std::uint64_t> shingles(TextView doc, const NearDuplicateOptions& op
   WordHashes sink;
   std::vector<std::uint64_t> out;
   shingle_doc(words, ws, sink, doc, options.shingle_size, doc_index, out);
+  out.resize(sort_distinct(out.data(), out.data() + out.size()));
   return out;
 }
 
@@ -236,7 +240,7 @@ std::vector<std::uint32_t> minhash(const std::vector<std::uint64_t>& shingle_set
                                    std::uint64_t seed) {
   if (num_perm < 1) throw InvalidArgument("num_perm must be at least 1");
   std::vector<std::uint32_t> out(static_cast<std::size_t>(num_perm));
-  Permutations(num_perm, seed).sign(shingle_set, out.data());
+  Permutations(num_perm, seed).sign(shingle_set.data(), shingle_set.size(), out.data());
   return out;
 }
 
@@ -255,10 +259,13 @@ struct NearDuplicateIndex::Impl {
   Analyzer words;
   Permutations perms;
   LshBands banding;
-  // Shingle set i is shingles[set_start[i] : set_start[i+1]]; signature i is
+  // Document i's shingles are shingles[set_start[i] : set_start[i+1]], in text order until it
+  // first meets a candidate; then sorted, its distinct ones first, distinct[i] of them (-1
+  // before). Sorting only candidates saves most of the sorting. Signature i is
   // signatures[i * num_perm : (i+1) * num_perm].
   std::vector<std::uint64_t> shingles{};
   std::vector<std::int64_t> set_start{0};
+  std::vector<std::int64_t> distinct;
   std::vector<std::uint32_t> signatures;
   std::vector<std::int64_t> word_counts;
   std::vector<double> times;
@@ -276,10 +283,30 @@ struct NearDuplicateIndex::Impl {
         banding(choose_bands(options.threshold, options.num_perm, options.bands)) {}
 
   std::int64_t size() const { return static_cast<std::int64_t>(set_start.size()) - 1; }
+  bool empty(std::int64_t i) const {
+    return set_start[static_cast<std::size_t>(i)] == set_start[static_cast<std::size_t>(i) + 1];
+  }
+  // The raw range of document i.
+  std::pair<std::uint64_t*, std::uint64_t*> range(std::int64_t i) {
+    return {shingles.data() + set_start[static_cast<std::size_t>(i)],
+            shingles.data() + set_start[static_cast<std::size_t>(i) + 1]};
+  }
+  void make_distinct(std::int64_t i) {
+    if (distinct[static_cast<std::size_t>(i)] >= 0) return;
+    const auto [b, e] = range(i);
+    distinct[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(sort_distinct(b, e));
+  }
+  // The distinct shingles of document i, which make_distinct(i) has sorted.
   SetView set(std::int64_t i) const {
-    const auto b = static_cast<std::size_t>(set_start[static_cast<std::size_t>(i)]);
-    const auto e = static_cast<std::size_t>(set_start[static_cast<std::size_t>(i) + 1]);
-    return {shingles.data() + b, e - b};
+    return {shingles.data() + set_start[static_cast<std::size_t>(i)],
+            static_cast<std::size_t>(distinct[static_cast<std::size_t>(i)])};
+  }
+  // The same for any document, sorting a copy when needed.
+  std::vector<std::uint64_t> set_copy(std::int64_t i) const {
+    std::vector<std::uint64_t> v(shingles.data() + set_start[static_cast<std::size_t>(i)],
+                                 shingles.data() + set_start[static_cast<std::size_t>(i) + 1]);
+    v.resize(sort_distinct(v.data(), v.data() + v.size()));
+    return v;
   }
   const std::uint32_t* signature(std::int64_t i) const {
     return signatures.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(options.num_perm);
@@ -306,7 +333,7 @@ struct NearDuplicateIndex::Impl {
 
   void insert(std::int64_t i) {
     chain.resize(static_cast<std::size_t>(i + 1) * banding.bands, -1);
-    if (set(i).empty()) return;  // no words: never a duplicate
+    if (empty(i)) return;  // no words: never a duplicate
     const std::uint32_t* sig = signature(i);
     for (int t = 0; t < banding.bands; ++t) {
       chain[static_cast<std::size_t>(i) * banding.bands + t] = heads.push(band_key(sig, t), i);
@@ -365,31 +392,38 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
 
   // Shingles and signatures of the batch, on all cores; nothing is stored until all succeed.
   const auto perm = static_cast<std::size_t>(s.options.num_perm);
-  std::vector<std::vector<std::uint64_t>> sets(n);
+  const std::size_t tasks = (n + kDocsPerTask - 1) / kDocsPerTask;
+  std::vector<std::vector<std::uint64_t>> task_shingles(tasks);
+  std::vector<std::int64_t> sizes(n);
   std::vector<std::uint32_t> sigs(n * perm);
   std::vector<std::int64_t> counts(n);
   std::vector<Analyzer::Workspace> spaces(static_cast<std::size_t>(threads));
   std::vector<WordHashes> sinks(static_cast<std::size_t>(threads));
-  const std::size_t tasks = (n + kDocsPerTask - 1) / kDocsPerTask;
   detail::parallel_for(
       tasks, threads,
       [&](std::size_t task, std::size_t worker) {
         const std::size_t end = std::min(n, (task + 1) * kDocsPerTask);
+        std::vector<std::uint64_t>& buf = task_shingles[task];
         for (std::size_t i = task * kDocsPerTask; i < end; ++i) {
+          const std::size_t from = buf.size();
           counts[i] = static_cast<std::int64_t>(shingle_doc(s.words, spaces[worker], sinks[worker],
                                                             docs[i], s.options.shingle_size,
-                                                            first + i, sets[i]));
-          s.perms.sign(sets[i], sigs.data() + i * perm);
+                                                            first + i, buf));
+          sizes[i] = static_cast<std::int64_t>(buf.size() - from);
+          s.perms.sign(buf.data() + from, buf.size() - from, sigs.data() + i * perm);
         }
       },
       check);
 
   // Candidates, document by document in order, each against all before it.
   s.signatures.insert(s.signatures.end(), sigs.begin(), sigs.end());
+  for (auto& buf : task_shingles) {
+    s.shingles.insert(s.shingles.end(), buf.begin(), buf.end());
+    std::vector<std::uint64_t>().swap(buf);
+  }
   for (std::size_t i = 0; i < n; ++i) {
-    s.shingles.insert(s.shingles.end(), sets[i].begin(), sets[i].end());
-    s.set_start.push_back(static_cast<std::int64_t>(s.shingles.size()));
-    std::vector<std::uint64_t>().swap(sets[i]);
+    s.set_start.push_back(s.set_start.back() + sizes[i]);
+    s.distinct.push_back(-1);
     s.word_counts.push_back(counts[i]);
     s.times.push_back(times != nullptr ? (*times)[i] : std::nan(""));
   }
@@ -397,7 +431,7 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
   std::vector<std::int64_t> mates;
   for (std::size_t i = 0; i < n; ++i) {
     const auto b = static_cast<std::int64_t>(first + i);
-    if (!s.set(b).empty()) {
+    if (!s.empty(b)) {
       s.bucket_mates(s.signature(b), mates);
       for (const std::int64_t a : mates) cand.emplace_back(a, b);
     }
@@ -405,7 +439,22 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
   }
   s.candidates += static_cast<std::int64_t>(cand.size());
 
-  // The exact check, on all cores; pairs keep the candidates' order.
+  // The exact check, on all cores; pairs keep the candidates' order. First the shingles of
+  // every document in a candidate are sorted (each its own range, so in parallel).
+  std::vector<std::int64_t> involved;
+  for (const auto& [a, b] : cand) {
+    involved.push_back(a);
+    involved.push_back(b);
+  }
+  std::sort(involved.begin(), involved.end());
+  involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
+  detail::parallel_for((involved.size() + kDocsPerTask - 1) / kDocsPerTask, threads,
+                       [&](std::size_t task, std::size_t) {
+                         const std::size_t end = std::min(involved.size(), (task + 1) * kDocsPerTask);
+                         for (std::size_t k = task * kDocsPerTask; k < end; ++k) {
+                           s.make_distinct(involved[k]);
+                         }
+                       });
   std::vector<DuplicatePair> checked(cand.size());
   std::vector<char> kept(cand.size(), 0);
   detail::parallel_for((cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
@@ -436,13 +485,15 @@ std::vector<DuplicatePair> NearDuplicateIndex::query(TextView doc) const {
   std::vector<DuplicatePair> out;
   if (set.empty()) return out;
   std::vector<std::uint32_t> sig(static_cast<std::size_t>(s.options.num_perm));
-  s.perms.sign(set, sig.data());
+  s.perms.sign(set.data(), set.size(), sig.data());
+  set.resize(sort_distinct(set.data(), set.data() + set.size()));
   std::vector<std::int64_t> mates;
   s.bucket_mates(sig.data(), mates);
   for (const std::int64_t j : mates) {
     DuplicatePair p;
     // The query plays a; the index's document b. -1 names the query.
-    if (s.verify({set.data(), set.size()}, s.set(j), -1, j, p)) {
+    const std::vector<std::uint64_t> other = s.set_copy(j);
+    if (s.verify({set.data(), set.size()}, {other.data(), other.size()}, -1, j, p)) {
       if (p.relation == Relation::contains && p.container != j) p.container = -1;
       out.push_back(p);
     }
@@ -515,8 +566,7 @@ std::vector<std::uint64_t> NearDuplicateIndex::shingle_set(std::int64_t i) const
     throw IndexOutOfRange("document " + std::to_string(i) + " is outside [0, " +
                           std::to_string(size()) + ")");
   }
-  const SetView v = impl_->set(i);
-  return std::vector<std::uint64_t>(v.data, v.data + v.size);
+  return impl_->set_copy(i);
 }
 
 std::vector<std::uint32_t> NearDuplicateIndex::signature(std::int64_t i) const {
