@@ -210,6 +210,12 @@ void NearDuplicateOptions::validate() const {
 }
 
 double lsh_probability(double jaccard, LshBands banding) {
+  if (!(jaccard >= 0 && jaccard <= 1)) {
+    throw InvalidArgument("jaccard must be in [0, 1]; got " + std::to_string(jaccard));
+  }
+  if (banding.bands < 1 || banding.rows < 1) {
+    throw InvalidArgument("bands and rows must be at least 1");
+  }
   return 1.0 - std::pow(1.0 - std::pow(jaccard, banding.rows), banding.bands);
 }
 

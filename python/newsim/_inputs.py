@@ -9,10 +9,17 @@ import numpy as np
 
 
 def _seconds(value: Any, where: str) -> float:
-    """Seconds since 1970-01-01 UTC (naive values are taken as UTC); NaN for a missing one."""
+    """Seconds since 1970-01-01 UTC (naive values are taken as UTC; a number is already such
+    seconds); NaN for a missing one."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or (
             isinstance(value, str) and not value.strip()):
         return float("nan")
+    if isinstance(value, bool):
+        raise ValueError(f"{where}: {value!r} is not a date")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if not np.isfinite(value):
+            raise ValueError(f"{where}: {value!r} is not a date")
+        return float(value)
     import pandas as pd
 
     if value is pd.NaT:

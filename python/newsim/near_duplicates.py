@@ -190,7 +190,8 @@ def near_duplicates(data: Any, threshold: float = 0.8, *, dates: Optional[Sequen
     pair at the threshold is a candidate with probability >= 0.999; every candidate is then
     checked exactly, so no reported pair falls below the threshold. Articles without words are
     never near-duplicates. A Corpus is compared on its texts as they are (clean it first to
-    leave page furniture out); its dates choose each group's canonical article.
+    leave page furniture out); its dates, or ``dates`` (one per article, as in
+    :func:`cluster_stories`), choose each group's canonical article.
 
     Relations: ``copy`` (Jaccard >= copy_threshold); ``contains`` (a cut or excerpt: the
     smaller article's shingles lie in the other at least ``containment_threshold``, and the
@@ -230,8 +231,16 @@ def minhash(shingle_set: Any, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     >>> estimate_jaccard(a, b)
     1.0
     """
-    return _core._minhash(np.asarray(shingle_set, dtype=np.uint64),
-                          _positive_int(num_perm, "num_perm"), int(seed))
+    values = np.asarray(shingle_set)
+    if values.size == 0:
+        values = values.astype(np.uint64)
+    if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer):
+        raise TypeError(f"shingle_set must be a 1-D array of integers; got dtype {values.dtype} "
+                        f"and shape {values.shape}")
+    if np.issubdtype(values.dtype, np.signedinteger) and (values < 0).any():
+        raise ValueError("shingle_set must not hold negative values")
+    return _core._minhash(values.astype(np.uint64), _positive_int(num_perm, "num_perm"),
+                          int(seed))
 
 
 def estimate_jaccard(a: Any, b: Any) -> float:
@@ -251,5 +260,8 @@ def lsh_probability(jaccard: float, bands: int, rows: int) -> float:
     >>> round(lsh_probability(0.8, 25, 5), 4)
     1.0
     """
+    if isinstance(jaccard, bool) or not isinstance(jaccard, numbers.Real) or \
+            not 0 <= jaccard <= 1:
+        raise ValueError(f"jaccard must be a number in [0, 1]; got {jaccard!r}")
     return float(_core._lsh_probability(float(jaccard), _positive_int(bands, "bands"),
                                         _positive_int(rows, "rows")))

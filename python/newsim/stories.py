@@ -167,6 +167,10 @@ class StoryClusterer:
         """Adds a Corpus or texts (with dates, or a Corpus's own); returns the story id of every
         article so far."""
         texts, ids, times, corpus = texts_ids_times(data, dates, documents=True)
+        if not texts:
+            if len(self) == 0:
+                raise ValueError("no articles to cluster")
+            return self.labels_
         if not hasattr(self.features, "weights_"):
             self.features.fit(texts)
         X = self.features.transform(texts)
@@ -186,7 +190,9 @@ class StoryClusterer:
         return self._core.labels
 
     def stories(self) -> Any:
-        """The story table (see :class:`StoryResult`)."""
+        """The story table (see :class:`StoryResult`); empty before the first add."""
+        if len(self) == 0:
+            return _story_table([], np.array([], dtype=object), self._ids, self._titles)
         return _story_table(self._core.stories(self.key_terms),
                             self.features.get_feature_names_out(), self._ids, self._titles)
 
@@ -275,7 +281,9 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     ``time_window`` (days, a timedelta or a string such as ``"7D"``), with dates (given, or a
     Corpus's own), makes articles further apart count as unrelated, so that similar but
     separate events (two summits a year apart) stay apart; articles without a date are not
-    limited.
+    limited. ``dates`` holds one date per article: ISO 8601 text, a datetime, a numpy or pandas
+    timestamp, or a number of seconds since 1970-01-01 UTC (naive dates are taken as UTC);
+    None, NaN or "" where unknown.
     """
     clusterer = StoryClusterer(threshold, linkage=linkage, cohesion=cohesion,
                                min_similarity=min_similarity, time_window=time_window,

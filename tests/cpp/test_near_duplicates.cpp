@@ -89,6 +89,20 @@ TEST(MinHash, EstimatesJaccardWithinItsStandardError) {
   EXPECT_LT(std::abs(total_error / pairs), 0.01);
 }
 
+TEST(MinHash, StructuredValuesBehaveLikeHashes) {
+  // Runs of consecutive integers: {0..199} and {100..299} share a third.
+  double total = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    std::vector<std::uint64_t> a, b;
+    for (std::uint64_t i = 0; i < 200; ++i) a.push_back(i * 1000 * seed);
+    for (std::uint64_t i = 100; i < 300; ++i) b.push_back(i * 1000 * seed);
+    const double est = newsim::estimate_jaccard(newsim::minhash(a, 128, seed), newsim::minhash(b, 128, seed));
+    EXPECT_NEAR(est, 1.0 / 3, 4.5 * std::sqrt(2.0 / 9 / 128));
+    total += est;
+  }
+  EXPECT_NEAR(total / 40, 1.0 / 3, 0.015);
+}
+
 TEST(MinHash, EmptySetAndSeeds) {
   const auto e = newsim::minhash({}, 8);
   EXPECT_TRUE(std::all_of(e.begin(), e.end(), [](std::uint32_t v) { return v == 0xFFFFFFFFU; }));

@@ -50,6 +50,7 @@ struct LshBands {
 };
 
 /// Probability that a pair of Jaccard j shares at least one band: 1 - (1 - j^rows)^bands.
+/// Throws InvalidArgument for j outside [0, 1] or a banding without bands or rows.
 double lsh_probability(double jaccard, LshBands banding);
 
 /// The banding used for a threshold: the most rows per band (fewest false candidates) for which
