@@ -51,7 +51,11 @@ class StoryFeatures:
         self.n_jobs = n_jobs
 
     def fit(self, texts: Sequence[str]) -> "StoryFeatures":
-        texts = list(texts)
+        self._fit(list(texts), transform=False)
+        return self
+
+    def _fit(self, texts: List[str], transform: bool) -> Any:
+        """Fits; returns the raw TF-IDF matrix of `texts` when asked (one pass over them)."""
         if self.vectorizer is None:
             # Terms in one article only cannot link two; a tiny corpus keeps them all.
             self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words="english",
@@ -62,7 +66,9 @@ class StoryFeatures:
             from sklearn.base import clone
 
             self.vectorizer_ = clone(self.vectorizer)
-        self.vectorizer_.fit(texts)
+        raw = self.vectorizer_.fit_transform(texts) if transform else None
+        if not transform:
+            self.vectorizer_.fit(texts)
         self.entities_ = self._names(texts) if self.entity_weight != 1 else set()
         names = self.vectorizer_.get_feature_names_out()
         weights = np.ones(len(names))
@@ -70,7 +76,7 @@ class StoryFeatures:
             if any(w in self.entities_ for w in str(term).split(" ")):
                 weights[j] = self.entity_weight
         self.weights_ = weights
-        return self
+        return raw
 
     def _names(self, texts: List[str]) -> set:
         counter = CountVectorizer(lowercase=False, n_jobs=self.n_jobs)
@@ -91,7 +97,10 @@ class StoryFeatures:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         if not hasattr(self, "weights_"):
             raise _core.NotFittedError("StoryFeatures is not fitted yet; call fit first")
-        X = as_csr(self.vectorizer_.transform(list(texts))).copy()
+        return self._weighted(self.vectorizer_.transform(list(texts)))
+
+    def _weighted(self, raw: Any) -> sp.csr_matrix:
+        X = as_csr(raw).copy()
         X.data *= self.weights_[X.indices]
         lengths = np.diff(X.indptr)
         norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
@@ -99,7 +108,7 @@ class StoryFeatures:
         return X
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.fit(texts).transform(texts)
+        return self._weighted(self._fit(list(texts), transform=True))
 
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self.vectorizer_.get_feature_names_out(), dtype=object)
@@ -130,10 +139,12 @@ class StoryClusterer:
 
     >>> c = StoryClusterer()
     >>> c.add(["Russia warns NATO over missile shield", "NATO missile shield angers Russia",
-    ...        "Floods hit England after heavy rain"]).tolist()
-    [0, 0, 1]
-    >>> c.add(["Heavy rain brings floods to England"]).tolist()
+    ...        "Floods hit England after heavy rain", "Heavy rain brings floods to England"]
+    ...       ).tolist()
     [0, 0, 1, 1]
+    >>> c.add(["More heavy rain and floods in England", "NATO and Russia: missile shield talks"]
+    ...       ).tolist()
+    [0, 0, 1, 1, 1, 0]
     """
 
     def __init__(self, threshold: float = 0.2, *, linkage: str = "average",
@@ -171,9 +182,10 @@ class StoryClusterer:
             if len(self) == 0:
                 raise ValueError("no articles to cluster")
             return self.labels_
-        if not hasattr(self.features, "weights_"):
-            self.features.fit(texts)
-        X = self.features.transform(texts)
+        if hasattr(self.features, "weights_"):
+            X = self.features.transform(texts)
+        else:
+            X = self.features.fit_transform(texts)
         labels = self._core.add(_parts(X), times)
         if self._ids is not None and ids is not None:
             self._ids.extend(ids)
