@@ -1,4 +1,5 @@
-"""The main job on a folder of articles: titles, key terms, nearest articles and why.
+"""The main job on a folder of articles: titles, key terms, nearest articles and why, stories
+and near-duplicates.
 
     python -m newsim.demo data/seeds
 
@@ -15,7 +16,9 @@ from typing import List, Sequence
 
 import numpy as np
 
+from newsim.near_duplicates import near_duplicates
 from newsim.similarity import explain, top_k
+from newsim.stories import cluster_stories
 from newsim.text import CountVectorizer, TfidfVectorizer
 
 
@@ -67,6 +70,16 @@ def run(folder: Path, top: int = 8, neighbours: int = 2, out=sys.stdout) -> np.n
     print("      " + "".join(f"{j:>7}" for j in range(len(files))), file=out)
     for i in range(len(files)):
         print(f"  [{i}] " + "".join(f"{S[i, j]:7.3f}" for j in range(len(files))), file=out)
+    stories = cluster_stories(texts).stories
+    print(f"\nstories (average link, cosine >= 0.2): {len(stories)}", file=out)
+    for row in stories.itertuples():
+        print(f"  story {row.story}: {row.size} article(s) {row.members}, representative "
+              f"[{row.representative}]; key terms: {', '.join(row.key_terms[:8])}", file=out)
+    dups = near_duplicates(texts, threshold=0.8)
+    print(f"\nnear-duplicates (Jaccard >= 0.8 on 5-word shingles): "
+          f"{len(dups.groups) or 'none'}", file=out)
+    for g, canon in zip(dups.groups, dups.canonical):
+        print(f"  group {g}, canonical [{canon}]", file=out)
     return S
 
 

@@ -35,6 +35,18 @@ def test_report_lists_nearest_articles_with_shared_terms():
         assert re.search(r"shared terms \(share of the cosine\): \w+ \d+%", block)
 
 
+def test_report_gives_the_seeds_one_storyline():
+    out = io.StringIO()
+    demo.run(SEEDS, out=out)
+    text = out.getvalue()
+    n = len(list(SEEDS.glob("*.txt")))
+    assert "stories (average link, cosine >= 0.2): 1\n" in text
+    story = re.search(r"story 0: (\d+) article\(s\) \[([\d, ]+)\]", text)
+    assert story and int(story.group(1)) == n
+    assert [int(x) for x in story.group(2).split(",")] == list(range(n))
+    assert "near-duplicates (Jaccard >= 0.8 on 5-word shingles): none" in text
+
+
 def test_main_rejects_a_missing_folder(tmp_path):
     with pytest.raises(SystemExit):
         demo.main([str(tmp_path / "nope")])
