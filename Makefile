@@ -1,4 +1,4 @@
-# newsim: `make demo` to see it work, `make test` to run every test.
+# newsim: `make demo` to see it work (writes newsim-report.html), `make test` to run every test.
 # scripts/setup.sh installs what is missing (apt only) and creates .venv.
 
 PYTHON    := $(CURDIR)/.venv/bin/python
@@ -23,8 +23,10 @@ build: setup
 install: build
 	$(PIP_INSTALL)
 
+# The main job: the report on the bundled sample articles, in the terminal and as HTML.
 demo: install
-	$(PYTHON) -m newsim.demo data/seeds
+	$(CURDIR)/.venv/bin/newsim analyze data/seeds
+	$(CURDIR)/.venv/bin/newsim analyze data/seeds --format html --output newsim-report.html
 
 test: build
 	ctest --test-dir build --output-on-failure

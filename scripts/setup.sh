@@ -15,6 +15,8 @@ readonly PACKAGES=(
   python3-dev python3-venv python3-pip
   python3-numpy python3-scipy python3-pandas python3-sklearn
   python3-pytest python3-hypothesis python3-gensim python3-nbclient python3-ipykernel
+  python3-nbformat python3-matplotlib python3-tqdm python3-jsonschema
+  chromium
 )
 readonly SYSTEM_PYTHON=/usr/bin/python3
 
