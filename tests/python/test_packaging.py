@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -81,3 +82,10 @@ def test_pip_install_into_fresh_venv(tmp_path: Path) -> None:
     version, location = shown.stdout.split()
     assert version == cmake_project_version()
     assert Path(location).resolve().is_relative_to(venv.resolve()), location
+
+    # The console script and the report schema are installed with the package.
+    report = run([str(venv / "bin" / "newsim"), "analyze", str(REPO / "data" / "seeds"),
+                  "--format", "json", "--no-progress"], cwd=elsewhere, env=env)
+    assert len(json.loads(report.stdout)["articles"]) == 5
+    schema = Path(location).parent / "report.schema.json"
+    assert json.loads(schema.read_text())["title"] == "newsim analyze report"
