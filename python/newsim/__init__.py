@@ -34,6 +34,7 @@ from newsim.near_duplicates import (
     near_duplicates,
     shingles,
 )
+from newsim.plots import SharedTerms, highlight_shared, plot_similarity, plot_stories
 from newsim.similarity import (
     SimilarityIndex,
     explain,
@@ -69,6 +70,7 @@ __all__ = [
     "estimate_jaccard",
     "explain",
     "HashingVectorizer",
+    "highlight_shared",
     "IndexOutOfRangeError",
     "InvalidArgumentError",
     "iter_articles",
@@ -87,7 +89,10 @@ __all__ = [
     "NewsimIOError",
     "NotFittedError",
     "pairwise",
+    "plot_similarity",
+    "plot_stories",
     "read_articles",
+    "SharedTerms",
     "shingles",
     "similarity_join",
     "SimilarityIndex",

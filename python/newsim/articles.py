@@ -492,6 +492,25 @@ class CleanResult:
     def __iter__(self) -> Iterator[Any]:
         return iter((self.corpus, self.audit, self.labels))
 
+    def to_pandas(self) -> Any:
+        """The audit: one row per line that is not body (article, line, label, rule,
+        evidence, text).
+
+        >>> clean(["Breaking News\\n\\nTalks stall\\n\\nNATO and Russia did not agree on the "
+        ...        "shield, officials said."]).to_pandas()[["line", "label"]].values.tolist()
+        [[1, 'boilerplate'], [3, 'title']]
+        """
+        return self.audit
+
+    def _repr_html_(self) -> str:
+        import html
+
+        counts = self.audit.groupby(["label", "rule"]).size().rename("lines").reset_index()
+        return (f"<p><b>{html.escape(repr(self))}</b>: lines taken out, by label and rule</p>"
+                + counts.to_html(index=False)
+                + "<p>first lines of the audit (<code>.audit</code>)</p>"
+                + self.audit.head(10).to_html(index=False))
+
     def __repr__(self) -> str:
         return f"CleanResult({len(self.corpus)} articles, {len(self.audit)} audit rows)"
 

@@ -94,6 +94,16 @@ class NearDuplicateResult:
         cols = ["group", "position"] + (["id"] if self.ids is not None else []) + ["canonical"]
         return pd.DataFrame(rows, columns=cols)
 
+    def _repr_html_(self) -> str:
+        import html
+
+        relations = ", ".join(f"{n} {r}" for r, n in self.pairs["relation"].value_counts().items())
+        more = f" (first {min(len(self.pairs), 20)} shown)" if len(self.pairs) > 20 else ""
+        return (f"<p><b>{html.escape(repr(self))}</b>"
+                f"{': ' + html.escape(relations) if relations else ''}</p>"
+                f"<p>pairs (<code>.pairs</code>){more}</p>"
+                + self.pairs.head(20).to_html(index=False))
+
     def __repr__(self) -> str:
         return (f"NearDuplicateResult({len(self.pairs)} pairs, {len(self.groups)} groups, "
                 f"{self.n} articles)")

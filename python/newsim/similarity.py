@@ -74,7 +74,7 @@ def _k(k: Any) -> int:
 
 
 def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
-          metric: str = "cosine", n_jobs: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+          metric: str = "cosine", n_jobs: Optional[int] = None, as_frame: bool = False) -> Any:
     """The k most similar rows of Y (of X when Y is None) for every row of X.
 
     Returns ``(indices, scores)``, two arrays of shape (n_rows(X), k): int64 row numbers of Y
@@ -86,15 +86,27 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     without an n×n matrix. Extra memory: about 12 bytes per non-zero of Y, 72 bytes per row
     of Y and thread, and 16·k bytes per row and thread when Y is None.
 
+    ``as_frame=True`` returns a pandas DataFrame instead, one row per neighbour (padding left
+    out) with columns i (row of X), rank (0 for the nearest), j (row of Y) and score.
+
     >>> import numpy as np
     >>> idx, sc = top_k(np.array([[1.0, 0], [1, 1], [0, 1]]), k=1)
     >>> idx.ravel().tolist()
     [1, 0, 1]
+    >>> top_k(np.array([[1.0, 0], [1, 1], [0, 1]]), k=2, as_frame=True)["j"].tolist()
+    [1, 0, 2, 1]
     """
     x = as_csr(X, "X")
     y = None if Y is None else as_csr(Y, "Y")
-    return _core._top_k(_parts(x), None if y is None else _parts(y), _k(k), bool(exclude_self),
-                        _metric(metric), _n_jobs(n_jobs), False)
+    idx, scores = _core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
+                               bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False)
+    if not as_frame:
+        return idx, scores
+    import pandas as pd
+
+    rows, ranks = np.nonzero(idx >= 0)
+    return pd.DataFrame({"i": rows.astype(np.int64), "rank": ranks.astype(np.int64),
+                         "j": idx[rows, ranks].astype(np.int64), "score": scores[rows, ranks]})
 
 
 def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,

@@ -272,6 +272,15 @@ class StoryResult:
             df.insert(1, "id", self.ids)
         return df
 
+    def _repr_html_(self) -> str:
+        import html
+
+        more = f" (largest {min(self.n_stories, 20)} shown)" if self.n_stories > 20 else ""
+        singles = int((self.stories["size"] == 1).sum()) if self.n_stories else 0
+        return (f"<p><b>{html.escape(repr(self))}</b>, {singles} of them a single article</p>"
+                f"<p>stories (<code>.stories</code>){more}</p>"
+                + self.stories.head(20).to_html(index=False))
+
     def __repr__(self) -> str:
         return f"StoryResult({len(self.labels)} articles, {self.n_stories} stories)"
 

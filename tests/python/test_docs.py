@@ -9,6 +9,8 @@ import newsim
 import newsim._base
 import newsim.articles
 import newsim.evaluation
+import newsim.plots
+import newsim.report
 import newsim.similarity
 import newsim.stories
 import newsim.text
@@ -19,7 +21,7 @@ near_duplicates_module = importlib.import_module("newsim.near_duplicates")
 
 @pytest.mark.parametrize("module", [newsim, newsim.text, newsim._base, newsim.similarity,
                                     newsim.articles, near_duplicates_module, newsim.stories,
-                                    newsim.evaluation])
+                                    newsim.evaluation, newsim.plots, newsim.report])
 def test_docstring_examples(module):
     globs = {name: getattr(newsim, name) for name in newsim.__all__}
     result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.NORMALIZE_WHITESPACE)
