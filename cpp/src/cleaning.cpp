@@ -14,6 +14,7 @@
 #include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
+#include "newsim/text.hpp"
 
 namespace newsim {
 
@@ -919,8 +920,12 @@ std::vector<Line> split_lines(const std::string& text) {
   return lines;
 }
 
+// How control bytes are escaped in a JSON string: all as \u00XX, or as nlohmann::json::dump()
+// writes them (\b \t \n \f \r, the rest \u00XX), so that a hand-made merge equals a dump.
+enum class Escapes { plain, nlohmann };
+
 // Appends s as a JSON string (UTF-8 kept as is; quotes, backslashes and controls escaped).
-void append_json_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s, Escapes escapes = Escapes::plain) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
   for (const char ch : s) {
@@ -929,9 +934,15 @@ void append_json_string(std::string& out, std::string_view s) {
       out += '\\';
       out += ch;
     } else if (c < 0x20) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      const char* short_form = escapes == Escapes::nlohmann ? std::strchr("\b\t\n\f\r", ch) : nullptr;
+      if (c != 0 && short_form != nullptr) {
+        out += '\\';
+        out += "btnfr"[short_form - "\b\t\n\f\r"];
+      } else {
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
     } else {
       out += ch;
     }
@@ -939,41 +950,182 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// What cleaning found, as the members of a JSON object ("key":value,...), without braces.
-std::string found_members(const std::vector<Line>& lines, const LineReport& r) {
-  std::string out;
-  auto key = [&](const char* k) {
-    if (!out.empty()) out += ',';
-    out += '"';
-    out += k;
-    out += "\":";
-  };
+// What cleaning found, as JSON object members in this order: dateline, captions, subheads,
+// credits, title_credit. Each is (key, JSON value).
+std::vector<std::pair<const char*, std::string>> found_list(const std::vector<Line>& lines,
+                                                            const LineReport& r, Escapes escapes) {
+  std::vector<std::pair<const char*, std::string>> out;
   if (!r.dateline.empty()) {
-    key("dateline");
-    append_json_string(out, r.dateline);
+    out.emplace_back("dateline", std::string());
+    append_json_string(out.back().second, r.dateline, escapes);
   }
   for (const auto& [label, name] : {std::make_pair(LineLabel::caption, "captions"),
                                     std::make_pair(LineLabel::subhead, "subheads"),
                                     std::make_pair(LineLabel::credit, "credits")}) {
-    bool first = true;
+    std::string* value = nullptr;
     for (const Line& line : lines) {
       if (line.label != label) continue;
-      if (first) {
-        key(name);
-        out += '[';
+      if (value == nullptr) {
+        out.emplace_back(name, "[");
+        value = &out.back().second;
       } else {
-        out += ',';
+        *value += ',';
       }
-      first = false;
-      append_json_string(out, line.text);
+      append_json_string(*value, line.text, escapes);
     }
-    if (!first) out += ']';
+    if (value != nullptr) *value += ']';
   }
   if (!r.title_credit.empty()) {
-    key("title_credit");
-    append_json_string(out, r.title_credit);
+    out.emplace_back("title_credit", std::string());
+    append_json_string(out.back().second, r.title_credit, escapes);
   }
   return out;
+}
+
+// What cleaning found, as the members of a JSON object ("key":value,...), without braces.
+std::string found_members(const std::vector<Line>& lines, const LineReport& r) {
+  std::string out;
+  for (const auto& [key, value] : found_list(lines, r, Escapes::plain)) {
+    if (!out.empty()) out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+    out += value;
+  }
+  return out;
+}
+
+// A JSON string at s[p] without escapes or control bytes, in valid UTF-8; moves p past it.
+bool skip_plain_string(std::string_view s, std::size_t& p) {
+  if (p >= s.size() || s[p] != '"') return false;
+  std::size_t q = p + 1;
+  bool ascii = true;
+  for (; q < s.size() && s[q] != '"'; ++q) {
+    const auto c = static_cast<unsigned char>(s[q]);
+    if (c == '\\' || c < 0x20) return false;
+    ascii = ascii && c < 0x80;
+  }
+  if (q >= s.size()) return false;
+  if (!ascii && find_invalid_utf8(s.substr(p + 1, q - p - 1)) >= 0) return false;
+  p = q + 1;
+  return true;
+}
+
+// Whether a JSON value at s[p] is written as nlohmann::json::dump() writes what it parses
+// (compact, keys sorted and unique, strings without escapes, numbers that are small integers),
+// so that dump(parse(text)) == text; moves p past it. False also for any other valid JSON.
+bool skip_canonical(std::string_view s, std::size_t& p, int depth) {
+  if (p >= s.size() || depth > 32) return false;
+  const char c = s[p];
+  if (c == '"') return skip_plain_string(s, p);
+  if (c == '{' || c == '[') {
+    const char close = c == '{' ? '}' : ']';
+    ++p;
+    if (p < s.size() && s[p] == close) {
+      ++p;
+      return true;
+    }
+    std::string_view previous;
+    for (bool first = true;; first = false) {
+      if (c == '{') {
+        const std::size_t k = p;
+        if (!skip_plain_string(s, p)) return false;
+        const std::string_view key = s.substr(k + 1, p - k - 2);
+        if (!first && !(previous < key)) return false;  // std::map order, no duplicates
+        previous = key;
+        if (p >= s.size() || s[p] != ':') return false;
+        ++p;
+      }
+      if (!skip_canonical(s, p, depth + 1)) return false;
+      if (p < s.size() && s[p] == ',') {
+        ++p;
+      } else if (p < s.size() && s[p] == close) {
+        ++p;
+        return true;
+      } else {
+        return false;
+      }
+    }
+  }
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    std::size_t q = p + (c == '-');
+    if (q >= s.size() || s[q] < '0' || s[q] > '9' || (c == '-' && s[q] == '0')) return false;
+    const std::size_t digits_start = q;
+    if (s[q] == '0') {
+      ++q;
+    } else {
+      while (q < s.size() && s[q] >= '0' && s[q] <= '9') ++q;
+    }
+    if (q - digits_start > 18) return false;  // int64 for sure
+    if (q < s.size() && (s[q] == '.' || s[q] == 'e' || s[q] == 'E' || (s[q] >= '0' && s[q] <= '9'))) {
+      return false;
+    }
+    p = q;
+    return true;
+  }
+  for (const std::string_view literal : {"true", "false", "null"}) {
+    if (s.compare(p, literal.size(), literal) == 0) {
+      p += literal.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+// The meta with the found members merged in, as nlohmann's parse, update and dump would give
+// it, when the meta is written as dump() writes (the readers write it so); false otherwise.
+// Saves a parse and a dump per article.
+bool merge_canonical(std::string_view meta, const std::vector<Line>& lines, const LineReport& r,
+                     std::string& out) {
+  std::vector<std::pair<std::string_view, std::string_view>> members;  // key, "key":value
+  std::size_t p = 1;
+  if (meta.size() < 2 || meta[0] != '{') return false;
+  std::string_view previous;
+  while (p < meta.size() && meta[p] != '}') {
+    const std::size_t k = p;
+    if (!skip_plain_string(meta, p)) return false;
+    const std::string_view key = meta.substr(k + 1, p - k - 2);
+    if (!members.empty() && !(previous < key)) return false;
+    previous = key;
+    if (p >= meta.size() || meta[p] != ':') return false;
+    ++p;
+    if (!skip_canonical(meta, p, 1)) return false;
+    members.emplace_back(key, meta.substr(k, p - k));
+    if (p < meta.size() && meta[p] == ',' && p + 1 < meta.size() && meta[p + 1] != '}') ++p;
+    else if (p >= meta.size() || meta[p] != '}') return false;
+  }
+  if (p + 1 != meta.size()) return false;
+  auto found = found_list(lines, r, Escapes::nlohmann);
+  for (const auto& f : found) {
+    const bool ascii = std::all_of(f.second.begin(), f.second.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (!ascii && find_invalid_utf8(f.second) >= 0) return false;  // dump() would throw
+  }
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+    return std::strcmp(x.first, y.first) < 0;
+  });
+  out.clear();
+  out.reserve(meta.size() + 64);
+  out += '{';
+  std::size_t i = 0, j = 0;
+  while (i < members.size() || j < found.size()) {
+    if (out.size() > 1) out += ',';
+    const int order = i == members.size() ? 1
+                      : j == found.size() ? -1
+                                          : members[i].first.compare(found[j].first);
+    if (order < 0) {
+      out += members[i++].second;
+    } else {
+      if (order == 0) ++i;  // update() replaces the old value
+      out += '"';
+      out += found[j].first;
+      out += "\":";
+      out += found[j].second;
+      ++j;
+    }
+  }
+  out += '}';
+  return true;
 }
 
 Article rebuild(const Article& a, const std::vector<Line>& lines, const LineReport& r,
@@ -1043,7 +1195,8 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
       out.meta += ',';
       out.meta += found;
       out.meta += '}';
-    } else {  // merge as objects: the meta already holds some of these keys
+    } else if (!merge_canonical(meta, lines, r, out.meta)) {
+      // Merge as objects: the meta already holds some of these keys.
       nlohmann::json m;
       try {
         m = nlohmann::json::parse(meta);
