@@ -41,14 +41,16 @@ std::uint64_t combine(std::uint64_t h, std::uint64_t w) {
 }
 
 // Byte classes, without locale calls: ASCII letters and digits and every non-ASCII byte are
-// word bytes; lowercase is ASCII only.
+// word bytes; lowercase is ASCII only. fold: the lowercase of a word byte, 0 for the others.
 struct ByteTables {
   bool word[256];
   char lower[256];
+  char fold[256];
   ByteTables() {
     for (int c = 0; c < 256; ++c) {
       word[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
       lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      fold[c] = word[c] ? lower[c] : 0;
     }
   }
 };
@@ -56,26 +58,26 @@ const ByteTables kBytes;
 
 bool is_word_byte(unsigned char c) { return kBytes.word[c]; }
 
-// Calls fn(token, hash) for each run of word bytes of s, lowercased (at most 48 bytes kept).
+constexpr std::size_t kMaxToken = 48;  // bytes of a word kept for its hash
+
+// Calls fn(token, hash, original) for each run of word bytes of s: the run lowercased (at most
+// kMaxToken bytes kept), its hash, and the run as written.
 template <class Fn>
 void for_each_token(std::string_view s, Fn&& fn) {
-  char buf[48];
-  std::size_t len = 0, start = 0;
-  bool in = false;
-  for (std::size_t k = 0; k <= s.size(); ++k) {
-    const auto c = k < s.size() ? static_cast<unsigned char>(s[k]) : ' ';
-    if (kBytes.word[c]) {
-      if (!in) {
-        in = true;
-        len = 0;
-        start = k;
-      }
-      if (len < sizeof buf) buf[len++] = kBytes.lower[c];
-    } else if (in) {
-      in = false;
-      const std::string_view token(buf, len);
-      fn(token, hash(token), s.substr(start, k - start));
+  char buf[kMaxToken];
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  for (;;) {
+    while (p < end && kBytes.fold[*p] == 0) ++p;
+    if (p == end) return;
+    const auto* const start = p;
+    std::size_t len = 0;
+    for (char c; p < end && (c = kBytes.fold[*p]) != 0; ++p) {
+      if (len < kMaxToken) buf[len++] = c;
     }
+    const std::string_view token(buf, len);
+    fn(token, hash(token),
+       std::string_view(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p - start)));
   }
 }
 
@@ -397,7 +399,7 @@ void analyse(Line& line) {
       }
     }
   }
-  const std::size_t colon = line.text.find(':');
+  const std::size_t colon = line.text.substr(0, 25).find(':');  // a label ends by byte 24
   if (colon != std::string_view::npos && colon > 0 && colon <= 24 && colon + 1 < line.text.size()) {
     std::string label(line.text.substr(0, colon));
     for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -463,10 +465,13 @@ bool is_credit(std::string_view text) {
   return parts > 0;
 }
 
-// " - AFP" at the end of a title: the credit, or empty.
-std::string title_credit(std::string_view title, std::string& rest) {
-  if (title.find_first_of("-|\xE2") == std::string_view::npos) {  // no dash or bar at all
-    rest = std::string(title);
+// " - AFP" at the end of a title: the credit, or empty; `rest` is the title without it. Both
+// view the title.
+std::string_view title_credit(std::string_view title, std::string_view& rest) {
+  rest = title;
+  // No dash or bar at all: most lines. (find_first_of calls memchr once per byte.)
+  if (std::none_of(title.begin(), title.end(),
+                   [](char c) { return c == '-' || c == '|' || c == '\xE2'; })) {
     return {};
   }
   for (const char* sep : {" - ", " – ", " — ", " | "}) {
@@ -476,17 +481,17 @@ std::string title_credit(std::string_view title, std::string& rest) {
     const bool agency = lexicon().agencies.count(lower(tail)) != 0;
     const bool site = std::string_view(sep) == " | " && !tail.empty() && tail.size() <= 40;
     if (agency || site) {
-      rest = std::string(trim(title.substr(0, p)));
-      return std::string(tail);
+      rest = trim(title.substr(0, p));
+      return tail;
     }
   }
-  rest = std::string(title);
   return {};
 }
 
 bool has_position_marker(std::string_view text) {
   // Every marker has a bracket, a colon or one of these letters runs; most lines have none.
-  if (text.find_first_of("(:") == std::string_view::npos && text.find("hoto") == std::string_view::npos &&
+  if (text.find('(') == std::string_view::npos && text.find(':') == std::string_view::npos &&
+      text.find("hoto") == std::string_view::npos &&
       text.find("etty") == std::string_view::npos && text.find("mage") == std::string_view::npos &&
       text.find("HOTO") == std::string_view::npos) {
     return false;
@@ -694,7 +699,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   std::size_t title = n;
   std::size_t seen = 0;
   std::size_t head_end = first_good;
-  std::string given_rest;
+  std::string_view given_rest;
   title_credit(a.title, given_rest);
   const std::uint64_t given_key = a.title.empty() ? 0 : line_key(given_rest);
   for (std::size_t i = 0; i <= head_end && i < n && seen < 12; ++i) {
@@ -706,7 +711,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
         title = i;
         break;
       }
-      std::string rest;
+      std::string_view rest;
       if (title_credit(line.text, rest).empty()) continue;
       if (line_key(rest) == given_key) {
         title = i;
@@ -735,9 +740,9 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     t.evidence = given_key != 0 ? "matches the given title"
                                 : std::to_string(t.words) + " words, no full stop, stands alone";
     r.title = std::string(t.text);
-    std::string rest;
-    r.title_credit = title_credit(t.text, rest);
-    if (!r.title_credit.empty()) r.title = rest;
+    std::string_view rest;
+    r.title_credit = std::string(title_credit(t.text, rest));
+    if (!r.title_credit.empty()) r.title = std::string(rest);
   } else if (!a.title.empty()) {
     r.title = a.title;
   }
