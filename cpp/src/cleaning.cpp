@@ -1258,6 +1258,10 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
     out.reports[i] = classify(corpus[i], i, lines[i], counts, options);
     cleaned[i] = rebuild(corpus[i], lines[i], out.reports[i], options);
   });
+  out.corpus.reserve(n);
+  std::size_t audit_rows = 0;
+  for (const LineReport& r : out.reports) audit_rows += r.audit.size();
+  out.audit.reserve(audit_rows);
   for (std::size_t i = 0; i < n; ++i) {
     out.corpus.add(std::move(cleaned[i]));
     out.audit.insert(out.audit.end(), out.reports[i].audit.begin(), out.reports[i].audit.end());
