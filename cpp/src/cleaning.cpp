@@ -108,6 +108,11 @@ class FlatMap {
     }
   }
   const V* find(std::uint64_t key) const { return const_cast<FlatMap*>(this)->find(key); }
+  // Starts loading the slot of a key, so that a later find need not wait for memory.
+  void prefetch(std::uint64_t key) const {
+    key = key == 0 ? 1 : key;
+    __builtin_prefetch(&slots_[key & mask_]);
+  }
   V& operator[](std::uint64_t key) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
     key = key == 0 ? 1 : key;
@@ -326,33 +331,32 @@ bool ends_sentence(std::string_view s) {
 }
 
 struct Line {
-  std::string_view raw;   // as in the text, without the newline
-  std::string_view text;  // trimmed
-  bool blank = true;
+  std::string_view text;  // trimmed, without the newline
+  std::uint64_t key = 0;
+  const std::pair<std::string, std::string>* phrase = nullptr;  // first furniture phrase found
+                                                                 // and its category (lexicon's)
+  const std::string* word = nullptr;        // first furniture word found (lexicon's)
+  const std::string* link_label = nullptr;  // "related" in "Related: ..." (lexicon's)
+  const char* rule = "";
+  std::string evidence;     // why it looks like furniture; empty when it does not
   int words = 0;
   int stop = 0;
   int icons = 0;
   int furniture_words = 0;
   int address = 0;          // you, your, we, us, our, please: words that talk to the reader
-  std::string_view link_label;  // "related" in "Related: ..." (text owned by the lexicon)
-  bool ends = false;
-  bool sentence = false;
-  std::uint64_t key = 0;
-  std::string_view phrase;    // first furniture phrase found (text owned by the lexicon)
-  std::string_view category;
-  std::string_view word;      // first furniture word found
   int repeats = 0;          // articles (of the same source, when known) with this line
   int scope = 0;            // articles of that source (or of the corpus)
+  LineLabel label = LineLabel::body;
+  bool blank = true;
+  bool ends = false;
+  bool sentence = false;
   bool prose = false;       // in a block of hard-wrapped prose
   bool repeat_evidence = false;
-  std::string evidence;     // why it looks like furniture; empty when it does not
-  const char* rule = "";
-  LineLabel label = LineLabel::body;
 };
 
 void analyse(Line& line) {
   const Lexicon& lex = lexicon();
-  line.text = trim(line.raw);
+  line.text = trim(line.text);
   line.blank = line.text.empty();
   if (line.blank) {
     line.label = LineLabel::blank;
@@ -382,19 +386,18 @@ void analyse(Line& line) {
     if ((bits & Lexicon::kAddress) && !(w == "us" && original == "US")) ++line.address;
     if (bits & Lexicon::kFurniture) {
       ++line.furniture_words;
-      if (line.word.empty()) line.word = *lex.words.find(h);
+      if (line.word == nullptr) line.word = lex.words.find(h);
     }
     if (bits & Lexicon::kPhraseStart) any_phrase_start = true;
     if (n_hashes < 64) hashes[n_hashes++] = h;
   });
-  for (int i = 0; any_phrase_start && i < n_hashes && line.phrase.empty(); ++i) {
+  for (int i = 0; any_phrase_start && i < n_hashes && line.phrase == nullptr; ++i) {
     if (lex.phrase_starts.find(hashes[i]) == nullptr) continue;
     std::uint64_t h = hashes[i];
     for (int j = i + 1; j < std::min(n_hashes, i + 5); ++j) {
       h = combine(h, hashes[j]);
       if (const auto* found = lex.phrases.find(h)) {
-        line.phrase = found->first;
-        line.category = found->second;
+        line.phrase = found;
         break;
       }
     }
@@ -404,7 +407,7 @@ void analyse(Line& line) {
     std::string label(line.text.substr(0, colon));
     for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto found = lex.labels.find(label);
-    if (found != lex.labels.end()) line.link_label = *found;
+    if (found != lex.labels.end()) line.link_label = &*found;
   }
   line.ends = ends_sentence(line.text);
   // A short question is as likely a headline ("Will the Budget lift spirits?") as a sentence.
@@ -632,6 +635,10 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
                     const Counts& counts, const CleanOptions& options) {
   LineReport r;
   const std::size_t n = lines.size();
+  // The repetition counts are in a table too large for the cache: ask for all lines at once.
+  for (const Line& line : lines) {
+    if (!line.blank && may_repeat_line(line)) counts.corpus.prefetch(line.key);
+  }
   // Evidence of furniture, line by line.
   for (Line& line : lines) {
     if (line.blank) continue;
@@ -648,18 +655,18 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
     line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
     const bool continuation = line.prose && line.text.front() >= 'a' && line.text.front() <= 'z';
-    if (!line.phrase.empty() && !continuation && (!line.sentence || line.address >= 2)) {
+    if (line.phrase != nullptr && !continuation && (!line.sentence || line.address >= 2)) {
       // A sentence must also talk to the reader ("we need your help", "we use cookies ...
       // you agree"): a news sentence that says "become a member" or quotes "support us"
       // stays. So does a piece of wrapped prose.
-      line.evidence = "phrase '" + std::string(line.phrase) + "' (" + std::string(line.category) + ")";
-    } else if (!line.link_label.empty()) {
-      line.evidence = "link label '" + std::string(line.link_label) + ":'";
+      line.evidence = "phrase '" + line.phrase->first + "' (" + line.phrase->second + ")";
+    } else if (line.link_label != nullptr) {
+      line.evidence = "link label '" + *line.link_label + ":'";
     } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
       line.evidence = std::to_string(line.icons) + " icon names";
     } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
                line.furniture_words >= 1 && !line.ends) {
-      line.evidence = "furniture word '" + std::string(line.word) + "' in a short line";
+      line.evidence = "furniture word '" + *line.word + "' in a short line";
     }
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
@@ -720,7 +727,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       continue;
     }
     // A headline may repeat in a few pages (lists of related articles), furniture in many.
-    const bool only_rare_repeats = line.phrase.empty() && line.link_label.empty() &&
+    const bool only_rare_repeats = line.phrase == nullptr && line.link_label == nullptr &&
                                    line.icons < 3 && line.repeat_evidence &&
                                    line.repeats * 10 < line.scope &&
                                    line.evidence.rfind("repeated", 0) == 0;
@@ -767,7 +774,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     if (line.blank || line.evidence.empty()) continue;
     if (credit_line(i)) continue;  // labelled below
     // Without a title, repetition alone proves nothing here (table headings repeat too).
-    if (line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
+    if (line.repeat_evidence && line.phrase == nullptr && line.link_label == nullptr &&
         line.icons < 3 && line.evidence.rfind("repeated", 0) == 0) {
       continue;
     }
@@ -787,7 +794,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   for (std::size_t i = after_title; i < head_end && title != n; ++i) {
     Line& line = lines[i];
     if (line.blank) continue;
-    if (!line.evidence.empty() && (!line.sentence || line.repeat_evidence || !line.phrase.empty())) {
+    if (!line.evidence.empty() && (!line.sentence || line.repeat_evidence || line.phrase != nullptr)) {
       line.label = LineLabel::boilerplate;
       line.rule = "furniture below the title";
     } else if (has_position_marker(line.text) ||
@@ -813,8 +820,8 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
     // Between paragraphs, a line that only repeats must repeat on many pages (a table
     // heading such as "Year" repeats on a few).
-    const bool repeats_only = line.repeat_evidence && line.phrase.empty() &&
-                              line.link_label.empty() && line.icons < 3 &&
+    const bool repeats_only = line.repeat_evidence && line.phrase == nullptr &&
+                              line.link_label == nullptr && line.icons < 3 &&
                               line.evidence.rfind("repeated", 0) == 0;
     if (!line.evidence.empty() && !tail && repeats_only && line.repeats * 10 < line.scope) {
       continue;
@@ -826,7 +833,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
         // A short heading among the furniture ("Related stories", "Most viewed") opens a list.
         // Not after kept lines of the tail: a list of the article's own (results, names)
         // may be broken by an advertisement.
-        if (tail && !tail_text && line.words <= 5 && !line.ends && line.link_label.empty()) {
+        if (tail && !tail_text && line.words <= 5 && !line.ends && line.link_label == nullptr) {
           list_header = std::string(line.text.substr(0, 40));
         }
       }
@@ -917,7 +924,7 @@ std::vector<Line> split_lines(const std::string& text) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     Line l;
-    l.raw = std::string_view(text).substr(start, end - start);
+    l.text = std::string_view(text).substr(start, end - start);
     lines.push_back(l);
     if (end == text.size()) break;
     start = end + 1;
