@@ -99,6 +99,11 @@ void Corpus::add(Article article) {
   articles_.push_back(std::move(article));
 }
 
+void Corpus::reserve(std::size_t n) {
+  articles_.reserve(n);
+  index_.reserve(n);
+}
+
 const Article& Corpus::at(std::size_t i) const {
   if (i >= articles_.size()) {
     throw IndexOutOfRange("article " + std::to_string(i) + " of a corpus of " +

@@ -14,6 +14,7 @@
 #include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
+#include "newsim/text.hpp"
 
 namespace newsim {
 
@@ -40,14 +41,16 @@ std::uint64_t combine(std::uint64_t h, std::uint64_t w) {
 }
 
 // Byte classes, without locale calls: ASCII letters and digits and every non-ASCII byte are
-// word bytes; lowercase is ASCII only.
+// word bytes; lowercase is ASCII only. fold: the lowercase of a word byte, 0 for the others.
 struct ByteTables {
   bool word[256];
   char lower[256];
+  char fold[256];
   ByteTables() {
     for (int c = 0; c < 256; ++c) {
       word[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
       lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      fold[c] = word[c] ? lower[c] : 0;
     }
   }
 };
@@ -55,26 +58,26 @@ const ByteTables kBytes;
 
 bool is_word_byte(unsigned char c) { return kBytes.word[c]; }
 
-// Calls fn(token, hash) for each run of word bytes of s, lowercased (at most 48 bytes kept).
+constexpr std::size_t kMaxToken = 48;  // bytes of a word kept for its hash
+
+// Calls fn(token, hash, original) for each run of word bytes of s: the run lowercased (at most
+// kMaxToken bytes kept), its hash, and the run as written.
 template <class Fn>
 void for_each_token(std::string_view s, Fn&& fn) {
-  char buf[48];
-  std::size_t len = 0, start = 0;
-  bool in = false;
-  for (std::size_t k = 0; k <= s.size(); ++k) {
-    const auto c = k < s.size() ? static_cast<unsigned char>(s[k]) : ' ';
-    if (kBytes.word[c]) {
-      if (!in) {
-        in = true;
-        len = 0;
-        start = k;
-      }
-      if (len < sizeof buf) buf[len++] = kBytes.lower[c];
-    } else if (in) {
-      in = false;
-      const std::string_view token(buf, len);
-      fn(token, hash(token), s.substr(start, k - start));
+  char buf[kMaxToken];
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  for (;;) {
+    while (p < end && kBytes.fold[*p] == 0) ++p;
+    if (p == end) return;
+    const auto* const start = p;
+    std::size_t len = 0;
+    for (char c; p < end && (c = kBytes.fold[*p]) != 0; ++p) {
+      if (len < kMaxToken) buf[len++] = c;
     }
+    const std::string_view token(buf, len);
+    fn(token, hash(token),
+       std::string_view(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p - start)));
   }
 }
 
@@ -105,6 +108,11 @@ class FlatMap {
     }
   }
   const V* find(std::uint64_t key) const { return const_cast<FlatMap*>(this)->find(key); }
+  // Starts loading the slot of a key, so that a later find need not wait for memory.
+  void prefetch(std::uint64_t key) const {
+    key = key == 0 ? 1 : key;
+    __builtin_prefetch(&slots_[key & mask_]);
+  }
   V& operator[](std::uint64_t key) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
     key = key == 0 ? 1 : key;
@@ -218,7 +226,9 @@ struct Lexicon {
   FlatMap<char> credit_starts;  // first words of agencies and of reporting lines
   // One lookup per word: what the word is (bits below), and the furniture word itself.
   static constexpr std::uint8_t kStop = 1, kAddress = 2, kPhraseStart = 4, kFurniture = 8;
-  FlatMap<std::uint8_t> flags;
+  // Looked up for every word of the corpus, mostly in vain: sparse (a tenth full), so that
+  // a miss stops at the first empty slot.
+  FlatMap<std::uint8_t> flags{2048};
 
   Lexicon() {
     for (const auto& p : kPhrases) {
@@ -323,33 +333,32 @@ bool ends_sentence(std::string_view s) {
 }
 
 struct Line {
-  std::string_view raw;   // as in the text, without the newline
-  std::string_view text;  // trimmed
-  bool blank = true;
+  std::string_view text;  // trimmed, without the newline
+  std::uint64_t key = 0;
+  const std::pair<std::string, std::string>* phrase = nullptr;  // first furniture phrase found
+                                                                 // and its category (lexicon's)
+  const std::string* word = nullptr;        // first furniture word found (lexicon's)
+  const std::string* link_label = nullptr;  // "related" in "Related: ..." (lexicon's)
+  const char* rule = "";
+  std::string evidence;     // why it looks like furniture; empty when it does not
   int words = 0;
   int stop = 0;
   int icons = 0;
   int furniture_words = 0;
   int address = 0;          // you, your, we, us, our, please: words that talk to the reader
-  std::string_view link_label;  // "related" in "Related: ..." (text owned by the lexicon)
-  bool ends = false;
-  bool sentence = false;
-  std::uint64_t key = 0;
-  std::string_view phrase;    // first furniture phrase found (text owned by the lexicon)
-  std::string_view category;
-  std::string_view word;      // first furniture word found
   int repeats = 0;          // articles (of the same source, when known) with this line
   int scope = 0;            // articles of that source (or of the corpus)
+  LineLabel label = LineLabel::body;
+  bool blank = true;
+  bool ends = false;
+  bool sentence = false;
   bool prose = false;       // in a block of hard-wrapped prose
   bool repeat_evidence = false;
-  std::string evidence;     // why it looks like furniture; empty when it does not
-  const char* rule = "";
-  LineLabel label = LineLabel::body;
 };
 
 void analyse(Line& line) {
   const Lexicon& lex = lexicon();
-  line.text = trim(line.raw);
+  line.text = trim(line.text);
   line.blank = line.text.empty();
   if (line.blank) {
     line.label = LineLabel::blank;
@@ -379,29 +388,28 @@ void analyse(Line& line) {
     if ((bits & Lexicon::kAddress) && !(w == "us" && original == "US")) ++line.address;
     if (bits & Lexicon::kFurniture) {
       ++line.furniture_words;
-      if (line.word.empty()) line.word = *lex.words.find(h);
+      if (line.word == nullptr) line.word = lex.words.find(h);
     }
     if (bits & Lexicon::kPhraseStart) any_phrase_start = true;
     if (n_hashes < 64) hashes[n_hashes++] = h;
   });
-  for (int i = 0; any_phrase_start && i < n_hashes && line.phrase.empty(); ++i) {
+  for (int i = 0; any_phrase_start && i < n_hashes && line.phrase == nullptr; ++i) {
     if (lex.phrase_starts.find(hashes[i]) == nullptr) continue;
     std::uint64_t h = hashes[i];
     for (int j = i + 1; j < std::min(n_hashes, i + 5); ++j) {
       h = combine(h, hashes[j]);
       if (const auto* found = lex.phrases.find(h)) {
-        line.phrase = found->first;
-        line.category = found->second;
+        line.phrase = found;
         break;
       }
     }
   }
-  const std::size_t colon = line.text.find(':');
+  const std::size_t colon = line.text.substr(0, 25).find(':');  // a label ends by byte 24
   if (colon != std::string_view::npos && colon > 0 && colon <= 24 && colon + 1 < line.text.size()) {
     std::string label(line.text.substr(0, colon));
     for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto found = lex.labels.find(label);
-    if (found != lex.labels.end()) line.link_label = *found;
+    if (found != lex.labels.end()) line.link_label = &*found;
   }
   line.ends = ends_sentence(line.text);
   // A short question is as likely a headline ("Will the Budget lift spirits?") as a sentence.
@@ -462,10 +470,13 @@ bool is_credit(std::string_view text) {
   return parts > 0;
 }
 
-// " - AFP" at the end of a title: the credit, or empty.
-std::string title_credit(std::string_view title, std::string& rest) {
-  if (title.find_first_of("-|\xE2") == std::string_view::npos) {  // no dash or bar at all
-    rest = std::string(title);
+// " - AFP" at the end of a title: the credit, or empty; `rest` is the title without it. Both
+// view the title.
+std::string_view title_credit(std::string_view title, std::string_view& rest) {
+  rest = title;
+  // No dash or bar at all: most lines. (find_first_of calls memchr once per byte.)
+  if (std::none_of(title.begin(), title.end(),
+                   [](char c) { return c == '-' || c == '|' || c == '\xE2'; })) {
     return {};
   }
   for (const char* sep : {" - ", " – ", " — ", " | "}) {
@@ -475,17 +486,17 @@ std::string title_credit(std::string_view title, std::string& rest) {
     const bool agency = lexicon().agencies.count(lower(tail)) != 0;
     const bool site = std::string_view(sep) == " | " && !tail.empty() && tail.size() <= 40;
     if (agency || site) {
-      rest = std::string(trim(title.substr(0, p)));
-      return std::string(tail);
+      rest = trim(title.substr(0, p));
+      return tail;
     }
   }
-  rest = std::string(title);
   return {};
 }
 
 bool has_position_marker(std::string_view text) {
   // Every marker has a bracket, a colon or one of these letters runs; most lines have none.
-  if (text.find_first_of("(:") == std::string_view::npos && text.find("hoto") == std::string_view::npos &&
+  if (text.find('(') == std::string_view::npos && text.find(':') == std::string_view::npos &&
+      text.find("hoto") == std::string_view::npos &&
       text.find("etty") == std::string_view::npos && text.find("mage") == std::string_view::npos &&
       text.find("HOTO") == std::string_view::npos) {
     return false;
@@ -626,6 +637,10 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
                     const Counts& counts, const CleanOptions& options) {
   LineReport r;
   const std::size_t n = lines.size();
+  // The repetition counts are in a table too large for the cache: ask for all lines at once.
+  for (const Line& line : lines) {
+    if (!line.blank && may_repeat_line(line)) counts.corpus.prefetch(line.key);
+  }
   // Evidence of furniture, line by line.
   for (Line& line : lines) {
     if (line.blank) continue;
@@ -642,18 +657,18 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
     line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
     const bool continuation = line.prose && line.text.front() >= 'a' && line.text.front() <= 'z';
-    if (!line.phrase.empty() && !continuation && (!line.sentence || line.address >= 2)) {
+    if (line.phrase != nullptr && !continuation && (!line.sentence || line.address >= 2)) {
       // A sentence must also talk to the reader ("we need your help", "we use cookies ...
       // you agree"): a news sentence that says "become a member" or quotes "support us"
       // stays. So does a piece of wrapped prose.
-      line.evidence = "phrase '" + std::string(line.phrase) + "' (" + std::string(line.category) + ")";
-    } else if (!line.link_label.empty()) {
-      line.evidence = "link label '" + std::string(line.link_label) + ":'";
+      line.evidence = "phrase '" + line.phrase->first + "' (" + line.phrase->second + ")";
+    } else if (line.link_label != nullptr) {
+      line.evidence = "link label '" + *line.link_label + ":'";
     } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
       line.evidence = std::to_string(line.icons) + " icon names";
     } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
                line.furniture_words >= 1 && !line.ends) {
-      line.evidence = "furniture word '" + std::string(line.word) + "' in a short line";
+      line.evidence = "furniture word '" + *line.word + "' in a short line";
     }
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
@@ -693,7 +708,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   std::size_t title = n;
   std::size_t seen = 0;
   std::size_t head_end = first_good;
-  std::string given_rest;
+  std::string_view given_rest;
   title_credit(a.title, given_rest);
   const std::uint64_t given_key = a.title.empty() ? 0 : line_key(given_rest);
   for (std::size_t i = 0; i <= head_end && i < n && seen < 12; ++i) {
@@ -705,7 +720,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
         title = i;
         break;
       }
-      std::string rest;
+      std::string_view rest;
       if (title_credit(line.text, rest).empty()) continue;
       if (line_key(rest) == given_key) {
         title = i;
@@ -714,7 +729,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
       continue;
     }
     // A headline may repeat in a few pages (lists of related articles), furniture in many.
-    const bool only_rare_repeats = line.phrase.empty() && line.link_label.empty() &&
+    const bool only_rare_repeats = line.phrase == nullptr && line.link_label == nullptr &&
                                    line.icons < 3 && line.repeat_evidence &&
                                    line.repeats * 10 < line.scope &&
                                    line.evidence.rfind("repeated", 0) == 0;
@@ -734,9 +749,9 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     t.evidence = given_key != 0 ? "matches the given title"
                                 : std::to_string(t.words) + " words, no full stop, stands alone";
     r.title = std::string(t.text);
-    std::string rest;
-    r.title_credit = title_credit(t.text, rest);
-    if (!r.title_credit.empty()) r.title = rest;
+    std::string_view rest;
+    r.title_credit = std::string(title_credit(t.text, rest));
+    if (!r.title_credit.empty()) r.title = std::string(rest);
   } else if (!a.title.empty()) {
     r.title = a.title;
   }
@@ -761,7 +776,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     if (line.blank || line.evidence.empty()) continue;
     if (credit_line(i)) continue;  // labelled below
     // Without a title, repetition alone proves nothing here (table headings repeat too).
-    if (line.repeat_evidence && line.phrase.empty() && line.link_label.empty() &&
+    if (line.repeat_evidence && line.phrase == nullptr && line.link_label == nullptr &&
         line.icons < 3 && line.evidence.rfind("repeated", 0) == 0) {
       continue;
     }
@@ -781,7 +796,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   for (std::size_t i = after_title; i < head_end && title != n; ++i) {
     Line& line = lines[i];
     if (line.blank) continue;
-    if (!line.evidence.empty() && (!line.sentence || line.repeat_evidence || !line.phrase.empty())) {
+    if (!line.evidence.empty() && (!line.sentence || line.repeat_evidence || line.phrase != nullptr)) {
       line.label = LineLabel::boilerplate;
       line.rule = "furniture below the title";
     } else if (has_position_marker(line.text) ||
@@ -807,8 +822,8 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     }
     // Between paragraphs, a line that only repeats must repeat on many pages (a table
     // heading such as "Year" repeats on a few).
-    const bool repeats_only = line.repeat_evidence && line.phrase.empty() &&
-                              line.link_label.empty() && line.icons < 3 &&
+    const bool repeats_only = line.repeat_evidence && line.phrase == nullptr &&
+                              line.link_label == nullptr && line.icons < 3 &&
                               line.evidence.rfind("repeated", 0) == 0;
     if (!line.evidence.empty() && !tail && repeats_only && line.repeats * 10 < line.scope) {
       continue;
@@ -820,7 +835,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
         // A short heading among the furniture ("Related stories", "Most viewed") opens a list.
         // Not after kept lines of the tail: a list of the article's own (results, names)
         // may be broken by an advertisement.
-        if (tail && !tail_text && line.words <= 5 && !line.ends && line.link_label.empty()) {
+        if (tail && !tail_text && line.words <= 5 && !line.ends && line.link_label == nullptr) {
           list_header = std::string(line.text.substr(0, 40));
         }
       }
@@ -903,24 +918,32 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
 }
 
 // The lines of text as Python's text.split("\n") gives them (a final newline ends an empty line).
-std::vector<Line> split_lines(const std::string& text) {
-  std::vector<Line> lines;
-  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+std::vector<Line> split_lines(std::string_view text) {
+  // Count the lines first, so that the vector is allocated once (memchr: std::count does a
+  // byte at a time).
+  std::size_t n = 1;
+  for (const char *p = text.data(), *end = p + text.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr;
+       ++p) {
+    ++n;
+  }
+  std::vector<Line> lines(n);
   std::size_t start = 0;
-  while (start <= text.size()) {
+  for (Line& l : lines) {
     std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    Line l;
-    l.raw = std::string_view(text).substr(start, end - start);
-    lines.push_back(l);
-    if (end == text.size()) break;
+    if (end == std::string_view::npos) end = text.size();
+    l.text = text.substr(start, end - start);
     start = end + 1;
   }
   return lines;
 }
 
+// How control bytes are escaped in a JSON string: all as \u00XX, or as nlohmann::json::dump()
+// writes them (\b \t \n \f \r, the rest \u00XX), so that a hand-made merge equals a dump.
+enum class Escapes { plain, nlohmann };
+
 // Appends s as a JSON string (UTF-8 kept as is; quotes, backslashes and controls escaped).
-void append_json_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s, Escapes escapes = Escapes::plain) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
   for (const char ch : s) {
@@ -929,9 +952,15 @@ void append_json_string(std::string& out, std::string_view s) {
       out += '\\';
       out += ch;
     } else if (c < 0x20) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      const char* short_form = escapes == Escapes::nlohmann ? std::strchr("\b\t\n\f\r", ch) : nullptr;
+      if (c != 0 && short_form != nullptr) {
+        out += '\\';
+        out += "btnfr"[short_form - "\b\t\n\f\r"];
+      } else {
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
     } else {
       out += ch;
     }
@@ -939,41 +968,182 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// What cleaning found, as the members of a JSON object ("key":value,...), without braces.
-std::string found_members(const std::vector<Line>& lines, const LineReport& r) {
-  std::string out;
-  auto key = [&](const char* k) {
-    if (!out.empty()) out += ',';
-    out += '"';
-    out += k;
-    out += "\":";
-  };
+// What cleaning found, as JSON object members in this order: dateline, captions, subheads,
+// credits, title_credit. Each is (key, JSON value).
+std::vector<std::pair<const char*, std::string>> found_list(const std::vector<Line>& lines,
+                                                            const LineReport& r, Escapes escapes) {
+  std::vector<std::pair<const char*, std::string>> out;
   if (!r.dateline.empty()) {
-    key("dateline");
-    append_json_string(out, r.dateline);
+    out.emplace_back("dateline", std::string());
+    append_json_string(out.back().second, r.dateline, escapes);
   }
   for (const auto& [label, name] : {std::make_pair(LineLabel::caption, "captions"),
                                     std::make_pair(LineLabel::subhead, "subheads"),
                                     std::make_pair(LineLabel::credit, "credits")}) {
-    bool first = true;
+    std::string* value = nullptr;
     for (const Line& line : lines) {
       if (line.label != label) continue;
-      if (first) {
-        key(name);
-        out += '[';
+      if (value == nullptr) {
+        out.emplace_back(name, "[");
+        value = &out.back().second;
       } else {
-        out += ',';
+        *value += ',';
       }
-      first = false;
-      append_json_string(out, line.text);
+      append_json_string(*value, line.text, escapes);
     }
-    if (!first) out += ']';
+    if (value != nullptr) *value += ']';
   }
   if (!r.title_credit.empty()) {
-    key("title_credit");
-    append_json_string(out, r.title_credit);
+    out.emplace_back("title_credit", std::string());
+    append_json_string(out.back().second, r.title_credit, escapes);
   }
   return out;
+}
+
+// What cleaning found, as the members of a JSON object ("key":value,...), without braces.
+std::string found_members(const std::vector<Line>& lines, const LineReport& r) {
+  std::string out;
+  for (const auto& [key, value] : found_list(lines, r, Escapes::plain)) {
+    if (!out.empty()) out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+    out += value;
+  }
+  return out;
+}
+
+// A JSON string at s[p] without escapes or control bytes, in valid UTF-8; moves p past it.
+bool skip_plain_string(std::string_view s, std::size_t& p) {
+  if (p >= s.size() || s[p] != '"') return false;
+  std::size_t q = p + 1;
+  bool ascii = true;
+  for (; q < s.size() && s[q] != '"'; ++q) {
+    const auto c = static_cast<unsigned char>(s[q]);
+    if (c == '\\' || c < 0x20) return false;
+    ascii = ascii && c < 0x80;
+  }
+  if (q >= s.size()) return false;
+  if (!ascii && find_invalid_utf8(s.substr(p + 1, q - p - 1)) >= 0) return false;
+  p = q + 1;
+  return true;
+}
+
+// Whether a JSON value at s[p] is written as nlohmann::json::dump() writes what it parses
+// (compact, keys sorted and unique, strings without escapes, numbers that are small integers),
+// so that dump(parse(text)) == text; moves p past it. False also for any other valid JSON.
+bool skip_canonical(std::string_view s, std::size_t& p, int depth) {
+  if (p >= s.size() || depth > 32) return false;
+  const char c = s[p];
+  if (c == '"') return skip_plain_string(s, p);
+  if (c == '{' || c == '[') {
+    const char close = c == '{' ? '}' : ']';
+    ++p;
+    if (p < s.size() && s[p] == close) {
+      ++p;
+      return true;
+    }
+    std::string_view previous;
+    for (bool first = true;; first = false) {
+      if (c == '{') {
+        const std::size_t k = p;
+        if (!skip_plain_string(s, p)) return false;
+        const std::string_view key = s.substr(k + 1, p - k - 2);
+        if (!first && !(previous < key)) return false;  // std::map order, no duplicates
+        previous = key;
+        if (p >= s.size() || s[p] != ':') return false;
+        ++p;
+      }
+      if (!skip_canonical(s, p, depth + 1)) return false;
+      if (p < s.size() && s[p] == ',') {
+        ++p;
+      } else if (p < s.size() && s[p] == close) {
+        ++p;
+        return true;
+      } else {
+        return false;
+      }
+    }
+  }
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    std::size_t q = p + (c == '-');
+    if (q >= s.size() || s[q] < '0' || s[q] > '9' || (c == '-' && s[q] == '0')) return false;
+    const std::size_t digits_start = q;
+    if (s[q] == '0') {
+      ++q;
+    } else {
+      while (q < s.size() && s[q] >= '0' && s[q] <= '9') ++q;
+    }
+    if (q - digits_start > 18) return false;  // int64 for sure
+    if (q < s.size() && (s[q] == '.' || s[q] == 'e' || s[q] == 'E' || (s[q] >= '0' && s[q] <= '9'))) {
+      return false;
+    }
+    p = q;
+    return true;
+  }
+  for (const std::string_view literal : {"true", "false", "null"}) {
+    if (s.compare(p, literal.size(), literal) == 0) {
+      p += literal.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+// The meta with the found members merged in, as nlohmann's parse, update and dump would give
+// it, when the meta is written as dump() writes (the readers write it so); false otherwise.
+// Saves a parse and a dump per article.
+bool merge_canonical(std::string_view meta, const std::vector<Line>& lines, const LineReport& r,
+                     std::string& out) {
+  std::vector<std::pair<std::string_view, std::string_view>> members;  // key, "key":value
+  std::size_t p = 1;
+  if (meta.size() < 2 || meta[0] != '{') return false;
+  std::string_view previous;
+  while (p < meta.size() && meta[p] != '}') {
+    const std::size_t k = p;
+    if (!skip_plain_string(meta, p)) return false;
+    const std::string_view key = meta.substr(k + 1, p - k - 2);
+    if (!members.empty() && !(previous < key)) return false;
+    previous = key;
+    if (p >= meta.size() || meta[p] != ':') return false;
+    ++p;
+    if (!skip_canonical(meta, p, 1)) return false;
+    members.emplace_back(key, meta.substr(k, p - k));
+    if (p < meta.size() && meta[p] == ',' && p + 1 < meta.size() && meta[p + 1] != '}') ++p;
+    else if (p >= meta.size() || meta[p] != '}') return false;
+  }
+  if (p + 1 != meta.size()) return false;
+  auto found = found_list(lines, r, Escapes::nlohmann);
+  for (const auto& f : found) {
+    const bool ascii = std::all_of(f.second.begin(), f.second.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (!ascii && find_invalid_utf8(f.second) >= 0) return false;  // dump() would throw
+  }
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+    return std::strcmp(x.first, y.first) < 0;
+  });
+  out.clear();
+  out.reserve(meta.size() + 64);
+  out += '{';
+  std::size_t i = 0, j = 0;
+  while (i < members.size() || j < found.size()) {
+    if (out.size() > 1) out += ',';
+    const int order = i == members.size() ? 1
+                      : j == found.size() ? -1
+                                          : members[i].first.compare(found[j].first);
+    if (order < 0) {
+      out += members[i++].second;
+    } else {
+      if (order == 0) ++i;  // update() replaces the old value
+      out += '"';
+      out += found[j].first;
+      out += "\":";
+      out += found[j].second;
+      ++j;
+    }
+  }
+  out += '}';
+  return true;
 }
 
 Article rebuild(const Article& a, const std::vector<Line>& lines, const LineReport& r,
@@ -1043,7 +1213,8 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
       out.meta += ',';
       out.meta += found;
       out.meta += '}';
-    } else {  // merge as objects: the meta already holds some of these keys
+    } else if (!merge_canonical(meta, lines, r, out.meta)) {
+      // Merge as objects: the meta already holds some of these keys.
       nlohmann::json m;
       try {
         m = nlohmann::json::parse(meta);
@@ -1100,6 +1271,10 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
     out.reports[i] = classify(corpus[i], i, lines[i], counts, options);
     cleaned[i] = rebuild(corpus[i], lines[i], out.reports[i], options);
   });
+  out.corpus.reserve(n);
+  std::size_t audit_rows = 0;
+  for (const LineReport& r : out.reports) audit_rows += r.audit.size();
+  out.audit.reserve(audit_rows);
   for (std::size_t i = 0; i < n; ++i) {
     out.corpus.add(std::move(cleaned[i]));
     out.audit.insert(out.audit.end(), out.reports[i].audit.begin(), out.reports[i].audit.end());

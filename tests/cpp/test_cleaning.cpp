@@ -636,6 +636,35 @@ TEST(CleanConservative, GivenMetaIsKeptAndExtended) {
   EXPECT_THROW(newsim::clean(bad, jobs(1)), newsim::InvalidArgument);
 }
 
+TEST(CleanConservative, MetaHoldingFoundKeysIsMergedAsObjects) {
+  // When the meta already holds a key that cleaning fills, the result is the meta updated with
+  // what was found, written as nlohmann::json::dump() writes it, whatever the meta's layout.
+  const std::string text =
+      page("Storm Closes Airport",
+           {"LONDON (Reuters) - Heathrow airport closed both runways on Sunday as a storm "
+            "brought winds of up to ninety miles an hour to southern England.",
+            "Airlines said they expected flights to resume on Monday morning.",
+            "(Reuters,\tAP)"});
+  for (const std::string given :
+       {R"({"dateline":"","lang":"en"})",
+        R"({"credits":"old","dateline":"","n":[1,-20,0,true,false,null,{"a":"b","b":[]}],"z":"\u00e9t\u00e9"})",
+        "{\"dateline\":\"\",\"z\":\"\xC3\xA9t\xC3\xA9\"}",
+        R"({"lang": "en", "dateline": "x"})", R"({"dateline":"","lang":"en" })",
+        R"({"score":1.50,"dateline":""})", R"({"dateline":"","q":"a\"b\/c"})",
+        R"({"big":123456789012345678901,"dateline":""})", R"({"dateline":"","m":-0})",
+        R"({"dateline":"","dateline":"y"})", R"({"a":{"y":1,"x":2},"dateline":""})"}) {
+    newsim::Corpus c;
+    newsim::Article a = article("m", text);
+    a.meta = given;
+    c.add(a);
+    const newsim::CleanResult r = newsim::clean(c, jobs(1));
+    nlohmann::json expected = nlohmann::json::parse(given);
+    expected.update(nlohmann::json{{"dateline", "LONDON (Reuters)"},
+                                   {"credits", nlohmann::json::array({"(Reuters,\tAP)"})}});
+    EXPECT_EQ(r.corpus[0].meta, expected.dump()) << given;
+  }
+}
+
 // -- whitespace ---------------------------------------------------------------------------------
 
 TEST(CleanText, LinesAreTrimmed) {

@@ -49,6 +49,8 @@ class Corpus {
 
   /// Appends; throws InvalidArgument when the id is empty or already present.
   void add(Article article);
+  /// Makes room for n articles in all, so that adding them does not reallocate. O(n).
+  void reserve(std::size_t n);
   std::size_t size() const { return articles_.size(); }
   bool empty() const { return articles_.empty(); }
   const Article& operator[](std::size_t i) const { return articles_[i]; }
