@@ -334,6 +334,10 @@ def read_articles(source: Any, *, format: Optional[str] = None,
     ``corpus.issues`` as (file, line, message). Nothing is dropped without being counted.
     A date that is not ISO 8601 is malformed under "raise"; otherwise the article is kept
     with an empty date and the text in ``meta["date_raw"]`` (listed under "report").
+
+    >>> corpus = read_articles([{"id": "a", "title": "Talks", "text": "NATO and Russia met."}])
+    >>> corpus[0].title, len(corpus)
+    ('Talks', 1)
     """
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
@@ -433,7 +437,15 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
                   errors: str = "raise") -> Iterator[Article]:
     """Streams the articles of a JSON-lines file (plain or .gz) one at a time, in memory
     bounded by the longest line. Malformed lines follow ``errors`` as in ``read_articles``;
-    with "report", each skipped line is warned about as it is met."""
+    with "report", each skipped line is warned about as it is met.
+
+    >>> import gzip, json, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.jsonl.gz")
+    >>> with gzip.open(path, "wt") as f:
+    ...     _ = f.write(json.dumps({"id": "a", "text": "NATO and Russia met."}) + "\\n")
+    >>> [a.id for a in iter_articles(path)]
+    ['a']
+    """
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
     reader = _core._JsonlReader(str(path), _core_fields(_field_names(fields)), errors, True)

@@ -44,10 +44,18 @@ def _codes(truth: Any, predicted: Any) -> Tuple[np.ndarray, np.ndarray]:
 def b_cubed(truth: Any, predicted: Any) -> BCubed:
     """B-cubed precision, recall and F1 of a clustering (labels of any hashable kind): per item,
     the share of its cluster that shares its true label, and the share of its true class that
-    shares its cluster, averaged over items."""
+    shares its cluster, averaged over items.
+
+    >>> b_cubed(["x", "x", "y"], [1, 1, 1]).recall
+    1.0
+    """
     return BCubed(*_core._b_cubed(*_codes(truth, predicted)))
 
 
 def adjusted_rand_index(truth: Any, predicted: Any) -> float:
-    """The adjusted Rand index of two labelings, as scikit-learn's adjusted_rand_score."""
+    """The adjusted Rand index of two labelings, as scikit-learn's adjusted_rand_score.
+
+    >>> round(adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]), 6)
+    -0.5
+    """
     return float(_core._adjusted_rand_index(*_codes(truth, predicted)))

@@ -255,7 +255,11 @@ def minhash(shingle_set: Any, num_perm: int = 128, seed: int = 1) -> np.ndarray:
 
 def estimate_jaccard(a: Any, b: Any) -> float:
     """Share of equal positions of two signatures: the MinHash estimate of their Jaccard index,
-    with standard error sqrt(J(1-J)/num_perm)."""
+    with standard error sqrt(J(1-J)/num_perm).
+
+    >>> estimate_jaccard([1, 2, 3, 4], [1, 2, 0, 0])
+    0.5
+    """
     a = np.asarray(a)
     b = np.asarray(b)
     if a.shape != b.shape or a.ndim != 1 or a.size == 0:

@@ -112,7 +112,13 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
 def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
               metric: str = "cosine", n_jobs: Optional[int] = None) -> sp.csr_matrix:
     """The k-nearest-neighbour graph: a CSR matrix (n_rows(X), n_rows(Y)) whose row i holds the
-    scores of row i's neighbours (as ``top_k``; padding left out) at their columns."""
+    scores of row i's neighbours (as ``top_k``; padding left out) at their columns.
+
+    >>> knn_graph([[1, 0], [1, 0.1], [0, 1]], k=1).toarray().round(3)
+    array([[0.   , 0.995, 0.   ],
+           [0.995, 0.   , 0.   ],
+           [0.   , 0.1  , 0.   ]])
+    """
     x = as_csr(X, "X")
     y = None if Y is None else as_csr(Y, "Y")
     return _to_csr(_core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
@@ -126,6 +132,10 @@ def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: st
     With Y, a CSR matrix (n_rows(X), n_rows(Y)) of the scores of all such pairs; without Y,
     pairs of X with itself, only i < j (the strict upper triangle). ``as_frame=True`` returns a
     pandas DataFrame with columns i, j, score instead, ordered by i then j.
+
+    >>> X = [[1, 0], [1, 0.1], [0, 1]]
+    >>> similarity_join(X, 0.9, as_frame=True).round(3).to_dict("records")
+    [{'i': 0, 'j': 1, 'score': 0.995}]
     """
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"threshold must be a number; got {threshold!r}")
@@ -146,7 +156,13 @@ def pairwise(X: Any, Y: Any = None, *, labels: Optional[Sequence[Any]] = None,
              y_labels: Optional[Sequence[Any]] = None, metric: str = "cosine") -> Any:
     """Dense matrix of scores between the rows of X and of Y (X when Y is None), as a pandas
     DataFrame labelled by ``labels`` / ``y_labels`` (default: row numbers). For small sets:
-    it holds n_rows(X)·n_rows(Y) numbers."""
+    it holds n_rows(X)·n_rows(Y) numbers.
+
+    >>> pairwise([[1, 0], [1, 1]], labels=["a", "b"]).round(3)
+           a      b
+    a  1.000  0.707
+    b  0.707  1.000
+    """
     import pandas as pd
 
     x = as_csr(X, "X")
@@ -197,6 +213,11 @@ def explain(X: Any, i: int, j: int, *, Y: Any = None, feature_names: Any = None,
     normalisation), ``contribution`` (weight_a·weight_b) and ``share`` (contribution /
     similarity). At most ``top`` terms of each kind (None: all). ``frame.attrs["similarity"]``
     holds the score, which equals the sum of all shared contributions.
+
+    >>> v = TfidfVectorizer()
+    >>> X = v.fit_transform(["nato missile talks", "nato missile shield", "floods"])
+    >>> explain(X, 0, 1, feature_names=v).query("kind == 'shared'").term.tolist()
+    ['missile', 'nato']
     """
     import pandas as pd
 
@@ -226,7 +247,13 @@ def explain(X: Any, i: int, j: int, *, Y: Any = None, feature_names: Any = None,
 def key_terms(X: Any, rows: Union[int, Iterable[int]], *, feature_names: Any = None,
               top: int = 10) -> Any:
     """The ``top`` highest-weighted terms of one row, or of the mean of several rows (their
-    centroid), as a pandas DataFrame with columns term, weight by descending weight."""
+    centroid), as a pandas DataFrame with columns term, weight by descending weight.
+
+    >>> v = TfidfVectorizer()
+    >>> X = v.fit_transform(["nato missile talks", "nato summit", "floods"])
+    >>> key_terms(X, 0, feature_names=v, top=2).term.tolist()
+    ['missile', 'talks']
+    """
     import pandas as pd
 
     x = as_csr(X, "X")

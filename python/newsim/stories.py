@@ -305,6 +305,11 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     limited. ``dates`` holds one date per article: ISO 8601 text, a datetime, a numpy or pandas
     timestamp, or a number of seconds since 1970-01-01 UTC (naive dates are taken as UTC);
     None, NaN or "" where unknown.
+
+    >>> r = cluster_stories(["Russia warns NATO over missile shield",
+    ...                      "NATO missile shield angers Russia", "Floods hit England"])
+    >>> r.labels.tolist(), r.stories["size"].tolist()
+    ([0, 0, 1], [2, 1])
     """
     clusterer = StoryClusterer(threshold, linkage=linkage, cohesion=cohesion,
                                min_similarity=min_similarity, time_window=time_window,

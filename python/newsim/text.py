@@ -203,7 +203,14 @@ class _TextMixin(Estimator):
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike]) -> "_TextMixin":
-        """Reads a model file written by ``save`` (or by C++)."""
+        """Reads a model file written by ``save`` (or by C++).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> TfidfVectorizer().fit(["nato missile talks"]).save(path)
+    >>> load(path).get_feature_names_out().tolist()
+    ['missile', 'nato', 'talks']
+    """
         model = load(path)
         if not isinstance(model, cls):
             raise _core.ModelFormatError(
@@ -555,6 +562,12 @@ def load(path: Union[str, os.PathLike]) -> "_TextMixin":
 
     Raises ``ModelFormatError`` (a ValueError) when the file is corrupt, not a newsim model, or
     of a newer format version, and OSError when it cannot be read.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> CountVectorizer().fit(["nato summit"]).save(path)
+    >>> load(path).get_feature_names_out().tolist()
+    ['nato', 'summit']
     """
     path = os.fspath(path)
     with open(path, "rb") as f:

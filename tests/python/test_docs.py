@@ -30,3 +30,16 @@ def test_docstring_examples(module):
         assert result.attempted >= 8
     if module in (near_duplicates_module, newsim.stories, newsim.evaluation):
         assert result.attempted >= 3
+
+
+def test_every_public_function_has_an_example():
+    import inspect
+
+    missing = []
+    for name in newsim.__all__:
+        obj = getattr(newsim, name)
+        if not (inspect.isfunction(obj) or inspect.isbuiltin(obj)):
+            continue
+        if ">>>" not in (inspect.getdoc(obj) or ""):
+            missing.append(name)
+    assert missing == []
