@@ -58,21 +58,6 @@ py::dict pairs_to_python(const std::vector<DuplicatePair>& v) {
   return d;
 }
 
-std::vector<double> times_from(const py::object& times, std::size_t n) {
-  const auto t = times.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
-  if (t.ndim() != 1 || static_cast<std::size_t>(t.size()) != n) {
-    throw InvalidArgument("times must have one value per document (" + std::to_string(n) + ")");
-  }
-  return std::vector<double>(t.data(), t.data() + t.size());
-}
-
-template <class T>
-py::array_t<T> to_array(const std::vector<T>& v) {
-  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  std::copy(v.begin(), v.end(), out.mutable_data());
-  return out;
-}
-
 }  // namespace
 
 void bind_near_duplicates(py::module_& m) {
@@ -104,8 +89,7 @@ void bind_near_duplicates(py::module_& m) {
           [](NearDuplicateIndex& ix, py::handle docs, const py::object& times) {
             std::vector<py::object> keep;
             const std::vector<TextView> d = documents_from(docs, keep);
-            std::optional<std::vector<double>> t;
-            if (!times.is_none()) t = times_from(times, d.size());
+            const auto t = times_from(times, d.size(), "document");
             return pairs_to_python(
                 released([&] { return ix.add(d, t ? &*t : nullptr); }));
           },

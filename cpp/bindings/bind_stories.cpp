@@ -12,21 +12,6 @@ namespace newsim::bindings {
 
 namespace {
 
-std::optional<std::vector<double>> times_of(const py::object& times, std::int64_t n) {
-  if (times.is_none()) return std::nullopt;
-  const auto t = times.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
-  if (t.ndim() != 1 || t.size() != n) {
-    throw InvalidArgument("times must have one value per article (" + std::to_string(n) + ")");
-  }
-  return std::vector<double>(t.data(), t.data() + t.size());
-}
-
-py::array_t<std::int64_t> to_array(const std::vector<std::int64_t>& v) {
-  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.size()));
-  std::copy(v.begin(), v.end(), out.mutable_data());
-  return out;
-}
-
 std::vector<std::int64_t> labels_of(const py::array_t<std::int64_t, py::array::c_style |
                                                                     py::array::forcecast>& a) {
   return std::vector<std::int64_t>(a.data(), a.data() + a.size());
@@ -55,7 +40,7 @@ void bind_stories(py::module_& m) {
           "add",
           [](StoryClusterer& c, const py::tuple& x, const py::object& times) {
             const Csr cx = csr_from(x);
-            const auto t = times_of(times, cx.ref.rows);
+            const auto t = times_from(times, static_cast<std::size_t>(cx.ref.rows), "article");
             return to_array(released([&] { return c.add(cx.ref, t ? &*t : nullptr); }));
           },
           py::arg("x"), py::arg("times") = py::none())

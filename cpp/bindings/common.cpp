@@ -74,6 +74,17 @@ Csr csr_from(const py::tuple& m) {
   return c;
 }
 
+std::optional<std::vector<double>> times_from(const py::object& times, std::size_t n,
+                                              const char* item) {
+  if (times.is_none()) return std::nullopt;
+  const auto t = times.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+  if (t.ndim() != 1 || static_cast<std::size_t>(t.size()) != n) {
+    throw InvalidArgument("times must have one value per " + std::string(item) + " (" +
+                          std::to_string(n) + ")");
+  }
+  return std::vector<double>(t.data(), t.data() + t.size());
+}
+
 InterruptCheck python_interrupt() {
   return [] {
     py::gil_scoped_acquire gil;

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -59,6 +60,19 @@ auto released(Fn&& fn) {
     if (PyErr_Occurred() == nullptr) PyErr_SetNone(PyExc_KeyboardInterrupt);
     throw py::error_already_set();
   }
+}
+
+/// None, or one time (seconds since 1970) per item from a 1-D array of n numbers; throws
+/// InvalidArgument saying "one value per <item>" otherwise.
+std::optional<std::vector<double>> times_from(const py::object& times, std::size_t n,
+                                              const char* item);
+
+/// A numpy copy of a vector.
+template <class T>
+py::array_t<T> to_array(const std::vector<T>& v) {
+  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
 }
 
 /// A Python str from newsim's UTF-8 (lone surrogates pass through, as Python wrote them).
