@@ -12,32 +12,12 @@
 #include "newsim/errors.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/vectorizer.hpp"
+#include "csr_fixture.hpp"
 
 namespace {
 
-// A CSR matrix built from dense rows, owning its arrays.
-struct Owned {
-  std::vector<std::int64_t> indptr{0};
-  std::vector<std::int32_t> indices;
-  std::vector<double> data;
-  std::int64_t cols = 0;
-
-  explicit Owned(const std::vector<std::vector<double>>& rows, std::int64_t n_cols) : cols(n_cols) {
-    for (const auto& r : rows) {
-      for (std::size_t j = 0; j < r.size(); ++j) {
-        if (r[j] != 0) {
-          indices.push_back(static_cast<std::int32_t>(j));
-          data.push_back(r[j]);
-        }
-      }
-      indptr.push_back(static_cast<std::int64_t>(indices.size()));
-    }
-  }
-  newsim::CsrRef ref() const {
-    return {static_cast<std::int64_t>(indptr.size()) - 1, cols, indptr.data(), indices.data(),
-            data.data()};
-  }
-};
+using newsim_test::cosine;
+using newsim_test::Owned;
 
 std::vector<std::vector<double>> random_rows(std::size_t n, std::size_t cols, double density,
                                              unsigned seed) {
@@ -56,16 +36,6 @@ std::vector<std::vector<double>> random_rows(std::size_t n, std::size_t cols, do
     for (auto& v : rows[6]) v *= 2;
   }
   return rows;
-}
-
-double cosine(const std::vector<double>& a, const std::vector<double>& b) {
-  double ab = 0, aa = 0, bb = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) {
-    ab += a[j] * b[j];
-    aa += a[j] * a[j];
-    bb += b[j] * b[j];
-  }
-  return aa == 0 || bb == 0 ? 0.0 : ab / std::sqrt(aa) / std::sqrt(bb);
 }
 
 // The brute-force neighbours of row i: non-zero scores, by descending score then index.

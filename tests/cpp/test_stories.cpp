@@ -8,42 +8,17 @@
 
 #include "newsim/errors.hpp"
 #include "newsim/stories.hpp"
+#include "csr_fixture.hpp"
 
 namespace {
+
+using newsim_test::cosine;
+using newsim_test::Owned;
 
 using newsim::Linkage;
 using newsim::StoryClusterer;
 using newsim::StoryOptions;
 using Labels = std::vector<std::int64_t>;
-
-struct Owned {
-  std::vector<std::int64_t> indptr{0};
-  std::vector<std::int32_t> indices;
-  std::vector<double> data;
-  std::int64_t cols = 0;
-  explicit Owned(const std::vector<std::vector<double>>& rows, std::int64_t n_cols) : cols(n_cols) {
-    for (const auto& r : rows) {
-      for (std::size_t j = 0; j < r.size(); ++j) {
-        if (r[j] != 0) {
-          indices.push_back(static_cast<std::int32_t>(j));
-          data.push_back(r[j]);
-        }
-      }
-      indptr.push_back(static_cast<std::int64_t>(indices.size()));
-    }
-  }
-  newsim::CsrRef ref() const {
-    return {static_cast<std::int64_t>(indptr.size()) - 1, cols, indptr.data(), indices.data(),
-            data.data()};
-  }
-  newsim::CsrRef rows(std::int64_t from, std::int64_t to) const {  // a slice, rebased
-    static thread_local std::vector<std::int64_t> ip;
-    ip.assign(indptr.begin() + from, indptr.begin() + to + 1);
-    for (auto& v : ip) v -= indptr[static_cast<std::size_t>(from)];
-    return {to - from, cols, ip.data(), indices.data() + indptr[static_cast<std::size_t>(from)],
-            data.data() + indptr[static_cast<std::size_t>(from)]};
-  }
-};
 
 std::vector<std::vector<double>> random_rows(std::size_t n, std::size_t cols, double density,
                                              unsigned seed) {
@@ -54,16 +29,6 @@ std::vector<std::vector<double>> random_rows(std::size_t n, std::size_t cols, do
     for (auto& v : r) v = u(rng) < density ? u(rng) : 0.0;
   }
   return rows;
-}
-
-double cosine(const std::vector<double>& a, const std::vector<double>& b) {
-  double d = 0, na = 0, nb = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na == 0 || nb == 0 ? 0 : d / std::sqrt(na * nb);
 }
 
 // Labels renumbered by first appearance: equal partitions give equal vectors.
