@@ -140,8 +140,9 @@ struct Counted {
 };
 
 // One parallel pass of analysis and counting over all documents. When interning, each chunk's
-// statistics are merged (and freed) as soon as the chunk is done, so that memory holds only
-// the chunks in flight; merged ids depend on completion order, final ids (sorted) do not.
+// statistics are merged as soon as the chunk is done, so that memory holds only the chunks in
+// flight, and each worker reuses its table for its next chunk; merged ids depend on completion
+// order, final ids (sorted) do not.
 Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
                         bool keep_rows, int threads) {
   Counted out;
@@ -150,10 +151,11 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
   std::mutex merge_mutex;
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   std::vector<std::vector<std::int32_t>> wheres(static_cast<std::size_t>(threads));
+  std::vector<detail::TermCounts> tables(vocab == nullptr ? static_cast<std::size_t>(threads) : 0);
   detail::parallel_for(out.chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     RowChunk& chunk = out.chunks[c];
-    detail::TermCounts local;
-    detail::TermCounts* stats = vocab == nullptr ? &local : nullptr;
+    detail::TermCounts* stats = vocab == nullptr ? &tables[worker] : nullptr;
+    if (stats != nullptr) stats->clear();
     std::vector<std::int32_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
@@ -171,10 +173,9 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
       sink.end_document(keep_rows);
     }
     if (stats != nullptr) {
-      local.n_documents = static_cast<std::int64_t>(chunk.end - chunk.begin);
-      const VocabularyStats shard(std::move(local));
+      stats->n_documents = static_cast<std::int64_t>(chunk.end - chunk.begin);
       std::lock_guard<std::mutex> lock(merge_mutex);
-      out.maps[c] = out.merged.merge(shard);
+      out.maps[c] = out.merged.merge(*stats);
     }
   });
   return out;
@@ -281,7 +282,7 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
                     static_cast<std::int64_t>(docs.size()));
     n_documents_ = static_cast<std::int64_t>(docs.size());
     fitted_ = true;
-    detail::remap_and_sort(counted.chunks, nullptr, threads);
+    detail::sort_all_rows(counted.chunks, threads);
     return detail::assemble<T>(counted.chunks, docs.size(),
                                static_cast<std::int64_t>(vocabulary_.size()),
                                weighting_of(options_, idf_), threads);
@@ -302,10 +303,9 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
   n_documents_ = n_documents;
   fitted_ = true;
   pruned = PrunedVocabulary();
-  detail::remap_and_sort(counted.chunks, &counted.maps, threads);
-  return detail::assemble<T>(counted.chunks, docs.size(),
-                             static_cast<std::int64_t>(vocabulary_.size()),
-                             weighting_of(options_, idf_), threads);
+  return detail::remap_assemble<T>(counted.chunks, counted.maps, docs.size(),
+                                   static_cast<std::int64_t>(vocabulary_.size()),
+                                   weighting_of(options_, idf_), threads);
 }
 
 template <class T>
@@ -316,7 +316,7 @@ CsrMatrix<T> Vectorizer::transform(const Documents& docs) const {
   }
   const int threads = detail::resolve_threads(options_.n_jobs);
   Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
-  detail::remap_and_sort(counted.chunks, nullptr, threads);
+  detail::sort_all_rows(counted.chunks, threads);
   return detail::assemble<T>(counted.chunks, docs.size(),
                              static_cast<std::int64_t>(vocabulary_.size()),
                              weighting_of(options_, idf_), threads);

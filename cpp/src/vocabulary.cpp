@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -108,20 +109,11 @@ std::int64_t VocabularyStats::term_frequency(std::int32_t id) const {
 }
 
 std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
-  const Impl& o = *other.impl_;
-  Impl& m = *impl_;
-  const auto& other_terms = o.table.keys();
-  std::vector<std::int32_t> map;
-  m.table.intern_many(other_terms.data(), other_terms.size(),
-                      [&m](std::string_view t) { return m.arena.store(t); }, map);
-  m.df.resize(m.table.size(), 0);
-  m.tf.resize(m.table.size(), 0);
-  for (std::size_t i = 0; i < other_terms.size(); ++i) {
-    m.df[static_cast<std::size_t>(map[i])] += o.df[i];
-    m.tf[static_cast<std::size_t>(map[i])] += o.tf[i];
-  }
-  m.n_documents += o.n_documents;
-  return map;
+  return impl_->merge(*other.impl_);
+}
+
+std::vector<std::int32_t> VocabularyStats::merge(const detail::TermCounts& counts) {
+  return impl_->merge(counts);
 }
 
 std::string VocabularyStats::to_json() const {
@@ -309,13 +301,19 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   // LSD radix sort on the prefix (a pass per byte that varies), then runs of equal prefixes
   // sorted on the whole term: terms are distinct, so the order is total.
   {
+    // All eight byte histograms in one pass.
+    std::vector<std::array<std::size_t, 257>> count(8);
+    for (auto& c : count) c.fill(0);
+    for (const Key& k : keys) {
+      for (int b = 0; b < 8; ++b) ++count[static_cast<std::size_t>(b)][((k.prefix >> (8 * b)) & 0xFF) + 1];
+    }
     std::vector<Key> buffer(n);
-    for (int shift = 0; shift < 64; shift += 8) {
-      std::size_t count[257] = {};
-      for (const Key& k : keys) ++count[((k.prefix >> shift) & 0xFF) + 1];
-      if (std::find(std::begin(count) + 1, std::end(count), n) != std::end(count)) continue;
-      for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
-      for (const Key& k : keys) buffer[count[(k.prefix >> shift) & 0xFF]++] = k;
+    for (int b = 0; b < 8; ++b) {
+      std::array<std::size_t, 257>& c = count[static_cast<std::size_t>(b)];
+      if (std::find(c.begin() + 1, c.end(), n) != c.end()) continue;
+      for (int v = 0; v < 256; ++v) c[static_cast<std::size_t>(v) + 1] += c[static_cast<std::size_t>(v)];
+      const int shift = 8 * b;
+      for (const Key& k : keys) buffer[c[(k.prefix >> shift) & 0xFF]++] = k;
       keys.swap(buffer);
     }
   }

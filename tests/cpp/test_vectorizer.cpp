@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
+#include "newsim/analyzer.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/vectorizer.hpp"
 
@@ -113,6 +116,49 @@ TEST(Vectorizer, ResultsDoNotDependOnThreads) {
   expect_same(a, b);
   expect_same(one.transform(docs), a);
   EXPECT_EQ(one.vocabulary().terms(), four.vocabulary().terms());
+}
+
+// Pruning drops terms from rows that span several chunks and reuse a worker's table: the rows
+// of fit_transform are those of transform and of a brute-force count, whatever the threads.
+TEST(Vectorizer, PrunedFitTransformMatchesTransformAndBruteForce) {
+  const auto docs = synthetic_corpus(9000);  // about 3 MiB: several chunks per worker
+  VectorizerOptions o;
+  o.prune.min_df = newsim::DfBound::count(3);
+  o.prune.max_df = newsim::DfBound::fraction(0.05);
+  o.prune.max_features = 3000;
+  o.sublinear_tf = true;
+  o.norm = newsim::Norm::l1;
+  o.n_jobs = 1;
+  Vectorizer one(o);
+  const auto a = one.fit_transform(docs);
+  o.n_jobs = 3;
+  Vectorizer three(o);
+  expect_same(three.fit_transform(docs), a);
+  expect_same(one.transform(docs), a);
+  const auto f = three.fit_transform<float>(docs);
+  expect_same(one.transform<float>(docs), f);
+  ASSERT_EQ(one.vocabulary().size(), 3000u);
+
+  const newsim::Analyzer analyzer(o.analysis);
+  const auto& idf = one.idf();
+  for (std::size_t i = 0; i < docs.size(); i += 97) {
+    std::map<std::int32_t, int> counts;
+    for (const std::string& t : analyzer.analyze(newsim::TextView(docs[i]))) {
+      const std::int32_t id = one.vocabulary().find(t);
+      if (id >= 0) ++counts[id];
+    }
+    double total = 0.0;
+    for (const auto& [id, c] : counts) total += (std::log(c) + 1.0) * idf[static_cast<std::size_t>(id)];
+    const auto begin = a.indptr[i], end = a.indptr[i + 1];
+    ASSERT_EQ(static_cast<std::size_t>(end - begin), counts.size()) << "row " << i;
+    auto it = counts.begin();
+    for (auto k = begin; k < end; ++k, ++it) {
+      EXPECT_EQ(a.indices[static_cast<std::size_t>(k)], it->first);
+      const double want = (std::log(it->second) + 1.0) * idf[static_cast<std::size_t>(it->first)] / total;
+      EXPECT_NEAR(a.data[static_cast<std::size_t>(k)], want, 1e-15);
+      EXPECT_FLOAT_EQ(f.data[static_cast<std::size_t>(k)], static_cast<float>(want));
+    }
+  }
 }
 
 TEST(Vectorizer, ShardStatisticsMergeToTheSameModel) {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "newsim/detail/numpy_sort.hpp"
+#include "newsim/detail/term_counts.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/vocabulary.hpp"
 
@@ -37,6 +38,44 @@ TEST(VocabularyStats, ShardsMergeIntoTheWhole) {
   EXPECT_EQ(a.term_frequency(a.find("nato")), 3);
   EXPECT_EQ(a.term(map[static_cast<std::size_t>(b.find("shield"))]), "shield");
   EXPECT_FALSE(b.same_statistics(whole));
+}
+
+// A worker's counts are cleared and refilled for each chunk and merged after each: short,
+// long (over 16 bytes) and big (arena blocks of their own) terms all survive the reuse.
+TEST(TermCounts, ClearedAndRefilledCountsMergeExactly) {
+  const std::string big(40000, 'x');
+  const std::vector<std::vector<std::string>> shards = {
+      {"aa", "bb", "a_term_longer_than_sixteen_bytes", big, "aa"},
+      {"bb", big + "y", "cc", "a_term_longer_than_sixteen_bytes"},
+      {},
+      {"aa", "dd", big}};
+  newsim::detail::TermCounts worker, merged;
+  std::map<std::string, std::int64_t> want_df;
+  for (const auto& shard : shards) {
+    worker.clear();
+    EXPECT_EQ(worker.table.size(), 0u);
+    std::map<std::string, int> seen;
+    for (const auto& t : shard) {
+      const std::int32_t id = worker.intern(t);
+      EXPECT_EQ(worker.table.keys()[static_cast<std::size_t>(id)], t);
+      if (seen[t]++ == 0) worker.df[static_cast<std::size_t>(id)] += 1;
+      worker.tf[static_cast<std::size_t>(id)] += 1;
+    }
+    for (const auto& [t, n] : seen) want_df[t] += 1;
+    worker.n_documents = 1;
+    const std::vector<std::int32_t> map = merged.merge(worker);
+    ASSERT_EQ(map.size(), worker.table.size());
+    for (std::size_t i = 0; i < map.size(); ++i) {
+      EXPECT_EQ(merged.table.keys()[static_cast<std::size_t>(map[i])], worker.table.keys()[i]);
+    }
+  }
+  ASSERT_EQ(merged.table.size(), want_df.size());
+  EXPECT_EQ(merged.n_documents, 4);
+  for (const auto& [t, df] : want_df) {
+    const std::int32_t id = merged.table.find(t);
+    ASSERT_GE(id, 0) << t.substr(0, 20);
+    EXPECT_EQ(merged.df[static_cast<std::size_t>(id)], df) << t.substr(0, 20);
+  }
 }
 
 TEST(VocabularyStats, JsonRoundTrip) {

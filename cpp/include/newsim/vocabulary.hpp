@@ -64,6 +64,8 @@ class VocabularyStats {
 
   /// Adds another shard's statistics; returns, for each of its ids, the id here. O(other size).
   std::vector<std::int32_t> merge(const VocabularyStats& other);
+  /// merge() for counts gathered by the vectorizer's hot path (internal).
+  std::vector<std::int32_t> merge(const detail::TermCounts& counts);
 
   std::int64_t n_documents() const;
   std::size_t size() const;

@@ -122,126 +122,217 @@ inline void sort_rows(RowChunk& ch) {
   }
 }
 
-/// Maps a chunk's local ids through `map` (-1: dropped) and leaves every row sorted by the new
-/// id. Instead of sorting each row it transposes the chunk into columns and reads the columns
-/// back in the order of their new ids: O(nnz + local vocabulary log local vocabulary).
-inline void remap_rows(RowChunk& ch, const std::vector<std::int32_t>& map) {
-  const std::size_t n_local = map.size();
-  const std::size_t n_rows = ch.row_nnz.size();
-  // Column sizes, and the kept size of each row.
-  std::vector<std::uint32_t> col_start(n_local + 1, 0);
-  std::vector<std::uint32_t> kept(n_rows, 0);
-  std::size_t k = 0;
-  for (std::size_t r = 0; r < n_rows; ++r) {
-    for (std::uint32_t e = 0; e < ch.row_nnz[r]; ++e, ++k) {
-      const auto local = static_cast<std::size_t>(ch.ids[k]);
-      if (map[local] < 0) continue;
-      ++col_start[local + 1];
-      ++kept[r];
-    }
-  }
-  for (std::size_t l = 0; l < n_local; ++l) col_start[l + 1] += col_start[l];
-  const std::size_t n_kept = col_start[n_local];
-  // Scatter (row, count) into columns.
-  std::vector<std::uint32_t> col_row(n_kept);
-  std::vector<std::int32_t> col_count(n_kept);
-  {
-    std::vector<std::uint32_t> fill(col_start.begin(), col_start.end() - 1);
-    k = 0;
-    for (std::size_t r = 0; r < n_rows; ++r) {
-      for (std::uint32_t e = 0; e < ch.row_nnz[r]; ++e, ++k) {
-        const auto local = static_cast<std::size_t>(ch.ids[k]);
-        if (map[local] < 0) continue;
-        const std::uint32_t at = fill[local]++;
-        col_row[at] = static_cast<std::uint32_t>(r);
-        col_count[at] = ch.counts[k];
-      }
-    }
-  }
-  // Kept local ids in the order of their new ids, then the columns back into rows.
-  std::vector<std::uint64_t> order;
-  order.reserve(n_local);
-  for (std::size_t l = 0; l < n_local; ++l) {
-    if (map[l] >= 0 && col_start[l + 1] > col_start[l]) {
-      order.push_back((static_cast<std::uint64_t>(static_cast<std::uint32_t>(map[l])) << 32) | l);
-    }
-  }
-  std::sort(order.begin(), order.end());
-  std::vector<std::uint32_t> row_pos(n_rows);
-  std::size_t acc = 0;
-  for (std::size_t r = 0; r < n_rows; ++r) {
-    row_pos[r] = static_cast<std::uint32_t>(acc);
-    acc += kept[r];
-    ch.row_nnz[r] = kept[r];
-  }
-  for (std::uint64_t o : order) {
-    const std::size_t l = static_cast<std::uint32_t>(o);
-    const auto id = static_cast<std::int32_t>(o >> 32);
-    for (std::uint32_t at = col_start[l]; at < col_start[l + 1]; ++at) {
-      const std::uint32_t pos = row_pos[col_row[at]]++;
-      ch.ids[pos] = id;
-      ch.counts[pos] = col_count[at];
-    }
-  }
-  ch.ids.resize(n_kept);
-  ch.counts.resize(n_kept);
+/// Sorts every row of each chunk whose ids are already final.
+inline void sort_all_rows(std::vector<RowChunk>& chunks, int threads) {
+  parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) { sort_rows(chunks[c]); });
 }
 
-/// Maps each chunk's ids through maps[c] (or leaves final ids as they are) and sorts every row.
-inline void remap_and_sort(std::vector<RowChunk>& chunks,
-                           const std::vector<std::vector<std::int32_t>>* maps, int threads) {
+/// The weight of one count before the row norm.
+inline double weigh(const Weighting& w, std::int32_t count, double idf) {
+  double v = w.binary ? 1.0 : static_cast<double>(count);
+  if (w.sublinear_tf) v = std::log(v) + 1.0;
+  return v * idf;
+}
+
+/// Divides a row's values by its norm (none, l1, l2), as scikit-learn's normalize does.
+inline double norm_of(const Weighting& w, double sum) {
+  if (w.norm == 0 || sum == 0.0) return 1.0;
+  return w.norm == 2 ? std::sqrt(sum) : sum;
+}
+
+/// A CSR matrix with room for the chunks' rows (row_nnz each) and its indptr filled in;
+/// first_row[c] is chunk c's first row.
+template <class T>
+CsrMatrix<T> allocate_rows(const std::vector<RowChunk>& chunks, std::size_t rows,
+                           std::int64_t cols, std::vector<std::size_t>& first_row) {
+  CsrMatrix<T> m;
+  m.rows = static_cast<std::int64_t>(rows);
+  m.cols = cols;
+  m.indptr = Buffer<std::int64_t>(rows + 1);
+  first_row.assign(chunks.size(), 0);
+  std::size_t pos = 0, r = 0;
+  m.indptr[0] = 0;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    first_row[c] = r;
+    for (std::uint32_t nnz : chunks[c].row_nnz) {
+      pos += nnz;
+      m.indptr[++r] = static_cast<std::int64_t>(pos);
+    }
+  }
+  m.indices = Buffer<std::int32_t>(pos);
+  m.data = Buffer<T>(pos);
+  return m;
+}
+
+/// The kept local ids of a chunk (map[l] >= 0) in the order of their new ids: an LSD radix
+/// sort on the new id, 11 bits a pass. O(local vocabulary).
+inline std::vector<std::uint32_t> order_by_new_id(const std::vector<std::int32_t>& map) {
+  std::vector<std::uint64_t> keys;
+  keys.reserve(map.size());
+  std::uint32_t max_id = 0;
+  for (std::size_t l = 0; l < map.size(); ++l) {
+    if (map[l] < 0) continue;
+    const auto id = static_cast<std::uint32_t>(map[l]);
+    max_id = std::max(max_id, id);
+    keys.push_back((static_cast<std::uint64_t>(id) << 32) | l);
+  }
+  std::vector<std::uint64_t> buffer(keys.size());
+  constexpr unsigned kBits = 11;
+  for (unsigned shift = 32; shift < 64 && (std::uint64_t{max_id} << 32) >> shift != 0;
+       shift += kBits) {
+    std::uint32_t count[(1u << kBits) + 1] = {};
+    for (std::uint64_t k : keys) ++count[((k >> shift) & ((1u << kBits) - 1)) + 1];
+    for (unsigned b = 0; b < (1u << kBits); ++b) count[b + 1] += count[b];
+    for (std::uint64_t k : keys) buffer[count[(k >> shift) & ((1u << kBits) - 1)]++] = k;
+    keys.swap(buffer);
+  }
+  std::vector<std::uint32_t> order(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) order[i] = static_cast<std::uint32_t>(keys[i]);
+  return order;
+}
+
+/// Maps each chunk's local ids through maps[c] (-1: dropped) and writes the weighted rows,
+/// sorted by the new id, straight into one CSR matrix; frees the chunks. Per chunk the entries
+/// are transposed into columns (values and row norms computed on the way) and read back in the
+/// order of their new ids: O(nnz + local vocabulary), no per-row sort.
+template <class T>
+CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
+                            const std::vector<std::vector<std::int32_t>>& maps, std::size_t rows,
+                            std::int64_t cols, const Weighting& w, int threads) {
+  // Kept entries per row (all of them unless pruning dropped terms).
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
-    if (maps != nullptr) {
-      remap_rows(chunks[c], (*maps)[c]);
-    } else {
-      sort_rows(chunks[c]);
+    RowChunk& ch = chunks[c];
+    const std::vector<std::int32_t>& map = maps[c];
+    if (std::none_of(map.begin(), map.end(), [](std::int32_t id) { return id < 0; })) return;
+    std::size_t k = 0;
+    for (std::uint32_t& nnz : ch.row_nnz) {
+      std::uint32_t kept = 0;
+      for (std::uint32_t e = 0; e < nnz; ++e, ++k) {
+        kept += map[static_cast<std::size_t>(ch.ids[k])] >= 0 ? 1u : 0u;
+      }
+      nnz = kept;
     }
   });
+  std::vector<std::size_t> first_row;
+  CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
+  // Per worker, reused from chunk to chunk.
+  struct Scratch {
+    std::vector<std::uint32_t> fill, col_row;
+    std::vector<double> local_idf, col_value, sorted;
+    std::vector<std::size_t> row_pos;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
+  parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
+    RowChunk& ch = chunks[c];
+    Scratch& s = scratch[worker];
+    const std::vector<std::int32_t>& map = maps[c];
+    const std::size_t n_local = map.size();
+    const std::size_t n_rows = ch.row_nnz.size();
+    const std::size_t entries = ch.ids.size();
+    const std::int32_t* ids = ch.ids.data();
+    const std::vector<std::uint32_t> order = order_by_new_id(map);
+    // Column sizes; then where each column starts, in the order of the new ids.
+    s.fill.assign(n_local, 0);
+    std::uint32_t* fill = s.fill.data();
+    for (std::size_t k = 0; k < entries; ++k) ++fill[ids[k]];
+    s.local_idf.assign(n_local, 1.0);
+    std::uint32_t n_kept = 0;
+    for (std::uint32_t l : order) {
+      const std::uint32_t size = fill[l];
+      fill[l] = n_kept;
+      n_kept += size;
+      if (w.idf != nullptr) s.local_idf[l] = w.idf[map[l]];
+    }
+    // Scatter (row, value) into the columns (row_nnz counts the kept entries of each row;
+    // dropped ones are skipped wherever they fall).
+    s.col_row.resize(n_kept);
+    s.col_value.resize(n_kept);
+    {
+      std::uint32_t* col_row = s.col_row.data();
+      double* col_value = s.col_value.data();
+      std::size_t k = 0;
+      for (std::size_t row = 0; row < n_rows; ++row) {
+        for (std::uint32_t kept = 0; kept < ch.row_nnz[row]; ++k) {
+          const auto l = static_cast<std::size_t>(ids[k]);
+          if (map[l] < 0) continue;
+          const std::uint32_t at = fill[l]++;
+          col_row[at] = static_cast<std::uint32_t>(row);
+          col_value[at] = weigh(w, ch.counts[k], s.local_idf[l]);
+          ++kept;
+        }
+      }
+    }
+    // Columns back into rows, in the order of the new ids.
+    const auto base = static_cast<std::size_t>(m.indptr[first_row[c]]);
+    s.row_pos.resize(n_rows);
+    for (std::size_t row = 0; row < n_rows; ++row) {
+      s.row_pos[row] = static_cast<std::size_t>(m.indptr[first_row[c] + row]) - base;
+    }
+    s.sorted.resize(n_kept);
+    {
+      const std::uint32_t* col_row = s.col_row.data();
+      const double* col_value = s.col_value.data();
+      std::size_t* row_pos = s.row_pos.data();
+      std::int32_t* out_index = m.indices.data() + base;
+      double* sorted = s.sorted.data();
+      std::uint32_t at = 0;
+      for (std::uint32_t l : order) {
+        const std::int32_t id = map[l];
+        for (const std::uint32_t end = fill[l]; at < end; ++at) {
+          const std::size_t p = row_pos[col_row[at]]++;
+          out_index[p] = id;
+          sorted[p] = col_value[at];
+        }
+      }
+    }
+    // Row norms summed in column order, as assemble() does, so results are the same to the bit.
+    {
+      const double* sorted = s.sorted.data();
+      T* out_value = m.data.data() + base;
+      std::size_t k = 0;
+      for (std::size_t row = 0; row < n_rows; ++row) {
+        const std::size_t end = k + ch.row_nnz[row];
+        if (w.norm == 0) {
+          for (; k < end; ++k) out_value[k] = static_cast<T>(sorted[k]);
+          continue;
+        }
+        double sum = 0.0;
+        for (std::size_t e = k; e < end; ++e) sum += w.norm == 2 ? sorted[e] * sorted[e] : std::fabs(sorted[e]);
+        const double scale = norm_of(w, sum);
+        for (; k < end; ++k) out_value[k] = static_cast<T>(sorted[k] / scale);
+      }
+    }
+    // Give the chunk's memory back as soon as it is copied.
+    PageVector<std::int32_t>().swap(ch.ids);
+    PageVector<std::int32_t>().swap(ch.counts);
+  });
+  return m;
 }
 
 /// Concatenates sorted chunk rows into one CSR matrix, weighting each row; frees the chunks.
 template <class T>
 CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int64_t cols,
                       const Weighting& w, int threads) {
-  CsrMatrix<T> m;
-  m.rows = static_cast<std::int64_t>(rows);
-  m.cols = cols;
-  m.indptr = Buffer<std::int64_t>(rows + 1);
-  std::vector<std::size_t> chunk_offset(chunks.size() + 1, 0);
-  std::size_t pos = 0, r = 0;
-  m.indptr[0] = 0;
-  for (std::size_t c = 0; c < chunks.size(); ++c) {
-    chunk_offset[c] = pos;
-    for (std::uint32_t nnz : chunks[c].row_nnz) {
-      pos += nnz;
-      m.indptr[++r] = static_cast<std::int64_t>(pos);
-    }
-  }
-  chunk_offset[chunks.size()] = pos;
-  m.indices = Buffer<std::int32_t>(pos);
-  m.data = Buffer<T>(pos);
+  std::vector<std::size_t> first_row;
+  CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
     RowChunk& ch = chunks[c];
-    std::size_t at = chunk_offset[c];
+    auto at = static_cast<std::size_t>(m.indptr[first_row[c]]);
     std::size_t k = 0;
     std::vector<double> values;
     for (std::uint32_t nnz : ch.row_nnz) {
       values.resize(nnz);
+      double sum = 0.0;
       for (std::uint32_t e = 0; e < nnz; ++e) {
         const std::int32_t id = ch.ids[k + e];
-        double v = w.binary ? 1.0 : static_cast<double>(ch.counts[k + e]);
-        if (w.sublinear_tf) v = std::log(v) + 1.0;
-        if (w.idf != nullptr) v *= w.idf[id];
+        const double v = weigh(w, ch.counts[k + e], w.idf != nullptr ? w.idf[id] : 1.0);
+        sum += w.norm == 2 ? v * v : std::fabs(v);
         values[e] = v;
         m.indices[at + e] = id;
       }
       if (w.norm != 0) {
-        double s = 0.0;
-        for (double v : values) s += w.norm == 2 ? v * v : std::fabs(v);
-        if (s != 0.0) {
-          if (w.norm == 2) s = std::sqrt(s);
-          for (double& v : values) v /= s;
-        }
+        const double s = norm_of(w, sum);
+        for (double& v : values) v /= s;
       }
       for (std::uint32_t e = 0; e < nnz; ++e) m.data[at + e] = static_cast<T>(values[e]);
       at += nnz;

@@ -17,6 +17,17 @@ namespace newsim::detail {
 /// Copies of strings in large blocks that never move, so string_views into them stay valid.
 class Arena {
  public:
+  /// Forgets every string, keeping one block for reuse.
+  void clear() {
+    if (!last_is_block_) {
+      blocks_.clear();
+      used_ = kBlock;
+      return;
+    }
+    blocks_.erase(blocks_.begin(), blocks_.end() - 1);
+    used_ = 0;
+  }
+
   std::string_view store(std::string_view s) {
     if (s.size() > kBlock / 4) {
       blocks_.push_back(std::make_unique<char[]>(s.size()));
@@ -28,6 +39,7 @@ class Arena {
     }
     if (used_ + s.size() > kBlock) {
       blocks_.push_back(std::make_unique<char[]>(kBlock));
+      last_is_block_ = true;
       used_ = 0;
     }
     char* dst = blocks_.back().get() + used_;
@@ -40,6 +52,7 @@ class Arena {
   static constexpr std::size_t kBlock = std::size_t{1} << 16;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = kBlock;
+  bool last_is_block_ = false;  // the last of blocks_ is of size kBlock (big strings go below it)
 };
 
 struct TermCounts {
@@ -48,6 +61,29 @@ struct TermCounts {
   std::vector<std::int64_t> df;
   std::vector<std::int64_t> tf;
   std::int64_t n_documents = 0;
+
+  /// Empties the counts, keeping the memory for the next shard.
+  void clear() {
+    arena.clear();
+    table.clear();
+    df.clear();
+    tf.clear();
+    n_documents = 0;
+  }
+
+  /// Adds another shard's counts; returns the id here of each of its ids. O(its terms).
+  std::vector<std::int32_t> merge(const TermCounts& other) {
+    std::vector<std::int32_t> map;
+    table.merge_keys(other.table, [this](std::string_view t) { return arena.store(t); }, map);
+    df.resize(table.size(), 0);
+    tf.resize(table.size(), 0);
+    for (std::size_t i = 0; i < map.size(); ++i) {
+      df[static_cast<std::size_t>(map[i])] += other.df[i];
+      tf[static_cast<std::size_t>(map[i])] += other.tf[i];
+    }
+    n_documents += other.n_documents;
+    return map;
+  }
 
   std::int32_t intern(std::string_view term) {
     const std::int32_t id = table.intern(term, [this](std::string_view t) { return arena.store(t); });

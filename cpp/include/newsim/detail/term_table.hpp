@@ -6,6 +6,7 @@
 // calls no memcmp for terms of up to 16 bytes. Internal.
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -49,26 +50,18 @@ class TermTable {
   template <class Store>
   void intern_many(const std::string_view* terms, std::size_t n, Store&& store,
                    std::vector<std::int32_t>& ids) {
-    constexpr std::size_t kAhead = 16;  // slots are fetched 16 terms ahead, entries 8
-    ids.resize(n);
-    if (slots_.empty()) reserve(keys_.size() + 1);
-    Probe ring[kAhead];
-    for (std::size_t i = 0; i < n && i < kAhead; ++i) {
-      ring[i] = probe_key(terms[i]);
-      prefetch(&slots_[ring[i].hash & mask_]);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const Probe p = ring[i % kAhead];
-      if (i + kAhead / 2 < n) {
-        const Slot& s = slots_[ring[(i + kAhead / 2) % kAhead].hash & mask_];
-        if (s.id >= 0) prefetch(&entries_[static_cast<std::size_t>(s.id)]);
-      }
-      if (i + kAhead < n) {
-        ring[i % kAhead] = probe_key(terms[i + kAhead]);
-        prefetch(&slots_[ring[i % kAhead].hash & mask_]);
-      }
-      ids[i] = intern_probe(terms[i], p, store);
-    }
+    intern_each(
+        n, [terms](std::size_t i) { return terms[i]; },
+        [terms](std::size_t i) { return probe_key(terms[i]); }, store, ids);
+  }
+
+  /// intern_many() of every key of `other`, in id order (ids[i] for other's id i). The hashes
+  /// come from other's entries, so its key strings are read only for keys over 16 bytes.
+  template <class Store>
+  void merge_keys(const TermTable& other, Store&& store, std::vector<std::int32_t>& ids) {
+    intern_each(
+        other.size(), [&other](std::size_t i) { return other.keys_[i]; },
+        [&other](std::size_t i) { return other.probe_of(i); }, store, ids);
   }
 
   /// Makes room for n keys without rehashing.
@@ -76,6 +69,14 @@ class TermTable {
     std::size_t want = 16;
     while (want * 7 < n * 10) want *= 2;
     if (want > slots_.size()) rehash(want);
+  }
+
+  /// Forgets every key but keeps the memory, so a table refilled with as many keys as before
+  /// neither allocates nor rehashes.
+  void clear() {
+    if (!keys_.empty()) std::fill(slots_.begin(), slots_.end(), Slot{0, -1});
+    keys_.clear();
+    entries_.clear();
   }
 
   /// Frees the slots (the keys stay); the next lookup rebuilds them.
@@ -146,7 +147,39 @@ class TermTable {
     return h;
   }
 
-  static std::uint64_t hash_of(std::string_view t) { return probe_key(t).hash; }
+  // The probe of key `id`, from its entry.
+  Probe probe_of(std::size_t id) const {
+    const Entry& e = entries_[id];
+    Probe p{0, e.w0, e.w1};
+    p.hash = e.len <= 16 ? short_hash(e.w0, e.w1, e.len) : TermHash{}(keys_[id]);
+    return p;
+  }
+
+  // intern() of key(i) for i in [0, n), with probe(i) computed a few places ahead.
+  template <class Key, class MakeProbe, class Store>
+  void intern_each(std::size_t n, Key&& key, MakeProbe&& probe, Store& store,
+                   std::vector<std::int32_t>& ids) {
+    constexpr std::size_t kAhead = 32;  // slots are fetched 32 terms ahead, entries 16
+    ids.resize(n);
+    if (slots_.empty()) reserve(keys_.size() + 1);
+    Probe ring[kAhead];
+    for (std::size_t i = 0; i < n && i < kAhead; ++i) {
+      ring[i] = probe(i);
+      prefetch(&slots_[ring[i].hash & mask_]);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const Probe p = ring[i % kAhead];
+      if (i + kAhead / 2 < n) {
+        const Slot& s = slots_[ring[(i + kAhead / 2) % kAhead].hash & mask_];
+        if (s.id >= 0) prefetch(&entries_[static_cast<std::size_t>(s.id)]);
+      }
+      if (i + kAhead < n) {
+        ring[i % kAhead] = probe(i + kAhead);
+        prefetch(&slots_[ring[i % kAhead].hash & mask_]);
+      }
+      ids[i] = intern_probe(key(i), p, store);
+    }
+  }
 
   template <class Store>
   NEWSIM_INLINE std::int32_t intern_probe(std::string_view term, const Probe& p, Store& store) {
@@ -193,7 +226,7 @@ class TermTable {
     slots_.assign(capacity, Slot{0, -1});
     mask_ = capacity - 1;
     for (std::size_t id = 0; id < keys_.size(); ++id) {
-      const std::uint64_t h = hash_of(keys_[id]);
+      const std::uint64_t h = probe_of(id).hash;
       std::size_t i = h & mask_;
       while (slots_[i].id >= 0) i = (i + 1) & mask_;
       slots_[i] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(id)};
