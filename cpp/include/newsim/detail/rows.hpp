@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 #if defined(__unix__)
@@ -215,10 +216,13 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
   });
   std::vector<std::size_t> first_row;
   CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
-  // Per worker, reused from chunk to chunk.
+  // Per worker, reused from chunk to chunk. Values are computed in double and rounded once,
+  // so other types are gathered in `unrounded` first.
+  constexpr bool kInPlace = std::is_same_v<T, double>;
   struct Scratch {
     std::vector<std::uint32_t> fill, col_row;
-    std::vector<double> local_idf, col_value, sorted;
+    std::vector<std::int32_t> col_count;
+    std::vector<double> unrounded;
     std::vector<std::size_t> row_pos;
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
@@ -235,21 +239,19 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
     s.fill.assign(n_local, 0);
     std::uint32_t* fill = s.fill.data();
     for (std::size_t k = 0; k < entries; ++k) ++fill[ids[k]];
-    s.local_idf.assign(n_local, 1.0);
     std::uint32_t n_kept = 0;
     for (std::uint32_t l : order) {
       const std::uint32_t size = fill[l];
       fill[l] = n_kept;
       n_kept += size;
-      if (w.idf != nullptr) s.local_idf[l] = w.idf[map[l]];
     }
-    // Scatter (row, value) into the columns (row_nnz counts the kept entries of each row;
+    // Scatter (row, count) into the columns (row_nnz counts the kept entries of each row;
     // dropped ones are skipped wherever they fall).
     s.col_row.resize(n_kept);
-    s.col_value.resize(n_kept);
+    s.col_count.resize(n_kept);
     {
       std::uint32_t* col_row = s.col_row.data();
-      double* col_value = s.col_value.data();
+      std::int32_t* col_count = s.col_count.data();
       std::size_t k = 0;
       for (std::size_t row = 0; row < n_rows; ++row) {
         for (std::uint32_t kept = 0; kept < ch.row_nnz[row]; ++k) {
@@ -257,49 +259,57 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
           if (map[l] < 0) continue;
           const std::uint32_t at = fill[l]++;
           col_row[at] = static_cast<std::uint32_t>(row);
-          col_value[at] = weigh(w, ch.counts[k], s.local_idf[l]);
+          col_count[at] = ch.counts[k];
           ++kept;
         }
       }
     }
-    // Columns back into rows, in the order of the new ids.
+    // Columns back into rows, in the order of the new ids, weighted on the way.
     const auto base = static_cast<std::size_t>(m.indptr[first_row[c]]);
     s.row_pos.resize(n_rows);
     for (std::size_t row = 0; row < n_rows; ++row) {
       s.row_pos[row] = static_cast<std::size_t>(m.indptr[first_row[c] + row]) - base;
     }
-    s.sorted.resize(n_kept);
+    double* values = nullptr;
+    if constexpr (kInPlace) {
+      values = m.data.data() + base;
+    } else {
+      s.unrounded.resize(n_kept);
+      values = s.unrounded.data();
+    }
     {
       const std::uint32_t* col_row = s.col_row.data();
-      const double* col_value = s.col_value.data();
+      const std::int32_t* col_count = s.col_count.data();
       std::size_t* row_pos = s.row_pos.data();
       std::int32_t* out_index = m.indices.data() + base;
-      double* sorted = s.sorted.data();
       std::uint32_t at = 0;
       for (std::uint32_t l : order) {
         const std::int32_t id = map[l];
+        const double idf = w.idf != nullptr ? w.idf[id] : 1.0;
         for (const std::uint32_t end = fill[l]; at < end; ++at) {
           const std::size_t p = row_pos[col_row[at]]++;
           out_index[p] = id;
-          sorted[p] = col_value[at];
+          values[p] = weigh(w, col_count[at], idf);
         }
       }
     }
     // Row norms summed in column order, as assemble() does, so results are the same to the bit.
     {
-      const double* sorted = s.sorted.data();
       T* out_value = m.data.data() + base;
       std::size_t k = 0;
       for (std::size_t row = 0; row < n_rows; ++row) {
         const std::size_t end = k + ch.row_nnz[row];
-        if (w.norm == 0) {
-          for (; k < end; ++k) out_value[k] = static_cast<T>(sorted[k]);
-          continue;
+        double scale = 1.0;
+        if (w.norm != 0) {
+          double sum = 0.0;
+          for (std::size_t e = k; e < end; ++e) {
+            sum += w.norm == 2 ? values[e] * values[e] : std::fabs(values[e]);
+          }
+          scale = norm_of(w, sum);
         }
-        double sum = 0.0;
-        for (std::size_t e = k; e < end; ++e) sum += w.norm == 2 ? sorted[e] * sorted[e] : std::fabs(sorted[e]);
-        const double scale = norm_of(w, sum);
-        for (; k < end; ++k) out_value[k] = static_cast<T>(sorted[k] / scale);
+        for (; k < end; ++k) {
+          out_value[k] = static_cast<T>(w.norm != 0 ? values[k] / scale : values[k]);
+        }
       }
     }
     // Give the chunk's memory back as soon as it is copied.
