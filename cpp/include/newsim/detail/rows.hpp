@@ -135,7 +135,8 @@ inline double weigh(const Weighting& w, std::int32_t count, double idf) {
   return v * idf;
 }
 
-/// Divides a row's values by its norm (none, l1, l2), as scikit-learn's normalize does.
+/// What a row's values are divided by, from the sum of their squares (l2) or magnitudes (l1):
+/// 1 for no norm or an empty sum, as scikit-learn's normalize leaves such rows.
 inline double norm_of(const Weighting& w, double sum) {
   if (w.norm == 0 || sum == 0.0) return 1.0;
   return w.norm == 2 ? std::sqrt(sum) : sum;
@@ -194,8 +195,9 @@ inline std::vector<std::uint32_t> order_by_new_id(const std::vector<std::int32_t
 
 /// Maps each chunk's local ids through maps[c] (-1: dropped) and writes the weighted rows,
 /// sorted by the new id, straight into one CSR matrix; frees the chunks. Per chunk the entries
-/// are transposed into columns (values and row norms computed on the way) and read back in the
-/// order of their new ids: O(nnz + local vocabulary), no per-row sort.
+/// are transposed into columns and read back, weighted, in the order of their new ids; row
+/// norms are then summed in that order, as assemble() sums them, so the values are the same
+/// to the bit. O(nnz + local vocabulary), no per-row sort.
 template <class T>
 CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
                             const std::vector<std::vector<std::int32_t>>& maps, std::size_t rows,
