@@ -5,8 +5,8 @@
 // that holds the first 16 bytes of each key, so a lookup touches two cache lines at most and
 // calls no memcmp for terms of up to 16 bytes. Internal.
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
