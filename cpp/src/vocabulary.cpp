@@ -57,8 +57,6 @@ struct Vocabulary::Index {
 };
 
 VocabularyStats::VocabularyStats() : impl_(std::make_unique<Impl>()) {}
-VocabularyStats::VocabularyStats(detail::TermCounts&& counts)
-    : impl_(std::make_unique<Impl>(Impl{std::move(counts)})) {}
 VocabularyStats::~VocabularyStats() = default;
 VocabularyStats::VocabularyStats(VocabularyStats&&) noexcept = default;
 VocabularyStats& VocabularyStats::operator=(VocabularyStats&&) noexcept = default;

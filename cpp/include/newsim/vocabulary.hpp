@@ -45,8 +45,6 @@ struct PruneOptions {
 class VocabularyStats {
  public:
   VocabularyStats();
-  /// Adopts counts gathered by the vectorizer's hot path (internal).
-  explicit VocabularyStats(detail::TermCounts&& counts);
   ~VocabularyStats();
   VocabularyStats(const VocabularyStats& other);
   VocabularyStats& operator=(const VocabularyStats& other);
