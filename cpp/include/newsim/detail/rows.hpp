@@ -142,6 +142,18 @@ inline double norm_of(const Weighting& w, double sum) {
   return w.norm == 2 ? std::sqrt(sum) : sum;
 }
 
+/// Writes one row's weights divided by their norm, summed in the row's order, rounded once to T.
+template <class T>
+void write_normalized(const Weighting& w, const double* values, std::size_t n, T* out) {
+  double scale = 1.0;
+  if (w.norm != 0) {
+    double sum = 0.0;
+    for (std::size_t e = 0; e < n; ++e) sum += w.norm == 2 ? values[e] * values[e] : std::fabs(values[e]);
+    scale = norm_of(w, sum);
+  }
+  for (std::size_t e = 0; e < n; ++e) out[e] = static_cast<T>(w.norm != 0 ? values[e] / scale : values[e]);
+}
+
 /// A CSR matrix with room for the chunks' rows (row_nnz each) and its indptr filled in;
 /// first_row[c] is chunk c's first row.
 template <class T>
@@ -296,23 +308,10 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
       }
     }
     // Row norms summed in column order, as assemble() does, so results are the same to the bit.
-    {
-      T* out_value = m.data.data() + base;
-      std::size_t k = 0;
-      for (std::size_t row = 0; row < n_rows; ++row) {
-        const std::size_t end = k + ch.row_nnz[row];
-        double scale = 1.0;
-        if (w.norm != 0) {
-          double sum = 0.0;
-          for (std::size_t e = k; e < end; ++e) {
-            sum += w.norm == 2 ? values[e] * values[e] : std::fabs(values[e]);
-          }
-          scale = norm_of(w, sum);
-        }
-        for (; k < end; ++k) {
-          out_value[k] = static_cast<T>(w.norm != 0 ? values[k] / scale : values[k]);
-        }
-      }
+    std::size_t k = 0;
+    for (std::size_t row = 0; row < n_rows; ++row) {
+      write_normalized(w, values + k, ch.row_nnz[row], m.data.data() + base + k);
+      k += ch.row_nnz[row];
     }
     // Give the chunk's memory back as soon as it is copied.
     PageVector<std::int32_t>().swap(ch.ids);
@@ -334,19 +333,12 @@ CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int6
     std::vector<double> values;
     for (std::uint32_t nnz : ch.row_nnz) {
       values.resize(nnz);
-      double sum = 0.0;
       for (std::uint32_t e = 0; e < nnz; ++e) {
         const std::int32_t id = ch.ids[k + e];
-        const double v = weigh(w, ch.counts[k + e], w.idf != nullptr ? w.idf[id] : 1.0);
-        sum += w.norm == 2 ? v * v : std::fabs(v);
-        values[e] = v;
+        values[e] = weigh(w, ch.counts[k + e], w.idf != nullptr ? w.idf[id] : 1.0);
         m.indices[at + e] = id;
       }
-      if (w.norm != 0) {
-        const double s = norm_of(w, sum);
-        for (double& v : values) v /= s;
-      }
-      for (std::uint32_t e = 0; e < nnz; ++e) m.data[at + e] = static_cast<T>(values[e]);
+      write_normalized(w, values.data(), nnz, m.data.data() + at);
       at += nnz;
       k += nnz;
     }
