@@ -256,16 +256,18 @@ std::size_t preprocess_into(TextView doc, std::size_t doc_index, const AnalyzerO
   const StripAccents strip = opt.strip_accents;
 
   // The output grows in place; every write first makes room for the worst case of one input
-  // code point (an NFKD expansion of up to 18 code points). `out` keeps its size between
-  // documents (only [0, j) is text), so it is not zero-filled again for every document.
-  const std::size_t want = doc.size + doc.size / 4 + 64;
+  // code point (an NFKD expansion of up to 18 code points), plus the padding promised to
+  // TermSink::terms, so [0, j + kTermPadding) is always inside `out`. `out` keeps its size
+  // between documents (only [0, j) is text), so it is not zero-filled again for every document.
+  constexpr std::size_t kPad = Analyzer::TermSink::kTermPadding;
+  const std::size_t want = doc.size + doc.size / 4 + 64 + kPad;
   if (out.size() < want) out.resize(want);
   char* base = out.data();
   std::size_t cap = out.size();
   std::size_t j = 0;
   auto room = [&](std::size_t k) {
-    if (j + k > cap) {
-      out.resize(std::max(cap * 2, j + k));
+    if (j + k + kPad > cap) {
+      out.resize(std::max(cap * 2, j + k + kPad));
       base = out.data();
       cap = out.size();
     }

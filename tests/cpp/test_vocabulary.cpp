@@ -78,6 +78,36 @@ TEST(TermCounts, ClearedAndRefilledCountsMergeExactly) {
   }
 }
 
+// Terms read in whole words past their end (intern_many_padded) get the same ids as terms read
+// byte by byte, whatever bytes follow them: every length up to 40, NUL and 0xFF bytes, and
+// terms that are prefixes of one another.
+TEST(TermTable, PaddedInternAgreesWithPlainIntern) {
+  std::string buffer;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  for (std::size_t len = 0; len <= 40; ++len) {
+    for (const char fill : {'a', '\0', '\xff'}) {
+      spans.emplace_back(buffer.size(), len);
+      for (std::size_t k = 0; k < len; ++k) buffer.push_back(k % 3 == 0 ? 'x' : fill);
+      spans.emplace_back(buffer.size(), len);  // the same term again
+      for (std::size_t k = 0; k < len; ++k) buffer.push_back(k % 3 == 0 ? 'x' : fill);
+    }
+  }
+  buffer.append(16, '\x7f');  // the padding
+  std::vector<std::string_view> terms;
+  for (const auto& [at, len] : spans) terms.emplace_back(buffer.data() + at, len);
+  const auto keep = [](std::string_view v) { return v; };
+  newsim::detail::TermTable padded, plain;
+  std::vector<std::int32_t> ids;
+  padded.intern_many_padded(terms.data(), terms.size(), keep, ids);
+  ASSERT_EQ(ids.size(), terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    EXPECT_EQ(ids[i], plain.intern(terms[i], keep)) << "term " << i;
+    EXPECT_EQ(padded.find(std::string(terms[i])), ids[i]) << "term " << i;
+  }
+  EXPECT_EQ(padded.size(), plain.size());
+  EXPECT_EQ(padded.size(), 1 + 3 * 40u - 2);  // "", and "x" is the same for every fill
+}
+
 TEST(VocabularyStats, JsonRoundTrip) {
   const VocabularyStats s = stats_of({{"nato", "russia", "nato"}, {"missile"}});
   const VocabularyStats back = VocabularyStats::from_json(s.to_json());

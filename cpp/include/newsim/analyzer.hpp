@@ -80,7 +80,12 @@ class Analyzer {
    public:
     virtual ~TermSink() = default;
     virtual void operator()(std::string_view term) = 0;
+    /// Bytes that follow every view given to terms() inside the same buffer: a sink may load a
+    /// term of up to this length in whole words, past its end.
+    static constexpr std::size_t kTermPadding = 16;
+
     /// Several terms at once, in order (word unigrams come this way); by default one by one.
+    /// Each view is followed by at least kTermPadding readable bytes.
     virtual void terms(const std::string_view* terms, std::size_t n) {
       for (std::size_t i = 0; i < n; ++i) (*this)(terms[i]);
     }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__unix__)
@@ -51,6 +52,15 @@ struct PageAllocator {
     }
 #endif
     std::allocator<T>().deallocate(p, n);
+  }
+  /// resize() leaves new elements uninitialised, for buffers that are written before read.
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
   template <class U>
   bool operator==(const PageAllocator<U>&) const noexcept { return true; }

@@ -100,6 +100,14 @@ struct TermCounts {
     df.resize(table.size(), 0);
     tf.resize(table.size(), 0);
   }
+
+  /// intern_many() for terms each followed by at least 16 readable bytes (TermSink::terms).
+  void intern_many_padded(const std::string_view* terms, std::size_t n,
+                          std::vector<std::int32_t>& ids) {
+    table.intern_many_padded(terms, n, [this](std::string_view t) { return arena.store(t); }, ids);
+    df.resize(table.size(), 0);
+    tf.resize(table.size(), 0);
+  }
 };
 
 }  // namespace newsim::detail

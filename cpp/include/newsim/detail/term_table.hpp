@@ -55,6 +55,16 @@ class TermTable {
         [terms](std::size_t i) { return probe_key(terms[i]); }, store, ids);
   }
 
+  /// intern_many() for terms that are each followed by at least 16 readable bytes: short
+  /// terms are loaded in two whole words and masked, with no branch on their length.
+  template <class Store>
+  void intern_many_padded(const std::string_view* terms, std::size_t n, Store&& store,
+                          std::vector<std::int32_t>& ids) {
+    intern_each(
+        n, [terms](std::size_t i) { return terms[i]; },
+        [terms](std::size_t i) { return probe_padded(terms[i]); }, store, ids);
+  }
+
   /// intern_many() of every key of `other`, in id order (ids[i] for other's id i). The hashes
   /// come from other's entries, so its key strings are read only for keys over 16 bytes.
   template <class Store>
@@ -135,6 +145,31 @@ class TermTable {
     }
     p.hash = n <= 16 ? short_hash(p.w0, p.w1, n) : TermHash{}(t);
     return p;
+  }
+
+  // probe_key() of a term followed by at least 16 readable bytes.
+  NEWSIM_INLINE static Probe probe_padded(std::string_view t) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const std::size_t n = t.size();
+    if (n <= 16) {
+      // Whole little-endian words, as load_partial() builds them, with the bytes past the end
+      // masked off.
+      std::uint64_t a, b;
+      std::memcpy(&a, t.data(), 8);
+      std::memcpy(&b, t.data() + 8, 8);
+      Probe p;
+      p.w0 = a & low_bytes(n);
+      p.w1 = b & low_bytes(n > 8 ? n - 8 : 0);
+      p.hash = short_hash(p.w0, p.w1, n);
+      return p;
+    }
+#endif
+    return probe_key(t);
+  }
+
+  // A mask of the low min(k, 8) bytes of a word.
+  static std::uint64_t low_bytes(std::size_t k) {
+    return k >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * k)) - 1;
   }
 
   // A multiply-xorshift mix of the zero-padded key words: cheaper than a byte hash for the
