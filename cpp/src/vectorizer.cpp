@@ -270,7 +270,7 @@ void Vectorizer::fit_statistics(const VocabularyStats& stats) {
   } else {
     PruneOptions prune_options = options_.prune;
     prune_options.rank_by_df = options_.binary;
-    PrunedVocabulary pruned = prune(stats, prune_options);
+    PrunedVocabulary pruned = prune(stats, prune_options, detail::resolve_threads(options_.n_jobs));
     vocabulary_ = std::move(pruned.vocabulary);
     pruned_terms_ = std::move(pruned.pruned_terms);
     set_idf_from_df(pruned.df, stats.n_documents());
@@ -310,7 +310,7 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
   counted.merged.compact();  // no more lookups: the table's memory is better spent on the result
   PruneOptions prune_options = options_.prune;
   prune_options.rank_by_df = options_.binary;
-  PrunedVocabulary pruned = prune(counted.merged, prune_options);
+  PrunedVocabulary pruned = prune(counted.merged, prune_options, threads);
   const std::int64_t n_documents = counted.merged.n_documents();
   counted.merged = VocabularyStats();  // free it before the matrix is built
   for (auto& map : counted.maps) {

@@ -11,6 +11,7 @@
 #include "model_io.hpp"
 #include "newsim/detail/term_counts.hpp"
 #include "newsim/detail/numpy_sort.hpp"
+#include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 
 namespace newsim {
@@ -266,9 +267,102 @@ void prefetch(const T* p) {
   (void)p;
 #endif
 }
+
+struct PrefixKey {
+  std::uint64_t prefix;  // the first eight bytes, big-endian, zero-padded
+  std::int32_t id;
+};
+
+// The key of term `id`.
+PrefixKey prefix_key(std::string_view t, std::int32_t id) {
+  std::uint64_t prefix = 0;
+  for (std::size_t k = 0; k < 8; ++k) {
+    prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
+  }
+  return {prefix, id};
+}
+
+// LSD radix sort of keys[0, n) on the prefix, a pass per byte that varies; `buffer` has room
+// for n. The result is in keys.
+void radix_sort(PrefixKey* keys, PrefixKey* buffer, std::size_t n) {
+  // All eight byte histograms in one pass.
+  std::array<std::array<std::size_t, 257>, 8> count{};
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int b = 0; b < 8; ++b) ++count[static_cast<std::size_t>(b)][((keys[i].prefix >> (8 * b)) & 0xFF) + 1];
+  }
+  PrefixKey* from = keys;
+  PrefixKey* to = buffer;
+  for (int b = 0; b < 8; ++b) {
+    std::array<std::size_t, 257>& c = count[static_cast<std::size_t>(b)];
+    if (std::find(c.begin() + 1, c.end(), n) != c.end()) continue;  // one value: nothing to do
+    for (std::size_t v = 0; v < 256; ++v) c[v + 1] += c[v];
+    const int shift = 8 * b;
+    for (std::size_t i = 0; i < n; ++i) to[c[(from[i].prefix >> shift) & 0xFF]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != keys) std::copy(from, from + n, keys);
+}
+
+// Term ids in the order of their terms: UTF-8 byte order is code point order, Python's str
+// order. The keys are split on their first byte into one group per thread, each group is
+// radix sorted on the first eight bytes, and runs of equal prefixes are sorted on the whole
+// term: terms are distinct, so the order is total.
+std::vector<std::int32_t> ids_by_term(const std::vector<std::string_view>& term, int threads) {
+  const std::size_t n = term.size();
+  const std::size_t groups = n < 65536 ? 1 : static_cast<std::size_t>(std::max(1, threads));
+  std::vector<PrefixKey> keys(n);
+  std::vector<PrefixKey> buffer(n);
+  // Group g holds the first bytes [first_byte[g], first_byte[g + 1]), split near equal sizes.
+  std::array<std::size_t, 257> below{};  // below[v]: keys whose first byte is less than v
+  std::vector<PrefixKey>& unsorted = groups == 1 ? keys : buffer;  // one group: no split
+  for (std::size_t i = 0; i < n; ++i) {
+    unsorted[i] = prefix_key(term[i], static_cast<std::int32_t>(i));
+    ++below[(unsorted[i].prefix >> 56) + 1];
+  }
+  for (std::size_t v = 0; v < 256; ++v) below[v + 1] += below[v];
+  std::vector<std::size_t> first_byte(groups + 1, 256);
+  first_byte[0] = 0;
+  for (std::size_t g = 1, v = 0; g < groups; ++g) {
+    while (v < 256 && below[v] * groups < n * g) ++v;
+    first_byte[g] = v;
+  }
+  const auto range = [&](std::size_t g) {
+    return std::pair<std::size_t, std::size_t>(below[first_byte[g]], below[first_byte[g + 1]]);
+  };
+  const int workers = static_cast<int>(groups);
+  if (groups > 1) {
+    detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
+      const std::uint64_t lo = first_byte[g], hi = first_byte[g + 1];
+      std::size_t at = range(g).first;
+      for (const PrefixKey& k : buffer) {
+        if ((k.prefix >> 56) >= lo && (k.prefix >> 56) < hi) keys[at++] = k;
+      }
+    });
+  }
+  std::vector<std::int32_t> sorted(n);
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
+    const auto [begin, end] = range(g);
+    radix_sort(keys.data() + begin, buffer.data() + begin, end - begin);
+    for (std::size_t i = begin; i < end;) {
+      std::size_t j = i + 1;
+      while (j < end && keys[j].prefix == keys[i].prefix) ++j;
+      if (j - i > 1) {
+        std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i),
+                  keys.begin() + static_cast<std::ptrdiff_t>(j),
+                  [&](const PrefixKey& a, const PrefixKey& b) {
+                    return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
+                  });
+      }
+      i = j;
+    }
+    for (std::size_t i = begin; i < end; ++i) sorted[i] = keys[i].id;
+  });
+  return sorted;
+}
+
 }  // namespace
 
-PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options) {
+PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options, int threads) {
   options.validate();
   const std::size_t n = stats.size();
   if (n == 0) {
@@ -278,57 +372,10 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   const double low = options.min_df.documents(stats.n_documents());
   if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
 
-  // Sorted by term: UTF-8 byte order is code point order, Python's str order.
-  // Sorted by the first eight bytes (big-endian), then by the rest.
-  struct Key {
-    std::uint64_t prefix;
-    std::int32_t id;
-  };
-  std::vector<Key> keys(n);
   const std::vector<std::string_view>& term = stats.terms();
   const std::vector<std::int64_t>& dfs = stats.document_frequencies();
   const std::vector<std::int64_t>& tfs = stats.term_frequencies();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view t = term[i];
-    std::uint64_t prefix = 0;
-    for (std::size_t k = 0; k < 8; ++k) {
-      prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
-    }
-    keys[i] = {prefix, static_cast<std::int32_t>(i)};
-  }
-  // LSD radix sort on the prefix (a pass per byte that varies), then runs of equal prefixes
-  // sorted on the whole term: terms are distinct, so the order is total.
-  {
-    // All eight byte histograms in one pass.
-    std::vector<std::array<std::size_t, 257>> count(8);
-    for (auto& c : count) c.fill(0);
-    for (const Key& k : keys) {
-      for (int b = 0; b < 8; ++b) ++count[static_cast<std::size_t>(b)][((k.prefix >> (8 * b)) & 0xFF) + 1];
-    }
-    std::vector<Key> buffer(n);
-    for (int b = 0; b < 8; ++b) {
-      std::array<std::size_t, 257>& c = count[static_cast<std::size_t>(b)];
-      if (std::find(c.begin() + 1, c.end(), n) != c.end()) continue;
-      for (int v = 0; v < 256; ++v) c[static_cast<std::size_t>(v) + 1] += c[static_cast<std::size_t>(v)];
-      const int shift = 8 * b;
-      for (const Key& k : keys) buffer[c[(k.prefix >> shift) & 0xFF]++] = k;
-      keys.swap(buffer);
-    }
-  }
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i + 1;
-    while (j < n && keys[j].prefix == keys[i].prefix) ++j;
-    if (j - i > 1) {
-      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i),
-                keys.begin() + static_cast<std::ptrdiff_t>(j), [&](const Key& a, const Key& b) {
-                  return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
-                });
-    }
-    i = j;
-  }
-  std::vector<std::int32_t> sorted(n);
-  for (std::size_t i = 0; i < n; ++i) sorted[i] = keys[i].id;
-  std::vector<Key>().swap(keys);
+  const std::vector<std::int32_t> sorted = ids_by_term(term, threads);
 
   std::vector<char> keep(n, 0);
   std::vector<std::int64_t> kept_positions;

@@ -138,8 +138,9 @@ struct PrunedVocabulary {
 
 /// Sorts the terms, then keeps those with min_df <= df <= max_df and, with max_features, the
 /// most frequent ones (ties broken exactly as scikit-learn's numpy argsort breaks them).
-/// O(V) (a radix sort on the first bytes) plus O(V log V) for max_features. Throws
-/// InvalidArgument with scikit-learn's messages when nothing is left.
-PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options);
+/// O(V) (a radix sort on the first bytes, on up to `threads` threads) plus O(V log V) for
+/// max_features. Throws InvalidArgument with scikit-learn's messages when nothing is left.
+PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options,
+                       int threads = 1);
 
 }  // namespace newsim
