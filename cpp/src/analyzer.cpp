@@ -185,7 +185,21 @@ struct Analyzer::Workspace::State {
   std::string collapsed;  // whitespace runs collapsed ("char")
   std::string scratch;    // one joined n-gram or one padded word
   std::u32string decomposed;
-  std::vector<std::pair<std::size_t, std::size_t>> tokens;  // (offset, length) in text
+  // (offset, length) in text of each token; push() is small enough to inline on the hot path.
+  struct Tokens {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    std::size_t n = 0;
+
+    void clear() { n = 0; }
+    std::size_t size() const { return n; }
+    void push(std::size_t offset, std::size_t length) {
+      if (n == spans.size()) spans.resize(std::max<std::size_t>(64, 2 * n));
+      spans[n++] = {offset, length};
+    }
+    const std::pair<std::size_t, std::size_t>& operator[](std::size_t i) const { return spans[i]; }
+    const std::pair<std::size_t, std::size_t>* begin() const { return spans.data(); }
+    const std::pair<std::size_t, std::size_t>* end() const { return spans.data() + n; }
+  } tokens;
   std::vector<std::string_view> views;                      // a batch handed to the sink
   pcre2_match_data* match = nullptr;
   const pcre2_code* match_for = nullptr;
@@ -492,8 +506,10 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
   constexpr std::size_t kBatch = 1024;
   auto flush = [&] {
     auto& views = ws.views;
-    views.clear();
-    for (const auto& [off, len] : tokens) views.emplace_back(text.data() + off, len);
+    views.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      views[i] = std::string_view(text.data() + tokens[i].first, tokens[i].second);
+    }
     sink.terms(views.data(), views.size());
     tokens.clear();
   };
@@ -501,7 +517,7 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
     if (filter && impl_->stop_words.find(std::string_view(text.data() + offset, length)) >= 0) {
       return;
     }
-    tokens.emplace_back(offset, length);
+    tokens.push(offset, length);
     if (unigrams_only && tokens.size() >= kBatch) flush();
   };
 
