@@ -511,16 +511,36 @@ def print_table(rows: List[Dict[str, Any]], gensim_note: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def time_case(run: Callable, docs: List[str], repeat: int) -> Tuple[List[float], Any]:
-    times = []
-    result = None
-    for _ in range(repeat):
-        result = None  # free the previous result before the next call
-        gc.collect()
-        t0 = time.perf_counter()
-        result = run(docs)
-        times.append(time.perf_counter() - t0)
-    return times, result
+def timed_call(run: Callable, docs: List[str]) -> Tuple[float, Any]:
+    """Wall time of one call, and its result."""
+    gc.collect()
+    t0 = time.perf_counter()
+    result = run(docs)
+    return time.perf_counter() - t0, result
+
+
+def time_cases(runs: Dict[str, Callable], docs: List[str], repeat: int, sequential: bool
+               ) -> Tuple[Dict[str, List[float]], Dict[str, Any], Dict[str, float]]:
+    """Times every case `repeat` times: by default round-robin (one call of each case per
+    round), so that a slow spell of a shared machine slows all libraries alike instead of
+    whichever case it falls on; with `sequential`, all calls of a case in a row.
+
+    Returns the times, the last result and the CPU seconds other processes used, per case.
+    """
+    keys = list(runs)
+    times: Dict[str, List[float]] = {k: [] for k in keys}
+    results: Dict[str, Any] = {}
+    others: Dict[str, float] = {k: 0.0 for k in keys}
+    order = ([k for k in keys for _ in range(repeat)] if sequential
+             else [k for _ in range(repeat) for k in keys])
+    for key in order:
+        results.pop(key, None)  # free the previous result before the next call
+        with OthersCpu() as o:
+            t, results[key] = timed_call(runs[key], docs)
+        times[key].append(t)
+        others[key] += o.seconds
+        print(f"  {key}: {t:.3f} s", flush=True)
+    return times, results, others
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -529,6 +549,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                    help=f"gzip JSON-lines corpus, field 'text' (default {DEFAULT_CORPUS})")
     p.add_argument("--repeat", type=int, default=3, help="timed calls per case (default 3)")
+    p.add_argument("--sequential", action="store_true",
+                   help="time all calls of a case in a row (default: round-robin over the "
+                        "cases of an operation, one call of each per round)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N documents")
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="write every figure to this JSON file")
@@ -604,30 +627,31 @@ def main(argv: Optional[List[str]] = None) -> int:
     disturbed: List[str] = []
     for op in OPERATIONS:
         op_keys = [k for k in keys if CASES[k][1] == op]
-        results: Dict[str, Tuple[Any, Any]] = {}
+        if not op_keys:
+            continue
+        if args.max_wait > 0:
+            wait_until_idle(args.max_wait)
+        runs = {key: make_runner(key, newsim, args.gensim_tokenizer) for key in op_keys}
+        order = "in a row" if args.sequential else "round-robin"
+        print(f"timing {', '.join(op_keys)} ({args.repeat}× each, {order}) …", flush=True)
+        times, results, others = time_cases(runs, docs, args.repeat, args.sequential)
         for key in op_keys:
             lib, _, threads = CASES[key]
-            if args.max_wait > 0:
-                wait_until_idle(args.max_wait)
-            run = make_runner(key, newsim, args.gensim_tokenizer)
-            print(f"timing {key} ({args.repeat}×) …", end=" ", flush=True)
-            with OthersCpu() as others:
-                times, result = time_case(run, docs, args.repeat)
             # Other processes' CPU time as a share of one core over the case's wall time;
             # background noise is ~0.02; on 2 cores 0.15 slows a 2-thread case by up to ~8%.
-            others_share = others.seconds / max(sum(times), 1e-9)
+            others_share = others[key] / max(sum(times[key]), 1e-9)
             note = ""
             if others_share > 0.15:
                 disturbed.append(key)
                 note = f"  (disturbed: other processes used {others_share:.2f} cores)"
-            print(" ".join(f"{t:.3f}" for t in times) + " s" + note, flush=True)
-            x = result[0]
+            print(f"{key}: " + " ".join(f"{t:.3f}" for t in times[key]) + " s" + note,
+                  flush=True)
+            x = results[key][0]
             rows[key] = {"key": key, "library": lib, "operation": op, "threads": threads,
-                         "times": times, "others_cpu_cores": round(others_share, 3), "best": min(times),
-                         "median": statistics.median(times),
+                         "times": times[key], "others_cpu_cores": round(others_share, 3),
+                         "best": min(times[key]), "median": statistics.median(times[key]),
                          "result_mib": result_bytes(x) / MIB, "shape": list(x.shape),
                          "nnz": int(x.nnz)}
-            results[key] = result
         ref = results.get(f"sklearn-{op}")
         ref_vocab = None
         if ref is not None and op != "hashing":
@@ -724,6 +748,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.json:
         payload = {"machine": info, "versions": versions, "corpus": str(args.corpus),
                    "documents": len(docs), "characters": n_chars, "repeat": args.repeat,
+                   "order": "sequential" if args.sequential else "round-robin",
                    "limit": args.limit, "gensim_tokenizer": args.gensim_tokenizer,
                    "newsim": newsim_note, "disturbed_cases": disturbed,
                    "skipped": sorted(skipped), "results": [rows[k] for k in keys],
