@@ -309,7 +309,8 @@ void radix_sort(PrefixKey* keys, PrefixKey* buffer, std::size_t n) {
 // term: terms are distinct, so the order is total.
 std::vector<std::int32_t> ids_by_term(const std::vector<std::string_view>& term, int threads) {
   const std::size_t n = term.size();
-  const std::size_t groups = n < 65536 ? 1 : static_cast<std::size_t>(std::max(1, threads));
+  // A few thousand terms sort in well under a millisecond: not worth another thread.
+  const std::size_t groups = n < 8192 ? 1 : static_cast<std::size_t>(std::max(1, threads));
   std::vector<PrefixKey> keys(n);
   std::vector<PrefixKey> buffer(n);
   // Group g holds the first bytes [first_byte[g], first_byte[g + 1]), split near equal sizes.
