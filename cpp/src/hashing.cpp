@@ -71,32 +71,102 @@ void HashingOptions::validate() const {
 HashingVectorizer::HashingVectorizer(HashingOptions options)
     : options_((options.validate(), std::move(options))), analyzer_(options_.analysis) {}
 
-std::int32_t HashingVectorizer::column(std::string_view term) const {
-  const std::int32_t h = murmurhash3_32(term, 0);
-  const std::int64_t n = options_.n_features;
-  // scikit-learn's _hashing_fast: abs(h) % n, with INT32_MIN (whose abs overflows) special-cased.
+namespace {
+
+// scikit-learn's _hashing_fast: abs(h) % n, with INT32_MIN (whose abs overflows) special-cased.
+std::int32_t column_of_hash(std::int32_t h, std::int64_t n) {
   if (h == std::numeric_limits<std::int32_t>::min()) {
     return static_cast<std::int32_t>((std::int64_t{2147483647} - (n - 1)) % n);
   }
   return static_cast<std::int32_t>(std::abs(static_cast<std::int64_t>(h)) % n);
 }
 
+}  // namespace
+
+std::int32_t HashingVectorizer::column(std::string_view term) const {
+  return column_of_hash(murmurhash3_32(term, 0), options_.n_features);
+}
+
 namespace {
 
+// Sums the signed occurrences of each column of one document: a small open-addressing table
+// keyed by column (already a hash) gathers the distinct columns, so only those are sorted.
+// Slots carry the document's stamp, so nothing is cleared between documents.
 class HashSink final : public Analyzer::TermSink {
  public:
-  HashSink(const HashingVectorizer& hv, std::vector<std::uint64_t>& row) : hv_(hv), row_(row) {}
-  void operator()(std::string_view term) override {
-    const std::int32_t h = murmurhash3_32(term, 0);
-    const std::int32_t col = hv_.column(term);
-    const bool negative = hv_.options().alternate_sign && h < 0;
-    row_.push_back((static_cast<std::uint64_t>(static_cast<std::uint32_t>(col)) << 1) |
-                   (negative ? 1u : 0u));
+  HashSink(std::int64_t n_features, bool alternate_sign)
+      : n_features_(n_features), alternate_sign_(alternate_sign) {
+    slots_.assign(kFirstSize, Slot{0, 0});
+  }
+
+  void start_document() {
+    if (++stamp_ == 0) {  // wrapped around: forget every stamp
+      std::fill(slots_.begin(), slots_.end(), Slot{0, 0});
+      stamp_ = 1;
+    }
+    entries_.clear();
+  }
+
+  void operator()(std::string_view term) override { add(term); }
+  void terms(const std::string_view* terms, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i) add(terms[i]);
+  }
+
+  // The document's (column, signed count) entries, sorted by column.
+  const std::vector<std::uint64_t>& sorted_entries() {
+    std::sort(entries_.begin(), entries_.end());
+    return entries_;
   }
 
  private:
-  const HashingVectorizer& hv_;
-  std::vector<std::uint64_t>& row_;
+  struct Slot {
+    std::uint32_t stamp;  // the document that filled it; older ones are empty
+    std::uint32_t entry;  // index into entries_
+  };
+  static constexpr std::size_t kFirstSize = 1024;
+
+  void add(std::string_view term) {
+    const std::int32_t h = murmurhash3_32(term, 0);
+    const auto col = static_cast<std::uint32_t>(column_of_hash(h, n_features_));
+    const std::int32_t sign = alternate_sign_ && h < 0 ? -1 : 1;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = col & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.stamp != stamp_) {
+        s = Slot{stamp_, static_cast<std::uint32_t>(entries_.size())};
+        entries_.push_back(pack(col, sign));
+        if (entries_.size() * 2 > slots_.size()) grow();
+        return;
+      }
+      std::uint64_t& e = entries_[s.entry];
+      if (static_cast<std::uint32_t>(e >> 32) == col) {
+        e = pack(col, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)) + sign);
+        return;
+      }
+    }
+  }
+
+  // Column in the high half, so that sorting sorts by column; the signed count in the low half.
+  static std::uint64_t pack(std::uint32_t col, std::int32_t count) {
+    return (static_cast<std::uint64_t>(col) << 32) | static_cast<std::uint32_t>(count);
+  }
+
+  void grow() {
+    slots_.assign(slots_.size() * 2, Slot{0, 0});
+    stamp_ = 1;  // the new slots hold stamp 0: all empty
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t k = 0; k < entries_.size(); ++k) {
+      std::size_t i = static_cast<std::uint32_t>(entries_[k] >> 32) & mask;
+      while (slots_[i].stamp == stamp_) i = (i + 1) & mask;
+      slots_[i] = Slot{stamp_, static_cast<std::uint32_t>(k)};
+    }
+  }
+
+  std::int64_t n_features_;
+  bool alternate_sign_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> entries_;
+  std::uint32_t stamp_ = 0;
 };
 
 }  // namespace
@@ -108,23 +178,17 @@ CsrMatrix<T> HashingVectorizer::transform(const Documents& docs) const {
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   detail::parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     detail::RowChunk& ch = chunks[c];
-    std::vector<std::uint64_t> row;
-    HashSink sink(*this, row);
+    HashSink sink(options_.n_features, options_.alternate_sign);
     for (std::size_t i = ch.begin; i < ch.end; ++i) {
-      row.clear();
+      sink.start_document();
       analyzer_.analyze(docs[i], workspaces[worker], sink, i);
-      std::sort(row.begin(), row.end());
-      // Sum the signs of equal columns; a zero sum stays as an explicit zero (scipy's
-      // sum_duplicates keeps it).
-      const std::size_t start = ch.ids.size();
-      for (std::size_t k = 0; k < row.size();) {
-        const std::uint64_t col = row[k] >> 1;
-        std::int32_t sum = 0;
-        for (; k < row.size() && (row[k] >> 1) == col; ++k) sum += (row[k] & 1u) ? -1 : 1;
-        ch.ids.push_back(static_cast<std::int32_t>(col));
-        ch.counts.push_back(sum);
+      // A zero sum stays as an explicit zero (scipy's sum_duplicates keeps it).
+      const std::vector<std::uint64_t>& row = sink.sorted_entries();
+      for (const std::uint64_t e : row) {
+        ch.ids.push_back(static_cast<std::int32_t>(e >> 32));
+        ch.counts.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(e)));
       }
-      ch.row_nnz.push_back(static_cast<std::uint32_t>(ch.ids.size() - start));
+      ch.row_nnz.push_back(static_cast<std::uint32_t>(row.size()));
     }
   });
   detail::Weighting w;

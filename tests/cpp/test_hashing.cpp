@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "newsim/analyzer.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/hashing.hpp"
 
@@ -40,6 +43,46 @@ TEST(HashingVectorizer, RowsAreNormalisedAndThreadsAgree) {
   double s = 0;
   for (auto k = a.indptr[5]; k < a.indptr[6]; ++k) s += a.data[static_cast<std::size_t>(k)] * a.data[static_cast<std::size_t>(k)];
   EXPECT_NEAR(s, 1.0, 1e-12);
+}
+
+// Rows against a brute-force sum of signs per column: documents with no terms, one term,
+// thousands of distinct terms (the per-document table grows) next to small ones (its slots are
+// reused), many collisions (few features), with and without alternate signs.
+TEST(HashingVectorizer, RowsAreSignedSumsPerColumn) {
+  std::vector<std::string> docs = {"", "solo", ""};
+  for (const int distinct : {600, 5000, 3, 40000, 1}) {
+    std::string d;
+    for (int i = 0; i < distinct; ++i) d += "t" + std::to_string(i * 7919 % 100003) + " ";
+    d += "again again again";
+    docs.push_back(d);
+  }
+  for (const std::int64_t features : {std::int64_t{7}, std::int64_t{1} << 20}) {
+    for (const bool signs : {true, false}) {
+      newsim::HashingOptions o;
+      o.n_features = features;
+      o.alternate_sign = signs;
+      o.norm = newsim::Norm::none;
+      const newsim::HashingVectorizer h(o);
+      const auto X = h.transform(docs);
+      const newsim::Analyzer analyzer(o.analysis);
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        std::map<std::int32_t, double> want;
+        for (const std::string& t : analyzer.analyze(newsim::TextView(docs[i]))) {
+          const bool negative = signs && newsim::murmurhash3_32(t) < 0;
+          want[h.column(t)] += negative ? -1.0 : 1.0;
+        }
+        const auto begin = static_cast<std::size_t>(X.indptr[i]);
+        const auto end = static_cast<std::size_t>(X.indptr[i + 1]);
+        ASSERT_EQ(end - begin, want.size()) << "document " << i << ", " << features << " features";
+        std::size_t k = begin;
+        for (const auto& [col, value] : want) {
+          EXPECT_EQ(X.indices[k], col) << "document " << i;
+          EXPECT_EQ(X.data[k], value) << "document " << i << " column " << col;
+          ++k;
+        }
+      }
+    }
+  }
 }
 
 TEST(HashingVectorizer, ColumnIsAbsHashModuloFeatures) {
