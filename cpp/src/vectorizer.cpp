@@ -179,11 +179,13 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
     if (keep_rows) {
-      // About one distinct term per document per 12 code units of text: growing rarely.
+      // About one distinct term per document per 12 code units of text on average; room for
+      // half as many again, since growing copies the rows into fresh pages, while reserved
+      // pages that are never written cost only address space.
       std::size_t units = 0;
       for (std::size_t i = chunk.begin; i < chunk.end; ++i) units += docs[i].size;
-      chunk.ids.reserve(units / 12 + 64);
-      chunk.counts.reserve(units / 12 + 64);
+      chunk.ids.reserve(units / 8 + 64);
+      chunk.counts.reserve(units / 8 + 64);
     }
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
