@@ -94,14 +94,8 @@ struct TermCounts {
     return id;
   }
 
-  /// ids[i] = intern(terms[i]) for a batch, with the table's prefetching.
-  void intern_many(const std::string_view* terms, std::size_t n, std::vector<std::int32_t>& ids) {
-    table.intern_many(terms, n, [this](std::string_view t) { return arena.store(t); }, ids);
-    df.resize(table.size(), 0);
-    tf.resize(table.size(), 0);
-  }
-
-  /// intern_many() for terms each followed by at least 16 readable bytes (TermSink::terms).
+  /// ids[i] = intern(terms[i]) for a batch of terms each followed by at least 16 readable
+  /// bytes (TermSink::terms), with the table's prefetching.
   void intern_many_padded(const std::string_view* terms, std::size_t n,
                           std::vector<std::int32_t>& ids) {
     table.intern_many_padded(terms, n, [this](std::string_view t) { return arena.store(t); }, ids);

@@ -46,17 +46,9 @@ class TermTable {
   }
 
   /// intern() for many terms (ids[i] for terms[i]), prefetching the slots and entries of the
-  /// terms a few places ahead: merging a shard's terms into a large table is memory-bound.
-  template <class Store>
-  void intern_many(const std::string_view* terms, std::size_t n, Store&& store,
-                   std::vector<std::int32_t>& ids) {
-    intern_each(
-        n, [terms](std::size_t i) { return terms[i]; },
-        [terms](std::size_t i) { return probe_key(terms[i]); }, store, ids);
-  }
-
-  /// intern_many() for terms that are each followed by at least 16 readable bytes: short
-  /// terms are loaded in two whole words and masked, with no branch on their length.
+  /// terms a few places ahead, for terms that are each followed by at least 16 readable bytes
+  /// (TermSink::terms): short terms are loaded in two whole words and masked, with no branch on
+  /// their length.
   template <class Store>
   void intern_many_padded(const std::string_view* terms, std::size_t n, Store&& store,
                           std::vector<std::int32_t>& ids) {
@@ -65,7 +57,7 @@ class TermTable {
         [terms](std::size_t i) { return probe_padded(terms[i]); }, store, ids);
   }
 
-  /// intern_many() of every key of `other`, in id order (ids[i] for other's id i). The hashes
+  /// intern_many_padded() of every key of `other`, in id order (ids[i] for other's id i). The hashes
   /// come from other's entries, so its key strings are read only for keys over 16 bytes.
   template <class Store>
   void merge_keys(const TermTable& other, Store&& store, std::vector<std::int32_t>& ids) {
