@@ -315,9 +315,9 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
   PrunedVocabulary pruned = prune(counted.merged, prune_options, threads);
   const std::int64_t n_documents = counted.merged.n_documents();
   counted.merged = VocabularyStats();  // free it before the matrix is built
-  for (auto& map : counted.maps) {
-    for (auto& id : map) id = pruned.id_map[static_cast<std::size_t>(id)];
-  }
+  detail::parallel_for(counted.maps.size(), threads, [&](std::size_t c, std::size_t) {
+    for (auto& id : counted.maps[c]) id = pruned.id_map[static_cast<std::size_t>(id)];
+  });
   vocabulary_ = std::move(pruned.vocabulary);
   pruned_terms_ = std::move(pruned.pruned_terms);
   set_idf_from_df(pruned.df, n_documents);

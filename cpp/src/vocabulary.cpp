@@ -1,12 +1,14 @@
 #include "newsim/vocabulary.hpp"
 
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <memory>
 #include <mutex>
 #include <sstream>
+#include <utility>
 
 #include "model_io.hpp"
 #include "newsim/detail/term_counts.hpp"
@@ -114,6 +116,8 @@ std::vector<std::int32_t> VocabularyStats::merge(const VocabularyStats& other) {
 std::vector<std::int32_t> VocabularyStats::merge(const detail::TermCounts& counts) {
   return impl_->merge(counts);
 }
+
+const detail::TermCounts& VocabularyStats::counts() const { return *impl_; }
 
 std::string VocabularyStats::to_json() const {
   nlohmann::json model = model_io::new_model("newsim.vocabulary_stats", 1);
@@ -273,29 +277,30 @@ struct PrefixKey {
   std::int32_t id;
 };
 
-// The key of term `id`.
-PrefixKey prefix_key(std::string_view t, std::int32_t id) {
-  std::uint64_t prefix = 0;
-  for (std::size_t k = 0; k < 8; ++k) {
-    prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
+// Sorts keys[0, n) on the low `bytes` bytes of their prefix: insertion sort for a few keys,
+// else an LSD radix sort, a pass per byte that varies; `buffer` has room for n.
+void radix_sort(PrefixKey* keys, PrefixKey* buffer, std::size_t n, int bytes) {
+  if (n <= 32) {
+    for (std::size_t i = 1; i < n; ++i) {
+      const PrefixKey k = keys[i];
+      std::size_t j = i;
+      for (; j > 0 && keys[j - 1].prefix > k.prefix; --j) keys[j] = keys[j - 1];
+      keys[j] = k;
+    }
+    return;
   }
-  return {prefix, id};
-}
-
-// LSD radix sort of keys[0, n) on the prefix, a pass per byte that varies; `buffer` has room
-// for n. The result is in keys.
-void radix_sort(PrefixKey* keys, PrefixKey* buffer, std::size_t n) {
-  // All eight byte histograms in one pass.
-  std::array<std::array<std::size_t, 257>, 8> count{};
+  std::array<std::array<std::uint32_t, 256>, 8> count;
+  for (int b = 0; b < bytes; ++b) count[static_cast<std::size_t>(b)].fill(0);
   for (std::size_t i = 0; i < n; ++i) {
-    for (int b = 0; b < 8; ++b) ++count[static_cast<std::size_t>(b)][((keys[i].prefix >> (8 * b)) & 0xFF) + 1];
+    for (int b = 0; b < bytes; ++b) ++count[static_cast<std::size_t>(b)][(keys[i].prefix >> (8 * b)) & 0xFF];
   }
   PrefixKey* from = keys;
   PrefixKey* to = buffer;
-  for (int b = 0; b < 8; ++b) {
-    std::array<std::size_t, 257>& c = count[static_cast<std::size_t>(b)];
-    if (std::find(c.begin() + 1, c.end(), n) != c.end()) continue;  // one value: nothing to do
-    for (std::size_t v = 0; v < 256; ++v) c[v + 1] += c[v];
+  for (int b = 0; b < bytes; ++b) {
+    std::array<std::uint32_t, 256>& c = count[static_cast<std::size_t>(b)];
+    if (std::find(c.begin(), c.end(), n) != c.end()) continue;  // one value: nothing to do
+    std::uint32_t sum = 0;
+    for (std::uint32_t& v : c) sum += std::exchange(v, sum);
     const int shift = 8 * b;
     for (std::size_t i = 0; i < n; ++i) to[c[(from[i].prefix >> shift) & 0xFF]++] = from[i];
     std::swap(from, to);
@@ -303,62 +308,66 @@ void radix_sort(PrefixKey* keys, PrefixKey* buffer, std::size_t n) {
   if (from != keys) std::copy(from, from + n, keys);
 }
 
-// Term ids in the order of their terms: UTF-8 byte order is code point order, Python's str
-// order. The keys are split on their first byte into one group per thread, each group is
-// radix sorted on the first eight bytes, and runs of equal prefixes are sorted on the whole
-// term: terms are distinct, so the order is total.
-std::vector<std::int32_t> ids_by_term(const std::vector<std::string_view>& term, int threads) {
-  const std::size_t n = term.size();
+// Term ids in the order of their terms, with the sorted positions split into groups (one per
+// thread) that the rest of prune works on. UTF-8 byte order is code point order, Python's str
+// order. The keys are bucketed on their first byte, the buckets are split into near-equal
+// groups, and each group sorts its buckets on the next seven bytes (radix) and runs of equal
+// eight-byte prefixes on the rest (the table's second key word, the length, then the term).
+struct SortedTerms {
+  std::vector<std::int32_t> ids;
+  std::vector<std::size_t> group_begin;  // group g is ids[group_begin[g], group_begin[g + 1])
+};
+
+SortedTerms sort_terms(const detail::TermTable& table, int threads) {
+  const std::size_t n = table.size();
+  const std::vector<std::string_view>& term = table.keys();
   // A few thousand terms sort in well under a millisecond: not worth another thread.
   const std::size_t groups = n < 8192 ? 1 : static_cast<std::size_t>(std::max(1, threads));
-  std::vector<PrefixKey> keys(n);
-  std::vector<PrefixKey> buffer(n);
-  // Group g holds the first bytes [first_byte[g], first_byte[g + 1]), split near equal sizes.
-  std::array<std::size_t, 257> below{};  // below[v]: keys whose first byte is less than v
-  std::vector<PrefixKey>& unsorted = groups == 1 ? keys : buffer;  // one group: no split
+  const std::unique_ptr<PrefixKey[]> keys(new PrefixKey[n]);
+  const std::unique_ptr<PrefixKey[]> buffer(new PrefixKey[n]);
+  std::array<std::uint32_t, 257> bucket{};  // bucket[v]: keys whose first byte is less than v
   for (std::size_t i = 0; i < n; ++i) {
-    unsorted[i] = prefix_key(term[i], static_cast<std::int32_t>(i));
-    ++below[(unsorted[i].prefix >> 56) + 1];
+    buffer[i] = PrefixKey{table.order_words(i).first, static_cast<std::int32_t>(i)};
+    ++bucket[(buffer[i].prefix >> 56) + 1];
   }
-  for (std::size_t v = 0; v < 256; ++v) below[v + 1] += below[v];
+  for (std::size_t v = 0; v < 256; ++v) bucket[v + 1] += bucket[v];
+  {
+    std::array<std::uint32_t, 256> at;
+    std::copy(bucket.begin(), bucket.end() - 1, at.begin());
+    for (std::size_t i = 0; i < n; ++i) keys[at[buffer[i].prefix >> 56]++] = buffer[i];
+  }
+  // Group g holds the first bytes [first_byte[g], first_byte[g + 1]).
   std::vector<std::size_t> first_byte(groups + 1, 256);
   first_byte[0] = 0;
   for (std::size_t g = 1, v = 0; g < groups; ++g) {
-    while (v < 256 && below[v] * groups < n * g) ++v;
+    while (v < 256 && static_cast<std::size_t>(bucket[v]) * groups < n * g) ++v;
     first_byte[g] = v;
   }
-  const auto range = [&](std::size_t g) {
-    return std::pair<std::size_t, std::size_t>(below[first_byte[g]], below[first_byte[g + 1]]);
+  SortedTerms out;
+  out.ids.resize(n);
+  out.group_begin.resize(groups + 1);
+  for (std::size_t g = 0; g <= groups; ++g) out.group_begin[g] = bucket[first_byte[g]];
+  const auto tie_less = [&](const PrefixKey& a, const PrefixKey& b) {
+    const auto ia = static_cast<std::size_t>(a.id), ib = static_cast<std::size_t>(b.id);
+    const std::uint64_t wa = table.order_words(ia).second, wb = table.order_words(ib).second;
+    if (wa != wb) return wa < wb;
+    const std::string_view ta = term[ia], tb = term[ib];
+    if (ta.size() <= 16 || tb.size() <= 16) return ta.size() < tb.size();  // one is a prefix
+    return ta < tb;
   };
-  const int workers = static_cast<int>(groups);
-  if (groups > 1) {
-    detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
-      const std::uint64_t lo = first_byte[g], hi = first_byte[g + 1];
-      std::size_t at = range(g).first;
-      for (const PrefixKey& k : buffer) {
-        if ((k.prefix >> 56) >= lo && (k.prefix >> 56) < hi) keys[at++] = k;
-      }
-    });
-  }
-  std::vector<std::int32_t> sorted(n);
-  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
-    const auto [begin, end] = range(g);
-    radix_sort(keys.data() + begin, buffer.data() + begin, end - begin);
-    for (std::size_t i = begin; i < end;) {
+  detail::parallel_for(groups, static_cast<int>(groups), [&](std::size_t g, std::size_t) {
+    for (std::size_t v = first_byte[g]; v < first_byte[g + 1]; ++v) {
+      radix_sort(keys.get() + bucket[v], buffer.get() + bucket[v], bucket[v + 1] - bucket[v], 7);
+    }
+    const std::size_t end = out.group_begin[g + 1];
+    for (std::size_t i = out.group_begin[g]; i < end;) {
       std::size_t j = i + 1;
       while (j < end && keys[j].prefix == keys[i].prefix) ++j;
-      if (j - i > 1) {
-        std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i),
-                  keys.begin() + static_cast<std::ptrdiff_t>(j),
-                  [&](const PrefixKey& a, const PrefixKey& b) {
-                    return term[static_cast<std::size_t>(a.id)] < term[static_cast<std::size_t>(b.id)];
-                  });
-      }
-      i = j;
+      if (j - i > 1) std::sort(keys.get() + i, keys.get() + j, tie_less);
+      for (; i < j; ++i) out.ids[i] = keys[i].id;
     }
-    for (std::size_t i = begin; i < end; ++i) sorted[i] = keys[i].id;
   });
-  return sorted;
+  return out;
 }
 
 }  // namespace
@@ -376,63 +385,96 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   const std::vector<std::string_view>& term = stats.terms();
   const std::vector<std::int64_t>& dfs = stats.document_frequencies();
   const std::vector<std::int64_t>& tfs = stats.term_frequencies();
-  const std::vector<std::int32_t> sorted = ids_by_term(term, threads);
+  const SortedTerms sorted_terms = sort_terms(stats.counts().table, threads);
+  const std::vector<std::int32_t>& sorted = sorted_terms.ids;
+  const std::vector<std::size_t>& group_begin = sorted_terms.group_begin;
+  const std::size_t groups = group_begin.size() - 1;
+  const int workers = static_cast<int>(groups);
 
-  std::vector<char> keep(n, 0);
-  std::vector<std::int64_t> kept_positions;
-  // Document frequencies in sorted order: one random-access pass, prefetched ahead.
+  // Document frequencies in sorted order (one random-access pass, prefetched ahead) and the
+  // df bounds, per group.
+  std::vector<char> keep(n);
   std::vector<std::int64_t> sorted_df(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    if (k + 16 < n) prefetch(&dfs[static_cast<std::size_t>(sorted[k + 16])]);
-    sorted_df[k] = dfs[static_cast<std::size_t>(sorted[k])];
-  }
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto df = static_cast<double>(sorted_df[k]);
-    if (df <= high && df >= low) {
-      keep[k] = 1;
-      kept_positions.push_back(static_cast<std::int64_t>(k));
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
+    const std::size_t end = group_begin[g + 1];
+    for (std::size_t k = group_begin[g]; k < end; ++k) {
+      if (k + 16 < end) prefetch(&dfs[static_cast<std::size_t>(sorted[k + 16])]);
+      sorted_df[k] = dfs[static_cast<std::size_t>(sorted[k])];
+      const auto df = static_cast<double>(sorted_df[k]);
+      keep[k] = df <= high && df >= low ? 1 : 0;
+    }
+  });
+  if (options.max_features) {
+    std::vector<std::int64_t> kept_positions;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (keep[k]) kept_positions.push_back(static_cast<std::int64_t>(k));
+    }
+    if (static_cast<std::int64_t>(kept_positions.size()) > *options.max_features) {
+      std::vector<std::int64_t> negated(kept_positions.size());
+      for (std::size_t m = 0; m < kept_positions.size(); ++m) {
+        const std::int32_t id = sorted[static_cast<std::size_t>(kept_positions[m])];
+        negated[m] = -(options.rank_by_df ? dfs : tfs)[static_cast<std::size_t>(id)];
+      }
+      const std::vector<std::int64_t> order = detail::numpy_argsort(negated);
+      std::fill(keep.begin(), keep.end(), 0);
+      for (std::int64_t r = 0; r < *options.max_features; ++r) {
+        keep[static_cast<std::size_t>(kept_positions[static_cast<std::size_t>(order[static_cast<std::size_t>(r)])])] = 1;
+      }
     }
   }
-  if (options.max_features &&
-      static_cast<std::int64_t>(kept_positions.size()) > *options.max_features) {
-    std::vector<std::int64_t> negated(kept_positions.size());
-    for (std::size_t m = 0; m < kept_positions.size(); ++m) {
-      const std::int32_t id = sorted[static_cast<std::size_t>(kept_positions[m])];
-      negated[m] = -(options.rank_by_df ? dfs : tfs)[static_cast<std::size_t>(id)];
+
+  // Each group's kept terms and their bytes, then where the group's part of the output starts.
+  std::vector<std::size_t> kept_before(groups + 1, 0), bytes_before(groups + 1, 0);
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
+    std::size_t kept = 0, bytes = 0;
+    for (std::size_t k = group_begin[g]; k < group_begin[g + 1]; ++k) {
+      if (!keep[k]) continue;
+      ++kept;
+      bytes += term[static_cast<std::size_t>(sorted[k])].size();
     }
-    const std::vector<std::int64_t> order = detail::numpy_argsort(negated);
-    std::fill(keep.begin(), keep.end(), 0);
-    for (std::int64_t r = 0; r < *options.max_features; ++r) {
-      keep[static_cast<std::size_t>(kept_positions[static_cast<std::size_t>(order[static_cast<std::size_t>(r)])])] = 1;
-    }
+    kept_before[g + 1] = kept;
+    bytes_before[g + 1] = bytes;
+  });
+  for (std::size_t g = 0; g < groups; ++g) {
+    kept_before[g + 1] += kept_before[g];
+    bytes_before[g + 1] += bytes_before[g];
+  }
+  const std::size_t n_keep = kept_before[groups];
+  if (n_keep == 0) {
+    throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   }
 
   PrunedVocabulary out;
   out.id_map.assign(n, -1);
-  const auto n_keep = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
-  std::size_t blob_size = 0;  // all terms: an upper bound, found without random access
-  for (const std::string_view t : term) blob_size += t.size();
-  std::string blob;
-  blob.reserve(blob_size);
-  std::vector<std::size_t> ends;
-  ends.reserve(n_keep);
-  out.df.reserve(n_keep);
-  out.pruned_terms.reserve(n - n_keep);
-  for (std::size_t k = 0; k < n; ++k) {
-    if (k + 16 < n) prefetch(&term[static_cast<std::size_t>(sorted[k + 16])]);
-    if (k + 8 < n) prefetch(term[static_cast<std::size_t>(sorted[k + 8])].data());
-    const std::int32_t id = sorted[k];
-    if (keep[k]) {
-      out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(ends.size());
-      blob += term[static_cast<std::size_t>(id)];
-      ends.push_back(blob.size());
-      out.df.push_back(sorted_df[k]);
-    } else {
-      out.pruned_terms.emplace_back(term[static_cast<std::size_t>(id)]);
+  std::string blob(bytes_before[groups], '\0');
+  std::vector<std::size_t> ends(n_keep);
+  out.df.resize(n_keep);
+  std::vector<std::vector<std::string>> pruned(groups);
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
+    std::size_t at = kept_before[g], byte = bytes_before[g];
+    pruned[g].reserve(group_begin[g + 1] - group_begin[g] - (kept_before[g + 1] - at));
+    const std::size_t end = group_begin[g + 1];
+    for (std::size_t k = group_begin[g]; k < end; ++k) {
+      if (k + 16 < end) prefetch(&term[static_cast<std::size_t>(sorted[k + 16])]);
+      if (k + 8 < end) prefetch(term[static_cast<std::size_t>(sorted[k + 8])].data());
+      const std::int32_t id = sorted[k];
+      const std::string_view t = term[static_cast<std::size_t>(id)];
+      if (keep[k]) {
+        out.id_map[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(at);
+        if (!t.empty()) std::memcpy(&blob[byte], t.data(), t.size());
+        byte += t.size();
+        ends[at] = byte;
+        out.df[at] = sorted_df[k];
+        ++at;
+      } else {
+        pruned[g].emplace_back(t);
+      }
     }
-  }
-  if (ends.empty()) {
-    throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  });
+  out.pruned_terms = std::move(pruned[0]);
+  for (std::size_t g = 1; g < groups; ++g) {
+    out.pruned_terms.insert(out.pruned_terms.end(), std::make_move_iterator(pruned[g].begin()),
+                            std::make_move_iterator(pruned[g].end()));
   }
   out.vocabulary = Vocabulary(std::move(blob), ends, Vocabulary::Unique{});
   return out;

@@ -189,6 +189,19 @@ TEST(Prune, SortsManyTermsInCodePointOrder) {
     if (s.find(t) < 0) expected.push_back(t);
     s.add_occurrences(s.intern(t), 1);
   }
+  // Terms that differ only past 16 bytes, prefixes of other terms, NUL bytes (equal to the
+  // zero padding of shorter terms) and bytes over 0x7F in the second eight.
+  const std::string sixteen = "internationalism";
+  for (const std::string& t :
+       {sixteen, sixteen + "s", sixteen + "e", sixteen + "\xc3\xa9", sixteen + "\xc3\xa9s",
+        std::string("intern"), std::string("intern\0", 7), std::string("intern\0\0", 8),
+        std::string("intern\0\0a", 9), std::string("internat\xff"), std::string("internat\x7f"),
+        std::string("internat\x80\0", 10), sixteen.substr(0, 15), sixteen + std::string(30, 'z'),
+        sixteen + std::string(31, 'z'), sixteen + std::string(30, 'z') + "a"}) {
+    ASSERT_LT(s.find(t), 0);
+    expected.push_back(t);
+    s.add_occurrences(s.intern(t), 1);
+  }
   s.add_documents(10);
   std::sort(expected.begin(), expected.end());
   // On several threads the terms are split on their first byte (three values here, so some

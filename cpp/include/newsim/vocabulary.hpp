@@ -64,6 +64,8 @@ class VocabularyStats {
   std::vector<std::int32_t> merge(const VocabularyStats& other);
   /// merge() for counts gathered by the vectorizer's hot path (internal).
   std::vector<std::int32_t> merge(const detail::TermCounts& counts);
+  /// The counts behind these statistics (internal: prune reads the table's key words).
+  const detail::TermCounts& counts() const;
 
   std::int64_t n_documents() const;
   std::size_t size() const;

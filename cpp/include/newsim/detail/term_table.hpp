@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newsim/detail/hash.hpp"
@@ -93,6 +94,24 @@ class TermTable {
   /// gets it from the same cache line (the vectorizer keeps the term's place in a row there).
   std::int32_t& scratch(std::int32_t id) { return entries_[static_cast<std::size_t>(id)].scratch; }
   const std::vector<std::string_view>& keys() const { return keys_; }
+
+  /// The first 16 bytes of key `id`, zero-padded, as two big-endian numbers, read from the
+  /// entries without touching the key string: comparing them and then the lengths orders keys
+  /// as their bytes do, except for keys of more than 16 bytes that share their first 16.
+  std::pair<std::uint64_t, std::uint64_t> order_words(std::size_t id) const {
+    const Entry& e = entries_[id];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    return {__builtin_bswap64(e.w0), __builtin_bswap64(e.w1)};
+#else
+    std::uint64_t w[2] = {0, 0};
+    const std::string_view k = keys_[id];
+    for (std::size_t b = 0; b < 16 && b < k.size(); ++b) {
+      w[b / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(k[b])) << (56 - 8 * (b % 8));
+    }
+    (void)e;
+    return {w[0], w[1]};
+#endif
+  }
 
  private:
   struct Slot {
