@@ -62,18 +62,16 @@ class CountSink final : public Analyzer::TermSink {
 
   void start_document(std::size_t doc_index) {
     // Row positions are 32-bit: a chunk (1 MiB of text, or one larger document) stays below.
-    if (chunk_.ids.size() > static_cast<std::size_t>(INT32_MAX / 2)) {
+    if (chunk_.entries() > static_cast<std::size_t>(INT32_MAX / 2)) {
       throw InvalidArgument("document " + std::to_string(doc_index) +
                             " is too large: more than 2^30 terms in one block of documents");
     }
-    row_start_ = static_cast<std::int32_t>(chunk_.ids.size());
+    row_start_ = static_cast<std::int32_t>(chunk_.entries());
   }
 
   void operator()(std::string_view term) override {
     if (stats_ != nullptr) {
-      // The term's place in the current row is kept beside its key in the table.
-      const std::int32_t id = stats_->intern(term);
-      add(id, stats_->table.scratch(id));
+      add_interned(stats_->intern(term));
       return;
     }
     const std::int32_t id = vocab_->find(term);
@@ -89,13 +87,44 @@ class CountSink final : public Analyzer::TermSink {
     }
     static_assert(Analyzer::TermSink::kTermPadding >= 16, "intern_many_padded reads 16 bytes");
     stats_->intern_many_padded(terms, n, batch_ids_);
-    // add() for each, without its branch (a term is new to the row about half the time).
+    if (stats_->table.size() > RowChunk::kPackedIds) chunk_.widen();
+    const std::size_t done = chunk_.packed ? count_packed(n) : 0;
+    if (done == n) return;
+    chunk_.widen();  // a count outgrew 16 bits
+    count_wide(done, n);
+  }
+
+  // add() for batch_ids_[i], i in [0, n), into packed rows, without its branch on whether the
+  // term is new to the row (it is about half the time); stops before a count would overflow.
+  std::size_t count_packed(std::size_t n) {
+    std::size_t size = chunk_.cells.size();
+    chunk_.cells.resize(size + n);  // uninitialised (PageAllocator)
+    std::uint32_t* cells = chunk_.cells.data();
+    std::size_t i = 0;
+    for (; i < n; ++i) {
+      const std::int32_t id = batch_ids_[i];
+      std::int32_t& pos = stats_->table.scratch(id);
+      const bool seen = pos >= row_start_;
+      cells[size] = static_cast<std::uint32_t>(id) << 16;
+      const std::size_t at = seen ? static_cast<std::size_t>(pos) : size;
+      const std::uint32_t cell = cells[at] + 1;
+      if ((cell & RowChunk::kPackedCount) == 0) break;
+      cells[at] = cell;
+      pos = static_cast<std::int32_t>(at);
+      size += seen ? 0 : 1;
+    }
+    chunk_.cells.resize(size);
+    return i;
+  }
+
+  // count_packed() for batch_ids_[i], i in [begin, n), into the two arrays.
+  void count_wide(std::size_t begin, std::size_t n) {
     std::size_t size = chunk_.ids.size();
-    chunk_.ids.resize(size + n);  // uninitialised (PageAllocator)
-    chunk_.counts.resize(size + n);
+    chunk_.ids.resize(size + n - begin);  // uninitialised (PageAllocator)
+    chunk_.counts.resize(size + n - begin);
     std::int32_t* ids = chunk_.ids.data();
     std::int32_t* counts = chunk_.counts.data();
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = begin; i < n; ++i) {
       const std::int32_t id = batch_ids_[i];
       std::int32_t& pos = stats_->table.scratch(id);
       const bool seen = pos >= row_start_;
@@ -108,6 +137,28 @@ class CountSink final : public Analyzer::TermSink {
     }
     chunk_.ids.resize(size);
     chunk_.counts.resize(size);
+  }
+
+  // Counts one occurrence of interned term `id`, whose place in the current row is kept beside
+  // its key in the table.
+  void add_interned(std::int32_t id) {
+    std::int32_t& pos = stats_->table.scratch(id);
+    if (chunk_.packed) {
+      if (static_cast<std::size_t>(id) < RowChunk::kPackedIds) {
+        if (pos < row_start_) {
+          pos = static_cast<std::int32_t>(chunk_.cells.size());
+          chunk_.cells.push_back((static_cast<std::uint32_t>(id) << 16) | 1u);
+          return;
+        }
+        std::uint32_t& cell = chunk_.cells[static_cast<std::size_t>(pos)];
+        if ((cell & RowChunk::kPackedCount) != RowChunk::kPackedCount) {
+          ++cell;
+          return;
+        }
+      }
+      chunk_.widen();
+    }
+    add(id, pos);
   }
 
   // Counts one occurrence of `id`; `pos` is its place in the chunk's entries, or stale.
@@ -124,20 +175,27 @@ class CountSink final : public Analyzer::TermSink {
   // Closes the row; without `keep`, only the statistics are kept.
   void end_document(bool keep) {
     const auto start = static_cast<std::size_t>(row_start_);
-    if (stats_ != nullptr) {
-      for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
-        stats_->df[static_cast<std::size_t>(chunk_.ids[k])] += 1;
-        stats_->tf[static_cast<std::size_t>(chunk_.ids[k])] += chunk_.counts[k];
+    const std::size_t end = chunk_.entries();
+    detail::with_entries(chunk_, [&](const auto& entries) {
+      if (stats_ != nullptr) {
+        for (std::size_t k = start; k < end; ++k) {
+          stats_->df[entries.id(k)] += 1;
+          stats_->tf[entries.id(k)] += entries.count(k);
+        }
       }
-    }
+      if (!keep) {
+        // The positions are reused by the next document: forget them.
+        for (std::size_t k = start; k < end; ++k) {
+          const auto id = static_cast<std::int32_t>(entries.id(k));
+          (stats_ != nullptr ? stats_->table.scratch(id) : where_[static_cast<std::size_t>(id)]) = -1;
+        }
+      }
+    });
     if (keep) {
-      chunk_.row_nnz.push_back(static_cast<std::uint32_t>(chunk_.ids.size() - start));
+      chunk_.row_nnz.push_back(static_cast<std::uint32_t>(end - start));
+    } else if (chunk_.packed) {
+      chunk_.cells.resize(start);
     } else {
-      // The positions are reused by the next document: forget them.
-      for (std::size_t k = start; k < chunk_.ids.size(); ++k) {
-        const std::int32_t id = chunk_.ids[k];
-        (stats_ != nullptr ? stats_->table.scratch(id) : where_[static_cast<std::size_t>(id)]) = -1;
-      }
       chunk_.ids.resize(start);
       chunk_.counts.resize(start);
     }
@@ -178,14 +236,19 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     std::vector<std::int32_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
     chunk.row_nnz.reserve(chunk.end - chunk.begin);
+    chunk.packed = stats != nullptr;  // ids local to the chunk: they pack while below 2^16
     if (keep_rows) {
       // About one distinct term per document per 12 code units of text on average; room for
       // half as many again, since growing copies the rows into fresh pages, while reserved
       // pages that are never written cost only address space.
       std::size_t units = 0;
       for (std::size_t i = chunk.begin; i < chunk.end; ++i) units += docs[i].size;
-      chunk.ids.reserve(units / 8 + 64);
-      chunk.counts.reserve(units / 8 + 64);
+      if (chunk.packed) {
+        chunk.cells.reserve(units / 8 + 64);
+      } else {
+        chunk.ids.reserve(units / 8 + 64);
+        chunk.counts.reserve(units / 8 + 64);
+      }
     }
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {

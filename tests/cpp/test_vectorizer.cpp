@@ -161,6 +161,57 @@ TEST(Vectorizer, PrunedFitTransformMatchesTransformAndBruteForce) {
   }
 }
 
+// A fit keeps a chunk's rows packed in 16 bits while its ids and counts fit, and widens them
+// when a count passes 65,535 or the chunk has more than 65,536 distinct terms; both happen
+// here inside one chunk, in both orders, through the batched path (unigrams) and the
+// term-by-term path (n-grams). The rows must be exact counts either way.
+TEST(Vectorizer, CountsBeyondSixteenBitsInOneChunk) {
+  std::string repeated, distinct;
+  for (int i = 0; i < 70000; ++i) repeated += "rep ";
+  for (int i = 0; i < 70000; ++i) distinct += "u" + std::to_string(i) + " ";
+  const std::string plain = "nato missile talks";
+  for (const bool repeated_first : {true, false}) {
+    for (const int max_n : {1, 2}) {
+      const std::vector<std::string> docs =
+          repeated_first ? std::vector<std::string>{plain, repeated + "nato", distinct, plain}
+                         : std::vector<std::string>{plain, distinct, repeated + "nato", plain};
+      VectorizerOptions o = VectorizerOptions::counts();
+      o.analysis.ngram_range = {1, max_n};
+      o.n_jobs = 1;
+      Vectorizer one(o);
+      const auto a = one.fit_transform<std::int64_t>(docs);
+      const std::string label = std::string(repeated_first ? "repeated" : "distinct") +
+                                " first, ngram_range (1, " + std::to_string(max_n) + ")";
+      expect_same(one.transform<std::int64_t>(docs), a);  // transform counts in 32 bits
+      o.n_jobs = 2;
+      Vectorizer two(o);
+      expect_same(two.fit_transform<std::int64_t>(docs), a);
+      const std::size_t r = repeated_first ? 1 : 2, d = repeated_first ? 2 : 1;
+      const auto count = [&](std::size_t row, const std::string& term) -> std::int64_t {
+        const std::int32_t id = one.vocabulary().find(term);
+        for (auto k = a.indptr[row]; k < a.indptr[row + 1]; ++k) {
+          if (a.indices[static_cast<std::size_t>(k)] == id) return a.data[static_cast<std::size_t>(k)];
+        }
+        return 0;
+      };
+      EXPECT_EQ(count(r, "rep"), 70000) << label;
+      EXPECT_EQ(count(r, "nato"), 1) << label;
+      EXPECT_EQ(count(d, "u69999"), 1) << label;
+      EXPECT_EQ(count(3, "talks"), 1) << label;
+      EXPECT_EQ(a.indptr[d + 1] - a.indptr[d], max_n == 1 ? 70000 : 139999) << label;
+      if (max_n == 2) {
+        EXPECT_EQ(count(r, "rep rep"), 69999) << label;
+        EXPECT_EQ(count(r, "rep nato"), 1) << label;
+      }
+      // The statistics-only pass (rows dropped after each document) counts the same.
+      const newsim::VocabularyStats stats = one.statistics(newsim::as_documents(docs));
+      EXPECT_EQ(stats.term_frequency(stats.find("rep")), 70000) << label;
+      EXPECT_EQ(stats.document_frequency(stats.find("nato")), 3) << label;
+      EXPECT_EQ(stats.size(), one.vocabulary().size()) << label;
+    }
+  }
+}
+
 TEST(Vectorizer, ShardStatisticsMergeToTheSameModel) {
   const auto docs = synthetic_corpus(500);
   VectorizerOptions o;

@@ -71,14 +71,68 @@ struct PageAllocator {
 template <class T>
 using PageVector = std::vector<T, PageAllocator<T>>;
 
-/// Rows of consecutive documents [begin, end): entries (id, count) per row.
+/// Rows of consecutive documents [begin, end): entries (id, count) per row, in two arrays or,
+/// while ids and counts both fit in 16 bits, packed into one word each (id << 16 | count): the
+/// rows of a fit, whose ids are local to the chunk, then take half the memory and half the
+/// page faults.
 struct RowChunk {
+  static constexpr std::size_t kPackedIds = std::size_t{1} << 16;  // ids below this pack
+  static constexpr std::uint32_t kPackedCount = 0xFFFF;             // the largest packed count
+
   std::size_t begin = 0;
   std::size_t end = 0;
-  PageVector<std::int32_t> ids;
-  PageVector<std::int32_t> counts;
+  bool packed = false;
+  PageVector<std::int32_t> ids;      // unless packed
+  PageVector<std::int32_t> counts;   // unless packed
+  PageVector<std::uint32_t> cells;   // when packed
   std::vector<std::uint32_t> row_nnz;
+
+  std::size_t entries() const { return packed ? cells.size() : ids.size(); }
+
+  /// Moves packed entries to the two arrays (positions stay the same).
+  void widen() {
+    if (!packed) return;
+    ids.resize(cells.size());
+    counts.resize(cells.size());
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      ids[k] = static_cast<std::int32_t>(cells[k] >> 16);
+      counts[k] = static_cast<std::int32_t>(cells[k] & kPackedCount);
+    }
+    PageVector<std::uint32_t>().swap(cells);
+    packed = false;
+  }
+
+  /// Frees the entries.
+  void release() {
+    PageVector<std::int32_t>().swap(ids);
+    PageVector<std::int32_t>().swap(counts);
+    PageVector<std::uint32_t>().swap(cells);
+  }
 };
+
+/// Read access to the entries of a chunk in either form, for loops compiled once per form
+/// (with_entries).
+struct PackedEntries {
+  const std::uint32_t* cells;
+  std::size_t id(std::size_t k) const { return cells[k] >> 16; }
+  std::int32_t count(std::size_t k) const {
+    return static_cast<std::int32_t>(cells[k] & RowChunk::kPackedCount);
+  }
+};
+struct WideEntries {
+  const std::int32_t* ids;
+  const std::int32_t* counts;
+  std::size_t id(std::size_t k) const { return static_cast<std::size_t>(ids[k]); }
+  std::int32_t count(std::size_t k) const { return counts[k]; }
+};
+template <class F>
+void with_entries(const RowChunk& ch, F&& f) {
+  if (ch.packed) {
+    f(PackedEntries{ch.cells.data()});
+  } else {
+    f(WideEntries{ch.ids.data(), ch.counts.data()});
+  }
+}
 
 /// How counts become values (scikit-learn's CountVectorizer -> TfidfTransformer order:
 /// binary, then 1 + ln(tf), then times idf, then the row norm).
@@ -116,6 +170,7 @@ inline std::vector<RowChunk> chunk_documents(const std::vector<TextView>& docs) 
 
 /// Sorts every row of a chunk whose ids are already final. O(nnz log row length).
 inline void sort_rows(RowChunk& ch) {
+  ch.widen();
   std::vector<std::uint64_t> row;
   std::size_t in = 0;
   for (std::uint32_t nnz : ch.row_nnz) {
@@ -229,14 +284,14 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
     RowChunk& ch = chunks[c];
     const std::vector<std::int32_t>& map = maps[c];
     if (std::none_of(map.begin(), map.end(), [](std::int32_t id) { return id < 0; })) return;
-    std::size_t k = 0;
-    for (std::uint32_t& nnz : ch.row_nnz) {
-      std::uint32_t kept = 0;
-      for (std::uint32_t e = 0; e < nnz; ++e, ++k) {
-        kept += map[static_cast<std::size_t>(ch.ids[k])] >= 0 ? 1u : 0u;
+    with_entries(ch, [&](const auto& entries) {
+      std::size_t k = 0;
+      for (std::uint32_t& nnz : ch.row_nnz) {
+        std::uint32_t kept = 0;
+        for (std::uint32_t e = 0; e < nnz; ++e, ++k) kept += map[entries.id(k)] >= 0 ? 1u : 0u;
+        nnz = kept;
       }
-      nnz = kept;
-    }
+    });
   });
   std::vector<std::size_t> first_row;
   CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
@@ -256,38 +311,37 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
     const std::vector<std::int32_t>& map = maps[c];
     const std::size_t n_local = map.size();
     const std::size_t n_rows = ch.row_nnz.size();
-    const std::size_t entries = ch.ids.size();
-    const std::int32_t* ids = ch.ids.data();
+    const std::size_t n_entries = ch.entries();
     const std::vector<std::uint32_t> order = order_by_new_id(map);
-    // Column sizes; then where each column starts, in the order of the new ids.
     s.fill.assign(n_local, 0);
     std::uint32_t* fill = s.fill.data();
-    for (std::size_t k = 0; k < entries; ++k) ++fill[ids[k]];
     std::uint32_t n_kept = 0;
-    for (std::uint32_t l : order) {
-      const std::uint32_t size = fill[l];
-      fill[l] = n_kept;
-      n_kept += size;
-    }
-    // Scatter (row, count) into the columns (row_nnz counts the kept entries of each row;
-    // dropped ones are skipped wherever they fall).
-    s.col_row.resize(n_kept);
-    s.col_count.resize(n_kept);
-    {
+    with_entries(ch, [&](const auto& entries) {
+      // Column sizes; then where each column starts, in the order of the new ids.
+      for (std::size_t k = 0; k < n_entries; ++k) ++fill[entries.id(k)];
+      for (std::uint32_t l : order) {
+        const std::uint32_t size = fill[l];
+        fill[l] = n_kept;
+        n_kept += size;
+      }
+      // Scatter (row, count) into the columns (row_nnz counts the kept entries of each row;
+      // dropped ones are skipped wherever they fall).
+      s.col_row.resize(n_kept);
+      s.col_count.resize(n_kept);
       std::uint32_t* col_row = s.col_row.data();
       std::int32_t* col_count = s.col_count.data();
       std::size_t k = 0;
       for (std::size_t row = 0; row < n_rows; ++row) {
         for (std::uint32_t kept = 0; kept < ch.row_nnz[row]; ++k) {
-          const auto l = static_cast<std::size_t>(ids[k]);
+          const std::size_t l = entries.id(k);
           if (map[l] < 0) continue;
           const std::uint32_t at = fill[l]++;
           col_row[at] = static_cast<std::uint32_t>(row);
-          col_count[at] = ch.counts[k];
+          col_count[at] = entries.count(k);
           ++kept;
         }
       }
-    }
+    });
     // Columns back into rows, in the order of the new ids, weighted on the way.
     const auto base = static_cast<std::size_t>(m.indptr[first_row[c]]);
     s.row_pos.resize(n_rows);
@@ -323,9 +377,7 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
       write_normalized(w, values + k, ch.row_nnz[row], m.data.data() + base + k);
       k += ch.row_nnz[row];
     }
-    // Give the chunk's memory back as soon as it is copied.
-    PageVector<std::int32_t>().swap(ch.ids);
-    PageVector<std::int32_t>().swap(ch.counts);
+    ch.release();  // give the chunk's memory back as soon as it is copied
   });
   return m;
 }
@@ -338,6 +390,7 @@ CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int6
   CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
     RowChunk& ch = chunks[c];
+    ch.widen();  // rows sorted by sort_rows already are
     auto at = static_cast<std::size_t>(m.indptr[first_row[c]]);
     std::size_t k = 0;
     std::vector<double> values;
@@ -352,9 +405,7 @@ CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int6
       at += nnz;
       k += nnz;
     }
-    // Give the chunk's memory back as soon as it is copied.
-    PageVector<std::int32_t>().swap(ch.ids);
-    PageVector<std::int32_t>().swap(ch.counts);
+    ch.release();  // give the chunk's memory back as soon as it is copied
   });
   return m;
 }
