@@ -10,6 +10,7 @@
 #include "newsim/analyzer.hpp"
 #include "newsim/hashing.hpp"
 #include "newsim/vectorizer.hpp"
+#include "newsim/vocabulary.hpp"
 
 namespace {
 
@@ -64,6 +65,40 @@ void BM_TfidfFitTransform(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * total_bytes());
 }
 BENCHMARK(BM_TfidfFitTransform)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+// The statistics of a corpus of 265,717 distinct words of scrambled letters (so that their
+// first bytes spread as a real vocabulary's do), for pruning.
+const newsim::VocabularyStats& word_stats() {
+  static const newsim::VocabularyStats stats = [] {
+    std::vector<std::string> texts;
+    std::uint32_t x = 7;
+    for (int d = 0; d < 4000; ++d) {
+      std::string text;
+      for (int w = 0; w < 200; ++w) {
+        x = x * 1664525u + 1013904223u;
+        const std::uint64_t r = (x >> 8) % 400000;
+        // Zipf-ish ids, scrambled one-to-one and spelled in base 26.
+        for (std::uint32_t id = static_cast<std::uint32_t>(r * r / 400000) * 2654435761u; id != 0; id /= 26) {
+          text += static_cast<char>('a' + id % 26);
+        }
+        text += ' ';
+      }
+      texts.push_back(std::move(text));
+    }
+    newsim::VectorizerOptions o;
+    return newsim::Vectorizer(o).statistics(newsim::as_documents(texts));
+  }();
+  return stats;
+}
+
+void BM_Prune(benchmark::State& state) {
+  const newsim::VocabularyStats& stats = word_stats();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(newsim::prune(stats, newsim::PruneOptions{}, static_cast<int>(state.range(0))).df.size());
+  }
+  state.counters["terms"] = static_cast<double>(stats.size());
+}
+BENCHMARK(BM_Prune)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 void BM_Hashing(benchmark::State& state) {
   newsim::HashingOptions o;
