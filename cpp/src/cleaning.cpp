@@ -12,6 +12,7 @@
 
 #include "newsim/detail/hash.hpp"
 #include "newsim/detail/parallel.hpp"
+#include "newsim/detail/prefetch.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
 #include "newsim/text.hpp"
@@ -111,7 +112,7 @@ class FlatMap {
   // Starts loading the slot of a key, so that a later find need not wait for memory.
   void prefetch(std::uint64_t key) const {
     key = key == 0 ? 1 : key;
-    __builtin_prefetch(&slots_[key & mask_]);
+    detail::prefetch(&slots_[key & mask_]);
   }
   V& operator[](std::uint64_t key) {
     if ((size_ + 1) * 2 > slots_.size()) grow();

@@ -263,14 +263,7 @@ std::string_view Vocabulary::term(std::int32_t id) const {
 }
 
 namespace {
-template <class T>
-void prefetch(const T* p) {
-#if defined(__GNUC__)
-  __builtin_prefetch(p);
-#else
-  (void)p;
-#endif
-}
+using detail::prefetch;
 
 struct PrefixKey {
   std::uint64_t prefix;  // the first eight bytes, big-endian, zero-padded

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "newsim/detail/prefetch.hpp"
 #include "newsim/detail/term_table.hpp"
 
 namespace newsim::detail {
@@ -79,12 +80,10 @@ struct TermCounts {
     tf.resize(table.size(), 0);
     constexpr std::size_t kAhead = 16;  // the counters are spread over megabytes: fetch ahead
     for (std::size_t i = 0; i < map.size(); ++i) {
-#if defined(__GNUC__)
       if (i + kAhead < map.size()) {
-        __builtin_prefetch(&df[static_cast<std::size_t>(map[i + kAhead])], 1);
-        __builtin_prefetch(&tf[static_cast<std::size_t>(map[i + kAhead])], 1);
+        prefetch_for_write(&df[static_cast<std::size_t>(map[i + kAhead])]);
+        prefetch_for_write(&tf[static_cast<std::size_t>(map[i + kAhead])]);
       }
-#endif
       df[static_cast<std::size_t>(map[i])] += other.df[i];
       tf[static_cast<std::size_t>(map[i])] += other.tf[i];
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "newsim/detail/hash.hpp"
+#include "newsim/detail/prefetch.hpp"
 
 #if defined(__GNUC__)
 #define NEWSIM_INLINE inline __attribute__((always_inline))
@@ -58,8 +59,9 @@ class TermTable {
         [terms](std::size_t i) { return probe_padded(terms[i]); }, store, ids);
   }
 
-  /// intern_many_padded() of every key of `other`, in id order (ids[i] for other's id i). The hashes
-  /// come from other's entries, so its key strings are read only for keys over 16 bytes.
+  /// intern() of every key of `other`, in id order (ids[i] for other's id i), prefetching as
+  /// intern_many_padded() does. The hashes come from other's entries, so its key strings are
+  /// read only for keys over 16 bytes.
   template <class Store>
   void merge_keys(const TermTable& other, Store&& store, std::vector<std::int32_t>& ids) {
     intern_each(
@@ -99,8 +101,8 @@ class TermTable {
   /// entries without touching the key string: comparing them and then the lengths orders keys
   /// as their bytes do, except for keys of more than 16 bytes that share their first 16.
   std::pair<std::uint64_t, std::uint64_t> order_words(std::size_t id) const {
-    const Entry& e = entries_[id];
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const Entry& e = entries_[id];
     return {__builtin_bswap64(e.w0), __builtin_bswap64(e.w1)};
 #else
     std::uint64_t w[2] = {0, 0};
@@ -108,7 +110,6 @@ class TermTable {
     for (std::size_t b = 0; b < 16 && b < k.size(); ++b) {
       w[b / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(k[b])) << (56 - 8 * (b % 8));
     }
-    (void)e;
     return {w[0], w[1]};
 #endif
   }
@@ -242,15 +243,6 @@ class TermTable {
     slots_[i] = Slot{tag, id};
     if (keys_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
     return id;
-  }
-
-  template <class T>
-  static void prefetch(const T* p) {
-#if defined(__GNUC__)
-    __builtin_prefetch(p);
-#else
-    (void)p;
-#endif
   }
 
   NEWSIM_INLINE bool matches(std::int32_t id, const Probe& p, std::string_view t) const {
