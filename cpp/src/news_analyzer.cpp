@@ -1,0 +1,468 @@
+#include "newsim/news_analyzer.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "newsim/detail/decoder.hpp"
+#include "newsim/detail/unicode.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/names.hpp"
+#include "newsim/spelling.hpp"
+#include "newsim/stemmer.hpp"
+#include "newsim/stop_words.hpp"
+
+namespace newsim {
+
+std::string_view to_string(TermKind kind) { return kind == TermKind::name ? "name" : "word"; }
+
+const std::vector<std::string>& news_stop_words() {
+  static const std::vector<std::string> words = {
+      // reporting verbs
+      "said", "says", "say", "saying", "told", "tell", "tells", "telling", "added", "adding",
+      "asked", "asking", "according", "reported", "reporting", "announced", "stated", "noted",
+      "explained", "confirmed",
+      // filler
+      "make", "made", "makes", "making", "including", "include", "includes", "also", "just",
+      "really", "going", "like", "ago", "earlier", "later", "recently", "currently",
+      "reportedly",
+      // honorifics
+      "mr", "mrs", "ms", "dr",
+      // time
+      "today", "yesterday", "tomorrow", "tonight", "week", "weeks", "weekend", "month", "months",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "pm", "gmt",
+      "january", "february", "april", "june", "july", "september", "october", "november",
+      "december",
+      // units of report
+      "percent", "pct", "cent",
+  };
+  return words;
+}
+
+std::vector<std::string> news_stop_list(std::string_view name) {
+  if (name == "none") return {};
+  if (name == "english") return english_stop_words();
+  if (name == "news") {
+    std::vector<std::string> out = english_stop_words();
+    out.insert(out.end(), news_stop_words().begin(), news_stop_words().end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  throw InvalidArgument("stop_words must be 'news', 'english', 'none' or a list of words; got '" +
+                        std::string(name) + "'");
+}
+
+const std::vector<std::string>& news_title_words() {
+  static const std::vector<std::string> words = {
+      "president", "presidents", "vice", "prime", "minister", "ministers", "chancellor",
+      "secretary", "general", "spokesman", "spokeswoman", "spokesperson", "king", "queen",
+      "prince", "princess", "senator", "sen", "rep", "gov", "governor", "gen", "col", "lt",
+      "sgt", "capt", "maj", "adm", "dr", "prof", "mr", "mrs", "ms", "miss", "sir", "lord",
+      "lady", "pope", "sheikh", "ambassador", "mayor", "premier", "chairman", "chairwoman",
+      "ceo", "director", "deputy", "former", "acting", "foreign", "defence", "defense",
+      "finance", "interior", "commander", "judge", "envoy", "leader", "chief",
+  };
+  return words;
+}
+
+void NewsAnalyzerOptions::validate() const {
+  Stemmer::check_language(language);
+  if (!(title_weight > 0.0) || !std::isfinite(title_weight)) {
+    throw InvalidArgument("title_weight must be a finite number > 0; got " +
+                          std::to_string(title_weight));
+  }
+  if (!(lead_weight > 0.0) || !std::isfinite(lead_weight)) {
+    throw InvalidArgument("lead_weight must be a finite number > 0; got " +
+                          std::to_string(lead_weight));
+  }
+  if (lead_words < 0) {
+    throw InvalidArgument("lead_words must be >= 0; got " + std::to_string(lead_words));
+  }
+}
+
+namespace {
+
+using StringSet = std::unordered_set<std::string>;
+
+const StringSet& connectors() {
+  static const StringSet s = {"of", "the", "de", "del", "der", "di", "da", "du", "dos", "al",
+                              "el", "la", "le", "von", "van", "bin", "ibn", "bint", "ben"};
+  return s;
+}
+
+const StringSet& calendar_words() {
+  static const StringSet s = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                              "saturday", "sunday", "january", "february", "march", "april",
+                              "may", "june", "july", "august", "september", "october",
+                              "november", "december"};
+  return s;
+}
+
+const StringSet& abbreviations() {
+  static const StringSet s = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "sen",
+                              "rep", "gov", "prof", "jr", "sr", "mt", "ft", "no", "vs", "inc",
+                              "co", "corp", "ltd", "capt", "maj", "adm", "rev", "messrs"};
+  return s;
+}
+
+const StringSet& joined_prefixes() {
+  static const StringSet s = {"anti", "co", "pre", "non", "re"};
+  return s;
+}
+
+bool is_newline(char32_t c) {
+  return c == U'\n' || c == U'\r' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 ||
+         c == 0x2029;
+}
+bool is_hyphen(char32_t c) { return c == U'-' || c == 0x2010 || c == 0x2011; }
+bool is_apostrophe(char32_t c) { return c == U'\'' || c == 0x2019; }
+bool is_opening_or_quote(char32_t c) {
+  switch (c) {
+    case U'"': case U'\'': case U'(': case U'[': case U'{': case 0x2018: case 0x2019:
+    case 0x201C: case 0x201D: case 0x00AB: case 0x00BB: case 0x2014: case 0x2013: case U'-':
+    case U'*':
+      return true;
+    default:
+      return false;
+  }
+}
+bool is_upper_start(char32_t c) {
+  const auto* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+  return p->category == UTF8PROC_CATEGORY_LU || p->category == UTF8PROC_CATEGORY_LT;
+}
+bool is_lower_start(char32_t c) {
+  return utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->category ==
+         UTF8PROC_CATEGORY_LL;
+}
+
+std::u32string decode_field(TextView v, DecodeErrors errors, std::size_t doc) {
+  std::u32string out;
+  out.reserve(v.size);
+  char32_t c = 0;
+  auto run = [&](auto decoder) {
+    while (decoder.next(c)) out.push_back(c);
+  };
+  switch (v.encoding) {
+    case Encoding::utf8: run(detail::Decoder<Encoding::utf8>(v, errors, doc)); break;
+    case Encoding::latin1: run(detail::Decoder<Encoding::latin1>(v, errors, doc)); break;
+    case Encoding::ucs2: run(detail::Decoder<Encoding::ucs2>(v, errors, doc)); break;
+    case Encoding::ucs4: run(detail::Decoder<Encoding::ucs4>(v, errors, doc)); break;
+  }
+  return out;
+}
+
+std::string utf8_of(const std::u32string& s, std::size_t b, std::size_t e, bool lower) {
+  std::string out;
+  out.reserve(e - b);
+  for (std::size_t i = b; i < e; ++i) append_utf8(out, lower ? detail::simple_lower(s[i]) : s[i]);
+  return out;
+}
+
+// One token of a field.
+struct Token {
+  std::size_t begin = 0, end = 0;  // code point offsets in the field
+  std::size_t cps = 0;
+  std::string lower;
+  bool cap = false;            // first letter upper or title case
+  bool lower_case = false;     // first letter lowercase
+  bool sentence_start = false;
+  bool linked = false;         // joined to the previous token inside a possible name
+  bool initial = false;        // a single capital letter followed by '.'
+  double weight = 1.0;
+};
+
+bool is_english(std::string_view language) {
+  return language == "english" || language == "porter" || language.empty() || language == "none";
+}
+
+}  // namespace
+
+struct NewsAnalyzer::Impl {
+  StringSet stop;
+  StringSet title_words;
+  bool fold = true;
+};
+
+struct NewsAnalyzer::Workspace::State {
+  Stemmer stemmer;
+  std::unordered_map<std::string, std::string> stems;  // folded word -> stem
+  explicit State(const std::string& language) : stemmer(language) {}
+};
+
+NewsAnalyzer::Workspace::Workspace(const NewsAnalyzer& analyzer)
+    : state_(std::make_unique<State>(analyzer.options_.language)) {}
+NewsAnalyzer::Workspace::~Workspace() = default;
+NewsAnalyzer::Workspace::Workspace(Workspace&&) noexcept = default;
+NewsAnalyzer::Workspace& NewsAnalyzer::Workspace::operator=(Workspace&&) noexcept = default;
+
+NewsAnalyzer::NewsAnalyzer(NewsAnalyzerOptions options) : options_(std::move(options)) {
+  options_.validate();
+  auto impl = std::make_shared<Impl>();
+  impl->stop.insert(options_.stop_words.begin(), options_.stop_words.end());
+  impl->title_words.insert(news_title_words().begin(), news_title_words().end());
+  impl->fold = options_.fold_spelling && is_english(options_.language);
+  impl_ = std::move(impl);
+}
+
+NewsAnalyzer::~NewsAnalyzer() = default;
+NewsAnalyzer::NewsAnalyzer(const NewsAnalyzer&) = default;
+NewsAnalyzer& NewsAnalyzer::operator=(const NewsAnalyzer&) = default;
+NewsAnalyzer::NewsAnalyzer(NewsAnalyzer&&) noexcept = default;
+NewsAnalyzer& NewsAnalyzer::operator=(NewsAnalyzer&&) noexcept = default;
+
+namespace {
+
+// Splits a field into tokens, marking sentence starts and name links.
+std::vector<Token> tokenize(const std::u32string& f) {
+  std::vector<Token> toks;
+  const std::uint8_t* props = detail::bmp_properties();
+  auto word = [&](char32_t c) {
+    return ((c < 0x10000 ? props[c] : detail::properties(c)) & detail::kWord) != 0;
+  };
+  std::size_t i = 0;
+  const std::size_t n = f.size();
+  std::size_t prev_end = 0;
+  while (i < n) {
+    if (!word(f[i])) {
+      ++i;
+      continue;
+    }
+    Token t;
+    t.begin = i;
+    while (i < n && word(f[i])) ++i;
+    t.end = i;
+    t.lower = utf8_of(f, t.begin, t.end, true);
+    // anti-missile, co-operate: one word.
+    if (joined_prefixes().count(t.lower) != 0 && i + 1 < n && is_hyphen(f[i]) && word(f[i + 1])) {
+      std::size_t j = i + 1;
+      while (j < n && word(f[j])) ++j;
+      t.lower += utf8_of(f, i + 1, j, true);
+      t.end = j;
+      i = j;
+    }
+    t.cps = t.end - t.begin;
+    t.cap = is_upper_start(f[t.begin]);
+    t.lower_case = is_lower_start(f[t.begin]);
+    t.initial = t.cps == 1 && t.cap && t.end < n && f[t.end] == U'.';
+    if (toks.empty()) {
+      t.sentence_start = true;
+    } else {
+      const Token& p = toks.back();
+      // Sentence start: scan the gap backwards past spaces, quotes and brackets.
+      bool start = false;
+      for (std::size_t k = t.begin; k > prev_end; --k) {
+        const char32_t c = f[k - 1];
+        if (is_newline(c)) {
+          start = true;
+          break;
+        }
+        if (detail::is_space(c) || is_opening_or_quote(c)) continue;
+        if (c == U'!' || c == U'?' || c == U':' || c == U';' || c == 0x2026) {
+          start = true;
+        } else if (c == U'.') {
+          start = !(k - 1 == p.end && (p.initial || abbreviations().count(p.lower) != 0));
+        }
+        break;
+      }
+      t.sentence_start = start;
+      // Name link: spaces without a line break, or one hyphen or apostrophe, or an initial's
+      // period (and spaces).
+      const std::size_t gap = t.begin - prev_end;
+      bool spaces = gap >= 1;
+      for (std::size_t k = prev_end; k < t.begin && spaces; ++k) {
+        spaces = detail::is_space(f[k]) && !is_newline(f[k]);
+      }
+      bool link = spaces;
+      if (!link && gap == 1) link = is_hyphen(f[prev_end]) || is_apostrophe(f[prev_end]);
+      if (!link && p.initial && f[prev_end] == U'.') {
+        link = true;
+        for (std::size_t k = prev_end + 1; k < t.begin && link; ++k) {
+          link = detail::is_space(f[k]) && !is_newline(f[k]);
+        }
+      }
+      t.linked = link;
+    }
+    prev_end = t.end;
+    toks.push_back(std::move(t));
+  }
+  return toks;
+}
+
+}  // namespace
+
+void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
+                               std::vector<NewsOccurrence>& out, std::size_t doc_index) const {
+  Workspace::State& ws = *workspace.state_;
+  const Impl& impl = *impl_;
+  out.clear();
+  const std::u32string fields[2] = {decode_field(doc.title, options_.decode_error, doc_index),
+                                    decode_field(doc.text, options_.decode_error, doc_index)};
+  std::vector<Token> toks[2] = {tokenize(fields[0]), tokenize(fields[1])};
+  for (auto& t : toks[0]) t.weight = options_.title_weight;
+  for (std::size_t k = 0; k < toks[1].size(); ++k) {
+    toks[1][k].weight = k < static_cast<std::size_t>(options_.lead_words) ? options_.lead_weight
+                                                                          : 1.0;
+  }
+
+  // A title in Title Case: every word is read as a sentence start.
+  {
+    int long_words = 0;
+    bool all_cap = true;
+    for (const Token& t : toks[0]) {
+      if (t.cps < 4 || impl.stop.count(t.lower) != 0 || !(t.cap || t.lower_case)) continue;
+      ++long_words;
+      all_cap = all_cap && t.cap;
+    }
+    if (long_words >= 2 && all_cap) {
+      for (Token& t : toks[0]) t.sentence_start = true;
+    }
+  }
+
+  auto stem_of = [&](const std::string& lower) -> const std::string& {
+    auto it = ws.stems.find(lower);
+    if (it != ws.stems.end()) return it->second;
+    if (ws.stems.size() > 200000) ws.stems.clear();  // bounded memory on huge vocabularies
+    const std::string folded = impl.fold ? fold_spelling(lower) : lower;
+    return ws.stems.emplace(lower, ws.stemmer.stem(folded)).first->second;
+  };
+
+  for (int f = 0; f < 2; ++f) {
+    for (const Token& t : toks[f]) {
+      if (t.cps < 2 || impl.stop.count(t.lower) != 0) continue;
+      out.push_back({stem_of(t.lower), TermKind::word, t.lower, f == 0, t.weight});
+    }
+  }
+  if (!options_.names) return;
+
+  // Evidence from the whole document for words that begin a sentence.
+  StringSet lowercase_seen, capitalised_mid;
+  for (int f = 0; f < 2; ++f) {
+    for (const Token& t : toks[f]) {
+      if (t.lower_case) lowercase_seen.insert(t.lower);
+      if (t.cap && !t.sentence_start) capitalised_mid.insert(t.lower);
+    }
+  }
+  auto strippable = [&](const Token& t) {
+    return t.cps < 2 || impl.stop.count(t.lower) != 0 || calendar_words().count(t.lower) != 0 ||
+           connectors().count(t.lower) != 0 || !t.cap;
+  };
+  auto emit = [&](const std::u32string& text, const std::vector<const Token*>& piece, bool title) {
+    std::size_t b = 0, e = piece.size();
+    for (;;) {
+      while (b < e && strippable(*piece[b]) && !piece[b]->initial) ++b;
+      while (e > b && strippable(*piece[e - 1])) --e;
+      if (b == e) return;
+      const Token& first = *piece[b];
+      if (!first.sentence_start) break;
+      const bool alone = e - b == 1;
+      const bool ok = alone ? capitalised_mid.count(first.lower) != 0 &&
+                                  lowercase_seen.count(first.lower) == 0
+                            : lowercase_seen.count(first.lower) == 0;
+      if (ok) break;
+      ++b;
+    }
+    // The surface as written, with each gap made one space (an initial keeps its period).
+    std::string surface;
+    for (std::size_t k = b; k < e; ++k) {
+      const Token& t = *piece[k];
+      if (k > b) {
+        const Token& p = *piece[k - 1];
+        const char32_t g = text[p.end];
+        if (p.initial) {
+          surface += '.';
+          if (t.begin > p.end + 1) surface += ' ';
+        } else if (is_hyphen(g) || is_apostrophe(g)) {
+          append_utf8(surface, g);
+        } else {
+          surface += ' ';
+        }
+      }
+      surface += utf8_of(text, t.begin, t.end, false);
+    }
+    const std::string key = name_key(surface);
+    if (key.empty()) return;
+    out.push_back({std::string(1, kNamePrefix) + key, TermKind::name, surface, title,
+                   piece[b]->weight});
+    if (e - b >= 2 && piece[e - 1]->cps >= 2) {
+      const Token& last = *piece[e - 1];
+      const std::string last_surface = utf8_of(text, last.begin, last.end, false);
+      out.push_back({std::string(1, kNamePrefix) + name_word_key(last_surface), TermKind::name,
+                     last_surface, title, last.weight});
+    }
+  };
+
+  for (int f = 0; f < 2; ++f) {
+    const std::vector<Token>& ts = toks[f];
+    std::size_t k = 0;
+    while (k < ts.size()) {
+      if (!ts[k].cap) {
+        ++k;
+        continue;
+      }
+      // A maximal linked run of capitalised tokens and lowercase connectors.
+      std::size_t e = k + 1;
+      while (e < ts.size() && ts[e].linked &&
+             (ts[e].cap || connectors().count(ts[e].lower) != 0)) {
+        ++e;
+      }
+      // Title words split the run.
+      std::vector<const Token*> piece;
+      for (std::size_t q = k; q <= e; ++q) {
+        if (q == e || impl.title_words.count(ts[q].lower) != 0) {
+          if (!piece.empty()) emit(fields[f], piece, f == 0);
+          piece.clear();
+        } else {
+          piece.push_back(&ts[q]);
+        }
+      }
+      k = e;
+    }
+  }
+}
+
+std::vector<NewsTerm> NewsAnalyzer::analyze(const NewsDocument& doc, Workspace& ws,
+                                            std::size_t doc_index) const {
+  std::vector<NewsOccurrence> occ;
+  occurrences(doc, ws, occ, doc_index);
+  struct Acc {
+    TermKind kind;
+    double count = 0.0;
+    std::map<std::string, int> surfaces;
+  };
+  std::map<std::string, Acc> acc;
+  for (const auto& o : occ) {
+    Acc& a = acc.try_emplace(o.key, Acc{o.kind, 0.0, {}}).first->second;
+    a.count += o.weight;
+    ++a.surfaces[o.surface];
+  }
+  std::vector<NewsTerm> out;
+  out.reserve(acc.size());
+  for (auto& [key, a] : acc) {
+    const std::string* best = nullptr;
+    int best_n = 0;
+    for (const auto& [s, n] : a.surfaces) {
+      if (n > best_n) best = &s, best_n = n;  // map order: ties keep the smallest
+    }
+    out.push_back({key, a.kind, a.count, best != nullptr ? *best : std::string()});
+  }
+  return out;
+}
+
+std::vector<NewsTerm> NewsAnalyzer::analyze(const NewsDocument& doc) const {
+  Workspace ws(*this);
+  return analyze(doc, ws, 0);
+}
+
+std::vector<NewsOccurrence> NewsAnalyzer::occurrences(const NewsDocument& doc) const {
+  Workspace ws(*this);
+  std::vector<NewsOccurrence> out;
+  occurrences(doc, ws, out, 0);
+  return out;
+}
+
+}  // namespace newsim

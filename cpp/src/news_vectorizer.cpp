@@ -1,0 +1,495 @@
+#include "newsim/news_vectorizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "model_io.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+NewsScheme parse_news_scheme(std::string_view name) {
+  if (name == "bm25") return NewsScheme::bm25;
+  if (name == "tfidf") return NewsScheme::tfidf;
+  throw InvalidArgument("scheme must be 'bm25' or 'tfidf'; got '" + std::string(name) + "'");
+}
+
+std::string_view to_string(NewsScheme scheme) {
+  return scheme == NewsScheme::tfidf ? "tfidf" : "bm25";
+}
+
+NewsNorm parse_news_norm(std::string_view name) {
+  if (name.empty() || name == "none") return NewsNorm::none;
+  if (name == "l2") return NewsNorm::l2;
+  if (name == "pivoted") return NewsNorm::pivoted;
+  throw InvalidArgument("norm must be None, 'l2' or 'pivoted'; got '" + std::string(name) + "'");
+}
+
+std::string_view to_string(NewsNorm norm) {
+  switch (norm) {
+    case NewsNorm::none: return "none";
+    case NewsNorm::l2: return "l2";
+    case NewsNorm::pivoted: return "pivoted";
+  }
+  return "none";
+}
+
+void NewsWeightingOptions::validate() const {
+  if (!(k1 >= 0.0) || !std::isfinite(k1)) {
+    throw InvalidArgument("k1 must be a finite number >= 0; got " + std::to_string(k1));
+  }
+  if (!(b >= 0.0 && b <= 1.0)) {
+    throw InvalidArgument("b must be in [0, 1]; got " + std::to_string(b));
+  }
+  if (!(slope >= 0.0 && slope <= 1.0)) {
+    throw InvalidArgument("slope must be in [0, 1]; got " + std::to_string(slope));
+  }
+}
+
+void NewsVectorizerOptions::validate() const {
+  analysis.validate();
+  weighting.validate();
+  PruneOptions prune;
+  prune.min_df = min_df;
+  prune.max_df = max_df;
+  prune.validate();
+}
+
+namespace {
+
+// The analysed form of one document: its terms (sorted by key) and length.
+struct DocTerms {
+  std::vector<std::pair<std::string, double>> terms;
+  std::vector<TermKind> kinds;
+  double length = 0.0;
+};
+
+using SurfaceCounts = std::unordered_map<std::string, std::map<std::string, std::int64_t>>;
+
+DocTerms aggregate(const std::vector<NewsOccurrence>& occ, SurfaceCounts* surfaces) {
+  std::map<std::string, std::pair<double, TermKind>> acc;
+  for (const auto& o : occ) {
+    auto& slot = acc.try_emplace(o.key, 0.0, o.kind).first->second;
+    slot.first += o.weight;
+    if (surfaces != nullptr) ++(*surfaces)[o.key][o.surface];
+  }
+  DocTerms d;
+  d.terms.reserve(acc.size());
+  d.kinds.reserve(acc.size());
+  for (auto& [key, v] : acc) {
+    d.terms.emplace_back(key, v.first);
+    d.kinds.push_back(v.second);
+    d.length += v.first;
+  }
+  return d;
+}
+
+constexpr std::size_t kChunk = 64;
+
+// Analyses all documents on `threads` threads; surface counts per chunk when asked.
+std::vector<DocTerms> analyze_all(const NewsAnalyzer& analyzer, const NewsDocuments& docs,
+                                  int threads, std::vector<SurfaceCounts>* surfaces) {
+  std::vector<DocTerms> out(docs.size());
+  const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
+  if (surfaces != nullptr) surfaces->assign(chunks, {});
+  std::vector<std::unique_ptr<NewsAnalyzer::Workspace>> workspaces(
+      static_cast<std::size_t>(std::max(1, threads)));
+  detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t worker) {
+    auto& ws = workspaces[worker];
+    if (!ws) ws = std::make_unique<NewsAnalyzer::Workspace>(analyzer);
+    std::vector<NewsOccurrence> occ;
+    const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      analyzer.occurrences(docs[i], *ws, occ, i);
+      out[i] = aggregate(occ, surfaces != nullptr ? &(*surfaces)[c] : nullptr);
+    }
+  });
+  return out;
+}
+
+struct Weigher {
+  const NewsWeightingOptions& w;
+  const std::vector<double>& idf;
+  double avgdl;
+  double pivot;
+
+  // Weights one row in place (values[k] holds tf of column cols[k]); returns |w| before
+  // normalisation.
+  double weigh(const std::vector<std::int32_t>& cols, std::vector<double>& values,
+               double dl) const {
+    double norm2 = 0.0;
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const double tf = values[k];
+      const double id = idf[static_cast<std::size_t>(cols[k])];
+      double v = 0.0;
+      if (w.scheme == NewsScheme::bm25) {
+        const double ratio = avgdl > 0.0 ? dl / avgdl : 1.0;
+        v = id * tf * (w.k1 + 1.0) / (tf + w.k1 * (1.0 - w.b + w.b * ratio));
+      } else {
+        const double t = w.sublinear_tf && tf >= 1.0 ? 1.0 + std::log(tf) : tf;
+        v = t * id;
+      }
+      values[k] = v;
+      norm2 += v * v;
+    }
+    return std::sqrt(norm2);
+  }
+
+  void normalise(std::vector<double>& values, double length) const {
+    if (length <= 0.0 || w.norm == NewsNorm::none) return;
+    const double d = w.norm == NewsNorm::l2 ? length
+                                            : (1.0 - w.slope) * pivot + w.slope * length;
+    if (!(d > 0.0)) return;
+    for (double& v : values) v /= d;
+  }
+};
+
+struct Row {
+  std::vector<std::int32_t> cols;
+  std::vector<double> values;
+  double length = 0.0;  // |w| before normalisation
+};
+
+// Columns and weighted (not normalised) values of each document.
+std::vector<Row> weigh_rows(const std::vector<DocTerms>& docs,
+                            const std::unordered_map<std::string_view, std::int32_t>& index,
+                            const Weigher& weigher, int threads) {
+  std::vector<Row> rows(docs.size());
+  const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
+  detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t) {
+    const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      Row& r = rows[i];
+      for (const auto& [key, tf] : docs[i].terms) {
+        auto it = index.find(key);
+        if (it == index.end()) continue;
+        r.cols.push_back(it->second);  // keys and columns are both sorted
+        r.values.push_back(tf);
+      }
+      r.length = weigher.weigh(r.cols, r.values, docs[i].length);
+    }
+  });
+  return rows;
+}
+
+CsrMatrix<double> assemble(std::vector<Row>& rows, std::size_t cols, const Weigher& weigher) {
+  CsrMatrix<double> m;
+  m.rows = static_cast<std::int64_t>(rows.size());
+  m.cols = static_cast<std::int64_t>(cols);
+  m.indptr = Buffer<std::int64_t>(rows.size() + 1);
+  std::size_t nnz = 0;
+  m.indptr[0] = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    nnz += rows[i].cols.size();
+    m.indptr[i + 1] = static_cast<std::int64_t>(nnz);
+  }
+  m.indices = Buffer<std::int32_t>(nnz);
+  m.data = Buffer<double>(nnz);
+  std::size_t at = 0;
+  for (Row& r : rows) {
+    weigher.normalise(r.values, r.length);
+    std::copy(r.cols.begin(), r.cols.end(), m.indices.begin() + at);
+    std::copy(r.values.begin(), r.values.end(), m.data.begin() + at);
+    at += r.cols.size();
+    r = Row();
+  }
+  return m;
+}
+
+std::unordered_map<std::string_view, std::int32_t> index_of(const Vocabulary& v) {
+  std::unordered_map<std::string_view, std::int32_t> index;
+  index.reserve(v.size());
+  for (std::size_t j = 0; j < v.size(); ++j) index.emplace(v.views()[j], static_cast<std::int32_t>(j));
+  return index;
+}
+
+}  // namespace
+
+NewsVectorizer::NewsVectorizer(NewsVectorizerOptions options)
+    : options_((options.validate(), std::move(options))), analyzer_(options_.analysis) {}
+
+void NewsVectorizer::require_fitted() const {
+  if (!fitted_) {
+    throw NotFittedError(
+        "This NewsVectorizer instance is not fitted yet. Call 'fit' with appropriate arguments "
+        "before using this estimator.");
+  }
+}
+
+const Vocabulary& NewsVectorizer::vocabulary() const { return require_fitted(), vocabulary_; }
+const std::vector<TermKind>& NewsVectorizer::term_kinds() const { return require_fitted(), kinds_; }
+const std::vector<std::string>& NewsVectorizer::feature_names() const {
+  return require_fitted(), labels_;
+}
+const std::vector<double>& NewsVectorizer::idf() const { return require_fitted(), idf_; }
+const std::vector<std::int64_t>& NewsVectorizer::document_frequencies() const {
+  return require_fitted(), df_;
+}
+std::int64_t NewsVectorizer::n_documents() const { return require_fitted(), n_documents_; }
+double NewsVectorizer::average_length() const { return require_fitted(), avgdl_; }
+double NewsVectorizer::pivot() const { return require_fitted(), pivot_; }
+
+std::vector<std::int32_t> NewsVectorizer::name_columns() const {
+  require_fitted();
+  std::vector<std::int32_t> out;
+  for (std::size_t j = 0; j < kinds_.size(); ++j) {
+    if (kinds_[j] == TermKind::name) out.push_back(static_cast<std::int32_t>(j));
+  }
+  return out;
+}
+
+std::vector<NewsTerm> NewsVectorizer::analyze(const NewsDocument& doc) const {
+  return analyzer_.analyze(doc);
+}
+
+std::vector<NewsOccurrence> NewsVectorizer::occurrences(const NewsDocument& doc) const {
+  return analyzer_.occurrences(doc);
+}
+
+CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_rows) {
+  if (docs.empty()) {
+    throw InvalidArgument("cannot fit a NewsVectorizer on an empty corpus (no documents)");
+  }
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  std::vector<SurfaceCounts> surfaces;
+  std::vector<DocTerms> analysed = analyze_all(analyzer_, docs, threads, &surfaces);
+
+  // Document frequencies, in document order.
+  std::unordered_map<std::string_view, std::pair<std::int64_t, TermKind>> df;
+  double total_length = 0.0;
+  for (const DocTerms& d : analysed) {
+    total_length += d.length;
+    for (std::size_t k = 0; k < d.terms.size(); ++k) {
+      df.try_emplace(d.terms[k].first, 0, d.kinds[k]).first->second.first += 1;
+    }
+  }
+  if (df.empty()) {
+    throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+  }
+  const auto n = static_cast<std::int64_t>(docs.size());
+  const double max_doc = options_.max_df.documents(n);
+  const double min_doc = options_.min_df.documents(n);
+  if (max_doc < min_doc) throw InvalidArgument("max_df corresponds to < documents than min_df");
+  std::vector<std::string_view> keys;
+  for (const auto& [key, v] : df) {
+    const auto d = static_cast<double>(v.first);
+    if (d >= min_doc && d <= max_doc) keys.push_back(key);
+  }
+  if (keys.empty()) {
+    throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  }
+  std::sort(keys.begin(), keys.end());
+
+  std::vector<std::string> terms(keys.begin(), keys.end());
+  std::vector<TermKind> kinds(keys.size());
+  std::vector<std::int64_t> dfs(keys.size());
+  std::vector<double> idf(keys.size());
+  std::vector<std::string> labels(keys.size());
+  const auto N = static_cast<double>(n);
+  for (std::size_t j = 0; j < keys.size(); ++j) {
+    const auto& [count, kind] = df.at(keys[j]);
+    kinds[j] = kind;
+    dfs[j] = count;
+    const auto d = static_cast<double>(count);
+    idf[j] = options_.weighting.scheme == NewsScheme::bm25
+                 ? std::log(1.0 + (N - d + 0.5) / (d + 0.5))
+                 : std::log((1.0 + N) / (1.0 + d)) + 1.0;
+    // The most frequent surface over all chunks; ties go to the smallest.
+    std::map<std::string, std::int64_t> total;
+    for (const SurfaceCounts& s : surfaces) {
+      auto it = s.find(terms[j]);
+      if (it == s.end()) continue;
+      for (const auto& [surface, c] : it->second) total[surface] += c;
+    }
+    std::int64_t best = 0;
+    for (const auto& [surface, c] : total) {
+      if (c > best) labels[j] = surface, best = c;
+    }
+  }
+  surfaces.clear();
+  df.clear();
+
+  vocabulary_ = Vocabulary(std::move(terms), Vocabulary::Unique{});
+  kinds_ = std::move(kinds);
+  labels_ = std::move(labels);
+  idf_ = std::move(idf);
+  df_ = std::move(dfs);
+  n_documents_ = n;
+  avgdl_ = total_length / N;
+  pivot_ = 0.0;
+  fitted_ = true;
+
+  const bool pivoted = options_.weighting.norm == NewsNorm::pivoted;
+  if (!want_rows && !pivoted) return {};
+  Weigher weigher{options_.weighting, idf_, avgdl_, 0.0};
+  std::vector<Row> rows = weigh_rows(analysed, index_of(vocabulary_), weigher, threads);
+  analysed.clear();
+  if (pivoted) {
+    double sum = 0.0;
+    std::int64_t count = 0;
+    for (const Row& r : rows) {
+      if (r.length > 0.0) sum += r.length, ++count;
+    }
+    pivot_ = count > 0 ? sum / static_cast<double>(count) : 0.0;
+    weigher.pivot = pivot_;
+  }
+  if (!want_rows) return {};
+  return assemble(rows, vocabulary_.size(), weigher);
+}
+
+void NewsVectorizer::fit(const NewsDocuments& docs) { fit_impl(docs, false); }
+
+CsrMatrix<double> NewsVectorizer::fit_transform(const NewsDocuments& docs) {
+  return fit_impl(docs, true);
+}
+
+CsrMatrix<double> NewsVectorizer::transform(const NewsDocuments& docs) const {
+  require_fitted();
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  const std::vector<DocTerms> analysed = analyze_all(analyzer_, docs, threads, nullptr);
+  const Weigher weigher{options_.weighting, idf_, avgdl_, pivot_};
+  std::vector<Row> rows = weigh_rows(analysed, index_of(vocabulary_), weigher, threads);
+  return assemble(rows, vocabulary_.size(), weigher);
+}
+
+// ---- Model files ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kFormat = "newsim.news_vectorizer";
+constexpr int kFormatVersion = 1;
+
+nlohmann::json bound_json(const DfBound& b) {
+  if (b.is_fraction) return nlohmann::json{{"fraction", b.value}};
+  return nlohmann::json{{"count", static_cast<std::int64_t>(b.value)}};
+}
+
+DfBound bound_from(const nlohmann::json& j) {
+  if (j.contains("fraction")) return DfBound::fraction(j.at("fraction").get<double>());
+  return DfBound::count(j.at("count").get<std::int64_t>());
+}
+
+}  // namespace
+
+std::string NewsVectorizer::to_json() const {
+  using nlohmann::json;
+  const NewsAnalyzerOptions& a = options_.analysis;
+  const NewsWeightingOptions& w = options_.weighting;
+  json opts{
+      {"language", a.language},
+      {"fold_spelling", a.fold_spelling},
+      {"stop_words", a.stop_words},
+      {"names", a.names},
+      {"title_weight", a.title_weight},
+      {"lead_weight", a.lead_weight},
+      {"lead_words", a.lead_words},
+      {"decode_error", to_string(a.decode_error)},
+      {"scheme", to_string(w.scheme)},
+      {"k1", w.k1},
+      {"b", w.b},
+      {"sublinear_tf", w.sublinear_tf},
+      {"norm", w.norm == NewsNorm::none ? json(nullptr) : json(to_string(w.norm))},
+      {"slope", w.slope},
+      {"min_df", bound_json(options_.min_df)},
+      {"max_df", bound_json(options_.max_df)},
+      {"n_jobs", options_.n_jobs},
+  };
+  json model = model_io::new_model(kFormat, kFormatVersion);
+  model["options"] = std::move(opts);
+  model["fitted"] = fitted_;
+  if (fitted_) {
+    std::vector<std::string> kinds;
+    kinds.reserve(kinds_.size());
+    for (TermKind k : kinds_) kinds.emplace_back(to_string(k));
+    model["n_documents"] = n_documents_;
+    model["average_length"] = avgdl_;
+    model["pivot"] = pivot_;
+    model["vocabulary"] = vocabulary_.terms();
+    model["kinds"] = kinds;
+    model["feature_names"] = labels_;
+    model["idf"] = idf_;
+    model["df"] = df_;
+  }
+  return model_io::dump(model);
+}
+
+NewsVectorizer NewsVectorizer::from_json(std::string_view text, std::string_view origin) {
+  const nlohmann::json model = model_io::parse_model(text, origin, kFormat, kFormatVersion);
+  return model_io::guarded(origin, [&] {
+    const nlohmann::json& j = model.at("options");
+    NewsVectorizerOptions o;
+    o.analysis.language = j.at("language").get<std::string>();
+    o.analysis.fold_spelling = j.at("fold_spelling").get<bool>();
+    o.analysis.stop_words = j.at("stop_words").get<std::vector<std::string>>();
+    o.analysis.names = j.at("names").get<bool>();
+    o.analysis.title_weight = j.at("title_weight").get<double>();
+    o.analysis.lead_weight = j.at("lead_weight").get<double>();
+    o.analysis.lead_words = j.at("lead_words").get<int>();
+    o.analysis.decode_error = parse_decode_errors(j.at("decode_error").get<std::string>());
+    o.weighting.scheme = parse_news_scheme(j.at("scheme").get<std::string>());
+    o.weighting.k1 = j.at("k1").get<double>();
+    o.weighting.b = j.at("b").get<double>();
+    o.weighting.sublinear_tf = j.at("sublinear_tf").get<bool>();
+    o.weighting.norm =
+        parse_news_norm(j.at("norm").is_null() ? std::string() : j.at("norm").get<std::string>());
+    o.weighting.slope = j.at("slope").get<double>();
+    o.min_df = bound_from(j.at("min_df"));
+    o.max_df = bound_from(j.at("max_df"));
+    o.n_jobs = j.at("n_jobs").get<int>();
+    NewsVectorizer v(std::move(o));
+    if (!model.at("fitted").get<bool>()) return v;
+    auto terms = model.at("vocabulary").get<std::vector<std::string>>();
+    const auto kinds = model.at("kinds").get<std::vector<std::string>>();
+    auto labels = model.at("feature_names").get<std::vector<std::string>>();
+    auto idf = model.at("idf").get<std::vector<double>>();
+    auto df = model.at("df").get<std::vector<std::int64_t>>();
+    const std::size_t n = terms.size();
+    if (kinds.size() != n || labels.size() != n || idf.size() != n || df.size() != n) {
+      throw ModelFormatError("vocabulary, kinds, feature_names, idf and df differ in length");
+    }
+    if (n == 0) throw ModelFormatError("a fitted model has an empty vocabulary");
+    v.kinds_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (kinds[k] != "word" && kinds[k] != "name") {
+        throw ModelFormatError("kinds[" + std::to_string(k) + "] is '" + kinds[k] +
+                               "', not 'word' or 'name'");
+      }
+      v.kinds_[k] = kinds[k] == "name" ? TermKind::name : TermKind::word;
+      const bool prefixed = !terms[k].empty() && terms[k][0] == kNamePrefix;
+      if (prefixed != (v.kinds_[k] == TermKind::name)) {
+        throw ModelFormatError("term '" + terms[k] + "' does not match its kind");
+      }
+      if (k > 0 && !(terms[k - 1] < terms[k])) {
+        throw ModelFormatError("the vocabulary is not sorted and distinct at term " +
+                               std::to_string(k));
+      }
+      if (!std::isfinite(idf[k]) || idf[k] < 0.0) {
+        throw ModelFormatError("idf[" + std::to_string(k) + "] is not a finite number >= 0");
+      }
+    }
+    v.n_documents_ = model.at("n_documents").get<std::int64_t>();
+    v.avgdl_ = model.at("average_length").get<double>();
+    v.pivot_ = model.at("pivot").get<double>();
+    if (v.n_documents_ < 1 || !std::isfinite(v.avgdl_) || v.avgdl_ < 0.0 ||
+        !std::isfinite(v.pivot_) || v.pivot_ < 0.0) {
+      throw ModelFormatError("n_documents, average_length or pivot is out of range");
+    }
+    v.vocabulary_ = Vocabulary(std::move(terms), Vocabulary::Unique{});
+    v.labels_ = std::move(labels);
+    v.idf_ = std::move(idf);
+    v.df_ = std::move(df);
+    v.fitted_ = true;
+    return v;
+  });
+}
+
+void NewsVectorizer::save(const std::string& path) const { model_io::write_file(path, to_json()); }
+
+NewsVectorizer NewsVectorizer::load(const std::string& path) {
+  return from_json(model_io::read_file(path), "file '" + path + "'");
+}
+
+}  // namespace newsim
