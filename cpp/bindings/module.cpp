@@ -9,6 +9,7 @@ void bind_errors(py::module_& m);
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
 void bind_similarity(py::module_& m);
+void bind_lsa(py::module_& m);
 void bind_article(py::module_& m);
 void bind_near_duplicates(py::module_& m);
 void bind_stories(py::module_& m);
@@ -22,6 +23,7 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_analyzer(m);
   newsim::bindings::bind_vectorizer(m);
   newsim::bindings::bind_similarity(m);
+  newsim::bindings::bind_lsa(m);
   newsim::bindings::bind_article(m);
   newsim::bindings::bind_near_duplicates(m);
   newsim::bindings::bind_stories(m);

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "newsim/detail/collect.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 
@@ -289,24 +290,8 @@ void score_block(const Problem& pb, Workspace& ws, std::int64_t r0, std::int64_t
   }
 }
 
-// Score order: higher first, then the smaller index.
-inline bool better(double s, std::int64_t j, double t, std::int64_t i) {
-  return s > t || (s == t && j < i);
-}
-
-// Inserts (s, j) into a list of at most k, kept in score order.
-inline void offer(double* scores, std::int64_t* index, std::int32_t& count, int k, double s,
-                  std::int64_t j) {
-  if (count == k && !better(s, j, scores[k - 1], index[k - 1])) return;
-  std::int32_t pos = count == k ? k - 1 : count++;
-  while (pos > 0 && better(s, j, scores[pos - 1], index[pos - 1])) {
-    scores[pos] = scores[pos - 1];
-    index[pos] = index[pos - 1];
-    --pos;
-  }
-  scores[pos] = s;
-  index[pos] = j;
-}
+using detail::better;
+using detail::offer;
 
 std::size_t block_count(std::int64_t rows) {
   return static_cast<std::size_t>((rows + kBlockRows - 1) / kBlockRows);
@@ -318,17 +303,15 @@ Neighbors run_top_k(const CsrRef& x, const std::vector<double>& x_scale,
 CsrMatrix<double> run_join(const CsrRef& x, const std::vector<double>& x_scale,
                            const InvertedIndex& index, bool symmetric, const JoinOptions& options);
 
-void check_k(int k) {
-  if (k <= 0) throw InvalidArgument("k must be positive; got " + std::to_string(k));
-}
-
-void check_threshold(double t) {
-  if (!(t > 0) || !std::isfinite(t)) {
-    throw InvalidArgument("threshold must be a finite number > 0; got " + std::to_string(t));
-  }
-}
+using detail::check_k;
+using detail::check_threshold;
 
 }  // namespace
+
+void detail::check_csr(const CsrRef& m, const char* name) { check_matrix(m, name); }
+double detail::row_scale(const double* v, std::int64_t n, Metric metric) {
+  return newsim::row_scale(v, n, metric);
+}
 
 struct NeighborIndex::Impl {
   std::int64_t cols = 0;

@@ -1,0 +1,286 @@
+#include "newsim/dense.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "newsim/detail/collect.hpp"
+#include "newsim/detail/dense_block.hpp"
+#include "newsim/detail/parallel.hpp"
+
+namespace newsim {
+
+namespace detail {
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstRows = Eigen::Map<const RowMatrix>;
+using OutRows = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+
+// The tile into out with a row stride; each score is scaled after the product.
+void tile_into(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
+               const DenseRef& y, const double* inv_y, std::int64_t c0, std::int64_t c1,
+               double* out, std::int64_t stride) {
+  const std::int64_t d = x.cols;
+  OutRows o(out, r1 - r0, c1 - c0, Eigen::OuterStride<>(stride));
+  if (d == 0) {
+    o.setZero();
+    return;
+  }
+  o.noalias() = ConstRows(x.data + r0 * d, r1 - r0, d) * ConstRows(y.data + c0 * d, c1 - c0, d).transpose();
+  for (std::int64_t i = r0; i < r1; ++i) {
+    double* row = out + (i - r0) * stride;
+    const double a = inv_x[i];
+    for (std::int64_t j = c0; j < c1; ++j) row[j - c0] = row[j - c0] * a * inv_y[j];
+  }
+}
+
+}  // namespace
+
+void check_dense(const DenseRef& m, const char* name) {
+  if (m.rows < 0 || m.cols < 0) throw InvalidArgument(std::string(name) + " has a negative shape");
+  if (m.rows > std::numeric_limits<std::int32_t>::max()) {
+    throw InvalidArgument(std::string(name) + " has more than 2^31-1 rows");
+  }
+  if (m.rows > 0 && m.cols > 0 && m.data == nullptr) {
+    throw InvalidArgument(std::string(name) + " has no data");
+  }
+  for (std::int64_t i = 0; i < m.rows; ++i) {
+    const double* r = m.data + i * m.cols;
+    for (std::int64_t j = 0; j < m.cols; ++j) {
+      if (!std::isfinite(r[j])) {
+        throw InvalidArgument(std::string(name) + " row " + std::to_string(i) + ", column " +
+                              std::to_string(j) + ": value is " +
+                              (std::isnan(r[j]) ? "NaN" : "infinite"));
+      }
+    }
+  }
+}
+
+std::vector<double> inverse_scales(const DenseRef& m, Metric metric) {
+  std::vector<double> inv(static_cast<std::size_t>(m.rows));
+  for (std::int64_t i = 0; i < m.rows; ++i) {
+    const double s = row_scale(m.data + i * m.cols, m.cols, metric);
+    inv[static_cast<std::size_t>(i)] = s == 0 ? 0.0 : 1.0 / s;
+  }
+  return inv;
+}
+
+void score_tile(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
+                const DenseRef& y, const double* inv_y, std::int64_t c0, std::int64_t c1,
+                double* out) {
+  tile_into(x, inv_x, r0, r1, y, inv_y, c0, c1, out, c1 - c0);
+}
+
+void score_rows(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
+                const DenseRef& y, const double* inv_y, double* out) {
+  for (std::int64_t c0 = 0; c0 < y.rows; c0 += kDenseTileCols) {
+    const std::int64_t c1 = std::min(y.rows, c0 + kDenseTileCols);
+    tile_into(x, inv_x, r0, r1, y, inv_y, c0, c1, out + c0, y.rows);
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::kDenseTileCols;
+using detail::kDenseTileRows;
+
+// Both matrices checked and scaled; y is x when symmetric.
+struct Problem {
+  DenseRef x;
+  DenseRef y;
+  std::vector<double> inv_x;
+  std::vector<double> inv_y;
+  bool symmetric = false;
+};
+
+Problem prepare(const DenseRef& x, const DenseRef* y, Metric metric) {
+  detail::check_dense(x, "X");
+  Problem pb;
+  pb.x = x;
+  pb.inv_x = detail::inverse_scales(x, metric);
+  if (y == nullptr) {
+    pb.y = x;
+    pb.inv_y = pb.inv_x;
+    pb.symmetric = true;
+    return pb;
+  }
+  detail::check_dense(*y, "Y");
+  if (x.cols != y->cols) {
+    throw InvalidArgument("X has " + std::to_string(x.cols) + " columns and Y has " +
+                          std::to_string(y->cols) + ": both must have the same dimensions");
+  }
+  pb.y = *y;
+  pb.inv_y = detail::inverse_scales(*y, metric);
+  return pb;
+}
+
+std::size_t row_blocks(std::int64_t rows) {
+  return static_cast<std::size_t>((rows + kDenseTileRows - 1) / kDenseTileRows);
+}
+
+// Scores the tiles of x rows [r0, r1) (block-aligned) that a block needs, and calls
+// emit(i, j, s) row by row within each tile, tiles by ascending columns. When symmetric, only
+// pairs j > i are emitted (and j == i when `self`), each scored once.
+template <class Emit>
+void score_block(const Problem& pb, std::vector<double>& tile, std::int64_t r0, std::int64_t r1,
+                 bool self, Emit&& emit) {
+  const std::int64_t ny = pb.y.rows;
+  const std::int64_t first = pb.symmetric ? (r0 / kDenseTileCols) * kDenseTileCols : 0;
+  for (std::int64_t c0 = first; c0 < ny; c0 += kDenseTileCols) {
+    const std::int64_t c1 = std::min(ny, c0 + kDenseTileCols);
+    detail::score_tile(pb.x, pb.inv_x.data(), r0, r1, pb.y, pb.inv_y.data(), c0, c1, tile.data());
+    for (std::int64_t i = r0; i < r1; ++i) {
+      const double* row = tile.data() + (i - r0) * (c1 - c0);
+      std::int64_t j = c0;
+      if (pb.symmetric) j = std::max(c0, self ? i : i + 1);
+      for (; j < c1; ++j) {
+        const double s = row[j - c0];
+        if (s != 0) emit(i, j, s);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options) {
+  detail::check_k(options.k);
+  const Problem pb = prepare(x, y, options.metric);
+  const int k = options.k;
+  Neighbors out;
+  out.rows = x.rows;
+  out.k = k;
+  const auto total = static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(k);
+  out.indices = Buffer<std::int64_t>(total);
+  out.scores = Buffer<double>(total);
+  std::fill(out.indices.begin(), out.indices.end(), -1);
+  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  if (x.rows == 0 || pb.y.rows == 0) return out;
+  const int threads = detail::resolve_threads(options.n_jobs);
+  const auto workers = static_cast<std::size_t>(std::max(1, threads));
+  std::vector<std::vector<double>> tiles(workers);
+  std::vector<std::int32_t> count(static_cast<std::size_t>(x.rows), 0);
+  // With y = x, a pair (i, j), i < j, is scored by i's block; j's share goes to j directly
+  // when j is in the same block, else through a per-thread list merged at the end. The kept
+  // k do not depend on the order of offers, so neither does the result.
+  struct Mirror {
+    std::vector<double> scores;
+    std::vector<std::int64_t> index;
+    std::vector<std::int32_t> count;
+  };
+  std::vector<Mirror> mirrors(pb.symmetric ? workers : 0);
+  const bool self = pb.symmetric && !options.exclude_self;
+  auto put = [&](double* scores, std::int64_t* index, std::int32_t& c, std::int64_t row,
+                 double s, std::int64_t j) {
+    const auto at = static_cast<std::size_t>(row) * static_cast<std::size_t>(k);
+    detail::offer(scores + at, index + at, c, k, s, j);
+  };
+  detail::parallel_for(
+      row_blocks(x.rows), threads,
+      [&](std::size_t b, std::size_t worker) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseTileRows;
+        const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
+        std::vector<double>& tile = tiles[worker];
+        tile.resize(static_cast<std::size_t>(kDenseTileRows * kDenseTileCols));
+        Mirror* mirror = pb.symmetric ? &mirrors[worker] : nullptr;
+        if (mirror != nullptr && mirror->count.empty()) {
+          mirror->scores.assign(total, 0.0);
+          mirror->index.assign(total, -1);
+          mirror->count.assign(static_cast<std::size_t>(x.rows), 0);
+        }
+        score_block(pb, tile, r0, r1, self, [&](std::int64_t i, std::int64_t j, double s) {
+          put(out.scores.data(), out.indices.data(), count[static_cast<std::size_t>(i)], i, s, j);
+          if (mirror == nullptr || j == i) return;
+          if (j < r1) {
+            put(out.scores.data(), out.indices.data(), count[static_cast<std::size_t>(j)], j, s, i);
+          } else {
+            put(mirror->scores.data(), mirror->index.data(),
+                mirror->count[static_cast<std::size_t>(j)], j, s, i);
+          }
+        });
+      },
+      options.interrupted ? &options.interrupted : nullptr);
+  for (const Mirror& mirror : mirrors) {
+    if (mirror.count.empty()) continue;
+    for (std::int64_t i = 0; i < x.rows; ++i) {
+      const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
+      for (std::int32_t c = 0; c < mirror.count[static_cast<std::size_t>(i)]; ++c) {
+        detail::offer(out.scores.data() + at, out.indices.data() + at,
+                      count[static_cast<std::size_t>(i)], k,
+                      mirror.scores[at + static_cast<std::size_t>(c)],
+                      mirror.index[at + static_cast<std::size_t>(c)]);
+      }
+    }
+  }
+  return out;
+}
+
+CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
+                                  const JoinOptions& options) {
+  detail::check_threshold(options.threshold);
+  const Problem pb = prepare(x, y, options.metric);
+  CsrMatrix<double> out;
+  out.rows = x.rows;
+  out.cols = pb.y.rows;
+  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(x.rows) + 1);
+  out.indptr[0] = 0;
+  const int threads = detail::resolve_threads(options.n_jobs);
+  const std::size_t blocks = row_blocks(x.rows);
+  std::vector<std::vector<double>> tiles(static_cast<std::size_t>(std::max(1, threads)));
+  // Per block, its rows' pairs in row order (each row's columns ascending).
+  struct Found {
+    std::vector<std::int32_t> cols;
+    std::vector<double> scores;
+  };
+  std::vector<Found> found(blocks);
+  std::vector<std::int64_t> per_row(static_cast<std::size_t>(x.rows), 0);
+  const double t = options.threshold;
+  detail::parallel_for(
+      blocks, threads,
+      [&](std::size_t b, std::size_t worker) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseTileRows;
+        const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
+        std::vector<double>& tile = tiles[worker];
+        tile.resize(static_cast<std::size_t>(kDenseTileRows * kDenseTileCols));
+        std::vector<Found> rows(static_cast<std::size_t>(r1 - r0));
+        score_block(pb, tile, r0, r1, false, [&](std::int64_t i, std::int64_t j, double s) {
+          if (s < t) return;
+          Found& f = rows[static_cast<std::size_t>(i - r0)];
+          f.cols.push_back(static_cast<std::int32_t>(j));
+          f.scores.push_back(s);
+        });
+        Found& all = found[b];
+        for (std::int64_t i = r0; i < r1; ++i) {
+          const Found& f = rows[static_cast<std::size_t>(i - r0)];
+          all.cols.insert(all.cols.end(), f.cols.begin(), f.cols.end());
+          all.scores.insert(all.scores.end(), f.scores.begin(), f.scores.end());
+          per_row[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(f.cols.size());
+        }
+      },
+      options.interrupted ? &options.interrupted : nullptr);
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    out.indptr[static_cast<std::size_t>(i) + 1] =
+        out.indptr[static_cast<std::size_t>(i)] + per_row[static_cast<std::size_t>(i)];
+  }
+  const auto nnz = static_cast<std::size_t>(out.indptr[static_cast<std::size_t>(x.rows)]);
+  out.indices = Buffer<std::int32_t>(nnz);
+  out.data = Buffer<double>(nnz);
+  std::size_t at = 0;
+  for (Found& f : found) {
+    std::copy(f.cols.begin(), f.cols.end(), out.indices.data() + at);
+    std::copy(f.scores.begin(), f.scores.end(), out.data.data() + at);
+    at += f.cols.size();
+    f = Found{};
+  }
+  return out;
+}
+
+}  // namespace newsim

@@ -1,0 +1,602 @@
+#include "newsim/lsa.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/QR>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model_io.hpp"
+#include "newsim/detail/collect.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/sparse.hpp"
+
+namespace newsim {
+
+struct Lsa::State {
+  std::int64_t n_features = 0;
+  int k = 0;
+  DenseMatrix v;  // n_features × k: Vᵀ stored column-major
+  Eigen::VectorXd singular_values;
+  Eigen::VectorXd explained_variance;
+  Eigen::VectorXd explained_variance_ratio;
+};
+
+namespace {
+
+using detail::parallel_for;
+
+constexpr std::int64_t kProductRows = 128;  // rows per task of a sparse×dense product
+constexpr std::int64_t kDenseRows = 512;    // rows per dense GEMM (fixed: results never
+                                            // depend on how rows are grouped on threads)
+constexpr std::int64_t kGramRows = 4096;    // rows per partial Gram matrix
+
+constexpr int kFormatVersion = 1;
+constexpr char kFormat[] = "newsim.lsa";
+constexpr char kMagic[8] = {'N', 'S', 'L', 'S', 'A', 'B', 'I', 'N'};
+constexpr std::size_t kHeaderBytes = 32;
+
+const InterruptCheck* check_of(const LsaOptions& o) {
+  return o.interrupted ? &o.interrupted : nullptr;
+}
+
+std::size_t tasks(std::int64_t rows, std::int64_t per_task) {
+  return static_cast<std::size_t>((rows + per_task - 1) / per_task);
+}
+
+// An owned CSR matrix (the transpose of the input).
+struct OwnedCsr {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  Buffer<std::int64_t> indptr;
+  Buffer<std::int32_t> indices;
+  Buffer<double> data;
+  CsrRef ref() const { return {rows, cols, indptr.data(), indices.data(), data.data()}; }
+};
+
+// O(nnz); rows of the result list their columns in increasing order.
+OwnedCsr transpose(const CsrRef& x) {
+  OwnedCsr t;
+  t.rows = x.cols;
+  t.cols = x.rows;
+  const auto nnz = static_cast<std::size_t>(x.nnz());
+  t.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(x.cols) + 1);
+  std::fill(t.indptr.begin(), t.indptr.end(), 0);
+  for (std::size_t p = 0; p < nnz; ++p) ++t.indptr[static_cast<std::size_t>(x.indices[p]) + 1];
+  for (std::int64_t j = 0; j < x.cols; ++j) {
+    t.indptr[static_cast<std::size_t>(j) + 1] += t.indptr[static_cast<std::size_t>(j)];
+  }
+  t.indices = Buffer<std::int32_t>(nnz);
+  t.data = Buffer<double>(nnz);
+  std::vector<std::int64_t> fill(t.indptr.begin(), t.indptr.end() - 1);
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    for (std::int64_t p = x.indptr[i]; p < x.indptr[i + 1]; ++p) {
+      const auto q = static_cast<std::size_t>(fill[static_cast<std::size_t>(x.indices[p])]++);
+      t.indices[q] = static_cast<std::int32_t>(i);
+      t.data[q] = x.data[p];
+    }
+  }
+  return t;
+}
+
+// out row i (l values) = Σ_p a[i, p] · d[col p] for one CSR row. Four terms are summed before
+// each update of the output row, always in the same grouping, so a row's result depends on
+// that row alone.
+void row_product(const CsrRef& a, std::int64_t i, const double* __restrict d, std::int64_t l,
+                 double* __restrict out) {
+  std::fill(out, out + l, 0.0);
+  std::int64_t p = a.indptr[i];
+  const std::int64_t e = a.indptr[i + 1];
+  for (; p + 4 <= e; p += 4) {
+    const double v0 = a.data[p], v1 = a.data[p + 1], v2 = a.data[p + 2], v3 = a.data[p + 3];
+    const double* d0 = d + static_cast<std::int64_t>(a.indices[p]) * l;
+    const double* d1 = d + static_cast<std::int64_t>(a.indices[p + 1]) * l;
+    const double* d2 = d + static_cast<std::int64_t>(a.indices[p + 2]) * l;
+    const double* d3 = d + static_cast<std::int64_t>(a.indices[p + 3]) * l;
+    for (std::int64_t t = 0; t < l; ++t) {
+      out[t] += (v0 * d0[t] + v1 * d1[t]) + (v2 * d2[t] + v3 * d3[t]);
+    }
+  }
+  for (; p < e; ++p) {
+    const double v = a.data[p];
+    const double* dd = d + static_cast<std::int64_t>(a.indices[p]) * l;
+    for (std::int64_t t = 0; t < l; ++t) out[t] += v * dd[t];
+  }
+}
+
+// out (a.rows × l, row-major) = a · d (a.cols × l, row-major).
+void sparse_times_dense(const CsrRef& a, const double* d, std::int64_t l, double* out,
+                        int threads, const InterruptCheck* check) {
+  parallel_for(
+      tasks(a.rows, kProductRows), threads,
+      [&](std::size_t b, std::size_t) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kProductRows;
+        const std::int64_t r1 = std::min(a.rows, r0 + kProductRows);
+        for (std::int64_t i = r0; i < r1; ++i) row_product(a, i, d, l, out + i * l);
+      },
+      check);
+}
+
+using RowMap = Eigen::Map<DenseMatrix>;
+using ConstRowMap = Eigen::Map<const DenseMatrix>;
+
+// out (rows × m.cols()) = a (rows × m.rows(), row-major) · m, by GEMMs of kDenseRows rows.
+void dense_times_small(const double* a, std::int64_t rows, const Eigen::MatrixXd& m, double* out,
+                       int threads) {
+  const std::int64_t l = m.rows();
+  const std::int64_t k = m.cols();
+  parallel_for(tasks(rows, kDenseRows), threads, [&](std::size_t b, std::size_t) {
+    const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseRows;
+    const std::int64_t n = std::min(rows, r0 + kDenseRows) - r0;
+    RowMap(out + r0 * k, n, k).noalias() = ConstRowMap(a + r0 * l, n, l) * m;
+  });
+}
+
+// c (rows × l) becomes c · m (rows × k, k <= l) in place: the result's prefix of the buffer.
+// Groups of rows are multiplied into a scratch block and then moved down; a group's output
+// never reaches rows not yet read, since k <= l.
+void times_small_in_place(double* c, std::int64_t rows, const Eigen::MatrixXd& m, int threads,
+                          const InterruptCheck* check) {
+  const std::int64_t l = m.rows();
+  const std::int64_t k = m.cols();
+  constexpr std::int64_t kGroup = 16 * kDenseRows;
+  std::vector<double> scratch(static_cast<std::size_t>(std::min(rows, kGroup) * k));
+  detail::InterruptPoll<InterruptCheck> poll(check);
+  for (std::int64_t r0 = 0; r0 < rows; r0 += kGroup) {
+    if (poll()) throw Interrupted();
+    const std::int64_t n = std::min(rows, r0 + kGroup) - r0;
+    dense_times_small(c + r0 * l, n, m, scratch.data(), threads);
+    std::memmove(c + r0 * k, scratch.data(), static_cast<std::size_t>(n * k) * sizeof(double));
+  }
+}
+
+// Gram matrix cᵀc (l × l) of a row-major rows × l matrix: partial sums over fixed row blocks,
+// added in block order.
+Eigen::MatrixXd gram(const double* c, std::int64_t rows, std::int64_t l, int threads,
+                     const InterruptCheck* check) {
+  const std::size_t blocks = tasks(rows, kGramRows);
+  std::vector<Eigen::MatrixXd> part(blocks);
+  parallel_for(
+      blocks, threads,
+      [&](std::size_t b, std::size_t) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kGramRows;
+        const std::int64_t n = std::min(rows, r0 + kGramRows) - r0;
+        part[b] = Eigen::MatrixXd::Zero(l, l);
+        part[b].selfadjointView<Eigen::Lower>().rankUpdate(ConstRowMap(c + r0 * l, n, l).transpose());
+      },
+      check);
+  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(l, l);
+  for (const auto& p : part) g += p;
+  return g.selfadjointView<Eigen::Lower>();
+}
+
+// A stateless normal generator: element e of the test matrix depends only on (seed, e), so
+// any split of the work gives the same matrix. Marsaglia's polar method on a splitmix64
+// stream per pair of elements.
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void normal_pair(std::uint64_t seed, std::uint64_t pair, double out[2]) {
+  std::uint64_t state = mix64(seed ^ mix64(pair + 0x632be59bd9b4e019ULL));
+  auto uniform = [&] {  // in [-1, 1)
+    state += 0x9e3779b97f4a7c15ULL;
+    return static_cast<double>(mix64(state) >> 11) * 0x1.0p-52 - 1.0;
+  };
+  for (;;) {
+    const double u = uniform();
+    const double v = uniform();
+    const double w = u * u + v * v;
+    if (w > 0 && w < 1) {
+      const double f = std::sqrt(-2.0 * std::log(w) / w);
+      out[0] = u * f;
+      out[1] = v * f;
+      return;
+    }
+  }
+}
+
+void gaussian(double* c, std::int64_t rows, std::int64_t l, std::uint64_t seed, int threads) {
+  const std::uint64_t key = mix64(seed + 0x9e3779b97f4a7c15ULL);
+  parallel_for(tasks(rows, kDenseRows), threads, [&](std::size_t b, std::size_t) {
+    const std::int64_t e0 = static_cast<std::int64_t>(b) * kDenseRows * l;
+    const std::int64_t e1 = std::min(rows, static_cast<std::int64_t>(b + 1) * kDenseRows) * l;
+    double pair[2];
+    for (std::int64_t e = e0; e < e1; ++e) {
+      if (e == e0 || (e & 1) == 0) normal_pair(key, static_cast<std::uint64_t>(e >> 1), pair);
+      c[e] = pair[e & 1];
+    }
+  });
+}
+
+// y (rows × l, row-major) becomes an orthonormal basis of its columns: the thin Q of a
+// Householder QR.
+void orthonormalize(double* y, std::int64_t rows, std::int64_t l) {
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(ConstRowMap(y, rows, l));
+  Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(rows, l);
+  RowMap(y, rows, l) = q;
+}
+
+// Σ_j var(x[:, j]) (ddof 0) from the rows of xt = xᵀ, summed in column order.
+double total_variance(const CsrRef& xt, std::int64_t n_docs) {
+  const double m = static_cast<double>(n_docs);
+  double total = 0;
+  for (std::int64_t j = 0; j < xt.rows; ++j) {
+    const std::int64_t b = xt.indptr[j];
+    const std::int64_t e = xt.indptr[j + 1];
+    if (b == e) continue;
+    double sum = 0;
+    for (std::int64_t p = b; p < e; ++p) sum += xt.data[p];
+    const double mean = sum / m;
+    double sq = static_cast<double>(n_docs - (e - b)) * mean * mean;
+    for (std::int64_t p = b; p < e; ++p) sq += (xt.data[p] - mean) * (xt.data[p] - mean);
+    total += sq / m;
+  }
+  return total;
+}
+
+Eigen::VectorXd column_variance(const DenseMatrix& u) {
+  const double m = static_cast<double>(u.rows());
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(u.cols());
+  for (Eigen::Index i = 0; i < u.rows(); ++i) mean += u.row(i).transpose();
+  mean /= m;
+  Eigen::VectorXd var = Eigen::VectorXd::Zero(u.cols());
+  for (Eigen::Index i = 0; i < u.rows(); ++i) {
+    var += (u.row(i).transpose() - mean).cwiseAbs2();
+  }
+  return var / m;
+}
+
+void check_input(const CsrRef& x, int k) {
+  detail::check_csr(x, "X");
+  if (x.rows == 0 || x.cols == 0) {
+    throw InvalidArgument("X is empty (" + std::to_string(x.rows) + " documents, " +
+                          std::to_string(x.cols) + " terms): LSA needs documents and terms");
+  }
+  if (x.nnz() == 0) throw InvalidArgument("X has no non-zero value: no document has a term");
+  if (k >= x.rows || k >= x.cols) {
+    throw InvalidArgument("n_components=" + std::to_string(k) +
+                          " must be smaller than the number of documents (" +
+                          std::to_string(x.rows) + ") and of terms (" + std::to_string(x.cols) +
+                          ")");
+  }
+}
+
+bool little_endian() {
+  const std::uint16_t one = 1;
+  unsigned char b = 0;
+  std::memcpy(&b, &one, 1);
+  return b == 1;
+}
+
+template <class T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  if (!little_endian()) std::reverse(bytes, bytes + sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+template <class T>
+T get(const char* at) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, at, sizeof(T));
+  if (!little_endian()) std::reverse(bytes, bytes + sizeof(T));
+  T value;
+  std::memcpy(&value, bytes, sizeof(T));
+  return value;
+}
+
+void put_doubles(std::string& out, const double* v, std::size_t n) {
+  if (little_endian()) {
+    out.append(reinterpret_cast<const char*>(v), n * sizeof(double));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) put(out, v[i]);
+  }
+}
+
+void get_doubles(const char* at, double* v, std::size_t n) {
+  if (little_endian()) {
+    std::memcpy(v, at, n * sizeof(double));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) v[i] = get<double>(at + i * sizeof(double));
+  }
+}
+
+std::string hex64(std::uint64_t h) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = digits[h & 15];
+  return s;
+}
+
+std::size_t array_bytes(std::uint64_t k, std::uint64_t n) {
+  return kHeaderBytes + static_cast<std::size_t>(3 * k + k * n) * sizeof(double);
+}
+
+}  // namespace
+
+void validate(const LsaOptions& o) {
+  if (o.n_components <= 0) {
+    throw InvalidArgument("n_components must be positive; got " + std::to_string(o.n_components));
+  }
+  if (o.n_iter < 0) throw InvalidArgument("n_iter must be >= 0; got " + std::to_string(o.n_iter));
+  if (o.n_oversamples < 0) {
+    throw InvalidArgument("n_oversamples must be >= 0; got " + std::to_string(o.n_oversamples));
+  }
+}
+
+Lsa::Lsa(LsaOptions options) : options_(std::move(options)) { validate(options_); }
+
+const Lsa::State& Lsa::fitted() const {
+  if (!state_) throw NotFittedError("this Lsa is not fitted yet: call fit() first");
+  return *state_;
+}
+
+Lsa& Lsa::fit(const CsrRef& x) {
+  fit_transform(x);
+  return *this;
+}
+
+DenseMatrix Lsa::fit_transform(const CsrRef& x) {
+  const int k = options_.n_components;
+  check_input(x, k);
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  const InterruptCheck* check = check_of(options_);
+  // The range finder works on the smaller side of x (s: small × big, CSR) and keeps one
+  // big × l matrix c; t is sᵀ.
+  const bool docs_small = x.rows <= x.cols;
+  OwnedCsr other = transpose(x);
+  const CsrRef s = docs_small ? x : other.ref();
+  const CsrRef t = docs_small ? other.ref() : x;
+  const std::int64_t small = s.rows;
+  const std::int64_t big = t.rows;
+  const std::int64_t l = std::min<std::int64_t>(k + static_cast<std::int64_t>(options_.n_oversamples), small);
+
+  DenseMatrix c(big, l);
+  DenseMatrix q(small, l);
+  gaussian(c.data(), big, l, options_.random_state, threads);
+  sparse_times_dense(s, c.data(), l, q.data(), threads, check);
+  orthonormalize(q.data(), small, l);
+  for (int it = 0; it < options_.n_iter; ++it) {
+    sparse_times_dense(t, q.data(), l, c.data(), threads, check);
+    sparse_times_dense(s, c.data(), l, q.data(), threads, check);
+    orthonormalize(q.data(), small, l);
+  }
+  // c = tᵀ·q, so s ≈ q·cᵀ. With cᵀc = W·diag(σ²)·Wᵀ: the factor on the small side is q·W and
+  // the one on the big side c·W·diag(1/σ).
+  sparse_times_dense(t, q.data(), l, c.data(), threads, check);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram(c.data(), big, l, threads, check));
+  if (eig.info() != Eigen::Success) throw InvalidArgument("the eigen-solver did not converge");
+  Eigen::MatrixXd w(l, k);
+  Eigen::VectorXd sigma(k);
+  for (int i = 0; i < k; ++i) {  // eigenvalues come ascending
+    const Eigen::Index from = l - 1 - i;
+    w.col(i) = eig.eigenvectors().col(from);
+    sigma[i] = std::sqrt(std::max(0.0, eig.eigenvalues()[from]));
+  }
+  auto st = std::make_shared<State>();
+  st->n_features = x.cols;
+  st->k = k;
+  st->singular_values = sigma;
+  DenseMatrix u(x.rows, k);  // the documents' coordinates U·diag(σ)
+  if (docs_small) {
+    Eigen::MatrixXd w_scaled = w;
+    for (int i = 0; i < k; ++i) w_scaled.col(i) *= sigma[i] > 0 ? 1.0 / sigma[i] : 0.0;
+    times_small_in_place(c.data(), big, w_scaled, threads, check);
+    // The prefix now holds V (big × k): shrink the buffer in place and view it as big × k.
+    c.resize(big * l, 1);
+    c.conservativeResize(big * k, 1);
+    c.resize(big, k);
+    st->v = std::move(c);
+    Eigen::MatrixXd w_sigma = w * sigma.asDiagonal();
+    dense_times_small(q.data(), small, w_sigma, u.data(), threads);
+  } else {
+    times_small_in_place(c.data(), big, w, threads, check);
+    c.resize(big * l, 1);
+    c.conservativeResize(big * k, 1);
+    c.resize(big, k);
+    u = std::move(c);
+    st->v = DenseMatrix(small, k);
+    dense_times_small(q.data(), small, w, st->v.data(), threads);
+  }
+  q = DenseMatrix();
+  // Signs: each component's largest |value| (the first, on ties) is positive.
+  for (int i = 0; i < k; ++i) {
+    Eigen::Index at = 0;
+    double best = -1;
+    for (Eigen::Index j = 0; j < st->v.rows(); ++j) {
+      const double a = std::abs(st->v(j, i));
+      if (a > best) {
+        best = a;
+        at = j;
+      }
+    }
+    if (st->v(at, i) < 0) {
+      st->v.col(i) *= -1.0;
+      u.col(i) *= -1.0;
+    }
+  }
+  st->explained_variance = column_variance(u);
+  const double full = total_variance(docs_small ? t : s, x.rows);
+  st->explained_variance_ratio =
+      full > 0 ? Eigen::VectorXd(st->explained_variance / full) : Eigen::VectorXd::Zero(k);
+  state_ = std::move(st);
+  return u;
+}
+
+DenseMatrix Lsa::transform(const CsrRef& x) const {
+  const State& st = fitted();
+  detail::check_csr(x, "X");
+  if (x.cols != st.n_features) {
+    throw InvalidArgument("X has " + std::to_string(x.cols) + " columns and the model " +
+                          std::to_string(st.n_features) +
+                          ": X must come from the vectorizer the model was fitted on");
+  }
+  DenseMatrix out(x.rows, st.k);
+  sparse_times_dense(x, st.v.data(), st.k, out.data(),
+                     detail::resolve_threads(options_.n_jobs), check_of(options_));
+  return out;
+}
+
+int Lsa::n_components() const { return fitted().k; }
+std::int64_t Lsa::n_features() const { return fitted().n_features; }
+
+Eigen::Map<const Eigen::MatrixXd> Lsa::components() const {
+  const State& st = fitted();
+  return {st.v.data(), st.k, st.n_features};
+}
+
+const Eigen::VectorXd& Lsa::singular_values() const { return fitted().singular_values; }
+const Eigen::VectorXd& Lsa::explained_variance() const { return fitted().explained_variance; }
+const Eigen::VectorXd& Lsa::explained_variance_ratio() const {
+  return fitted().explained_variance_ratio;
+}
+
+// ---- model files ----
+
+namespace {
+
+nlohmann::json model_json(const LsaOptions& o) {
+  nlohmann::json j = model_io::new_model(kFormat, kFormatVersion);
+  j["options"] = {{"n_components", o.n_components},
+                  {"n_iter", o.n_iter},
+                  {"n_oversamples", o.n_oversamples},
+                  {"random_state", o.random_state},
+                  {"n_jobs", o.n_jobs}};
+  return j;
+}
+
+}  // namespace
+
+std::string Lsa::arrays_to_bytes() const {
+  if (!state_) return {};
+  const State& st = *state_;
+  const auto k = static_cast<std::uint64_t>(st.k);
+  const auto n = static_cast<std::uint64_t>(st.n_features);
+  std::string out;
+  out.reserve(array_bytes(k, n));
+  out.append(kMagic, sizeof(kMagic));
+  put<std::uint32_t>(out, kFormatVersion);
+  put<std::uint32_t>(out, 0);
+  put<std::uint64_t>(out, k);
+  put<std::uint64_t>(out, n);
+  put_doubles(out, st.singular_values.data(), k);
+  put_doubles(out, st.explained_variance.data(), k);
+  put_doubles(out, st.explained_variance_ratio.data(), k);
+  put_doubles(out, st.v.data(), k * n);
+  return out;
+}
+
+std::string Lsa::to_json() const {
+  nlohmann::json j = model_json(options_);
+  j["fitted"] = is_fitted();
+  if (state_) {
+    j["n_components"] = state_->k;
+    j["n_features"] = state_->n_features;
+    const std::string bytes = arrays_to_bytes();
+    j["arrays"] = {{"byte_order", "little"},
+                   {"dtype", "float64"},
+                   {"bytes", bytes.size()},
+                   {"xxh3_64", hex64(XXH3_64bits(bytes.data(), bytes.size()))}};
+  }
+  return model_io::dump(j);
+}
+
+Lsa Lsa::from_json(std::string_view json, std::string_view arrays, std::string_view origin) {
+  const nlohmann::json j = model_io::parse_model(json, origin, kFormat, kFormatVersion);
+  const std::string where = "model " + std::string(origin);
+  return model_io::guarded(origin, [&] {
+    const nlohmann::json& o = j.at("options");
+    LsaOptions opt;
+    opt.n_components = o.at("n_components").get<int>();
+    opt.n_iter = o.at("n_iter").get<int>();
+    opt.n_oversamples = o.at("n_oversamples").get<int>();
+    opt.random_state = o.at("random_state").get<std::uint64_t>();
+    opt.n_jobs = o.at("n_jobs").get<int>();
+    Lsa model(opt);
+    if (!j.at("fitted").get<bool>()) return model;
+    const auto k = j.at("n_components").get<std::int64_t>();
+    const auto n = j.at("n_features").get<std::int64_t>();
+    const nlohmann::json& a = j.at("arrays");
+    if (k <= 0 || n <= 0 || k > n) throw ModelFormatError(where + " has invalid shapes");
+    if (a.at("byte_order") != "little" || a.at("dtype") != "float64") {
+      throw ModelFormatError(where + ": arrays must be little-endian float64");
+    }
+    const std::size_t want = array_bytes(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
+    const std::string bin = where + ": the arrays";
+    if (arrays.size() != want || a.at("bytes").get<std::size_t>() != want) {
+      throw ModelFormatError(bin + " have " + std::to_string(arrays.size()) + " bytes, but " +
+                             std::to_string(k) + " components of " + std::to_string(n) +
+                             " features need " + std::to_string(want));
+    }
+    if (std::memcmp(arrays.data(), kMagic, sizeof(kMagic)) != 0) {
+      throw ModelFormatError(bin + " do not start with \"NSLSABIN\"");
+    }
+    if (get<std::uint32_t>(arrays.data() + 8) != static_cast<std::uint32_t>(kFormatVersion) ||
+        get<std::uint64_t>(arrays.data() + 16) != static_cast<std::uint64_t>(k) ||
+        get<std::uint64_t>(arrays.data() + 24) != static_cast<std::uint64_t>(n)) {
+      throw ModelFormatError(bin + ": their header does not match the model's version or shapes");
+    }
+    if (hex64(XXH3_64bits(arrays.data(), arrays.size())) != a.at("xxh3_64").get<std::string>()) {
+      throw ModelFormatError(bin + " fail their checksum: the data is corrupt");
+    }
+    auto st = std::make_shared<State>();
+    st->k = static_cast<int>(k);
+    st->n_features = n;
+    st->singular_values.resize(k);
+    st->explained_variance.resize(k);
+    st->explained_variance_ratio.resize(k);
+    st->v.resize(n, k);
+    const char* at = arrays.data() + kHeaderBytes;
+    const auto uk = static_cast<std::size_t>(k);
+    get_doubles(at, st->singular_values.data(), uk);
+    get_doubles(at + 8 * uk, st->explained_variance.data(), uk);
+    get_doubles(at + 16 * uk, st->explained_variance_ratio.data(), uk);
+    get_doubles(at + 24 * uk, st->v.data(), uk * static_cast<std::size_t>(n));
+    model.state_ = std::move(st);
+    return model;
+  });
+}
+
+void Lsa::save(const std::string& path) const {
+  const std::string bin_path = path + ".bin";
+  nlohmann::json j = nlohmann::json::parse(to_json());
+  if (state_) {
+    const std::size_t slash = bin_path.find_last_of('/');
+    j["arrays"]["file"] = slash == std::string::npos ? bin_path : bin_path.substr(slash + 1);
+    model_io::write_file(bin_path, arrays_to_bytes());
+  }
+  model_io::write_file(path, model_io::dump(j));
+}
+
+Lsa Lsa::load(const std::string& path) {
+  const std::string text = model_io::read_file(path);
+  const std::string origin = "file '" + path + "'";
+  const nlohmann::json j = model_io::parse_model(text, origin, kFormat, kFormatVersion);
+  std::string arrays;
+  std::string bin_origin = origin;
+  if (j.value("fitted", false)) {
+    const std::string name = model_io::guarded(origin, [&] {
+      return j.at("arrays").at("file").get<std::string>();
+    });
+    if (name.empty() || name.find('/') != std::string::npos) {
+      throw ModelFormatError("model " + origin + " names an invalid arrays file '" + name + "'");
+    }
+    const std::size_t slash = path.find_last_of('/');
+    const std::string bin_path =
+        slash == std::string::npos ? name : path.substr(0, slash + 1) + name;
+    arrays = model_io::read_file(bin_path);
+    bin_origin = "file '" + path + "' (arrays in '" + bin_path + "')";
+  }
+  return from_json(text, arrays, bin_origin);
+}
+
+}  // namespace newsim
