@@ -173,6 +173,8 @@ struct Token {
   bool sentence_start = false;
   bool linked = false;         // joined to the previous token inside a possible name
   bool initial = false;        // a single capital letter followed by '.'
+  bool needs_evidence = false; // in a Title Case line: a name only if the document confirms it
+  std::size_t line = 0;
   double weight = 1.0;
 };
 
@@ -227,6 +229,7 @@ std::vector<Token> tokenize(const std::u32string& f) {
   std::size_t i = 0;
   const std::size_t n = f.size();
   std::size_t prev_end = 0;
+  std::size_t line = 0;
   while (i < n) {
     if (!word(f[i])) {
       ++i;
@@ -234,6 +237,8 @@ std::vector<Token> tokenize(const std::u32string& f) {
     }
     Token t;
     t.begin = i;
+    for (std::size_t k = prev_end; k < i; ++k) line += is_newline(f[k]) ? 1 : 0;
+    t.line = line;
     while (i < n && word(f[i])) ++i;
     t.end = i;
     t.lower = utf8_of(f, t.begin, t.end, true);
@@ -309,17 +314,29 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
                                                                           : 1.0;
   }
 
-  // A title in Title Case: every word is read as a sentence start.
-  {
-    int long_words = 0;
-    bool all_cap = true;
-    for (const Token& t : toks[0]) {
-      if (t.cps < 4 || impl.stop.count(t.lower) != 0 || !(t.cap || t.lower_case)) continue;
-      ++long_words;
-      all_cap = all_cap && t.cap;
-    }
-    if (long_words >= 2 && all_cap) {
-      for (Token& t : toks[0]) t.sentence_start = true;
+  // Lines in Title Case (headlines, in the title or in the text): every word is read as a
+  // sentence start that the document must confirm.
+  for (int f = 0; f < 2; ++f) {
+    std::vector<Token>& field = toks[f];
+    for (std::size_t a = 0; a < field.size();) {
+      std::size_t z = a;
+      int long_words = 0;
+      bool all_cap = true;
+      for (; z < field.size() && field[z].line == field[a].line; ++z) {
+        const Token& t = field[z];
+        if (t.cps < 3 || impl.stop.count(t.lower) != 0 || !(t.cap || t.lower_case)) continue;
+        ++long_words;
+        all_cap = all_cap && t.cap;
+      }
+      // A sentence, not a headline, ends with a period.
+      bool period = false;
+      for (std::size_t k = field[z - 1].end; k < fields[f].size() && !is_newline(fields[f][k]); ++k) {
+        period = period || fields[f][k] == U'.';
+      }
+      if (long_words >= 2 && all_cap && !period) {
+        for (std::size_t k = a; k < z; ++k) field[k].sentence_start = field[k].needs_evidence = true;
+      }
+      a = z;
     }
   }
 
@@ -351,6 +368,14 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
     return t.cps < 2 || impl.stop.count(t.lower) != 0 || calendar_words().count(t.lower) != 0 ||
            connectors().count(t.lower) != 0 || !t.cap;
   };
+  auto confirmed = [&](const Token& t) {
+    return capitalised_mid.count(t.lower) != 0 && lowercase_seen.count(t.lower) == 0;
+  };
+  auto breaks = [&](const Token& t) {
+    if (connectors().count(t.lower) != 0) return false;
+    return impl.title_words.count(t.lower) != 0 || impl.stop.count(t.lower) != 0 ||
+           calendar_words().count(t.lower) != 0 || (t.needs_evidence && !confirmed(t));
+  };
   auto emit = [&](const std::u32string& text, const std::vector<const Token*>& piece, bool title) {
     std::size_t b = 0, e = piece.size();
     for (;;) {
@@ -360,9 +385,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
       const Token& first = *piece[b];
       if (!first.sentence_start) break;
       const bool alone = e - b == 1;
-      const bool ok = alone ? capitalised_mid.count(first.lower) != 0 &&
-                                  lowercase_seen.count(first.lower) == 0
-                            : lowercase_seen.count(first.lower) == 0;
+      const bool ok = alone ? confirmed(first) : lowercase_seen.count(first.lower) == 0;
       if (ok) break;
       ++b;
     }
@@ -410,10 +433,10 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
              (ts[e].cap || connectors().count(ts[e].lower) != 0)) {
         ++e;
       }
-      // Title words split the run.
+      // Titles, stop words and unconfirmed headline words split the run.
       std::vector<const Token*> piece;
       for (std::size_t q = k; q <= e; ++q) {
-        if (q == e || impl.title_words.count(ts[q].lower) != 0) {
+        if (q == e || breaks(ts[q])) {
           if (!piece.empty()) emit(fields[f], piece, f == 0);
           piece.clear();
         } else {

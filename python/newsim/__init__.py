@@ -34,6 +34,7 @@ from newsim.near_duplicates import (
     near_duplicates,
     shingles,
 )
+from newsim.news import NewsVectorizer
 from newsim.plots import SharedTerms, highlight_shared, plot_similarity, plot_stories
 from newsim.similarity import (
     SimilarityIndex,
@@ -86,6 +87,7 @@ __all__ = [
     "NearDuplicateIndex",
     "NearDuplicateResult",
     "NewsimError",
+    "NewsVectorizer",
     "NewsimIOError",
     "NotFittedError",
     "pairwise",

@@ -15,19 +15,22 @@
 // bint, ben allowed inside, never at its ends. A single capital letter followed by a period
 // is an initial and continues the run ("George W. Bush"). Then:
 //  - titles and honorifics (president, prime, minister, chancellor, secretary, general, mr,
-//    king, senator, spokesman, ...; see news_title_words()) split a run and are dropped
-//    ("French President Nicolas Sarkozy" -> "French", "Nicolas Sarkozy");
-//  - stop words, news stop words and weekday and month names are stripped from both ends;
-//  - the first word of a sentence (start of the field, after . ! ? : ; or a line break,
-//    ignoring quotes and brackets; not after an initial or an abbreviation such as "Mr.") is
-//    dropped from its run when it is written lowercase elsewhere in the same document; a run
-//    that is that one word alone is kept only when the document also writes the word
-//    capitalised in the middle of a sentence and never lowercase. This rule needs no corpus.
-//  - a title in Title Case (at least two words of four or more letters that are not stop words,
-//    all capitalised) is read as if each of its words began a sentence, so single capitalised
-//    words become names only when the text confirms them ("Merkel to Meet": "Merkel" if the
-//    text has it mid-sentence, never "Meet"); a title-only document in Title Case yields names
-//    only from runs of two or more words.
+//    king, senator, spokesman, ...; see news_title_words()), stop words, news stop words and
+//    weekday and month names split a run and are dropped ("French President Nicolas Sarkozy"
+//    -> "French", "Nicolas Sarkozy"; "Merkel Says Russia" -> "Merkel", "Russia");
+//  - a word is "confirmed" when the same document writes it capitalised in the middle of a
+//    sentence and never lowercase;
+//  - the first word of a sentence (start of the field or line, after . ! ? : ; ignoring quotes
+//    and brackets; not after an initial or an abbreviation such as "Mr.") is dropped from its
+//    run when the document writes it lowercase elsewhere; alone, it is a name only if
+//    confirmed;
+//  - a line in Title Case (a headline, in the title or in the text: at least two words of three
+//    or more letters that are not stop words, all capitalised, and no period after its last
+//    word) contributes only confirmed
+//    words; the others split its runs ("Medvedev, Sarkozy and Merkel to Meet" gives "Merkel"
+//    when the text has "Merkel" mid-sentence, never "Meet"). A title-only document in Title
+//    Case therefore yields no names.
+// These rules need no corpus: they work on a single document.
 // Each run yields the name term of the whole run, and, for runs of two or more words, the
 // name term of its last word ("President Medvedev" and "Dmitry Medvedev" meet on "medvedev").
 // Name keys are name_key() of the run prefixed with kNamePrefix ('@'), which no word term
