@@ -14,6 +14,7 @@ void bind_article(py::module_& m);
 void bind_near_duplicates(py::module_& m);
 void bind_stories(py::module_& m);
 void bind_news(py::module_& m);
+void bind_article_similarity(py::module_& m);
 }  // namespace newsim::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -28,4 +29,5 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_near_duplicates(m);
   newsim::bindings::bind_stories(m);
   newsim::bindings::bind_news(m);
+  newsim::bindings::bind_article_similarity(m);
 }

@@ -291,4 +291,31 @@ std::vector<std::int64_t> cluster_stories(const CsrRef& x, const StoryOptions& o
   return clusterer.add(x, times);
 }
 
+std::vector<std::int64_t> cluster_stories(const ArticleSimilarity& similarity,
+                                          const StoryOptions& options) {
+  options.validate();
+  const ArticleVectors& f = similarity.fitted();
+  const CsrMatrix<double> joined = similarity.join(options.edge_floor());
+  std::vector<StoryClusterer::Pair> pairs;
+  append_join(joined, 0, 0, pairs);
+  if (options.time_window > 0) {
+    pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                               [&](const StoryClusterer::Pair& p) {
+                                 // NaN (an unknown date) compares false: the pair is kept.
+                                 return std::abs(f.times[static_cast<std::size_t>(p.i)] -
+                                                 f.times[static_cast<std::size_t>(p.j)]) >
+                                        options.time_window;
+                               }),
+                pairs.end());
+  }
+  const std::vector<std::int64_t> root = agglomerate(f.rows(), pairs, options);
+  // Number stories by their first article; a root is its cluster's smallest member.
+  std::unordered_map<std::int64_t, std::int64_t> number;
+  std::vector<std::int64_t> labels(root.size());
+  for (std::size_t i = 0; i < root.size(); ++i) {
+    labels[i] = number.emplace(root[i], static_cast<std::int64_t>(number.size())).first->second;
+  }
+  return labels;
+}
+
 }  // namespace newsim

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "newsim/article_similarity.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/sparse.hpp"
 
@@ -55,6 +56,14 @@ struct Story {
 /// wrong length), Interrupted.
 std::vector<std::int64_t> cluster_stories(const CsrRef& x, const StoryOptions& options = {},
                                           const std::vector<double>* times = nullptr);
+
+/// Stories of the articles fitted in `similarity`, compared by its article similarity (the
+/// default of newsim's stories): the pairs scoring at least options.edge_floor() (a join),
+/// articles further apart than options.time_window dropped when both dates are known, then
+/// agglomerative clustering as above. Labels number stories by their first article.
+/// Throws InvalidArgument (options), NotFittedError, Interrupted.
+std::vector<std::int64_t> cluster_stories(const ArticleSimilarity& similarity,
+                                          const StoryOptions& options = {});
 
 /// Stories built up batch by batch. Each add() joins the new articles with each other and with
 /// all earlier ones and clusters everything again, so the labels after any sequence of adds

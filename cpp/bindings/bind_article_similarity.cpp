@@ -1,0 +1,225 @@
+#include <utility>
+
+#include "common.hpp"
+#include "newsim/article_similarity.hpp"
+#include "newsim/stories.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+template <class T>
+py::array_t<T> as_2d(Buffer<T>&& b, std::int64_t rows, std::int64_t cols) {
+  py::array_t<T> flat = adopt(std::move(b));
+  return flat.reshape({rows, cols});
+}
+
+// Texts, optional titles (derived from the texts when None) and dates as NewsDocuments.
+NewsDocuments documents(py::handle texts, py::handle titles, std::vector<py::object>& keep) {
+  const std::vector<TextView> t = documents_from(texts, keep);
+  NewsDocuments docs(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) docs[i].text = t[i];
+  if (titles.is_none()) {
+    for (auto& d : docs) d.title = derived_title(d.text);
+    return docs;
+  }
+  const std::vector<TextView> h = documents_from(titles, keep);
+  if (h.size() != t.size()) {
+    throw InvalidArgument("titles has " + std::to_string(h.size()) + " items for " +
+                          std::to_string(t.size()) + " documents");
+  }
+  for (std::size_t i = 0; i < h.size(); ++i) docs[i].title = h[i];
+  return docs;
+}
+
+py::dict contributions(const std::vector<TermContribution>& v) {
+  const auto n = static_cast<py::ssize_t>(v.size());
+  py::array_t<std::int32_t> term(n);
+  py::array_t<double> wa(n), wb(n), contribution(n), share(n);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    term.mutable_data()[i] = v[i].term;
+    wa.mutable_data()[i] = v[i].weight_a;
+    wb.mutable_data()[i] = v[i].weight_b;
+    contribution.mutable_data()[i] = v[i].contribution;
+    share.mutable_data()[i] = v[i].share;
+  }
+  py::dict d;
+  d["term"] = term;
+  d["weight_a"] = wa;
+  d["weight_b"] = wb;
+  d["contribution"] = contribution;
+  d["share"] = share;
+  return d;
+}
+
+const ArticleVectors& side(const ArticleSimilarity& s, const py::object& v) {
+  return v.is_none() ? s.fitted() : v.cast<const ArticleVectors&>();
+}
+
+}  // namespace
+
+void bind_article_similarity(py::module_& m) {
+  m.def(
+      "derived_title",
+      [](const std::string& text) {
+        const TextView t = derived_title(TextView(text));
+        return to_py_str(std::string_view(static_cast<const char*>(t.data), t.size));
+      },
+      py::arg("text"), "The title newsim reads off a text given without one.");
+
+  py::class_<ArticleVectors>(m, "_ArticleVectors")
+      .def("__len__", [](const ArticleVectors& v) { return v.rows(); })
+      .def_property_readonly("terms", [](const ArticleVectors& v) {
+        CsrMatrix<double> c;  // a copy for Python
+        c.rows = v.terms.rows;
+        c.cols = v.terms.cols;
+        c.indptr = Buffer<std::int64_t>(v.terms.indptr.size());
+        c.indices = Buffer<std::int32_t>(v.terms.nnz());
+        c.data = Buffer<double>(v.terms.nnz());
+        std::copy(v.terms.indptr.begin(), v.terms.indptr.end(), c.indptr.begin());
+        std::copy(v.terms.indices.begin(), v.terms.indices.end(), c.indices.begin());
+        std::copy(v.terms.data.begin(), v.terms.data.end(), c.data.begin());
+        return csr_to_python(std::move(c));
+      })
+      .def_property_readonly("latent", [](const ArticleVectors& v) {
+        py::array_t<double> out({static_cast<py::ssize_t>(v.latent.rows()),
+                                 static_cast<py::ssize_t>(v.latent.cols())});
+        std::copy(v.latent.data(), v.latent.data() + v.latent.size(), out.mutable_data());
+        return out;
+      });
+
+  py::class_<ArticleSimilarity>(m, "_ArticleSimilarity")
+      .def(py::init([](const NewsVectorizer& terms, int n_components, int n_iter,
+                       std::uint64_t random_state, double terms_weight, double names_weight,
+                       double title_weight, double latent_weight, double time_scale,
+                       double time_floor, int n_jobs) {
+             ArticleSimilarityOptions o;
+             o.terms = terms.options();
+             o.n_components = n_components;
+             o.n_iter = n_iter;
+             o.random_state = random_state;
+             o.terms_weight = terms_weight;
+             o.names_weight = names_weight;
+             o.title_weight = title_weight;
+             o.latent_weight = latent_weight;
+             o.time_scale = time_scale;
+             o.time_floor = time_floor;
+             o.n_jobs = n_jobs;
+             o.interrupted = python_interrupt();
+             return ArticleSimilarity(std::move(o));
+           }),
+           py::arg("terms"), py::arg("n_components"), py::arg("n_iter"), py::arg("random_state"),
+           py::arg("terms_weight"), py::arg("names_weight"), py::arg("title_weight"),
+           py::arg("latent_weight"), py::arg("time_scale"), py::arg("time_floor"),
+           py::arg("n_jobs"))
+      .def(
+          "fit",
+          [](ArticleSimilarity& s, const py::object& texts, const py::object& titles,
+             const py::object& times) {
+            std::vector<py::object> keep;
+            const NewsDocuments d = documents(texts, titles, keep);
+            const auto t = times_from(times, d.size(), "document");
+            released([&] { return &s.fit(d, t ? &*t : nullptr); });
+          },
+          py::arg("texts"), py::arg("titles") = py::none(), py::arg("times") = py::none())
+      .def(
+          "transform",
+          [](const ArticleSimilarity& s, const py::object& texts, const py::object& titles,
+             const py::object& times) {
+            std::vector<py::object> keep;
+            const NewsDocuments d = documents(texts, titles, keep);
+            const auto t = times_from(times, d.size(), "document");
+            return released([&] { return s.transform(d, t ? &*t : nullptr); });
+          },
+          py::arg("texts"), py::arg("titles") = py::none(), py::arg("times") = py::none())
+      .def_property_readonly(
+          "fitted", [](const ArticleSimilarity& s) -> const ArticleVectors& { return s.fitted(); },
+          py::return_value_policy::reference_internal)
+      .def(
+          "score",
+          [](const ArticleSimilarity& s, const ArticleVectors& a, const ArticleVectors& b) {
+            return to_array(released([&] { return s.score(a, b); }));
+          },
+          py::arg("a"), py::arg("b"))
+      .def(
+          "top_k",
+          [](const ArticleSimilarity& s, const py::object& queries, int k) {
+            const ArticleVectors* q =
+                queries.is_none() ? nullptr : &queries.cast<const ArticleVectors&>();
+            Neighbors nb = released([&] { return s.top_k(q, k); });
+            return py::make_tuple(as_2d(std::move(nb.indices), nb.rows, nb.k),
+                                  as_2d(std::move(nb.scores), nb.rows, nb.k));
+          },
+          py::arg("queries"), py::arg("k"))
+      .def(
+          "join",
+          [](const ArticleSimilarity& s, double threshold) {
+            return csr_to_python(released([&] { return s.join(threshold); }));
+          },
+          py::arg("threshold"))
+      .def(
+          "explain",
+          [](const ArticleSimilarity& s, const py::object& a, std::int64_t i, const py::object& b,
+             std::int64_t j, int top) {
+            const ArticleExplanation ex = s.explain(side(s, a), i, side(s, b), j, top);
+            py::list components;
+            for (const auto& c : ex.components) {
+              components.append(py::make_tuple(c.name, c.weight, c.similarity, c.contribution));
+            }
+            py::dict d;
+            d["score"] = ex.score;
+            d["base"] = ex.base;
+            d["time_factor"] = ex.time_factor;
+            d["components"] = components;
+            d["shared"] = contributions(ex.terms.shared);
+            d["only_a"] = contributions(ex.terms.only_a);
+            d["only_b"] = contributions(ex.terms.only_b);
+            d["names"] = contributions(ex.names.shared);
+            d["latent_terms"] = contributions(ex.latent_terms);
+            return d;
+          },
+          py::arg("a"), py::arg("i"), py::arg("b"), py::arg("j"), py::arg("top"))
+      .def(
+          "key_terms",
+          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top) {
+            py::list out;
+            for (const auto& t : s.key_terms(rows, top)) out.append(py::make_tuple(t.term, t.weight));
+            return out;
+          },
+          py::arg("rows"), py::arg("top"))
+      .def("feature_names",
+           [](const ArticleSimilarity& s) { return to_py_list(s.vectorizer().feature_names()); })
+      .def_property_readonly("vectorizer", [](const ArticleSimilarity& s) { return s.vectorizer(); })
+      .def_property_readonly("has_latent", &ArticleSimilarity::has_latent)
+      .def_property_readonly("lsa", [](const ArticleSimilarity& s) { return s.lsa(); })
+      .def_property_readonly("has_titles", &ArticleSimilarity::has_titles)
+      .def_property_readonly("is_fitted", &ArticleSimilarity::is_fitted)
+      .def("to_json", &ArticleSimilarity::to_json)
+      .def("arrays_to_bytes",
+           [](const ArticleSimilarity& s) { return py::bytes(s.arrays_to_bytes()); })
+      .def_static(
+          "from_json",
+          [](const std::string& json, const py::bytes& arrays, const std::string& origin) {
+            return ArticleSimilarity::from_json(json, std::string(arrays), origin);
+          },
+          py::arg("json"), py::arg("arrays"), py::arg("origin") = "<string>")
+      .def("save", &ArticleSimilarity::save, py::arg("path"))
+      .def_static("load", &ArticleSimilarity::load, py::arg("path"));
+
+  m.def(
+      "_cluster_article_stories",
+      [](const ArticleSimilarity& s, const std::string& linkage, double threshold,
+         double cohesion, double min_similarity, double time_window) {
+        StoryOptions o;
+        o.linkage = parse_linkage(linkage);
+        o.threshold = threshold;
+        o.cohesion = cohesion;
+        o.min_similarity = min_similarity;
+        o.time_window = time_window;
+        return to_array(released([&] { return cluster_stories(s, o); }));
+      },
+      py::arg("similarity"), py::arg("linkage"), py::arg("threshold"), py::arg("cohesion"),
+      py::arg("min_similarity"), py::arg("time_window"));
+}
+
+}  // namespace newsim::bindings

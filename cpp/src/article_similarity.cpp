@@ -1,0 +1,898 @@
+#include "newsim/article_similarity.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#include "model_io.hpp"
+#include "newsim/detail/collect.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr std::string_view kFormat = "newsim.article_similarity";
+// Query rows scored together: one GEMM against every fitted article. Fixed, so that each
+// latent score comes from the same product whatever the thread count.
+constexpr std::int64_t kBlockRows = 64;
+constexpr double kNoise = 1e-9;
+
+CsrRef ref(const CsrMatrix<double>& m) { return CsrRef(m); }
+
+// Rows scaled to unit length (zero rows stay zero), in place.
+void normalize_rows(CsrMatrix<double>& m) {
+  for (std::int64_t i = 0; i < m.rows; ++i) {
+    const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(i)]);
+    const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(i) + 1]);
+    const double s = detail::row_scale(m.data.data() + b, static_cast<std::int64_t>(e - b),
+                                       Metric::cosine);
+    if (s == 0) continue;
+    for (std::size_t k = b; k < e; ++k) m.data[k] /= s;
+  }
+}
+
+void normalize_rows(DenseMatrix& z) {
+  for (Eigen::Index i = 0; i < z.rows(); ++i) {
+    const double n = z.row(i).norm();
+    if (n > 0) z.row(i) /= n;
+  }
+}
+
+// The columns `keep` (ascending) of m, renumbering nothing.
+CsrMatrix<double> restrict_columns(const CsrMatrix<double>& m, const std::vector<char>& keep) {
+  std::size_t nnz = 0;
+  for (std::size_t k = 0; k < m.nnz(); ++k) nnz += keep[static_cast<std::size_t>(m.indices[k])];
+  CsrMatrix<double> out;
+  out.rows = m.rows;
+  out.cols = m.cols;
+  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(m.rows) + 1);
+  out.indices = Buffer<std::int32_t>(nnz);
+  out.data = Buffer<double>(nnz);
+  std::size_t at = 0;
+  out.indptr[0] = 0;
+  for (std::int64_t i = 0; i < m.rows; ++i) {
+    for (auto k = m.indptr[static_cast<std::size_t>(i)]; k < m.indptr[static_cast<std::size_t>(i) + 1];
+         ++k) {
+      const auto uk = static_cast<std::size_t>(k);
+      if (!keep[static_cast<std::size_t>(m.indices[uk])]) continue;
+      out.indices[at] = m.indices[uk];
+      out.data[at++] = m.data[uk];
+    }
+    out.indptr[static_cast<std::size_t>(i) + 1] = static_cast<std::int64_t>(at);
+  }
+  return out;
+}
+
+CsrMatrix<double> copy_of(const CsrMatrix<double>& m) {
+  CsrMatrix<double> out;
+  out.rows = m.rows;
+  out.cols = m.cols;
+  out.indptr = Buffer<std::int64_t>(m.indptr.size());
+  out.indices = Buffer<std::int32_t>(m.nnz());
+  out.data = Buffer<double>(m.nnz());
+  std::copy(m.indptr.begin(), m.indptr.end(), out.indptr.begin());
+  std::copy(m.indices.begin(), m.indices.end(), out.indices.begin());
+  std::copy(m.data.begin(), m.data.end(), out.data.begin());
+  return out;
+}
+
+bool row_empty(const CsrMatrix<double>& m, std::int64_t i) {
+  return m.indptr[static_cast<std::size_t>(i)] == m.indptr[static_cast<std::size_t>(i) + 1];
+}
+
+// Sparse dot product of two rows with sorted columns.
+double row_dot(const CsrMatrix<double>& a, std::int64_t i, const CsrMatrix<double>& b,
+               std::int64_t j) {
+  auto p = a.indptr[static_cast<std::size_t>(i)];
+  const auto pe = a.indptr[static_cast<std::size_t>(i) + 1];
+  auto q = b.indptr[static_cast<std::size_t>(j)];
+  const auto qe = b.indptr[static_cast<std::size_t>(j) + 1];
+  double s = 0;
+  while (p < pe && q < qe) {
+    const auto ca = a.indices[static_cast<std::size_t>(p)];
+    const auto cb = b.indices[static_cast<std::size_t>(q)];
+    if (ca < cb) {
+      ++p;
+    } else if (cb < ca) {
+      ++q;
+    } else {
+      s += a.data[static_cast<std::size_t>(p++)] * b.data[static_cast<std::size_t>(q++)];
+    }
+  }
+  return s;
+}
+
+// Columns of a matrix as postings lists (rows ascending), values scaled by `scale`.
+struct Postings {
+  std::vector<std::int64_t> start;  // cols + 1
+  std::vector<std::int32_t> row;
+  std::vector<double> value;
+};
+
+Postings invert(const CsrMatrix<double>& m, double scale) {
+  Postings p;
+  p.start.assign(static_cast<std::size_t>(m.cols) + 1, 0);
+  for (std::size_t k = 0; k < m.nnz(); ++k) ++p.start[static_cast<std::size_t>(m.indices[k]) + 1];
+  for (std::size_t c = 0; c < static_cast<std::size_t>(m.cols); ++c) p.start[c + 1] += p.start[c];
+  p.row.resize(m.nnz());
+  p.value.resize(m.nnz());
+  std::vector<std::int64_t> fill(p.start.begin(), p.start.end() - 1);
+  for (std::int64_t i = 0; i < m.rows; ++i) {
+    for (auto k = m.indptr[static_cast<std::size_t>(i)]; k < m.indptr[static_cast<std::size_t>(i) + 1];
+         ++k) {
+      const auto c = static_cast<std::size_t>(m.indices[static_cast<std::size_t>(k)]);
+      const auto at = static_cast<std::size_t>(fill[c]++);
+      p.row[at] = static_cast<std::int32_t>(i);
+      p.value[at] = m.data[static_cast<std::size_t>(k)] * scale;
+    }
+  }
+  return p;
+}
+
+void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double scale,
+             double* acc) {
+  for (auto k = q.indptr[static_cast<std::size_t>(i)]; k < q.indptr[static_cast<std::size_t>(i) + 1];
+       ++k) {
+    const double v = q.data[static_cast<std::size_t>(k)] * scale;
+    const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
+    for (auto t = p.start[c]; t < p.start[c + 1]; ++t) {
+      acc[p.row[static_cast<std::size_t>(t)]] += v * p.value[static_cast<std::size_t>(t)];
+    }
+  }
+}
+
+void check_times(const std::vector<double>* times, std::size_t n) {
+  if (times != nullptr && times->size() != n) {
+    throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
+                          std::to_string(n) + " documents");
+  }
+}
+
+// Code unit i of a view (ASCII delimiters are single units in every encoding).
+char32_t unit(const TextView& t, std::size_t i) {
+  switch (t.encoding) {
+    case Encoding::utf8:
+    case Encoding::latin1:
+      return static_cast<unsigned char>(static_cast<const char*>(t.data)[i]);
+    case Encoding::ucs2:
+      return static_cast<const std::uint16_t*>(t.data)[i];
+    case Encoding::ucs4:
+      return static_cast<const std::uint32_t*>(t.data)[i];
+  }
+  return 0;
+}
+
+std::size_t unit_size(Encoding e) {
+  return e == Encoding::ucs2 ? 2 : e == Encoding::ucs4 ? 4 : 1;
+}
+
+TextView sub(const TextView& t, std::size_t b, std::size_t e) {
+  return TextView(static_cast<const char*>(t.data) + b * unit_size(t.encoding), e - b,
+                  t.encoding);
+}
+
+bool space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == 0xA0; }
+
+char32_t lower(char32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+// [b, e) trimmed of spaces.
+void trim(const TextView& t, std::size_t& b, std::size_t& e) {
+  while (b < e && space(unit(t, b))) ++b;
+  while (e > b && space(unit(t, e - 1))) --e;
+}
+
+bool starts_with_ci(const TextView& t, std::size_t b, std::size_t e, std::string_view p) {
+  if (e - b < p.size()) return false;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    if (lower(unit(t, b + k)) != static_cast<char32_t>(p[k])) return false;
+  }
+  return true;
+}
+
+// "Name: value" with a name of letters, digits and '-' starting with a letter.
+bool header_line(const TextView& t, std::size_t b, std::size_t e) {
+  if (b >= e || lower(unit(t, b)) < 'a' || lower(unit(t, b)) > 'z') return false;
+  for (std::size_t k = b; k < e; ++k) {
+    const char32_t c = lower(unit(t, k));
+    if (c == ':') return k + 1 == e || space(unit(t, k + 1));
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+TextView derived_title(TextView text) {
+  const std::size_t n = text.size;
+  auto line_end = [&](std::size_t b) {
+    while (b < n && unit(text, b) != '\n') ++b;
+    return b;
+  };
+  // A header block: header lines up to the first blank line, at least two of them.
+  {
+    std::size_t b = 0;
+    int headers = 0;
+    std::size_t sb = 0, se = 0;
+    bool subject = false;
+    while (b < n) {
+      const std::size_t e = line_end(b);
+      std::size_t tb = b, te = e;
+      trim(text, tb, te);
+      if (tb == te) break;
+      if (!header_line(text, b, e)) {
+        headers = 0;
+        break;
+      }
+      ++headers;
+      if (!subject && starts_with_ci(text, b, e, "subject:")) {
+        subject = true;
+        sb = b + 8;
+        se = e;
+      }
+      b = e + 1;
+    }
+    if (headers >= 2 && subject) {
+      trim(text, sb, se);
+      while (starts_with_ci(text, sb, se, "re:")) {
+        sb += 3;
+        trim(text, sb, se);
+      }
+      return sub(text, sb, se);
+    }
+  }
+  // Else the first non-blank line, when short and followed by more text.
+  std::size_t b = 0;
+  while (b < n) {
+    const std::size_t e = line_end(b);
+    std::size_t tb = b, te = e;
+    trim(text, tb, te);
+    if (tb < te) {
+      int words = 1;
+      for (std::size_t k = tb; k < te; ++k) words += space(unit(text, k)) && !space(unit(text, k + 1));
+      std::size_t rest = e;
+      while (rest < n && (unit(text, rest) == '\n' || space(unit(text, rest)))) ++rest;
+      if (words <= 20 && rest < n) return sub(text, tb, te);
+      return sub(text, 0, 0);
+    }
+    b = e + 1;
+  }
+  return sub(text, 0, 0);
+}
+
+void ArticleSimilarityOptions::validate() const {
+  terms.validate();
+  auto weight = [](const char* name, double w) {
+    if (!(w >= 0) || !std::isfinite(w)) {
+      throw InvalidArgument(std::string(name) + " must be a finite number >= 0; got " +
+                            std::to_string(w));
+    }
+  };
+  weight("terms_weight", terms_weight);
+  weight("names_weight", names_weight);
+  weight("title_weight", title_weight);
+  weight("latent_weight", latent_weight);
+  if (terms_weight + names_weight + title_weight + latent_weight <= 0) {
+    throw InvalidArgument("the component weights must not all be 0");
+  }
+  if (n_components < 0) {
+    throw InvalidArgument("n_components must be >= 0; got " + std::to_string(n_components));
+  }
+  if (n_iter < 0) throw InvalidArgument("n_iter must be >= 0; got " + std::to_string(n_iter));
+  if (!(time_scale > 0) || !std::isfinite(time_scale)) {
+    throw InvalidArgument("time_scale must be a finite number of seconds > 0; got " +
+                          std::to_string(time_scale));
+  }
+  if (!(time_floor >= 0 && time_floor <= 1)) {
+    throw InvalidArgument("time_floor must be in [0, 1]; got " + std::to_string(time_floor));
+  }
+}
+
+struct ArticleSimilarity::State {
+  NewsVectorizer vectorizer;
+  bool latent = false;
+  Lsa lsa;
+  bool titles = false;
+  std::vector<char> is_name;  // by column
+  // Weights that apply (latent 0 without a latent part); title applies per pair.
+  double w_terms = 0, w_names = 0, w_title = 0, w_latent = 0;
+  ArticleVectors fitted;
+  bool has_fitted = false;
+  Postings terms_index, names_index, titles_index;
+};
+
+ArticleSimilarity::ArticleSimilarity(ArticleSimilarityOptions options)
+    : options_(std::move(options)) {
+  options_.validate();
+}
+
+const ArticleSimilarity::State& ArticleSimilarity::state() const {
+  if (!state_) throw NotFittedError("ArticleSimilarity is not fitted yet; call fit first");
+  return *state_;
+}
+
+const NewsVectorizer& ArticleSimilarity::vectorizer() const { return state().vectorizer; }
+bool ArticleSimilarity::has_latent() const { return state().latent; }
+const Lsa& ArticleSimilarity::lsa() const {
+  if (!state().latent) throw NotFittedError("this ArticleSimilarity has no latent part");
+  return state_->lsa;
+}
+bool ArticleSimilarity::has_titles() const { return state().titles; }
+
+const ArticleVectors& ArticleSimilarity::fitted() const {
+  if (!state().has_fitted) {
+    throw NotFittedError("this ArticleSimilarity holds no fitted articles (a loaded model "
+                         "without them); call fit or set_fitted_articles");
+  }
+  return state_->fitted;
+}
+
+namespace {
+
+void set_weights(ArticleSimilarity::State& s, const ArticleSimilarityOptions& o) {
+  s.w_terms = o.terms_weight;
+  s.w_names = o.names_weight;
+  s.w_latent = s.latent ? o.latent_weight : 0.0;
+  s.w_title = s.titles ? o.title_weight : 0.0;
+  if (s.w_terms + s.w_names + s.w_latent <= 0) {
+    // Only the title weight is left: fall back to the terms so every pair has a score.
+    s.w_terms = 1.0;
+  }
+}
+
+ArticleVectors vectors_of(const ArticleSimilarity::State& s, const NewsDocuments& docs,
+                          const std::vector<double>* times, CsrMatrix<double>* raw) {
+  check_times(times, docs.size());
+  ArticleVectors v;
+  v.terms = raw != nullptr ? std::move(*raw) : s.vectorizer.transform(docs);
+  normalize_rows(v.terms);
+  v.names = restrict_columns(v.terms, s.is_name);
+  normalize_rows(v.names);
+  NewsDocuments titles(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) titles[i].title = docs[i].title;
+  v.titles = s.vectorizer.transform(titles);
+  normalize_rows(v.titles);
+  if (s.latent) {
+    v.latent = s.lsa.transform(CsrRef(v.terms));
+    normalize_rows(v.latent);
+  } else {
+    v.latent = DenseMatrix(static_cast<Eigen::Index>(docs.size()), 0);
+  }
+  v.times = times != nullptr ? *times
+                             : std::vector<double>(docs.size(),
+                                                   std::numeric_limits<double>::quiet_NaN());
+  return v;
+}
+
+void index_fitted(ArticleSimilarity::State& s) {
+  s.terms_index = invert(s.fitted.terms, std::sqrt(s.w_terms));
+  s.names_index = invert(s.fitted.names, std::sqrt(s.w_names));
+  s.titles_index = invert(s.fitted.titles, 1.0);
+  s.has_fitted = true;
+}
+
+}  // namespace
+
+ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
+                                          const std::vector<double>* times) {
+  if (docs.empty()) throw InvalidArgument("no documents to fit");
+  check_times(times, docs.size());
+  auto s = std::make_shared<State>(State{NewsVectorizer(options_.terms), false, Lsa(), false,
+                                         {}, 0, 0, 0, 0, {}, false, {}, {}, {}});
+  CsrMatrix<double> raw = s->vectorizer.fit_transform(docs);
+  s->is_name.assign(static_cast<std::size_t>(raw.cols), 0);
+  for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
+  s->titles = std::any_of(docs.begin(), docs.end(),
+                          [](const NewsDocument& d) { return d.title.size != 0; });
+  const std::int64_t k = std::min<std::int64_t>(
+      options_.n_components, std::min<std::int64_t>(raw.rows, raw.cols) - 1);
+  if (k >= 1 && options_.latent_weight > 0) {
+    LsaOptions lo;
+    lo.n_components = static_cast<int>(k);
+    lo.n_iter = options_.n_iter;
+    lo.random_state = options_.random_state;
+    lo.n_jobs = options_.n_jobs;
+    lo.interrupted = options_.interrupted;
+    CsrMatrix<double> unit = copy_of(raw);  // LSA is fitted on unit rows
+    normalize_rows(unit);
+    s->lsa = Lsa(lo);
+    s->lsa.fit(CsrRef(unit));
+    s->latent = true;
+  }
+  set_weights(*s, options_);
+  s->fitted = vectors_of(*s, docs, times, &raw);
+  index_fitted(*s);
+  state_ = std::move(s);
+  return *this;
+}
+
+ArticleVectors ArticleSimilarity::transform(const NewsDocuments& docs,
+                                            const std::vector<double>* times) const {
+  return vectors_of(state(), docs, times, nullptr);
+}
+
+void ArticleSimilarity::set_fitted_articles(ArticleVectors vectors) {
+  const State& s = state();
+  if (vectors.terms.cols != static_cast<std::int64_t>(s.vectorizer.vocabulary().size()) ||
+      vectors.latent.cols() != (s.latent ? s.lsa.n_components() : 0)) {
+    throw InvalidArgument("these vectors come from another model");
+  }
+  state_->fitted = std::move(vectors);
+  index_fitted(*state_);
+}
+
+namespace {
+
+struct PairScorer {
+  const ArticleSimilarity::State& s;
+  const ArticleSimilarityOptions& o;
+  double time_factor(double ta, double tb) const {
+    if (!std::isfinite(ta) || !std::isfinite(tb) || o.time_floor >= 1) return 1.0;
+    return o.time_floor + (1 - o.time_floor) * std::exp(-std::fabs(ta - tb) / o.time_scale);
+  }
+  // acc: w_terms·cos_terms + w_names·cos_names + w_latent·max(0, cos_latent); title: cos_title.
+  double finish(double acc, double title, bool title_applies, double tf) const {
+    const double wsum = s.w_terms + s.w_names + s.w_latent + (title_applies ? s.w_title : 0.0);
+    const double base = (acc + (title_applies ? s.w_title * title : 0.0)) / wsum;
+    // Below kNoise a base is rounding left by the latent product of unrelated articles.
+    return base > kNoise ? std::sqrt(std::min(base, 1.0)) * tf : 0.0;
+  }
+};
+
+}  // namespace
+
+std::vector<double> ArticleSimilarity::score(const ArticleVectors& a,
+                                             const ArticleVectors& b) const {
+  const State& s = state();
+  if (a.rows() != b.rows()) {
+    throw InvalidArgument("score needs as many articles on each side; got " +
+                          std::to_string(a.rows()) + " and " + std::to_string(b.rows()));
+  }
+  PairScorer ps{s, options_};
+  std::vector<double> out(static_cast<std::size_t>(a.rows()));
+  for (std::int64_t i = 0; i < a.rows(); ++i) {
+    double acc = s.w_terms * row_dot(a.terms, i, b.terms, i) +
+                 s.w_names * row_dot(a.names, i, b.names, i);
+    if (s.latent) acc += s.w_latent * std::max(0.0, a.latent.row(i).dot(b.latent.row(i)));
+    const bool ta = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, i);
+    out[static_cast<std::size_t>(i)] =
+        ps.finish(acc, ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
+                  ps.time_factor(a.times[static_cast<std::size_t>(i)],
+                                 b.times[static_cast<std::size_t>(i)]));
+  }
+  return out;
+}
+
+ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int64_t i,
+                                              const ArticleVectors& b, std::int64_t j,
+                                              int top) const {
+  const State& s = state();
+  if (i < 0 || i >= a.rows()) throw IndexOutOfRange("article " + std::to_string(i) + " out of range");
+  if (j < 0 || j >= b.rows()) throw IndexOutOfRange("article " + std::to_string(j) + " out of range");
+  PairScorer ps{s, options_};
+  ArticleExplanation ex;
+  const double ct = row_dot(a.terms, i, b.terms, j);
+  const double cn = row_dot(a.names, i, b.names, j);
+  const double cl = s.latent ? a.latent.row(i).dot(b.latent.row(j)) : 0.0;
+  const bool title_applies = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, j);
+  const double ch = title_applies ? row_dot(a.titles, i, b.titles, j) : 0.0;
+  const double wsum = s.w_terms + s.w_names + s.w_latent + (title_applies ? s.w_title : 0.0);
+  auto add = [&](const char* name, double w, double c) {
+    ex.components.push_back({name, w / wsum, c, w / wsum * c});
+  };
+  add("terms", s.w_terms, ct);
+  add("names", s.w_names, cn);
+  add("title", title_applies ? s.w_title : 0.0, ch);
+  add("latent", s.w_latent, std::max(0.0, cl));
+  const double acc = s.w_terms * ct + s.w_names * cn + s.w_latent * std::max(0.0, cl);
+  ex.time_factor = ps.time_factor(a.times[static_cast<std::size_t>(i)],
+                                  b.times[static_cast<std::size_t>(j)]);
+  ex.base = 0;
+  for (const auto& c : ex.components) ex.base += c.contribution;
+  ex.score = ps.finish(acc, ch, title_applies, ex.time_factor);
+  ex.terms = newsim::explain(ref(a.terms), i, ref(b.terms), j, top, Metric::dot);
+  ex.names = newsim::explain(ref(a.names), i, ref(b.names), j, top, Metric::dot);
+  if (s.latent && cl > 0) {
+    // Raw latent coordinates z = x·V of the unit terms rows, and P x = V·z.
+    const auto v = s.lsa.components();  // k × features, column-major
+    const Eigen::Index k = v.rows();
+    auto project = [&](const CsrMatrix<double>& m, std::int64_t r) {
+      Eigen::VectorXd z = Eigen::VectorXd::Zero(k);
+      for (auto t = m.indptr[static_cast<std::size_t>(r)]; t < m.indptr[static_cast<std::size_t>(r) + 1];
+           ++t) {
+        z += m.data[static_cast<std::size_t>(t)] * v.col(m.indices[static_cast<std::size_t>(t)]);
+      }
+      return z;
+    };
+    const Eigen::VectorXd za = project(a.terms, i);
+    const Eigen::VectorXd zb = project(b.terms, j);
+    const double norms = za.norm() * zb.norm();
+    std::vector<TermContribution> terms;
+    auto collect = [&](const CsrMatrix<double>& m, std::int64_t r, const Eigen::VectorXd& other,
+                       bool from_a) {
+      for (auto t = m.indptr[static_cast<std::size_t>(r)]; t < m.indptr[static_cast<std::size_t>(r) + 1];
+           ++t) {
+        const std::int32_t col = m.indices[static_cast<std::size_t>(t)];
+        const double part = m.data[static_cast<std::size_t>(t)] * v.col(col).dot(other) / 2 / norms;
+        auto it = std::find_if(terms.begin(), terms.end(),
+                               [&](const TermContribution& c) { return c.term == col; });
+        if (it == terms.end()) {
+          terms.push_back({col, 0, 0, 0, 0});
+          it = terms.end() - 1;
+        }
+        (from_a ? it->weight_a : it->weight_b) = m.data[static_cast<std::size_t>(t)];
+        it->contribution += part;
+      }
+    };
+    if (norms > 0) {
+      collect(a.terms, i, zb, true);
+      collect(b.terms, j, za, false);
+    }
+    for (auto& c : terms) c.share = cl > 0 ? c.contribution / cl : 0.0;
+    std::sort(terms.begin(), terms.end(), [](const TermContribution& x, const TermContribution& y) {
+      return x.contribution != y.contribution ? x.contribution > y.contribution : x.term < y.term;
+    });
+    if (top >= 0 && terms.size() > static_cast<std::size_t>(top)) terms.resize(static_cast<std::size_t>(top));
+    ex.latent_terms = std::move(terms);
+  }
+  return ex;
+}
+
+namespace {
+
+// Scores query rows [r0, r1) against every fitted article (or, for a join, those after the
+// query) and calls emit(i, j, score) for each non-zero score, j ascending.
+template <class Emit>
+void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
+                 const ArticleVectors& q, std::int64_t r0, std::int64_t r1, bool self,
+                 bool upper_only, DenseMatrix& latent, std::vector<double>& acc,
+                 std::vector<double>& title, Emit&& emit) {
+  const ArticleVectors& f = s.fitted;
+  const std::int64_t n = f.rows();
+  const std::int64_t c0 = upper_only ? r0 + 1 : 0;  // first column any row of the block needs
+  if (s.latent && c0 < n) {
+    latent.noalias() = q.latent.middleRows(r0, r1 - r0) * f.latent.bottomRows(n - c0).transpose();
+  }
+  PairScorer ps{s, o};
+  for (std::int64_t i = r0; i < r1; ++i) {
+    const std::int64_t j0 = upper_only ? i + 1 : 0;
+    if (j0 >= n) continue;
+    std::fill(acc.begin(), acc.end(), 0.0);
+    if (s.latent) {
+      const auto row = latent.row(i - r0);
+      for (std::int64_t j = j0; j < n; ++j) {
+        acc[static_cast<std::size_t>(j)] = s.w_latent * std::max(0.0, row(j - c0));
+      }
+    }
+    add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data());
+    add_row(s.names_index, q.names, i, std::sqrt(s.w_names), acc.data());
+    const bool has_title = s.titles && !row_empty(q.titles, i);
+    if (has_title) {
+      std::fill(title.begin(), title.end(), 0.0);
+      add_row(s.titles_index, q.titles, i, 1.0, title.data());
+    }
+    const double ti = q.times[static_cast<std::size_t>(i)];
+    for (std::int64_t j = j0; j < n; ++j) {
+      if (self && j == i) continue;
+      const auto uj = static_cast<std::size_t>(j);
+      const bool applies = has_title && !row_empty(f.titles, j);
+      const double sc = ps.finish(acc[uj], applies ? title[uj] : 0.0, applies,
+                                  ps.time_factor(ti, f.times[uj]));
+      if (sc > 0) emit(i, j, sc);
+    }
+  }
+}
+
+}  // namespace
+
+Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
+  const State& s = state();
+  const ArticleVectors& f = fitted();
+  if (k <= 0) throw InvalidArgument("k must be positive; got " + std::to_string(k));
+  const bool self = queries == nullptr;
+  const ArticleVectors& q = self ? f : *queries;
+  if (q.terms.cols != f.terms.cols || q.latent.cols() != f.latent.cols()) {
+    throw InvalidArgument("the queries come from another model");
+  }
+  const std::int64_t n = f.rows();
+  const int kk = static_cast<int>(std::min<std::int64_t>(k, std::max<std::int64_t>(n, 1)));
+  Neighbors out;
+  out.rows = q.rows();
+  out.k = k;
+  out.indices = Buffer<std::int64_t>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
+  out.scores = Buffer<double>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
+  std::fill(out.indices.begin(), out.indices.end(), -1);
+  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  const auto blocks = static_cast<std::size_t>((q.rows() + kBlockRows - 1) / kBlockRows);
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  struct Scratch {
+    DenseMatrix latent;
+    std::vector<double> acc, title;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
+  for (auto& sc : scratch) {
+    sc.acc.assign(static_cast<std::size_t>(n), 0.0);
+    sc.title.assign(static_cast<std::size_t>(n), 0.0);
+  }
+  detail::parallel_for(
+      blocks, threads,
+      [&](std::size_t b, std::size_t w) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
+        const std::int64_t r1 = std::min(q.rows(), r0 + kBlockRows);
+        std::vector<std::int32_t> count(static_cast<std::size_t>(r1 - r0), 0);
+        score_block(s, options_, q, r0, r1, self, false, scratch[w].latent, scratch[w].acc,
+                    scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+                      const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
+                      detail::offer(out.scores.data() + base, out.indices.data() + base,
+                                    count[static_cast<std::size_t>(i - r0)], kk, sc, j);
+                    });
+      },
+      options_.interrupted ? &options_.interrupted : nullptr);
+  return out;
+}
+
+CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
+  const State& s = state();
+  const ArticleVectors& f = fitted();
+  if (!(threshold > 0 && threshold <= 1)) {
+    throw InvalidArgument("threshold must be in (0, 1]; got " + std::to_string(threshold));
+  }
+  const std::int64_t n = f.rows();
+  const auto blocks = static_cast<std::size_t>((n + kBlockRows - 1) / kBlockRows);
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  struct Scratch {
+    DenseMatrix latent;
+    std::vector<double> acc, title;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
+  for (auto& sc : scratch) {
+    sc.acc.assign(static_cast<std::size_t>(n), 0.0);
+    sc.title.assign(static_cast<std::size_t>(n), 0.0);
+  }
+  std::vector<std::vector<std::pair<std::int32_t, double>>> found(blocks);
+  std::vector<std::vector<std::int64_t>> row_counts(blocks);
+  detail::parallel_for(
+      blocks, threads,
+      [&](std::size_t b, std::size_t w) {
+        const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
+        const std::int64_t r1 = std::min(n, r0 + kBlockRows);
+        row_counts[b].assign(static_cast<std::size_t>(r1 - r0), 0);
+        score_block(s, options_, f, r0, r1, true, true, scratch[w].latent, scratch[w].acc,
+                    scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+                      if (sc < threshold) return;
+                      found[b].emplace_back(static_cast<std::int32_t>(j), sc);
+                      ++row_counts[b][static_cast<std::size_t>(i - r0)];
+                    });
+      },
+      options_.interrupted ? &options_.interrupted : nullptr);
+  std::size_t nnz = 0;
+  for (const auto& f2 : found) nnz += f2.size();
+  CsrMatrix<double> out;
+  out.rows = n;
+  out.cols = n;
+  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(n) + 1);
+  out.indices = Buffer<std::int32_t>(nnz);
+  out.data = Buffer<double>(nnz);
+  out.indptr[0] = 0;
+  std::size_t at = 0;
+  std::int64_t row = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    for (const auto c : row_counts[b]) {
+      out.indptr[static_cast<std::size_t>(row) + 1] = out.indptr[static_cast<std::size_t>(row)] + c;
+      ++row;
+    }
+    for (const auto& [j, sc] : found[b]) {
+      out.indices[at] = j;
+      out.data[at++] = sc;
+    }
+  }
+  return out;
+}
+
+std::vector<TermWeight> ArticleSimilarity::key_terms(const std::vector<std::int64_t>& rows,
+                                                     int top) const {
+  return newsim::key_terms(ref(fitted().terms), rows, top);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model files: JSON (options, vectorizer, LSA description) + binary (LSA arrays, fitted rows).
+
+namespace {
+
+constexpr char kMagic[8] = {'N', 'S', 'A', 'R', 'T', 'S', 'I', 'M'};
+
+template <class T>
+void put(std::string& out, const T* v, std::size_t n) {
+  out.append(reinterpret_cast<const char*>(v), n * sizeof(T));
+}
+
+struct Reader {
+  std::string_view bytes;
+  std::size_t at = 0;
+  std::string_view origin;
+  template <class T>
+  void get(T* v, std::size_t n) {
+    if (n > (bytes.size() - at) / sizeof(T)) {
+      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part is "
+                             "shorter than its header says");
+    }
+    if (n != 0) std::memcpy(v, bytes.data() + at, n * sizeof(T));
+    at += n * sizeof(T);
+  }
+  template <class T>
+  T one() {
+    T v{};
+    get(&v, 1);
+    return v;
+  }
+};
+
+void put_csr(std::string& out, const CsrMatrix<double>& m) {
+  const std::int64_t head[3] = {m.rows, m.cols, static_cast<std::int64_t>(m.nnz())};
+  put(out, head, 3);
+  put(out, m.indptr.data(), static_cast<std::size_t>(m.rows) + 1);
+  put(out, m.indices.data(), m.nnz());
+  put(out, m.data.data(), m.nnz());
+}
+
+CsrMatrix<double> get_csr(Reader& r, std::int64_t cols) {
+  std::int64_t head[3];
+  r.get(head, 3);
+  auto bad = [&](const std::string& what) {
+    return ModelFormatError("model " + std::string(r.origin) + " is corrupt: " + what);
+  };
+  if (head[0] < 0 || head[2] < 0 || head[1] != cols) throw bad("fitted rows of the wrong shape");
+  CsrMatrix<double> m;
+  m.rows = head[0];
+  m.cols = head[1];
+  if (static_cast<std::uint64_t>(head[0]) > r.bytes.size() ||
+      static_cast<std::uint64_t>(head[2]) > r.bytes.size()) {
+    throw bad("fitted rows larger than the file");
+  }
+  m.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(m.rows) + 1);
+  m.indices = Buffer<std::int32_t>(static_cast<std::size_t>(head[2]));
+  m.data = Buffer<double>(static_cast<std::size_t>(head[2]));
+  r.get(m.indptr.data(), static_cast<std::size_t>(m.rows) + 1);
+  r.get(m.indices.data(), m.nnz());
+  r.get(m.data.data(), m.nnz());
+  detail::check_csr(CsrRef(m), "fitted rows");
+  return m;
+}
+
+}  // namespace
+
+std::string ArticleSimilarity::to_json() const {
+  const State& s = state();
+  nlohmann::json j = model_io::new_model(kFormat, kFormatVersion);
+  const auto& o = options_;
+  j["options"] = {{"n_components", o.n_components}, {"n_iter", o.n_iter},
+                  {"random_state", o.random_state}, {"terms_weight", o.terms_weight},
+                  {"names_weight", o.names_weight}, {"title_weight", o.title_weight},
+                  {"latent_weight", o.latent_weight}, {"time_scale", o.time_scale},
+                  {"time_floor", o.time_floor}};
+  j["vectorizer"] = s.vectorizer.to_json();
+  j["latent"] = s.latent;
+  j["lsa"] = s.latent ? s.lsa.to_json() : std::string();
+  j["titles"] = s.titles;
+  j["fitted_rows"] = s.has_fitted ? s.fitted.rows() : -1;
+  return model_io::dump(j);
+}
+
+std::string ArticleSimilarity::arrays_to_bytes() const {
+  const State& s = state();
+  std::string out(kMagic, sizeof kMagic);
+  const std::uint32_t version = 1;
+  put(out, &version, 1);
+  const std::string lsa = s.latent ? s.lsa.arrays_to_bytes() : std::string();
+  const std::uint64_t lsa_size = lsa.size();
+  put(out, &lsa_size, 1);
+  out += lsa;
+  if (s.has_fitted) {
+    put_csr(out, s.fitted.terms);
+    put_csr(out, s.fitted.titles);
+    put(out, s.fitted.times.data(), s.fitted.times.size());
+  }
+  return out;
+}
+
+ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::string_view arrays,
+                                               std::string_view origin) {
+  return model_io::guarded(origin, [&] {
+    const nlohmann::json j = model_io::parse_model(json, origin, kFormat, kFormatVersion);
+    const auto& jo = j.at("options");
+    ArticleSimilarityOptions o;
+    o.n_components = jo.at("n_components").get<int>();
+    o.n_iter = jo.at("n_iter").get<int>();
+    o.random_state = jo.at("random_state").get<std::uint64_t>();
+    o.terms_weight = jo.at("terms_weight").get<double>();
+    o.names_weight = jo.at("names_weight").get<double>();
+    o.title_weight = jo.at("title_weight").get<double>();
+    o.latent_weight = jo.at("latent_weight").get<double>();
+    o.time_scale = jo.at("time_scale").get<double>();
+    o.time_floor = jo.at("time_floor").get<double>();
+    auto vec = NewsVectorizer::from_json(j.at("vectorizer").get<std::string>(), origin);
+    o.terms = vec.options();
+    ArticleSimilarity model(o);
+    Reader r{arrays, 0, origin};
+    char magic[8];
+    r.get(magic, 8);
+    if (std::memcmp(magic, kMagic, 8) != 0 || r.one<std::uint32_t>() != 1) {
+      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part "
+                             "is not an article similarity's");
+    }
+    const auto lsa_size = r.one<std::uint64_t>();
+    if (lsa_size > arrays.size() - r.at) {
+      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part "
+                             "is shorter than its header says");
+    }
+    auto s = std::make_shared<State>(State{std::move(vec), j.at("latent").get<bool>(), Lsa(),
+                                           j.at("titles").get<bool>(), {}, 0, 0, 0, 0, {}, false,
+                                           {}, {}, {}});
+    if (s->latent) {
+      s->lsa = Lsa::from_json(j.at("lsa").get<std::string>(), arrays.substr(r.at, lsa_size),
+                              origin);
+      if (s->lsa.n_features() != static_cast<std::int64_t>(s->vectorizer.vocabulary().size())) {
+        throw ModelFormatError("model " + std::string(origin) + " is corrupt: its LSA has " +
+                               std::to_string(s->lsa.n_features()) + " terms, its vocabulary " +
+                               std::to_string(s->vectorizer.vocabulary().size()));
+      }
+    }
+    r.at += lsa_size;
+    const std::int64_t cols = s->vectorizer.vocabulary().size();
+    s->is_name.assign(static_cast<std::size_t>(cols), 0);
+    for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
+    set_weights(*s, o);
+    const auto rows = j.at("fitted_rows").get<std::int64_t>();
+    if (rows >= 0) {
+      ArticleVectors v;
+      v.terms = get_csr(r, cols);
+      v.titles = get_csr(r, cols);
+      if (v.terms.rows != rows || v.titles.rows != rows) {
+        throw ModelFormatError("model " + std::string(origin) + " is corrupt: it holds " +
+                               std::to_string(v.terms.rows) + " fitted rows, its header says " +
+                               std::to_string(rows));
+      }
+      v.times.resize(static_cast<std::size_t>(rows));
+      r.get(v.times.data(), v.times.size());
+      v.names = restrict_columns(v.terms, s->is_name);
+      normalize_rows(v.names);
+      if (s->latent) {
+        v.latent = s->lsa.transform(CsrRef(v.terms));
+        normalize_rows(v.latent);
+      } else {
+        v.latent = DenseMatrix(static_cast<Eigen::Index>(rows), 0);
+      }
+      s->fitted = std::move(v);
+      index_fitted(*s);
+    }
+    if (r.at != arrays.size()) {
+      throw ModelFormatError("model " + std::string(origin) + " is corrupt: " +
+                             std::to_string(arrays.size() - r.at) +
+                             " unexpected bytes at the end of its binary part");
+    }
+    model.state_ = std::move(s);
+    return model;
+  });
+}
+
+void ArticleSimilarity::save(const std::string& path) const {
+  const std::string json = to_json();
+  const std::string bytes = arrays_to_bytes();
+  model_io::write_file(path + ".bin", bytes);
+  model_io::write_file(path, json);
+}
+
+ArticleSimilarity ArticleSimilarity::load(const std::string& path) {
+  const std::string json = model_io::read_file(path);
+  const std::string bytes = model_io::read_file(path + ".bin");
+  return from_json(json, bytes, path);
+}
+
+}  // namespace newsim
