@@ -52,6 +52,19 @@ def _n_jobs(n_jobs: Optional[int]) -> int:
     return 0 if n_jobs is None else int(n_jobs)
 
 
+def _distinct(labelled: List[Tuple[str, float]], top: int) -> List[Tuple[str, float]]:
+    """The first ``top`` entries whose labels differ ignoring case: a name ("Sarkozy") is
+    also a word term ("sarkozy"); a reader needs it once."""
+    seen = set()
+    out = []
+    for label, value in labelled:
+        key = label.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append((label, value))
+    return out[:top]
+
+
 class ArticleSimilarity(Estimator):
     """The article similarity preset (see the module docstring).
 
@@ -235,7 +248,8 @@ class ArticleSimilarity(Estimator):
         rows = [self._row(r) for r in (rows if isinstance(rows, (list, tuple, np.ndarray))
                                        else [rows])]
         names = core.feature_names()
-        return [(names[t], w) for t, w in core.key_terms(rows, int(top))]
+        return _distinct([(names[t], w) for t, w in core.key_terms(rows, 2 * int(top))],
+                         int(top))
 
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self._fitted().feature_names(), dtype=object)

@@ -26,6 +26,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from newsim.article_similarity import _distinct
+
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 MAX_HEATMAP = 300  # articles; beyond this the report leaves the similarity matrix out
 
@@ -58,16 +60,19 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
                 counts[label] = counts.get(label, 0) + 1
         corpus = result.corpus
     step("term vectors")
-    vectorizer = newsim.TfidfVectorizer(stop_words="english", sublinear_tf=True, n_jobs=n_jobs)
+    # The article similarity preset: its neighbours, shared terms and key terms.
+    sim = newsim.ArticleSimilarity(n_jobs=n_jobs)
     try:
-        X = vectorizer.fit_transform(corpus)
+        sim.fit(corpus)
     except ValueError as e:  # only stop words, or no words at all
         raise ValueError(f"the articles have no terms to compare ({e})") from None
-    names = vectorizer.get_feature_names_out()
+    names = sim.get_feature_names_out()
+    X = sim._core.fitted.terms
+    row_nnz = np.diff(X[2])
 
     step("neighbours")
     k = max(1, min(top_k, n - 1)) if n > 1 else 1
-    idx, scores = newsim.top_k(X, k=k, n_jobs=n_jobs)
+    idx, scores = sim.top_k(k=k)
     articles = []
     for i, article in enumerate(corpus):
         neighbours = []
@@ -75,18 +80,18 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
             for j, s in zip(idx[i], scores[i]):
                 if j < 0 or s <= 0:
                     continue
-                why = newsim.explain(X, i, int(j), feature_names=names, top=5)
-                shared = why[why.kind == "shared"]
+                why = sim._core.explain(None, i, None, int(j), 10)["shared"]
+                shared = _distinct([(str(names[t]), float(c))
+                                    for t, c in zip(why["term"], why["share"])], 5)
                 neighbours.append({
                     "position": int(j), "id": corpus[int(j)].id, "score": float(s),
-                    "shared_terms": [{"term": str(t), "share": float(c)}
-                                     for t, c in zip(shared.term, shared.share)]})
-        terms = newsim.key_terms(X, i, feature_names=names, top=key_terms) if X[i].nnz else None
+                    "shared_terms": [{"term": t, "share": c} for t, c in shared]})
+        terms = sim.key_terms(i, top=key_terms) if row_nnz[i] else []
         articles.append({
             "position": i, "id": article.id, "title": article.title, "source": article.source,
             "date": article.date or None, "words": len(article.text.split()),
             "removed_lines": removed[i],
-            "key_terms": [] if terms is None else [str(t) for t in terms.term],
+            "key_terms": [str(t) for t, _ in terms],
             "neighbours": neighbours})
 
     step("near-duplicates")
@@ -103,14 +108,19 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
 
     similarity = None
     if n <= MAX_HEATMAP:
-        S = newsim.pairwise(X).to_numpy()
+        S = np.eye(n)
+        if n > 1:
+            all_idx, all_scores = sim.top_k(k=n - 1)
+            for i in range(n):
+                found = all_idx[i] >= 0
+                S[i, all_idx[i][found]] = all_scores[i][found]
         similarity = [[round(float(v), 4) for v in row] for row in S]
     return {
         "newsim_version": newsim.__version__,
         "generated": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "settings": {"top_k": top_k, "threshold": threshold, "story_threshold": story_threshold,
                      "time_window": None if time_window is None else str(time_window),
-                     "clean": clean, "terms": int(X.shape[1])},
+                     "clean": clean, "terms": int(X[3][1])},
         "articles": articles,
         "near_duplicates": {
             "pairs": [{"a": int(r.a), "b": int(r.b), "jaccard": float(r.jaccard),
@@ -152,8 +162,8 @@ def render_text(report: Dict[str, Any]) -> str:
             out.append("    nearest: none (no shared terms)")
         for nb in a["neighbours"]:
             shared = ", ".join(f"{t['term']} {t['share']:.0%}" for t in nb["shared_terms"])
-            out.append(f"    nearest: {_label(arts[nb['position']])}  cosine {nb['score']:.3f}")
-            out.append(f"        shared terms (share of the cosine): {shared}")
+            out.append(f"    nearest: {_label(arts[nb['position']])}  similarity {nb['score']:.3f}")
+            out.append(f"        shared terms (share of the term similarity): {shared}")
         out.append("")
     groups = report["near_duplicates"]["groups"]
     out.append(f"near-duplicate groups (Jaccard >= {report['settings']['threshold']}): "
@@ -275,7 +285,7 @@ def render_html(report: Dict[str, Any]) -> str:
     rows = []
     for a in arts:
         nbs = "<br>".join(
-            f"{e(_label(arts[nb['position']]))} <span class='num'>cosine {nb['score']:.3f}</span> "
+            f"{e(_label(arts[nb['position']]))} <span class='num'>similarity {nb['score']:.3f}</span> "
             f"<span class='terms'>{', '.join('<mark>' + e(t['term']) + '</mark> ' + format(t['share'], '.0%') for t in nb['shared_terms'])}</span>"
             for nb in a["neighbours"]) or "<span class='muted'>none</span>"
         rows.append(f"<tr><td class='num'>{a['position']}</td><td>{e(a['title'] or a['id'])}"
@@ -306,7 +316,7 @@ stories at mean cosine ≥ {report['settings']['story_threshold']}.</p>
 <p class="muted" style="font-size:.85em">Darker is more similar: the colour scale ends at the
 highest cosine between two different articles ({_top_cosine(report)}).</p></div></div>
 <h2>Articles and their nearest neighbours</h2>
-<table><tr><th>#</th><th>article</th><th>key terms</th><th>nearest (cosine, shared terms)</th>
+<table><tr><th>#</th><th>article</th><th>key terms</th><th>nearest (similarity, shared terms)</th>
 <th>story</th></tr>{''.join(rows)}</table>
 <h2>Near-duplicate groups</h2>
 {'<table><tr><th>group</th><th>articles</th><th>canonical</th></tr>' + group_rows + '</table>'

@@ -286,7 +286,7 @@ class StoryResult:
 
 
 def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
-                    threshold: float = 0.2, linkage: str = "average", cohesion: float = 0.1,
+                    threshold: Optional[float] = None, linkage: str = "average", cohesion: float = 0.1,
                     min_similarity: Optional[float] = None, time_window: Any = None,
                     features: Optional[StoryFeatures] = None, key_terms: int = 10,
                     n_jobs: Optional[int] = None) -> StoryResult:
@@ -298,6 +298,9 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     ``"single"`` the best pair, provided the merged cluster's mean pairwise cosine stays at least
     ``cohesion`` (so that chains of pairwise matches do not join different stories). Pairs below
     ``min_similarity`` (default threshold / 2) count as 0, which keeps the work sparse.
+
+    ``features="article"`` (or an unfitted :class:`ArticleSimilarity`) compares articles by
+    the article similarity preset instead (threshold default 0.45 on its scale).
 
     ``time_window`` (days, a timedelta or a string such as ``"7D"``), with dates (given, or a
     Corpus's own), makes articles further apart count as unrelated, so that similar but
@@ -311,8 +314,60 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     >>> r.labels.tolist(), r.stories["size"].tolist()
     ([0, 0, 1], [2, 1])
     """
+    if isinstance(features, str) and features == "article" or \
+            type(features).__name__ == "ArticleSimilarity":
+        return _article_stories(data, dates, features, threshold, linkage, cohesion,
+                                min_similarity, time_window, key_terms, n_jobs)
+    if threshold is None:
+        threshold = 0.2
     clusterer = StoryClusterer(threshold, linkage=linkage, cohesion=cohesion,
                                min_similarity=min_similarity, time_window=time_window,
                                features=features, key_terms=key_terms, n_jobs=n_jobs)
     labels = clusterer.add(data, dates)
     return StoryResult(labels, clusterer.stories(), clusterer.features, clusterer._ids)
+
+
+ARTICLE_THRESHOLD = 0.45  # on the ArticleSimilarity scale; chosen on ECB+ dev (bench/quality.py)
+
+
+def _article_stories(data: Any, dates: Optional[Sequence[Any]], features: Any,
+                     threshold: Optional[float], linkage: str, cohesion: float,
+                     min_similarity: Optional[float], time_window: Any, key_terms: int,
+                     n_jobs: Optional[int]) -> StoryResult:
+    """cluster_stories over the ArticleSimilarity preset (clustered in C++)."""
+    import pandas as pd
+
+    from newsim.article_similarity import ArticleSimilarity
+
+    sim = ArticleSimilarity(n_jobs=n_jobs) if isinstance(features, str) else features
+    th = _threshold(ARTICLE_THRESHOLD if threshold is None else threshold, "threshold")
+    floor = 0.0 if min_similarity is None else _threshold(min_similarity, "min_similarity")
+    coh = _threshold(cohesion, "cohesion", low_open=False)
+    if linkage not in ("average", "single"):
+        raise ValueError(f"linkage must be 'average' or 'single'; got {linkage!r}")
+    sim.fit(data, dates)
+    labels = _core._cluster_article_stories(sim._core, linkage, th, coh, floor,
+                                            window_seconds(time_window))
+    texts, ids, times, corpus = texts_ids_times(data, dates, documents=False)
+    titles = corpus.titles if corpus is not None else \
+        [t.strip().split("\n", 1)[0][:80] for t in texts]
+    rows = []
+    for story in np.unique(labels):
+        members = np.flatnonzero(labels == story).tolist()
+        t = times[members] if times is not None else np.array([np.nan])
+        rows.append({"story": int(story), "size": len(members), "representative": members[0],
+                     "representative_id": ids[members[0]] if ids is not None else None,
+                     "title": titles[members[0]],
+                     "first_date": np.nanmin(t) if np.isfinite(t).any() else np.nan,
+                     "last_date": np.nanmax(t) if np.isfinite(t).any() else np.nan,
+                     "key_terms": [w for w, _ in sim.key_terms(members, key_terms)],
+                     "cohesion": np.nan, "members": members})
+    cols = ["story", "size", "representative", "representative_id", "title", "first_date",
+            "last_date", "key_terms", "cohesion", "members"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["first_date"] = to_datetimes(df["first_date"].to_numpy(dtype=float))
+    df["last_date"] = to_datetimes(df["last_date"].to_numpy(dtype=float))
+    if ids is None:
+        df = df.drop(columns="representative_id")
+    df = df.sort_values(["size", "story"], ascending=[False, True]).reset_index(drop=True)
+    return StoryResult(np.asarray(labels), df, sim, ids)

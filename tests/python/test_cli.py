@@ -50,12 +50,12 @@ def test_text_report_lists_nearest_articles_with_shared_terms_and_one_storyline(
     blocks = text.split("\n\n")[1:N_SEEDS + 1]
     for i, block in enumerate(blocks):
         assert block.startswith(f"[{i}] ")
-        found = re.findall(r"nearest: \[(\d+)\] .*  cosine (\d\.\d{3})", block)
+        found = re.findall(r"nearest: \[(\d+)\] .*  similarity (\d\.\d{3})", block)
         assert len(found) == 2, block
         want = [n["position"] for n in seeds_json["articles"][i]["neighbours"][:2]]
         assert [int(j) for j, _ in found] == want
-        assert block.count("shared terms (share of the cosine):") == 2
-        assert re.search(r"shared terms \(share of the cosine\): \w+ \d+%", block)
+        assert block.count("shared terms (share of the term similarity):") == 2
+        assert re.search(r"shared terms \(share of the term similarity\): \w+ \d+%", block)
     assert "\nstories: 1\n" in text
     assert re.search(rf"story 0: {N_SEEDS} article\(s\) \[0, 1, 2, 3, 4\]", text)
     assert "near-duplicate groups (Jaccard >= 0.8): none" in text
