@@ -21,8 +21,10 @@ development data of ``bench/quality.py``.
 ...      "NATO missile defense plan in Poland angers Russia",
 ...      "Floods hit the north of England after heavy rain"])
 >>> idx, scores = sim.top_k(k=1)
->>> idx[:, 0].tolist()
-[1, 0, 0]
+>>> idx[:, 0].tolist()          # the floods share nothing with the others: padded with -1
+[1, 0, -1]
+>>> sim.explain(0, 1)["components"].component.tolist()
+['terms', 'names', 'title', 'latent']
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import pytest
 
 import newsim
 import newsim._base
+import newsim.article_similarity
 import newsim.articles
 import newsim.evaluation
 import newsim.plots
@@ -21,7 +22,8 @@ near_duplicates_module = importlib.import_module("newsim.near_duplicates")
 
 @pytest.mark.parametrize("module", [newsim, newsim.text, newsim._base, newsim.similarity,
                                     newsim.articles, near_duplicates_module, newsim.stories,
-                                    newsim.evaluation, newsim.plots, newsim.report])
+                                    newsim.evaluation, newsim.plots, newsim.report,
+                                    newsim.article_similarity])
 def test_docstring_examples(module):
     globs = {name: getattr(newsim, name) for name in newsim.__all__}
     result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.NORMALIZE_WHITESPACE)
