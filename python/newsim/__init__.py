@@ -26,6 +26,7 @@ from newsim._core import (
 from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
 from newsim.evaluation import BCubed, adjusted_rand_index, b_cubed
 from newsim.near_duplicates import (
+from newsim.lsa import LSA
     NearDuplicateIndex,
     NearDuplicateResult,
     estimate_jaccard,
@@ -81,6 +82,7 @@ __all__ = [
     "load",
     "lsh_probability",
     "minhash",
+    "LSA",
     "ModelFormatError",
     "murmurhash3_32",
     "near_duplicates",

@@ -55,6 +55,19 @@ def as_csr(X: Any, name: str = "X") -> sp.csr_matrix:
     return m
 
 
+def _dense_pair(X: Any, Y: Any) -> Optional[Tuple[np.ndarray, Optional[np.ndarray]]]:
+    """(X, Y) as C-ordered float64 arrays when both are dense 2-D numpy arrays (Y may be
+    None), for the dense path; None otherwise."""
+    def dense(a: Any) -> bool:
+        return (isinstance(a, np.ndarray) and a.ndim == 2
+                and (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_)
+                and not np.iscomplexobj(a))
+    if not dense(X) or not (Y is None or dense(Y)):
+        return None
+    return (np.ascontiguousarray(X, dtype=np.float64),
+            None if Y is None else np.ascontiguousarray(Y, dtype=np.float64))
+
+
 def _parts(m: sp.csr_matrix) -> Tuple[Any, Any, Any, Tuple[int, int]]:
     return (m.data, m.indices, m.indptr, m.shape)
 
@@ -83,7 +96,8 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     -1 and score 0. ``exclude_self`` (only when Y is None) leaves row i out of its own list.
 
     Exact: every product is computed, in blocks, on ``n_jobs`` threads (None: all cores),
-    without an n×n matrix. Extra memory: about 12 bytes per non-zero of Y, 72 bytes per row
+    without an n×n matrix. When X (and Y) are dense 2-D numpy arrays (LSA coordinates,
+    embeddings) the scores come from blocked matrix products instead, with the same rules. Extra memory: about 12 bytes per non-zero of Y, 72 bytes per row
     of Y and thread, and 16·k bytes per row and thread when Y is None.
 
     ``as_frame=True`` returns a pandas DataFrame instead, one row per neighbour (padding left
@@ -96,10 +110,15 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     >>> top_k(np.array([[1.0, 0], [1, 1], [0, 1]]), k=2, as_frame=True)["j"].tolist()
     [1, 0, 2, 1]
     """
-    x = as_csr(X, "X")
-    y = None if Y is None else as_csr(Y, "Y")
-    idx, scores = _core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
-                               bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False)
+    dense = _dense_pair(X, Y)
+    if dense is not None:  # dense rows (LSA coordinates, embeddings): blocked GEMM
+        idx, scores = _core._dense_top_k(dense[0], dense[1], _k(k), bool(exclude_self),
+                                         _metric(metric), _n_jobs(n_jobs), False)
+    else:
+        x = as_csr(X, "X")
+        y = None if Y is None else as_csr(Y, "Y")
+        idx, scores = _core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
+                                   bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False)
     if not as_frame:
         return idx, scores
     import pandas as pd
@@ -119,6 +138,10 @@ def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
            [0.995, 0.   , 0.   ],
            [0.   , 0.1  , 0.   ]])
     """
+    dense = _dense_pair(X, Y)
+    if dense is not None:
+        return _to_csr(_core._dense_top_k(dense[0], dense[1], _k(k), bool(exclude_self),
+                                          _metric(metric), _n_jobs(n_jobs), True))
     x = as_csr(X, "X")
     y = None if Y is None else as_csr(Y, "Y")
     return _to_csr(_core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
@@ -139,10 +162,15 @@ def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: st
     """
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"threshold must be a number; got {threshold!r}")
-    x = as_csr(X, "X")
-    y = None if Y is None else as_csr(Y, "Y")
-    m = _to_csr(_core._similarity_join(_parts(x), None if y is None else _parts(y),
-                                       float(threshold), _metric(metric), _n_jobs(n_jobs)))
+    dense = _dense_pair(X, Y)
+    if dense is not None:
+        m = _to_csr(_core._dense_similarity_join(dense[0], dense[1], float(threshold),
+                                                 _metric(metric), _n_jobs(n_jobs)))
+    else:
+        x = as_csr(X, "X")
+        y = None if Y is None else as_csr(Y, "Y")
+        m = _to_csr(_core._similarity_join(_parts(x), None if y is None else _parts(y),
+                                           float(threshold), _metric(metric), _n_jobs(n_jobs)))
     if not as_frame:
         return m
     import pandas as pd
