@@ -25,8 +25,8 @@ from newsim._core import (
 )
 from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
 from newsim.evaluation import BCubed, adjusted_rand_index, b_cubed
-from newsim.near_duplicates import (
 from newsim.lsa import LSA
+from newsim.near_duplicates import (
     NearDuplicateIndex,
     NearDuplicateResult,
     estimate_jaccard,
@@ -80,9 +80,9 @@ __all__ = [
     "KeyNotFoundError",
     "knn_graph",
     "load",
+    "LSA",
     "lsh_probability",
     "minhash",
-    "LSA",
     "ModelFormatError",
     "murmurhash3_32",
     "near_duplicates",
