@@ -22,22 +22,36 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 using ConstRows = Eigen::Map<const RowMatrix>;
 using OutRows = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 
-// The tile into out with a row stride; each score is scaled after the product.
-void tile_into(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
-               const DenseRef& y, const double* inv_y, std::int64_t c0, std::int64_t c1,
-               double* out, std::int64_t stride) {
+// Rows [r0, r1) of m divided by their scales (zeros for a scale of 0), as the sparse path
+// divides its values before multiplying.
+void scaled_rows(const DenseRef& m, const double* scale, std::int64_t r0, std::int64_t r1,
+                 std::vector<double>& out) {
+  const std::int64_t d = m.cols;
+  out.resize(static_cast<std::size_t>((r1 - r0) * d));
+  for (std::int64_t i = r0; i < r1; ++i) {
+    const double s = scale[i];
+    const double* from = m.data + i * d;
+    double* to = out.data() + (i - r0) * d;
+    for (std::int64_t t = 0; t < d; ++t) to[t] = s == 0 ? 0.0 : from[t] / s;
+  }
+}
+
+// The tile into out with a row stride. The GEMM sums each score over the columns in order
+// (the depth is not split below Eigen's panel size), so with few columns a score equals the
+// sparse path's bit for bit: the zeros it adds change nothing.
+void tile_into(const DenseRef& x, const double* x_scale, std::int64_t r0, std::int64_t r1,
+               const DenseRef& y, const double* y_scale, std::int64_t c0, std::int64_t c1,
+               double* out, std::int64_t stride, TileScratch& scratch) {
   const std::int64_t d = x.cols;
   OutRows o(out, r1 - r0, c1 - c0, Eigen::OuterStride<>(stride));
   if (d == 0) {
     o.setZero();
     return;
   }
-  o.noalias() = ConstRows(x.data + r0 * d, r1 - r0, d) * ConstRows(y.data + c0 * d, c1 - c0, d).transpose();
-  for (std::int64_t i = r0; i < r1; ++i) {
-    double* row = out + (i - r0) * stride;
-    const double a = inv_x[i];
-    for (std::int64_t j = c0; j < c1; ++j) row[j - c0] = row[j - c0] * a * inv_y[j];
-  }
+  scaled_rows(x, x_scale, r0, r1, scratch.x);
+  scaled_rows(y, y_scale, c0, c1, scratch.y);
+  o.noalias() = ConstRows(scratch.x.data(), r1 - r0, d) *
+                ConstRows(scratch.y.data(), c1 - c0, d).transpose();
 }
 
 }  // namespace
@@ -62,26 +76,25 @@ void check_dense(const DenseRef& m, const char* name) {
   }
 }
 
-std::vector<double> inverse_scales(const DenseRef& m, Metric metric) {
-  std::vector<double> inv(static_cast<std::size_t>(m.rows));
+std::vector<double> row_scales(const DenseRef& m, Metric metric) {
+  std::vector<double> scale(static_cast<std::size_t>(m.rows));
   for (std::int64_t i = 0; i < m.rows; ++i) {
-    const double s = row_scale(m.data + i * m.cols, m.cols, metric);
-    inv[static_cast<std::size_t>(i)] = s == 0 ? 0.0 : 1.0 / s;
+    scale[static_cast<std::size_t>(i)] = row_scale(m.data + i * m.cols, m.cols, metric);
   }
-  return inv;
+  return scale;
 }
 
-void score_tile(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
-                const DenseRef& y, const double* inv_y, std::int64_t c0, std::int64_t c1,
-                double* out) {
-  tile_into(x, inv_x, r0, r1, y, inv_y, c0, c1, out, c1 - c0);
+void score_tile(const DenseRef& x, const double* x_scale, std::int64_t r0, std::int64_t r1,
+                const DenseRef& y, const double* y_scale, std::int64_t c0, std::int64_t c1,
+                double* out, TileScratch& scratch) {
+  tile_into(x, x_scale, r0, r1, y, y_scale, c0, c1, out, c1 - c0, scratch);
 }
 
-void score_rows(const DenseRef& x, const double* inv_x, std::int64_t r0, std::int64_t r1,
-                const DenseRef& y, const double* inv_y, double* out) {
+void score_rows(const DenseRef& x, const double* x_scale, std::int64_t r0, std::int64_t r1,
+                const DenseRef& y, const double* y_scale, double* out, TileScratch& scratch) {
   for (std::int64_t c0 = 0; c0 < y.rows; c0 += kDenseTileCols) {
     const std::int64_t c1 = std::min(y.rows, c0 + kDenseTileCols);
-    tile_into(x, inv_x, r0, r1, y, inv_y, c0, c1, out + c0, y.rows);
+    tile_into(x, x_scale, r0, r1, y, y_scale, c0, c1, out + c0, y.rows, scratch);
   }
 }
 
@@ -96,8 +109,8 @@ using detail::kDenseTileRows;
 struct Problem {
   DenseRef x;
   DenseRef y;
-  std::vector<double> inv_x;
-  std::vector<double> inv_y;
+  std::vector<double> x_scale;
+  std::vector<double> y_scale;
   bool symmetric = false;
 };
 
@@ -105,10 +118,10 @@ Problem prepare(const DenseRef& x, const DenseRef* y, Metric metric) {
   detail::check_dense(x, "X");
   Problem pb;
   pb.x = x;
-  pb.inv_x = detail::inverse_scales(x, metric);
+  pb.x_scale = detail::row_scales(x, metric);
   if (y == nullptr) {
     pb.y = x;
-    pb.inv_y = pb.inv_x;
+    pb.y_scale = pb.x_scale;
     pb.symmetric = true;
     return pb;
   }
@@ -118,7 +131,7 @@ Problem prepare(const DenseRef& x, const DenseRef* y, Metric metric) {
                           std::to_string(y->cols) + ": both must have the same dimensions");
   }
   pb.y = *y;
-  pb.inv_y = detail::inverse_scales(*y, metric);
+  pb.y_scale = detail::row_scales(*y, metric);
   return pb;
 }
 
@@ -126,17 +139,26 @@ std::size_t row_blocks(std::int64_t rows) {
   return static_cast<std::size_t>((rows + kDenseTileRows - 1) / kDenseTileRows);
 }
 
+// Per-thread buffers: the tile of scores and the scaled rows.
+struct Scratch {
+  std::vector<double> tile;
+  detail::TileScratch rows;
+};
+
 // Scores the tiles of x rows [r0, r1) (block-aligned) that a block needs, and calls
 // emit(i, j, s) row by row within each tile, tiles by ascending columns. When symmetric, only
 // pairs j > i are emitted (and j == i when `self`), each scored once.
 template <class Emit>
-void score_block(const Problem& pb, std::vector<double>& tile, std::int64_t r0, std::int64_t r1,
+void score_block(const Problem& pb, Scratch& scratch, std::int64_t r0, std::int64_t r1,
                  bool self, Emit&& emit) {
+  std::vector<double>& tile = scratch.tile;
+  tile.resize(static_cast<std::size_t>(kDenseTileRows * kDenseTileCols));
   const std::int64_t ny = pb.y.rows;
   const std::int64_t first = pb.symmetric ? (r0 / kDenseTileCols) * kDenseTileCols : 0;
   for (std::int64_t c0 = first; c0 < ny; c0 += kDenseTileCols) {
     const std::int64_t c1 = std::min(ny, c0 + kDenseTileCols);
-    detail::score_tile(pb.x, pb.inv_x.data(), r0, r1, pb.y, pb.inv_y.data(), c0, c1, tile.data());
+    detail::score_tile(pb.x, pb.x_scale.data(), r0, r1, pb.y, pb.y_scale.data(), c0, c1,
+                       tile.data(), scratch.rows);
     for (std::int64_t i = r0; i < r1; ++i) {
       const double* row = tile.data() + (i - r0) * (c1 - c0);
       std::int64_t j = c0;
@@ -166,7 +188,7 @@ Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options
   if (x.rows == 0 || pb.y.rows == 0) return out;
   const int threads = detail::resolve_threads(options.n_jobs);
   const auto workers = static_cast<std::size_t>(std::max(1, threads));
-  std::vector<std::vector<double>> tiles(workers);
+  std::vector<Scratch> tiles(workers);
   std::vector<std::int32_t> count(static_cast<std::size_t>(x.rows), 0);
   // With y = x, a pair (i, j), i < j, is scored by i's block; j's share goes to j directly
   // when j is in the same block, else through a per-thread list merged at the end. The kept
@@ -188,8 +210,7 @@ Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options
       [&](std::size_t b, std::size_t worker) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseTileRows;
         const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
-        std::vector<double>& tile = tiles[worker];
-        tile.resize(static_cast<std::size_t>(kDenseTileRows * kDenseTileCols));
+        Scratch& tile = tiles[worker];
         Mirror* mirror = pb.symmetric ? &mirrors[worker] : nullptr;
         if (mirror != nullptr && mirror->count.empty()) {
           mirror->scores.assign(total, 0.0);
@@ -234,7 +255,7 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
   out.indptr[0] = 0;
   const int threads = detail::resolve_threads(options.n_jobs);
   const std::size_t blocks = row_blocks(x.rows);
-  std::vector<std::vector<double>> tiles(static_cast<std::size_t>(std::max(1, threads)));
+  std::vector<Scratch> tiles(static_cast<std::size_t>(std::max(1, threads)));
   // Per block, its rows' pairs in row order (each row's columns ascending).
   struct Found {
     std::vector<std::int32_t> cols;
@@ -248,8 +269,7 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
       [&](std::size_t b, std::size_t worker) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseTileRows;
         const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
-        std::vector<double>& tile = tiles[worker];
-        tile.resize(static_cast<std::size_t>(kDenseTileRows * kDenseTileCols));
+        Scratch& tile = tiles[worker];
         std::vector<Found> rows(static_cast<std::size_t>(r1 - r0));
         score_block(pb, tile, r0, r1, false, [&](std::int64_t i, std::int64_t j, double s) {
           if (s < t) return;

@@ -163,10 +163,12 @@ TEST(DenseJoin, MatchesBruteForce) {
 TEST(DenseScoring, RowsMatchTheTiles) {
   const Rows x = random_rows(130, 5, 6);
   const Rows y = random_rows(600, 5, 7);
-  const auto ix = newsim::detail::inverse_scales(x.ref(), Metric::cosine);
-  const auto iy = newsim::detail::inverse_scales(y.ref(), Metric::cosine);
+  const auto sx = newsim::detail::row_scales(x.ref(), Metric::cosine);
+  const auto sy = newsim::detail::row_scales(y.ref(), Metric::cosine);
   std::vector<double> rows(static_cast<std::size_t>(2 * y.n));
-  newsim::detail::score_rows(x.ref(), ix.data(), 128, 130, y.ref(), iy.data(), rows.data());
+  newsim::detail::TileScratch scratch;
+  newsim::detail::score_rows(x.ref(), sx.data(), 128, 130, y.ref(), sy.data(), rows.data(),
+                             scratch);
   for (std::int64_t j = 0; j < y.n; ++j) {
     EXPECT_NEAR(rows[static_cast<std::size_t>(y.n + j)], score(x, 129, y, j, Metric::cosine), 1e-12);
   }
