@@ -179,14 +179,18 @@ TextView sub(const TextView& t, std::size_t b, std::size_t e) {
                   t.encoding);
 }
 
-bool space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == 0xA0; }
+// Unit i is a space. In UTF-8 the byte 0xA0 is a continuation byte ("à" is C3 A0), not NBSP.
+bool space(const TextView& t, std::size_t i) {
+  const char32_t c = unit(t, i);
+  return c == ' ' || c == '\t' || c == '\r' || (c == 0xA0 && t.encoding != Encoding::utf8);
+}
 
 char32_t lower(char32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 // [b, e) trimmed of spaces.
 void trim(const TextView& t, std::size_t& b, std::size_t& e) {
-  while (b < e && space(unit(t, b))) ++b;
-  while (e > b && space(unit(t, e - 1))) --e;
+  while (b < e && space(t, b)) ++b;
+  while (e > b && space(t, e - 1)) --e;
 }
 
 bool starts_with_ci(const TextView& t, std::size_t b, std::size_t e, std::string_view p) {
@@ -202,7 +206,7 @@ bool header_line(const TextView& t, std::size_t b, std::size_t e) {
   if (b >= e || lower(unit(t, b)) < 'a' || lower(unit(t, b)) > 'z') return false;
   for (std::size_t k = b; k < e; ++k) {
     const char32_t c = lower(unit(t, k));
-    if (c == ':') return k + 1 == e || space(unit(t, k + 1));
+    if (c == ':') return k + 1 == e || space(t, k + 1);
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return false;
@@ -256,9 +260,9 @@ TextView derived_title(TextView text) {
     trim(text, tb, te);
     if (tb < te) {
       int words = 1;
-      for (std::size_t k = tb; k < te; ++k) words += space(unit(text, k)) && !space(unit(text, k + 1));
+      for (std::size_t k = tb; k < te; ++k) words += space(text, k) && !space(text, k + 1);
       std::size_t rest = e;
-      while (rest < n && (unit(text, rest) == '\n' || space(unit(text, rest)))) ++rest;
+      while (rest < n && (unit(text, rest) == '\n' || space(text, rest))) ++rest;
       if (words <= 20 && rest < n) return sub(text, tb, te);
       return sub(text, 0, 0);
     }

@@ -259,8 +259,10 @@ class ArticleSimilarity(Estimator):
     @property
     def lsa_(self) -> Any:
         """The fitted latent model (``newsim.LSA`` attributes: components_, ...), or None."""
+        from newsim.lsa import LSA
+
         core = self._fitted()
-        return core.lsa if core.has_latent else None
+        return LSA._from_core(core.lsa) if core.has_latent else None
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: Union[str, os.PathLike]) -> None:
