@@ -23,6 +23,7 @@ from newsim._core import (
     english_stop_words,
     murmurhash3_32,
 )
+from newsim.article_similarity import ArticleSimilarity
 from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
 from newsim.evaluation import BCubed, adjusted_rand_index, b_cubed
 from newsim.lsa import LSA
@@ -57,6 +58,7 @@ from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, loa
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
 
 __all__ = [
+    "ArticleSimilarity",
     "adjusted_rand_index",
     "Article",
     "b_cubed",

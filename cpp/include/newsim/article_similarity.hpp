@@ -142,14 +142,15 @@ class ArticleSimilarity {
   /// Whether the fitted articles had titles (the title weight applies at all).
   bool has_titles() const;
 
-  /// The model (options, vectorizer, LSA) as versioned JSON plus the LSA arrays; the fitted
-  /// articles' vectors are recomputed on load from the texts, so they are not saved: a loaded
-  /// model scores and transforms, and needs set_fitted_articles (or fit) for top_k.
+  /// The model (options, vectorizer, LSA description) as versioned JSON, and its arrays (LSA
+  /// arrays, the fitted articles' terms and title rows and times; names and latent rows are
+  /// recomputed on load).
   std::string to_json() const;
   std::string arrays_to_bytes() const;
   static ArticleSimilarity from_json(std::string_view json, std::string_view arrays,
                                      std::string_view origin = "<string>");
-  /// Writes `path` (JSON) and `path + ".bin"` (LSA arrays). Throws IoError.
+  /// Writes `path` (JSON) and `path + ".bin"` (arrays). Throws IoError; load throws IoError or
+  /// ModelFormatError naming the file at fault.
   void save(const std::string& path) const;
   static ArticleSimilarity load(const std::string& path);
   /// Makes `vectors` (from transform) the articles that top_k, join and key_terms search.
