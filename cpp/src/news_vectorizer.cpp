@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <unordered_map>
 
 #include "model_io.hpp"
@@ -60,54 +59,91 @@ void NewsVectorizerOptions::validate() const {
 
 namespace {
 
-// The analysed form of one document: its terms (sorted by key) and length.
+// The analysed documents of one chunk. Keys and surfaces are interned per chunk so that a
+// document costs one hash lookup per occurrence and no string copies.
+struct Chunk {
+  std::vector<std::string> keys;  // local id -> key
+  std::vector<TermKind> kinds;    // local id -> kind at the first occurrence
+  std::unordered_map<std::string, std::int32_t> key_ids;
+  // Surface counts (fit only): local key id and surface id packed in one word.
+  std::vector<std::string> surfaces;
+  std::unordered_map<std::string, std::int32_t> surface_ids;
+  std::unordered_map<std::uint64_t, std::int64_t> surface_counts;
+};
+
+// The analysed form of one document: (local key id, weighted count) sorted by key, and length.
 struct DocTerms {
-  std::vector<std::pair<std::string, double>> terms;
-  std::vector<TermKind> kinds;
+  std::vector<std::pair<std::int32_t, double>> terms;
   double length = 0.0;
 };
 
-using SurfaceCounts = std::unordered_map<std::string, std::map<std::string, std::int64_t>>;
+std::int32_t intern(std::unordered_map<std::string, std::int32_t>& ids,
+                    std::vector<std::string>& names, const std::string& s) {
+  auto [it, fresh] = ids.try_emplace(s, static_cast<std::int32_t>(names.size()));
+  if (fresh) names.push_back(s);
+  return it->second;
+}
 
-DocTerms aggregate(const std::vector<NewsOccurrence>& occ, SurfaceCounts* surfaces) {
-  std::map<std::string, std::pair<double, TermKind>> acc;
+// Sums the weights of each key in occurrence order, then sorts by key and sums the length in key
+// order, as a std::map keyed by the term would.
+void aggregate(const std::vector<NewsOccurrence>& occ, Chunk& chunk, bool want_surfaces,
+               std::vector<std::int32_t>& slot, DocTerms& d) {
+  d.terms.clear();
   for (const auto& o : occ) {
-    auto& slot = acc.try_emplace(o.key, 0.0, o.kind).first->second;
-    slot.first += o.weight;
-    if (surfaces != nullptr) ++(*surfaces)[o.key][o.surface];
+    const std::size_t before = chunk.keys.size();
+    const std::int32_t id = intern(chunk.key_ids, chunk.keys, o.key);
+    if (chunk.keys.size() != before) chunk.kinds.push_back(o.kind);
+    if (slot.size() <= static_cast<std::size_t>(id)) slot.resize(chunk.keys.size() * 2, -1);
+    std::int32_t& at = slot[static_cast<std::size_t>(id)];
+    if (at < 0) {
+      at = static_cast<std::int32_t>(d.terms.size());
+      d.terms.emplace_back(id, 0.0);
+    }
+    d.terms[static_cast<std::size_t>(at)].second += o.weight;
+    if (want_surfaces) {
+      const std::int32_t s = intern(chunk.surface_ids, chunk.surfaces, o.surface);
+      ++chunk.surface_counts[(static_cast<std::uint64_t>(id) << 32) |
+                             static_cast<std::uint32_t>(s)];
+    }
   }
-  DocTerms d;
-  d.terms.reserve(acc.size());
-  d.kinds.reserve(acc.size());
-  for (auto& [key, v] : acc) {
-    d.terms.emplace_back(key, v.first);
-    d.kinds.push_back(v.second);
-    d.length += v.first;
-  }
-  return d;
+  for (const auto& [id, w] : d.terms) slot[static_cast<std::size_t>(id)] = -1;
+  std::sort(d.terms.begin(), d.terms.end(), [&](const auto& a, const auto& b) {
+    return chunk.keys[static_cast<std::size_t>(a.first)] <
+           chunk.keys[static_cast<std::size_t>(b.first)];
+  });
+  d.length = 0.0;
+  for (const auto& [id, w] : d.terms) d.length += w;
 }
 
 constexpr std::size_t kChunk = 64;
 
-// Analyses all documents on `threads` threads; surface counts per chunk when asked.
-std::vector<DocTerms> analyze_all(const NewsAnalyzer& analyzer, const NewsDocuments& docs,
-                                  int threads, std::vector<SurfaceCounts>* surfaces) {
-  std::vector<DocTerms> out(docs.size());
+struct Analysed {
+  std::vector<Chunk> chunks;
+  std::vector<DocTerms> docs;
+};
+
+// Analyses all documents on `threads` threads; surface counts when asked.
+Analysed analyze_all(const NewsAnalyzer& analyzer, const NewsDocuments& docs, int threads,
+                     bool want_surfaces) {
+  Analysed a;
+  a.docs.resize(docs.size());
   const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
-  if (surfaces != nullptr) surfaces->assign(chunks, {});
+  a.chunks.resize(chunks);
   std::vector<std::unique_ptr<NewsAnalyzer::Workspace>> workspaces(
       static_cast<std::size_t>(std::max(1, threads)));
   detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t worker) {
     auto& ws = workspaces[worker];
     if (!ws) ws = std::make_unique<NewsAnalyzer::Workspace>(analyzer);
+    Chunk& chunk = a.chunks[c];
     std::vector<NewsOccurrence> occ;
+    std::vector<std::int32_t> slot;
     const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       analyzer.occurrences(docs[i], *ws, occ, i);
-      out[i] = aggregate(occ, surfaces != nullptr ? &(*surfaces)[c] : nullptr);
+      aggregate(occ, chunk, want_surfaces, slot, a.docs[i]);
     }
   });
-  return out;
+  return a;
 }
 
 struct Weigher {
@@ -153,20 +189,25 @@ struct Row {
   double length = 0.0;  // |w| before normalisation
 };
 
-// Columns and weighted (not normalised) values of each document.
-std::vector<Row> weigh_rows(const std::vector<DocTerms>& docs,
-                            const std::unordered_map<std::string_view, std::int32_t>& index,
+// Columns and weighted (not normalised) values of each document; columns[c][id] is the column
+// of local key id of chunk c, or -1 when the key is not in the vocabulary.
+std::vector<Row> weigh_rows(const Analysed& analysed,
+                            const std::vector<std::vector<std::int32_t>>& columns,
                             const Weigher& weigher, int threads) {
+  const std::vector<DocTerms>& docs = analysed.docs;
   std::vector<Row> rows(docs.size());
   const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
   detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t) {
+    const std::vector<std::int32_t>& col = columns[c];
     const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       Row& r = rows[i];
-      for (const auto& [key, tf] : docs[i].terms) {
-        auto it = index.find(key);
-        if (it == index.end()) continue;
-        r.cols.push_back(it->second);  // keys and columns are both sorted
+      r.cols.reserve(docs[i].terms.size());
+      r.values.reserve(docs[i].terms.size());
+      for (const auto& [id, tf] : docs[i].terms) {
+        const std::int32_t j = col[static_cast<std::size_t>(id)];
+        if (j < 0) continue;
+        r.cols.push_back(j);  // keys and columns are both sorted
         r.values.push_back(tf);
       }
       r.length = weigher.weigh(r.cols, r.values, docs[i].length);
@@ -199,11 +240,24 @@ CsrMatrix<double> assemble(std::vector<Row>& rows, std::size_t cols, const Weigh
   return m;
 }
 
-std::unordered_map<std::string_view, std::int32_t> index_of(const Vocabulary& v) {
+// The vocabulary column of every chunk-local key (-1: not in the vocabulary).
+std::vector<std::vector<std::int32_t>> columns_of(const Analysed& analysed, const Vocabulary& v,
+                                                  int threads) {
   std::unordered_map<std::string_view, std::int32_t> index;
   index.reserve(v.size());
-  for (std::size_t j = 0; j < v.size(); ++j) index.emplace(v.views()[j], static_cast<std::int32_t>(j));
-  return index;
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    index.emplace(v.views()[j], static_cast<std::int32_t>(j));
+  }
+  std::vector<std::vector<std::int32_t>> columns(analysed.chunks.size());
+  detail::parallel_for(analysed.chunks.size(), threads, [&](std::size_t c, std::size_t) {
+    const Chunk& chunk = analysed.chunks[c];
+    columns[c].resize(chunk.keys.size(), -1);
+    for (std::size_t id = 0; id < chunk.keys.size(); ++id) {
+      auto it = index.find(chunk.keys[id]);
+      if (it != index.end()) columns[c][id] = it->second;
+    }
+  });
+  return columns;
 }
 
 }  // namespace
@@ -254,63 +308,127 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
     throw InvalidArgument("cannot fit a NewsVectorizer on an empty corpus (no documents)");
   }
   const int threads = detail::resolve_threads(options_.n_jobs);
-  std::vector<SurfaceCounts> surfaces;
-  std::vector<DocTerms> analysed = analyze_all(analyzer_, docs, threads, &surfaces);
+  Analysed analysed = analyze_all(analyzer_, docs, threads, true);
 
-  // Document frequencies, in document order.
-  std::unordered_map<std::string_view, std::pair<std::int64_t, TermKind>> df;
-  double total_length = 0.0;
-  for (const DocTerms& d : analysed) {
-    total_length += d.length;
-    for (std::size_t k = 0; k < d.terms.size(); ++k) {
-      df.try_emplace(d.terms[k].first, 0, d.kinds[k]).first->second.first += 1;
+  // Global ids over all chunks, in order of first appearance (document order).
+  std::unordered_map<std::string_view, std::int32_t> global;
+  std::vector<std::string_view> global_keys;
+  std::vector<TermKind> global_kinds;
+  std::vector<std::vector<std::int32_t>> to_global(analysed.chunks.size());
+  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+    const Chunk& chunk = analysed.chunks[c];
+    to_global[c].resize(chunk.keys.size());
+    for (std::size_t id = 0; id < chunk.keys.size(); ++id) {
+      auto [it, fresh] =
+          global.try_emplace(chunk.keys[id], static_cast<std::int32_t>(global_keys.size()));
+      if (fresh) {
+        global_keys.push_back(chunk.keys[id]);
+        global_kinds.push_back(chunk.kinds[id]);
+      }
+      to_global[c][id] = it->second;
     }
   }
-  if (df.empty()) {
+  global.clear();
+  // Document frequencies and the total length, in document order.
+  std::vector<std::int64_t> df(global_keys.size(), 0);
+  double total_length = 0.0;
+  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+    const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      const DocTerms& d = analysed.docs[i];
+      total_length += d.length;
+      for (const auto& [id, tf] : d.terms) ++df[static_cast<std::size_t>(to_global[c][id])];
+    }
+  }
+  if (global_keys.empty()) {
     throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
   }
   const auto n = static_cast<std::int64_t>(docs.size());
   const double max_doc = options_.max_df.documents(n);
   const double min_doc = options_.min_df.documents(n);
   if (max_doc < min_doc) throw InvalidArgument("max_df corresponds to < documents than min_df");
-  std::vector<std::string_view> keys;
-  for (const auto& [key, v] : df) {
-    const auto d = static_cast<double>(v.first);
-    if (d >= min_doc && d <= max_doc) keys.push_back(key);
+  std::vector<std::int32_t> kept;
+  for (std::size_t g = 0; g < global_keys.size(); ++g) {
+    const auto d = static_cast<double>(df[g]);
+    if (d >= min_doc && d <= max_doc) kept.push_back(static_cast<std::int32_t>(g));
   }
-  if (keys.empty()) {
+  if (kept.empty()) {
     throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   }
-  std::sort(keys.begin(), keys.end());
+  std::sort(kept.begin(), kept.end(), [&](std::int32_t x, std::int32_t y) {
+    return global_keys[static_cast<std::size_t>(x)] < global_keys[static_cast<std::size_t>(y)];
+  });
+  std::vector<std::int32_t> column(global_keys.size(), -1);
+  for (std::size_t j = 0; j < kept.size(); ++j) {
+    column[static_cast<std::size_t>(kept[j])] = static_cast<std::int32_t>(j);
+  }
 
-  std::vector<std::string> terms(keys.begin(), keys.end());
-  std::vector<TermKind> kinds(keys.size());
-  std::vector<std::int64_t> dfs(keys.size());
-  std::vector<double> idf(keys.size());
-  std::vector<std::string> labels(keys.size());
+  // The most frequent surface over all chunks; ties go to the smallest.
+  std::unordered_map<std::string_view, std::int32_t> surface_index;
+  std::vector<std::string_view> surface_names;
+  std::unordered_map<std::uint64_t, std::int64_t> surface_totals;
+  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+    const Chunk& chunk = analysed.chunks[c];
+    std::vector<std::int32_t> to_surface(chunk.surfaces.size());
+    for (std::size_t s = 0; s < chunk.surfaces.size(); ++s) {
+      to_surface[s] = surface_index
+                          .try_emplace(chunk.surfaces[s],
+                                       static_cast<std::int32_t>(surface_names.size()))
+                          .first->second;
+      if (static_cast<std::size_t>(to_surface[s]) == surface_names.size()) {
+        surface_names.push_back(chunk.surfaces[s]);
+      }
+    }
+    const std::vector<std::int32_t>& g = to_global[c];
+    for (const auto& [packed, count] : chunk.surface_counts) {
+      const std::int32_t key = g[static_cast<std::size_t>(packed >> 32)];
+      if (column[static_cast<std::size_t>(key)] < 0) continue;
+      const std::int32_t surface = to_surface[static_cast<std::size_t>(packed & 0xffffffffu)];
+      surface_totals[(static_cast<std::uint64_t>(column[static_cast<std::size_t>(key)]) << 32) |
+                     static_cast<std::uint32_t>(surface)] += count;
+    }
+  }
+  std::vector<std::int64_t> best(kept.size(), 0);
+  std::vector<std::int32_t> best_surface(kept.size(), -1);
+  for (const auto& [packed, count] : surface_totals) {
+    const auto j = static_cast<std::size_t>(packed >> 32);
+    const auto s = static_cast<std::int32_t>(packed & 0xffffffffu);
+    if (count > best[j] ||
+        (count == best[j] && best_surface[j] >= 0 &&
+         surface_names[static_cast<std::size_t>(s)] <
+             surface_names[static_cast<std::size_t>(best_surface[j])])) {
+      best[j] = count;
+      best_surface[j] = s;
+    }
+  }
+  surface_totals.clear();
+
+  std::vector<std::string> terms(kept.size());
+  std::vector<TermKind> kinds(kept.size());
+  std::vector<std::int64_t> dfs(kept.size());
+  std::vector<double> idf(kept.size());
+  std::vector<std::string> labels(kept.size());
   const auto N = static_cast<double>(n);
-  for (std::size_t j = 0; j < keys.size(); ++j) {
-    const auto& [count, kind] = df.at(keys[j]);
-    kinds[j] = kind;
-    dfs[j] = count;
-    const auto d = static_cast<double>(count);
+  for (std::size_t j = 0; j < kept.size(); ++j) {
+    const auto g = static_cast<std::size_t>(kept[j]);
+    terms[j] = std::string(global_keys[g]);
+    kinds[j] = global_kinds[g];
+    dfs[j] = df[g];
+    const auto d = static_cast<double>(df[g]);
     idf[j] = options_.weighting.scheme == NewsScheme::bm25
                  ? std::log(1.0 + (N - d + 0.5) / (d + 0.5))
                  : std::log((1.0 + N) / (1.0 + d)) + 1.0;
-    // The most frequent surface over all chunks; ties go to the smallest.
-    std::map<std::string, std::int64_t> total;
-    for (const SurfaceCounts& s : surfaces) {
-      auto it = s.find(terms[j]);
-      if (it == s.end()) continue;
-      for (const auto& [surface, c] : it->second) total[surface] += c;
-    }
-    std::int64_t best = 0;
-    for (const auto& [surface, c] : total) {
-      if (c > best) labels[j] = surface, best = c;
+    if (best_surface[j] >= 0) {
+      labels[j] = std::string(surface_names[static_cast<std::size_t>(best_surface[j])]);
     }
   }
-  surfaces.clear();
-  df.clear();
+  std::vector<std::vector<std::int32_t>> columns(analysed.chunks.size());
+  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+    columns[c].resize(to_global[c].size());
+    for (std::size_t id = 0; id < to_global[c].size(); ++id) {
+      columns[c][id] = column[static_cast<std::size_t>(to_global[c][id])];
+    }
+  }
 
   vocabulary_ = Vocabulary(std::move(terms), Vocabulary::Unique{});
   kinds_ = std::move(kinds);
@@ -325,8 +443,8 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   const bool pivoted = options_.weighting.norm == NewsNorm::pivoted;
   if (!want_rows && !pivoted) return {};
   Weigher weigher{options_.weighting, idf_, avgdl_, 0.0};
-  std::vector<Row> rows = weigh_rows(analysed, index_of(vocabulary_), weigher, threads);
-  analysed.clear();
+  std::vector<Row> rows = weigh_rows(analysed, columns, weigher, threads);
+  analysed = Analysed();
   if (pivoted) {
     double sum = 0.0;
     std::int64_t count = 0;
@@ -349,9 +467,10 @@ CsrMatrix<double> NewsVectorizer::fit_transform(const NewsDocuments& docs) {
 CsrMatrix<double> NewsVectorizer::transform(const NewsDocuments& docs) const {
   require_fitted();
   const int threads = detail::resolve_threads(options_.n_jobs);
-  const std::vector<DocTerms> analysed = analyze_all(analyzer_, docs, threads, nullptr);
+  const Analysed analysed = analyze_all(analyzer_, docs, threads, false);
   const Weigher weigher{options_.weighting, idf_, avgdl_, pivot_};
-  std::vector<Row> rows = weigh_rows(analysed, index_of(vocabulary_), weigher, threads);
+  std::vector<Row> rows =
+      weigh_rows(analysed, columns_of(analysed, vocabulary_, threads), weigher, threads);
   return assemble(rows, vocabulary_.size(), weigher);
 }
 
