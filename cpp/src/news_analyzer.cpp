@@ -140,8 +140,8 @@ bool is_lower_start(char32_t c) {
          UTF8PROC_CATEGORY_LL;
 }
 
-std::u32string decode_field(TextView v, DecodeErrors errors, std::size_t doc) {
-  std::u32string out;
+void decode_field(TextView v, DecodeErrors errors, std::size_t doc, std::u32string& out) {
+  out.clear();
   out.reserve(v.size);
   char32_t c = 0;
   auto run = [&](auto decoder) {
@@ -153,7 +153,6 @@ std::u32string decode_field(TextView v, DecodeErrors errors, std::size_t doc) {
     case Encoding::ucs2: run(detail::Decoder<Encoding::ucs2>(v, errors, doc)); break;
     case Encoding::ucs4: run(detail::Decoder<Encoding::ucs4>(v, errors, doc)); break;
   }
-  return out;
 }
 
 std::string utf8_of(const std::u32string& s, std::size_t b, std::size_t e, bool lower) {
@@ -193,6 +192,9 @@ struct NewsAnalyzer::Impl {
 struct NewsAnalyzer::Workspace::State {
   Stemmer stemmer;
   std::unordered_map<std::string, std::string> stems;  // folded word -> stem
+  // Buffers reused from document to document (fewer page faults and reallocations).
+  std::u32string fields[2];
+  std::vector<Token> toks[2];
   explicit State(const std::string& language) : stemmer(language) {}
 };
 
@@ -220,8 +222,8 @@ NewsAnalyzer& NewsAnalyzer::operator=(NewsAnalyzer&&) noexcept = default;
 namespace {
 
 // Splits a field into tokens, marking sentence starts and name links.
-std::vector<Token> tokenize(const std::u32string& f) {
-  std::vector<Token> toks;
+void tokenize(const std::u32string& f, std::vector<Token>& toks) {
+  toks.clear();
   const std::uint8_t* props = detail::bmp_properties();
   auto word = [&](char32_t c) {
     return ((c < 0x10000 ? props[c] : detail::properties(c)) & detail::kWord) != 0;
@@ -295,7 +297,6 @@ std::vector<Token> tokenize(const std::u32string& f) {
     prev_end = t.end;
     toks.push_back(std::move(t));
   }
-  return toks;
 }
 
 }  // namespace
@@ -305,9 +306,12 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
   Workspace::State& ws = *workspace.state_;
   const Impl& impl = *impl_;
   out.clear();
-  const std::u32string fields[2] = {decode_field(doc.title, options_.decode_error, doc_index),
-                                    decode_field(doc.text, options_.decode_error, doc_index)};
-  std::vector<Token> toks[2] = {tokenize(fields[0]), tokenize(fields[1])};
+  decode_field(doc.title, options_.decode_error, doc_index, ws.fields[0]);
+  decode_field(doc.text, options_.decode_error, doc_index, ws.fields[1]);
+  const std::u32string (&fields)[2] = ws.fields;
+  std::vector<Token> (&toks)[2] = ws.toks;
+  tokenize(fields[0], toks[0]);
+  tokenize(fields[1], toks[1]);
   for (auto& t : toks[0]) t.weight = options_.title_weight;
   for (std::size_t k = 0; k < toks[1].size(); ++k) {
     toks[1][k].weight = k < static_cast<std::size_t>(options_.lead_words) ? options_.lead_weight
