@@ -59,9 +59,10 @@ void NewsVectorizerOptions::validate() const {
 
 namespace {
 
-// The analysed documents of one chunk. Keys and surfaces are interned per chunk so that a
-// document costs one hash lookup per occurrence and no string copies.
-struct Chunk {
+// Keys and surfaces interned by one worker, so that a document costs one hash lookup per
+// occurrence and no string copies. Which worker analyses which document does not matter: ids are
+// only mapped to strings, and everything that is summed or ordered goes by the strings.
+struct Lexicon {
   std::vector<std::string> keys;  // local id -> key
   std::vector<TermKind> kinds;    // local id -> kind at the first occurrence
   std::unordered_map<std::string, std::int32_t> key_ids;
@@ -71,7 +72,7 @@ struct Chunk {
   std::unordered_map<std::uint64_t, std::int64_t> surface_counts;
 };
 
-// The analysed form of one document: (local key id, weighted count) sorted by key, and length.
+// The analysed form of one document: (lexicon key id, weighted count) sorted by key, and length.
 struct DocTerms {
   std::vector<std::pair<std::int32_t, double>> terms;
   double length = 0.0;
@@ -86,7 +87,7 @@ std::int32_t intern(std::unordered_map<std::string, std::int32_t>& ids,
 
 // Sums the weights of each key in occurrence order, then sorts by key and sums the length in key
 // order, as a std::map keyed by the term would.
-void aggregate(const std::vector<NewsOccurrence>& occ, Chunk& chunk, bool want_surfaces,
+void aggregate(const std::vector<NewsOccurrence>& occ, Lexicon& chunk, bool want_surfaces,
                std::vector<std::int32_t>& slot, DocTerms& d) {
   d.terms.clear();
   for (const auto& o : occ) {
@@ -118,7 +119,8 @@ void aggregate(const std::vector<NewsOccurrence>& occ, Chunk& chunk, bool want_s
 constexpr std::size_t kChunk = 64;
 
 struct Analysed {
-  std::vector<Chunk> chunks;
+  std::vector<Lexicon> lexicons;        // one per worker
+  std::vector<std::size_t> lexicon_of;  // by chunk
   std::vector<DocTerms> docs;
 };
 
@@ -128,15 +130,18 @@ Analysed analyze_all(const NewsAnalyzer& analyzer, const NewsDocuments& docs, in
   Analysed a;
   a.docs.resize(docs.size());
   const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
-  a.chunks.resize(chunks);
+  a.lexicons.resize(static_cast<std::size_t>(std::max(1, threads)));
+  a.lexicon_of.resize(chunks);
+  std::vector<std::vector<std::int32_t>> slots(a.lexicons.size());
   std::vector<std::unique_ptr<NewsAnalyzer::Workspace>> workspaces(
       static_cast<std::size_t>(std::max(1, threads)));
   detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t worker) {
     auto& ws = workspaces[worker];
     if (!ws) ws = std::make_unique<NewsAnalyzer::Workspace>(analyzer);
-    Chunk& chunk = a.chunks[c];
+    Lexicon& chunk = a.lexicons[worker];
+    a.lexicon_of[c] = worker;
     std::vector<NewsOccurrence> occ;
-    std::vector<std::int32_t> slot;
+    std::vector<std::int32_t>& slot = slots[worker];
     const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       analyzer.occurrences(docs[i], *ws, occ, i);
@@ -198,7 +203,7 @@ std::vector<Row> weigh_rows(const Analysed& analysed,
   std::vector<Row> rows(docs.size());
   const std::size_t chunks = (docs.size() + kChunk - 1) / kChunk;
   detail::parallel_for(chunks, threads, [&](std::size_t c, std::size_t) {
-    const std::vector<std::int32_t>& col = columns[c];
+    const std::vector<std::int32_t>& col = columns[analysed.lexicon_of[c]];
     const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       Row& r = rows[i];
@@ -248,9 +253,9 @@ std::vector<std::vector<std::int32_t>> columns_of(const Analysed& analysed, cons
   for (std::size_t j = 0; j < v.size(); ++j) {
     index.emplace(v.views()[j], static_cast<std::int32_t>(j));
   }
-  std::vector<std::vector<std::int32_t>> columns(analysed.chunks.size());
-  detail::parallel_for(analysed.chunks.size(), threads, [&](std::size_t c, std::size_t) {
-    const Chunk& chunk = analysed.chunks[c];
+  std::vector<std::vector<std::int32_t>> columns(analysed.lexicons.size());
+  detail::parallel_for(analysed.lexicons.size(), threads, [&](std::size_t c, std::size_t) {
+    const Lexicon& chunk = analysed.lexicons[c];
     columns[c].resize(chunk.keys.size(), -1);
     for (std::size_t id = 0; id < chunk.keys.size(); ++id) {
       auto it = index.find(chunk.keys[id]);
@@ -310,13 +315,13 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   const int threads = detail::resolve_threads(options_.n_jobs);
   Analysed analysed = analyze_all(analyzer_, docs, threads, true);
 
-  // Global ids over all chunks, in order of first appearance (document order).
+  // Global ids over all lexicons.
   std::unordered_map<std::string_view, std::int32_t> global;
   std::vector<std::string_view> global_keys;
   std::vector<TermKind> global_kinds;
-  std::vector<std::vector<std::int32_t>> to_global(analysed.chunks.size());
-  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
-    const Chunk& chunk = analysed.chunks[c];
+  std::vector<std::vector<std::int32_t>> to_global(analysed.lexicons.size());
+  for (std::size_t c = 0; c < analysed.lexicons.size(); ++c) {
+    const Lexicon& chunk = analysed.lexicons[c];
     to_global[c].resize(chunk.keys.size());
     for (std::size_t id = 0; id < chunk.keys.size(); ++id) {
       auto [it, fresh] =
@@ -332,12 +337,13 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   // Document frequencies and the total length, in document order.
   std::vector<std::int64_t> df(global_keys.size(), 0);
   double total_length = 0.0;
-  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+  for (std::size_t c = 0; c < analysed.lexicon_of.size(); ++c) {
+    const std::vector<std::int32_t>& g = to_global[analysed.lexicon_of[c]];
     const std::size_t end = std::min(docs.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       const DocTerms& d = analysed.docs[i];
       total_length += d.length;
-      for (const auto& [id, tf] : d.terms) ++df[static_cast<std::size_t>(to_global[c][id])];
+      for (const auto& [id, tf] : d.terms) ++df[static_cast<std::size_t>(g[id])];
     }
   }
   if (global_keys.empty()) {
@@ -363,12 +369,12 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
     column[static_cast<std::size_t>(kept[j])] = static_cast<std::int32_t>(j);
   }
 
-  // The most frequent surface over all chunks; ties go to the smallest.
+  // The most frequent surface over all lexicons; ties go to the smallest.
   std::unordered_map<std::string_view, std::int32_t> surface_index;
   std::vector<std::string_view> surface_names;
   std::unordered_map<std::uint64_t, std::int64_t> surface_totals;
-  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
-    const Chunk& chunk = analysed.chunks[c];
+  for (std::size_t c = 0; c < analysed.lexicons.size(); ++c) {
+    const Lexicon& chunk = analysed.lexicons[c];
     std::vector<std::int32_t> to_surface(chunk.surfaces.size());
     for (std::size_t s = 0; s < chunk.surfaces.size(); ++s) {
       to_surface[s] = surface_index
@@ -422,8 +428,8 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
       labels[j] = std::string(surface_names[static_cast<std::size_t>(best_surface[j])]);
     }
   }
-  std::vector<std::vector<std::int32_t>> columns(analysed.chunks.size());
-  for (std::size_t c = 0; c < analysed.chunks.size(); ++c) {
+  std::vector<std::vector<std::int32_t>> columns(analysed.lexicons.size());
+  for (std::size_t c = 0; c < analysed.lexicons.size(); ++c) {
     columns[c].resize(to_global[c].size());
     for (std::size_t id = 0; id < to_global[c].size(); ++id) {
       columns[c][id] = column[static_cast<std::size_t>(to_global[c][id])];
