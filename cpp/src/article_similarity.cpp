@@ -345,8 +345,8 @@ void set_weights(ArticleSimilarity::State& s, const ArticleSimilarityOptions& o)
   s.w_names = o.names_weight;
   s.w_latent = s.latent ? o.latent_weight : 0.0;
   s.w_title = s.titles ? o.title_weight : 0.0;
-  if (s.w_terms + s.w_names + s.w_latent <= 0) {
-    // Only the title weight is left: fall back to the terms so every pair has a score.
+  if (s.w_terms + s.w_latent <= 0) {
+    // Names and titles count only for some pairs: keep the terms so every pair has a score.
     s.w_terms = 1.0;
   }
 }
@@ -377,7 +377,7 @@ ArticleVectors vectors_of(const ArticleSimilarity::State& s, const NewsDocuments
 
 void index_fitted(ArticleSimilarity::State& s) {
   s.terms_index = invert(s.fitted.terms, std::sqrt(s.w_terms));
-  s.names_index = invert(s.fitted.names, std::sqrt(s.w_names));
+  s.names_index = invert(s.fitted.names, 1.0);
   s.titles_index = invert(s.fitted.titles, 1.0);
   s.has_fitted = true;
 }
@@ -441,10 +441,15 @@ struct PairScorer {
     if (!std::isfinite(ta) || !std::isfinite(tb) || o.time_floor >= 1) return 1.0;
     return o.time_floor + (1 - o.time_floor) * std::exp(-std::fabs(ta - tb) / o.time_scale);
   }
-  // acc: w_terms·cos_terms + w_names·cos_names + w_latent·max(0, cos_latent); title: cos_title.
-  double finish(double acc, double title, bool title_applies, double tf) const {
-    const double wsum = s.w_terms + s.w_names + s.w_latent + (title_applies ? s.w_title : 0.0);
-    const double base = (acc + (title_applies ? s.w_title * title : 0.0)) / wsum;
+  // acc: w_terms·cos_terms + w_latent·max(0, cos_latent); names, title: their cosines, which
+  // count only when both articles have names (a title).
+  double finish(double acc, double names, bool names_apply, double title, bool title_applies,
+                double tf) const {
+    const double wsum = s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
+                        (title_applies ? s.w_title : 0.0);
+    if (wsum <= 0) return 0.0;
+    const double base = (acc + (names_apply ? s.w_names * names : 0.0) +
+                         (title_applies ? s.w_title * title : 0.0)) / wsum;
     // Below kNoise a base is rounding left by the latent product of unrelated articles.
     return base > kNoise ? std::sqrt(std::min(base, 1.0)) * tf : 0.0;
   }
@@ -462,12 +467,13 @@ std::vector<double> ArticleSimilarity::score(const ArticleVectors& a,
   PairScorer ps{s, options_};
   std::vector<double> out(static_cast<std::size_t>(a.rows()));
   for (std::int64_t i = 0; i < a.rows(); ++i) {
-    double acc = s.w_terms * row_dot(a.terms, i, b.terms, i) +
-                 s.w_names * row_dot(a.names, i, b.names, i);
+    double acc = s.w_terms * row_dot(a.terms, i, b.terms, i);
     if (s.latent) acc += s.w_latent * std::max(0.0, a.latent.row(i).dot(b.latent.row(i)));
+    const bool na = !row_empty(a.names, i) && !row_empty(b.names, i);
     const bool ta = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, i);
     out[static_cast<std::size_t>(i)] =
-        ps.finish(acc, ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
+        ps.finish(acc, na ? row_dot(a.names, i, b.names, i) : 0.0, na,
+                  ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
                   ps.time_factor(a.times[static_cast<std::size_t>(i)],
                                  b.times[static_cast<std::size_t>(i)]));
   }
@@ -487,20 +493,23 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
   const double cl = s.latent ? a.latent.row(i).dot(b.latent.row(j)) : 0.0;
   const bool title_applies = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, j);
   const double ch = title_applies ? row_dot(a.titles, i, b.titles, j) : 0.0;
-  const double wsum = s.w_terms + s.w_names + s.w_latent + (title_applies ? s.w_title : 0.0);
+  const bool names_apply = !row_empty(a.names, i) && !row_empty(b.names, j);
+  const double wsum = s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
+                      (title_applies ? s.w_title : 0.0);
   auto add = [&](const char* name, double w, double c) {
-    ex.components.push_back({name, w / wsum, c, w / wsum * c});
+    const double wn = wsum > 0 ? w / wsum : 0.0;
+    ex.components.push_back({name, wn, c, wn * c});
   };
   add("terms", s.w_terms, ct);
-  add("names", s.w_names, cn);
+  add("names", names_apply ? s.w_names : 0.0, cn);
   add("title", title_applies ? s.w_title : 0.0, ch);
   add("latent", s.w_latent, std::max(0.0, cl));
-  const double acc = s.w_terms * ct + s.w_names * cn + s.w_latent * std::max(0.0, cl);
+  const double acc = s.w_terms * ct + s.w_latent * std::max(0.0, cl);
   ex.time_factor = ps.time_factor(a.times[static_cast<std::size_t>(i)],
                                   b.times[static_cast<std::size_t>(j)]);
   ex.base = 0;
   for (const auto& c : ex.components) ex.base += c.contribution;
-  ex.score = ps.finish(acc, ch, title_applies, ex.time_factor);
+  ex.score = ps.finish(acc, cn, names_apply, ch, title_applies, ex.time_factor);
   ex.terms = newsim::explain(ref(a.terms), i, ref(b.terms), j, top, Metric::dot);
   ex.names = newsim::explain(ref(a.names), i, ref(b.names), j, top, Metric::dot);
   if (s.latent && cl > 0) {
@@ -557,7 +566,7 @@ template <class Emit>
 void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
                  const ArticleVectors& q, std::int64_t r0, std::int64_t r1, bool self,
                  bool upper_only, DenseMatrix& latent, std::vector<double>& acc,
-                 std::vector<double>& title, Emit&& emit) {
+                 std::vector<double>& names, std::vector<double>& title, Emit&& emit) {
   const ArticleVectors& f = s.fitted;
   const std::int64_t n = f.rows();
   const std::int64_t c0 = upper_only ? r0 + 1 : 0;  // first column any row of the block needs
@@ -576,7 +585,11 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
       }
     }
     add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data());
-    add_row(s.names_index, q.names, i, std::sqrt(s.w_names), acc.data());
+    const bool has_names = !row_empty(q.names, i);
+    if (has_names) {
+      std::fill(names.begin(), names.end(), 0.0);
+      add_row(s.names_index, q.names, i, 1.0, names.data());
+    }
     const bool has_title = s.titles && !row_empty(q.titles, i);
     if (has_title) {
       std::fill(title.begin(), title.end(), 0.0);
@@ -587,7 +600,9 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
       if (self && j == i) continue;
       const auto uj = static_cast<std::size_t>(j);
       const bool applies = has_title && !row_empty(f.titles, j);
-      const double sc = ps.finish(acc[uj], applies ? title[uj] : 0.0, applies,
+      const bool names_apply = has_names && !row_empty(f.names, j);
+      const double sc = ps.finish(acc[uj], names_apply ? names[uj] : 0.0, names_apply,
+                                  applies ? title[uj] : 0.0, applies,
                                   ps.time_factor(ti, f.times[uj]));
       if (sc > 0) emit(i, j, sc);
     }
@@ -618,11 +633,12 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
   const int threads = detail::resolve_threads(options_.n_jobs);
   struct Scratch {
     DenseMatrix latent;
-    std::vector<double> acc, title;
+    std::vector<double> acc, names, title;
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
   for (auto& sc : scratch) {
     sc.acc.assign(static_cast<std::size_t>(n), 0.0);
+    sc.names.assign(static_cast<std::size_t>(n), 0.0);
     sc.title.assign(static_cast<std::size_t>(n), 0.0);
   }
   detail::parallel_for(
@@ -632,7 +648,7 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
         const std::int64_t r1 = std::min(q.rows(), r0 + kBlockRows);
         std::vector<std::int32_t> count(static_cast<std::size_t>(r1 - r0), 0);
         score_block(s, options_, q, r0, r1, self, false, scratch[w].latent, scratch[w].acc,
-                    scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+                    scratch[w].names, scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
                       const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
                       detail::offer(out.scores.data() + base, out.indices.data() + base,
                                     count[static_cast<std::size_t>(i - r0)], kk, sc, j);
@@ -653,11 +669,12 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
   const int threads = detail::resolve_threads(options_.n_jobs);
   struct Scratch {
     DenseMatrix latent;
-    std::vector<double> acc, title;
+    std::vector<double> acc, names, title;
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
   for (auto& sc : scratch) {
     sc.acc.assign(static_cast<std::size_t>(n), 0.0);
+    sc.names.assign(static_cast<std::size_t>(n), 0.0);
     sc.title.assign(static_cast<std::size_t>(n), 0.0);
   }
   std::vector<std::vector<std::pair<std::int32_t, double>>> found(blocks);
@@ -669,7 +686,7 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
         const std::int64_t r1 = std::min(n, r0 + kBlockRows);
         row_counts[b].assign(static_cast<std::size_t>(r1 - r0), 0);
         score_block(s, options_, f, r0, r1, true, true, scratch[w].latent, scratch[w].acc,
-                    scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+                    scratch[w].names, scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
                       if (sc < threshold) return;
                       found[b].emplace_back(static_cast<std::int32_t>(j), sc);
                       ++row_counts[b][static_cast<std::size_t>(i - r0)];

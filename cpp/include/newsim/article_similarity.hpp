@@ -12,8 +12,9 @@
 //   base  = (w_terms·cos_terms + w_names·cos_names + w_title·cos_title + w_latent·max(0, cos_latent))
 //           / (sum of the weights that apply)
 //   score = sqrt(base) · time_factor
-// The title weight applies only when both articles have a title; the latent weight only when the
-// model has a latent part. Cosines of term vectors crowd near 0 for related articles; the square
+// The names (title) weight applies only when both articles have names (a title), so identical
+// articles score 1; the latent weight only when the model has a latent part; the terms weight
+// always (it becomes 1 when it and the latent weight are both 0). Cosines of term vectors crowd near 0 for related articles; the square
 // root spreads them (a monotone map, so rankings are those of base). time_factor is 1 unless
 // both dates are known, then time_floor + (1 - time_floor)·exp(-|Δt| / time_scale): the same
 // story told days apart stays close, a similar event a year later scores lower.
