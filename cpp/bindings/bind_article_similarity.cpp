@@ -69,6 +69,12 @@ void bind_article_similarity(py::module_& m) {
 
   py::class_<ArticleVectors>(m, "_ArticleVectors")
       .def("__len__", [](const ArticleVectors& v) { return v.rows(); })
+      .def(
+          "select",
+          [](const ArticleVectors& v, const std::vector<std::int64_t>& rows) {
+            return select_rows(v, rows);
+          },
+          py::arg("rows"))
       .def_property_readonly("terms", [](const ArticleVectors& v) {
         CsrMatrix<double> c;  // a copy for Python
         c.rows = v.terms.rows;

@@ -271,6 +271,54 @@ TextView derived_title(TextView text) {
   return sub(text, 0, 0);
 }
 
+namespace {
+
+CsrMatrix<double> csr_rows(const CsrMatrix<double>& m, const std::vector<std::int64_t>& rows) {
+  std::size_t nnz = 0;
+  for (auto r : rows) {
+    nnz += static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r) + 1] -
+                                    m.indptr[static_cast<std::size_t>(r)]);
+  }
+  CsrMatrix<double> out;
+  out.rows = static_cast<std::int64_t>(rows.size());
+  out.cols = m.cols;
+  out.indptr = Buffer<std::int64_t>(rows.size() + 1);
+  out.indices = Buffer<std::int32_t>(nnz);
+  out.data = Buffer<double>(nnz);
+  out.indptr[0] = 0;
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(rows[k])]);
+    const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(rows[k]) + 1]);
+    std::copy(m.indices.data() + b, m.indices.data() + e, out.indices.data() + at);
+    std::copy(m.data.data() + b, m.data.data() + e, out.data.data() + at);
+    at += e - b;
+    out.indptr[k + 1] = static_cast<std::int64_t>(at);
+  }
+  return out;
+}
+
+}  // namespace
+
+ArticleVectors select_rows(const ArticleVectors& v, const std::vector<std::int64_t>& rows) {
+  for (auto r : rows) {
+    if (r < 0 || r >= v.rows()) {
+      throw IndexOutOfRange("article " + std::to_string(r) + " out of range for " +
+                            std::to_string(v.rows()) + " articles");
+    }
+  }
+  ArticleVectors out;
+  out.terms = csr_rows(v.terms, rows);
+  out.names = csr_rows(v.names, rows);
+  out.titles = csr_rows(v.titles, rows);
+  out.latent = DenseMatrix(static_cast<Eigen::Index>(rows.size()), v.latent.cols());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    out.latent.row(static_cast<Eigen::Index>(k)) = v.latent.row(rows[k]);
+    out.times.push_back(v.times[static_cast<std::size_t>(rows[k])]);
+  }
+  return out;
+}
+
 void ArticleSimilarityOptions::validate() const {
   terms.validate();
   auto weight = [](const char* name, double w) {

@@ -307,6 +307,11 @@ class SimilarityIndex:
     ``most_similar(query)`` takes an article id of the index (the article itself is left
     out), a piece of text (a str that is not an id), or a vector (a row of the index's
     vectorizer's output). Ids default to row numbers.
+
+    Without a vectorizer, ``fit`` uses the article similarity preset
+    (:class:`ArticleSimilarity`, kept in ``similarity_``): scores, neighbours, joins and
+    pairwise matrices are its scores, and ``matrix_`` holds its terms vectors (so ``explain``
+    and ``key_terms`` show its terms). With a vectorizer, scores are cosines of its vectors.
     """
 
     def __init__(self, vectorizer: Any = None, *, metric: str = "cosine",
@@ -317,13 +322,20 @@ class SimilarityIndex:
 
     def fit(self, texts: Iterable[str], ids: Optional[Sequence[Hashable]] = None,
             titles: Optional[Sequence[str]] = None) -> "SimilarityIndex":
-        """Fits the vectorizer (a newsim ``TfidfVectorizer()`` when none was given) on the
-        texts and indexes their vectors."""
-        if self.vectorizer is None:
-            from newsim.text import TfidfVectorizer
-
-            self.vectorizer = TfidfVectorizer()
+        """Fits the article similarity preset (or the vectorizer given) on the texts and
+        indexes their vectors."""
         texts = list(texts)
+        if self.vectorizer is None:
+            from newsim.article_similarity import ArticleSimilarity
+
+            if titles is not None and len(titles) != len(texts):
+                raise ValueError(f"{len(titles)} titles for {len(texts)} articles")
+            sim = ArticleSimilarity(n_jobs=self.n_jobs).fit(texts, titles=titles)
+            data, indices, indptr, shape = sim._core.fitted.terms
+            self._set(sp.csr_matrix((data, indices, indptr), shape=shape), ids, titles)
+            self.similarity_ = sim
+            return self
+        self.__dict__.pop("similarity_", None)
         return self._set(self.vectorizer.fit_transform(texts), ids, titles)
 
     @classmethod
@@ -404,6 +416,9 @@ class SimilarityIndex:
         import pandas as pd
 
         M = self._fitted()
+        sim = self.__dict__.get("similarity_")
+        if sim is not None and (self._is_id(query) or isinstance(query, str)):
+            return self._preset_similar(sim, query, _k(k))
         q, own = self._query_vector(query)
         if q.shape[1] != M.shape[1]:
             raise ValueError(f"the query has {q.shape[1]} columns and the index {M.shape[1]}")
@@ -419,10 +434,36 @@ class SimilarityIndex:
         out["row"] = rows
         return pd.DataFrame(out)
 
+    def _preset_similar(self, sim: Any, query: Any, k: int) -> Any:
+        import pandas as pd
+
+        if self._is_id(query):
+            own: Optional[int] = self._row_of[query]
+            q = sim._core.fitted.select([own])
+        else:
+            own = None
+            q = sim.transform([query])
+        idx, sc = sim._core.top_k(q, k + (own is not None))
+        found = [(int(r), float(s)) for r, s in zip(idx[0], sc[0]) if r >= 0 and r != own][:k]
+        out = {"id": [self.ids_[r] for r, _ in found]}
+        if self.titles_ is not None:
+            out["title"] = [self.titles_[r] for r, _ in found]
+        out["score"] = [s for _, s in found]
+        out["row"] = [r for r, _ in found]
+        return pd.DataFrame(out)
+
     def explain(self, a: Hashable, b: Hashable, top: int = 10) -> Any:
-        """Why articles a and b (ids) are alike: see ``newsim.explain``."""
-        return explain(self._fitted(), self.row(a), self.row(b), top=top, metric=self.metric,
-                       feature_names=self._names())
+        """Why articles a and b (ids) are alike: see ``newsim.explain`` (on the terms vectors).
+        With the preset, ``attrs["score"]`` is its score and ``attrs["components"]`` the part
+        of each component (see ``ArticleSimilarity.explain``)."""
+        frame = explain(self._fitted(), self.row(a), self.row(b), top=top, metric=self.metric,
+                        feature_names=self._names())
+        sim = self.__dict__.get("similarity_")
+        if sim is not None:
+            why = sim.explain(self.row(a), self.row(b), top=top)
+            frame.attrs["score"] = why["score"]
+            frame.attrs["components"] = why["components"]
+        return frame
 
     def key_terms(self, articles: Any, top: int = 10) -> Any:
         """Key terms of one article id or of the centroid of several: see ``newsim.key_terms``."""
@@ -434,13 +475,25 @@ class SimilarityIndex:
 
     def top_k(self, k: int = 10) -> Tuple[np.ndarray, np.ndarray]:
         """Every article's k nearest others: ``newsim.top_k`` on the index (rows, not ids)."""
+        sim = self.__dict__.get("similarity_")
+        if sim is not None:
+            return sim.top_k(k=_k(k))
         return top_k(self._fitted(), k, metric=self.metric, n_jobs=self.n_jobs)
 
     def join(self, threshold: float = 0.5) -> Any:
         """Pairs of articles scoring at least ``threshold``, as a DataFrame with the ids of
         both sides (id_a, id_b) and the score, ordered by row."""
-        f = similarity_join(self._fitted(), threshold, metric=self.metric, n_jobs=self.n_jobs,
-                            as_frame=True)
+        sim = self.__dict__.get("similarity_")
+        if sim is not None:
+            import pandas as pd
+
+            m = sim.join(threshold).tocoo()
+            order = np.lexsort((m.col, m.row))
+            f = pd.DataFrame({"i": m.row[order].astype(np.int64),
+                              "j": m.col[order].astype(np.int64), "score": m.data[order]})
+        else:
+            f = similarity_join(self._fitted(), threshold, metric=self.metric,
+                                n_jobs=self.n_jobs, as_frame=True)
         f.insert(0, "id_a", [self.ids_[i] for i in f["i"]])
         f.insert(1, "id_b", [self.ids_[j] for j in f["j"]])
         return f.drop(columns=["i", "j"])
@@ -449,7 +502,19 @@ class SimilarityIndex:
         """Dense score matrix of some articles (ids; default all), labelled by id."""
         M = self._fitted()
         chosen = list(self.ids_) if articles is None else list(articles)
-        return pairwise(M[[self.row(a) for a in chosen]], labels=chosen, metric=self.metric)
+        rows = [self.row(a) for a in chosen]
+        sim = self.__dict__.get("similarity_")
+        if sim is None:
+            return pairwise(M[rows], labels=chosen, metric=self.metric)
+        import pandas as pd
+
+        f = sim._core.fitted
+        n = len(rows)
+        left = f.select([r for r in rows for _ in range(n)])
+        right = f.select(rows * n)
+        S = sim._core.score(left, right).reshape(n, n)
+        np.fill_diagonal(S, [1.0 if M[r].nnz else 0.0 for r in rows])
+        return pd.DataFrame(S, index=chosen, columns=chosen)
 
     def _searcher(self) -> Any:
         # The inverted index of the matrix, built on first use and dropped when pickling.
@@ -462,6 +527,9 @@ class SimilarityIndex:
         return {k: v for k, v in self.__dict__.items() if k != "_searcher_"}
 
     def _names(self) -> Optional[np.ndarray]:
+        sim = self.__dict__.get("similarity_")
+        if sim is not None:
+            return sim.get_feature_names_out()
         if self.vectorizer is None or not hasattr(self.vectorizer, "get_feature_names_out"):
             return None
         try:

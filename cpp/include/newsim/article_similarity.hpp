@@ -74,6 +74,10 @@ struct ArticleVectors {
   std::int64_t rows() const { return terms.rows; }
 };
 
+/// The given rows of `v`, in that order (rows may repeat), for queries about fitted articles.
+/// Throws IndexOutOfRange. O(size of the rows).
+ArticleVectors select_rows(const ArticleVectors& v, const std::vector<std::int64_t>& rows);
+
 /// One component's part in a score.
 struct SimilarityComponent {
   std::string name;          // "terms", "names", "title", "latent"
