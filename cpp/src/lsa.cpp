@@ -12,6 +12,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "model_io.hpp"
 #include "newsim/detail/collect.hpp"
 #include "newsim/detail/parallel.hpp"
@@ -123,6 +127,20 @@ void sparse_times_dense(const CsrRef& a, const double* d, std::int64_t l, double
       check);
 }
 
+// Asks for transparent huge pages over a big buffer not touched yet: the products gather its
+// rows at random, and with 4 KiB pages nearly every row costs a TLB miss. Only a hint.
+void advise_huge_pages(double* p, std::size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t e = reinterpret_cast<std::uintptr_t>(p + n) & ~(kHuge - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 using RowMap = Eigen::Map<DenseMatrix>;
 using ConstRowMap = Eigen::Map<const DenseMatrix>;
 
@@ -229,12 +247,16 @@ bool cholesky_qr(double* y, std::int64_t rows, std::int64_t l, int threads,
   return true;
 }
 
-// y (rows × l) becomes an orthonormal basis of its columns: Cholesky QR twice (the second
-// pass restores orthogonality to rounding level), or a Householder QR when y is too
+// y (rows × l) gets orthonormal columns spanning the same space: Cholesky QR once (enough
+// between power iterations, which only need the columns kept apart) or twice (`exact`: the
+// second pass restores orthogonality to rounding level), or a Householder QR when y is too
 // ill-conditioned for it (e.g. x of rank below l).
-void orthonormalize(double* y, std::int64_t rows, std::int64_t l, int threads,
+void orthonormalize(double* y, std::int64_t rows, std::int64_t l, bool exact, int threads,
                     const InterruptCheck* check) {
-  if (cholesky_qr(y, rows, l, threads, check) && cholesky_qr(y, rows, l, threads, check)) return;
+  if (cholesky_qr(y, rows, l, threads, check) &&
+      (!exact || cholesky_qr(y, rows, l, threads, check))) {
+    return;
+  }
   householder_qr(y, rows, l);
 }
 
@@ -378,13 +400,15 @@ DenseMatrix Lsa::fit_transform(const CsrRef& x) {
   DenseMatrix q(small, l);
   // The Gaussian test matrix lives on the small side (cheap to draw); each power iteration
   // then applies s·sᵀ.
+  advise_huge_pages(c.data(), static_cast<std::size_t>(c.size()));
+  advise_huge_pages(q.data(), static_cast<std::size_t>(q.size()));
   gaussian(q.data(), small, l, options_.random_state, threads);
   for (int it = 0; it < options_.n_iter; ++it) {
     sparse_times_dense(t, q.data(), l, c.data(), threads, check);
     sparse_times_dense(s, c.data(), l, q.data(), threads, check);
-    orthonormalize(q.data(), small, l, threads, check);
+    orthonormalize(q.data(), small, l, it + 1 == options_.n_iter, threads, check);
   }
-  if (options_.n_iter == 0) orthonormalize(q.data(), small, l, threads, check);
+  if (options_.n_iter == 0) orthonormalize(q.data(), small, l, true, threads, check);
   // c = tᵀ·q, so s ≈ q·cᵀ. With cᵀc = W·diag(σ²)·Wᵀ: the factor on the small side is q·W and
   // the one on the big side c·W·diag(1/σ).
   sparse_times_dense(t, q.data(), l, c.data(), threads, check);
