@@ -3,10 +3,12 @@
 // Latent semantic analysis: a truncated SVD of a CSR term matrix by randomized SVD (Halko,
 // Martinsson & Tropp, 2011), with scikit-learn's TruncatedSVD semantics (no centring).
 //
-// fit: a Gaussian test matrix, n_iter power iterations normalised by QR on the smaller side
-// of X, then the SVD of the small (k+p)×(k+p) problem B·Bᵀ. Sparse×dense products run on the
-// CSR buffers, in parallel over fixed row blocks, so results are bit-identical for any
-// n_jobs. At most one (k+p) × max(rows, cols) dense matrix is held at a time.
+// fit: a Gaussian test matrix on the smaller side of X, n_iter power iterations each
+// normalised by a QR (Cholesky QR, which is GEMM-bound and parallel; Householder when the block
+// is too ill-conditioned for it), then the SVD of the small (k+p)×(k+p) problem B·Bᵀ by an
+// eigen-decomposition. Sparse×dense products run on the CSR buffers, in parallel over fixed
+// row blocks, so results are bit-identical for any n_jobs. At most one (k+p) × max(rows, cols)
+// dense matrix is held at a time.
 
 #include <Eigen/Core>
 
@@ -45,7 +47,7 @@ class Lsa {
   const LsaOptions& options() const { return options_; }
   bool is_fitted() const { return state_ != nullptr; }
 
-  /// Fits on x (documents × terms). Work: (2·n_iter + 2)·nnz·(k+p) multiply-adds plus
+  /// Fits on x (documents × terms). Work: (2·n_iter + 1)·nnz·(k+p) + nnz·k multiply-adds plus
   /// O((rows + cols)·(k+p)²); memory: one (k+p)×max(rows, cols) matrix, two or three
   /// (k+p)×min(rows, cols) ones and a transposed copy of x (12 bytes per non-zero).
   /// Throws InvalidArgument (k >= rows or cols, an empty or malformed matrix), Interrupted.
