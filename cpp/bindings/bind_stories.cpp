@@ -94,6 +94,28 @@ void bind_stories(py::module_& m) {
         return adjusted_rand_index(labels_of(truth), labels_of(predicted));
       },
       py::arg("truth"), py::arg("predicted"));
+
+  py::class_<StoryFeatures>(m, "_StoryFeatures")
+      .def(py::init<double, int>(), py::arg("entity_weight"), py::arg("n_jobs"))
+      .def(
+          "fit_transform",
+          [](StoryFeatures& f, const py::object& texts) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(texts, keep);
+            return csr_to_python(released([&] { return f.fit_transform(d); }));
+          },
+          py::arg("texts"))
+      .def(
+          "transform",
+          [](const StoryFeatures& f, const py::object& texts) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(texts, keep);
+            return csr_to_python(released([&] { return f.transform(d); }));
+          },
+          py::arg("texts"))
+      .def_property_readonly("vectorizer", [](const StoryFeatures& f) { return f.vectorizer(); })
+      .def("entities", [](const StoryFeatures& f) { return to_py_list(f.entities()); })
+      .def("weights", [](const StoryFeatures& f) { return to_array(f.weights()); });
 }
 
 }  // namespace newsim::bindings

@@ -9,7 +9,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include <utf8proc.h>
+
+#include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
+#include "newsim/stop_words.hpp"
 
 namespace newsim {
 
@@ -130,6 +134,108 @@ void append_join(const CsrMatrix<double>& joined, std::int64_t row_offset, std::
 }
 
 }  // namespace
+
+namespace {
+
+VectorizerOptions story_vectorizer_options(std::size_t n_docs, int n_jobs) {
+  VectorizerOptions o;
+  o.sublinear_tf = true;
+  o.analysis.stop_words = stop_words("english");
+  o.analysis.ngram_range = {1, 2};
+  // Terms in one article only cannot link two; a tiny corpus keeps them all.
+  o.prune.min_df = DfBound::count(n_docs >= 3 ? 2 : 1);
+  o.n_jobs = n_jobs;
+  return o;
+}
+
+bool starts_upper(std::string_view term) {
+  if (term.empty()) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(term.data());
+  // Python's str.isupper of the first letter: Unicode category Lu (Other_Uppercase aside).
+  return utf8proc_category(static_cast<utf8proc_int32_t>(detail::next_utf8(p))) ==
+         UTF8PROC_CATEGORY_LU;
+}
+
+}  // namespace
+
+StoryFeatures::StoryFeatures(double entity_weight, int n_jobs)
+    : entity_weight_(entity_weight), n_jobs_(n_jobs),
+      vectorizer_(story_vectorizer_options(3, n_jobs)) {
+  if (!(entity_weight > 0) || !std::isfinite(entity_weight)) {
+    throw InvalidArgument("entity_weight must be a number > 0; got " +
+                          std::to_string(entity_weight));
+  }
+}
+
+void StoryFeatures::fit(const Documents& docs) { (void)fit_transform(docs); }
+
+CsrMatrix<double> StoryFeatures::fit_transform(const Documents& docs) {
+  Vectorizer vectorizer(story_vectorizer_options(docs.size(), n_jobs_));
+  CsrMatrix<double> x = vectorizer.fit_transform(docs);
+  std::vector<std::string> entities;
+  if (entity_weight_ != 1) {
+    VectorizerOptions counts = VectorizerOptions::counts();
+    counts.analysis.lowercase = false;
+    counts.n_jobs = n_jobs_;
+    const VocabularyStats stats = Vectorizer(counts).statistics(docs);
+    const Analyzer lower{AnalyzerOptions{}};  // Python's str.lower
+    std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> seen;  // caps, all
+    for (std::size_t id = 0; id < stats.size(); ++id) {
+      const std::string_view term = stats.terms()[id];
+      auto& c = seen[lower.preprocess(TextView(term))];
+      const std::int64_t tf = stats.term_frequencies()[id];
+      c.second += tf;
+      if (starts_upper(term)) c.first += tf;
+    }
+    for (const auto& [word, c] : seen) {
+      if (2 * c.first > c.second) entities.push_back(word);
+    }
+    std::sort(entities.begin(), entities.end());
+  }
+  const Vocabulary& vocabulary = vectorizer.vocabulary();
+  std::vector<double> weights(vocabulary.size(), 1.0);
+  if (!entities.empty()) {
+    for (std::size_t j = 0; j < vocabulary.size(); ++j) {
+      const std::string_view term = vocabulary.term(static_cast<std::int32_t>(j));
+      std::size_t start = 0;
+      while (start <= term.size()) {
+        const std::size_t end = std::min(term.find(' ', start), term.size());
+        if (std::binary_search(entities.begin(), entities.end(),
+                               std::string(term.substr(start, end - start)))) {
+          weights[j] = entity_weight_;
+          break;
+        }
+        start = end + 1;
+      }
+    }
+  }
+  vectorizer_ = std::move(vectorizer);
+  entities_ = std::move(entities);
+  weights_ = std::move(weights);
+  return weighted(std::move(x));
+}
+
+CsrMatrix<double> StoryFeatures::transform(const Documents& docs) const {
+  if (!vectorizer_.is_fitted()) throw NotFittedError("StoryFeatures is not fitted yet; call fit first");
+  return weighted(vectorizer_.transform(docs));
+}
+
+CsrMatrix<double> StoryFeatures::weighted(CsrMatrix<double> x) const {
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const auto b = static_cast<std::size_t>(x.indptr[static_cast<std::size_t>(i)]);
+    const auto e = static_cast<std::size_t>(x.indptr[static_cast<std::size_t>(i) + 1]);
+    double sq = 0;
+    for (std::size_t k = b; k < e; ++k) {
+      x.data[k] *= weights_[static_cast<std::size_t>(x.indices[k])];
+      sq += x.data[k] * x.data[k];
+    }
+    const double norm = std::sqrt(sq);
+    if (norm > 0) {
+      for (std::size_t k = b; k < e; ++k) x.data[k] /= norm;
+    }
+  }
+  return x;
+}
 
 Linkage parse_linkage(std::string_view name) {
   if (name == "average") return Linkage::average;

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from newsim import _core
 from newsim._inputs import texts_ids_times, to_datetimes, window_seconds
 from newsim.similarity import _parts, as_csr
-from newsim.text import CountVectorizer, TfidfVectorizer, _n_jobs
+from newsim.text import CountVectorizer, TfidfVectorizer, _n_jobs, _to_csr
 
 
 class StoryFeatures:
@@ -55,17 +55,24 @@ class StoryFeatures:
         return self
 
     def _fit(self, texts: List[str], transform: bool) -> Any:
-        """Fits; returns the raw TF-IDF matrix of `texts` when asked (one pass over them)."""
+        """Fits; returns the weighted matrix of `texts` when asked (one pass over them)."""
         if self.vectorizer is None:
-            # Terms in one article only cannot link two; a tiny corpus keeps them all.
+            # The default features live in the C++ core (StoryFeatures in stories.hpp).
+            core = _core._StoryFeatures(self.entity_weight, _n_jobs(self.n_jobs))
+            X = _to_csr(core.fit_transform(texts))
+            self._core = core
             self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words="english",
                                                ngram_range=(1, 2),
                                                min_df=2 if len(texts) >= 3 else 1,
                                                n_jobs=self.n_jobs)
-        else:
-            from sklearn.base import clone
+            self.vectorizer_._set_fitted(core.vectorizer)
+            self.entities_ = set(core.entities())
+            self.weights_ = core.weights()
+            return X if transform else None
+        from sklearn.base import clone
 
-            self.vectorizer_ = clone(self.vectorizer)
+        self.__dict__.pop("_core", None)
+        self.vectorizer_ = clone(self.vectorizer)
         raw = self.vectorizer_.fit_transform(texts) if transform else None
         if not transform:
             self.vectorizer_.fit(texts)
@@ -76,27 +83,14 @@ class StoryFeatures:
             if any(w in self.entities_ for w in str(term).split(" ")):
                 weights[j] = self.entity_weight
         self.weights_ = weights
-        return raw
-
-    def _names(self, texts: List[str]) -> set:
-        counter = CountVectorizer(lowercase=False, n_jobs=self.n_jobs)
-        try:
-            counts = counter.fit_transform(texts)
-        except ValueError:  # no words at all
-            return set()
-        totals = np.asarray(counts.sum(axis=0)).ravel()
-        capitalised: Dict[str, float] = {}
-        overall: Dict[str, float] = {}
-        for term, j in counter.vocabulary_.items():
-            key = term.lower()
-            overall[key] = overall.get(key, 0.0) + totals[j]
-            if term[:1].isupper():
-                capitalised[key] = capitalised.get(key, 0.0) + totals[j]
-        return {t for t, n in overall.items() if capitalised.get(t, 0.0) > n / 2}
+        return None if raw is None else self._weighted(raw)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         if not hasattr(self, "weights_"):
             raise _core.NotFittedError("StoryFeatures is not fitted yet; call fit first")
+        core = self.__dict__.get("_core")
+        if core is not None:
+            return _to_csr(core.transform(list(texts)))
         return self._weighted(self.vectorizer_.transform(list(texts)))
 
     def _weighted(self, raw: Any) -> sp.csr_matrix:
@@ -108,10 +102,14 @@ class StoryFeatures:
         return X
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._weighted(self._fit(list(texts), transform=True))
+        return self._fit(list(texts), transform=True)
 
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self.vectorizer_.get_feature_names_out(), dtype=object)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        # The core object does not pickle; vectorizer_ and weights_ give the same vectors.
+        return {k: v for k, v in self.__dict__.items() if k != "_core"}
 
     def __repr__(self) -> str:
         return f"StoryFeatures(entity_weight={self.entity_weight}, vectorizer={self.vectorizer!r})"

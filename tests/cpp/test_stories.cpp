@@ -239,3 +239,62 @@ TEST(StoryClusterer, ThreadsAndBadInput) {
 }
 
 }  // namespace
+
+namespace {
+
+newsim::Documents views(const std::vector<std::string>& texts) {
+  return newsim::as_documents(texts);
+}
+
+}  // namespace
+
+TEST(StoryFeatures, NamesAreWeightedAndRowsHaveUnitLength) {
+  const std::vector<std::string> texts = {
+      "Obama meets Putin in Moscow to talk about missiles",
+      "Putin and Obama talk in Moscow about missiles",
+      "Putin and Obama say the Moscow talks went well",
+      "rain in the north brings floods",
+      "more rain and floods in the north",
+      "",
+  };
+  newsim::StoryFeatures f(2.0, 1);
+  const auto x = f.fit_transform(views(texts));
+  const auto& e = f.entities();
+  EXPECT_TRUE(std::binary_search(e.begin(), e.end(), "obama"));
+  EXPECT_TRUE(std::binary_search(e.begin(), e.end(), "moscow"));
+  EXPECT_FALSE(std::binary_search(e.begin(), e.end(), "rain"));
+  ASSERT_EQ(x.rows, 6);
+  for (std::int64_t i = 0; i < 5; ++i) {
+    double sq = 0;
+    for (auto k = x.indptr[i]; k < x.indptr[i + 1]; ++k) sq += x.data[k] * x.data[k];
+    EXPECT_NEAR(sq, 1.0, 1e-12) << "row " << i;
+  }
+  EXPECT_EQ(x.indptr[6], x.indptr[5]);  // no terms: a zero row
+  // A name's column weighs twice a plain word's with the same raw TF-IDF value.
+  const auto& voc = f.vectorizer().vocabulary();
+  const auto obama = voc.find("obama");
+  const auto missiles = voc.find("missiles");
+  ASSERT_GE(obama, 0);
+  ASSERT_GE(missiles, 0);
+  EXPECT_EQ(f.weights()[static_cast<std::size_t>(obama)], 2.0);
+  EXPECT_EQ(f.weights()[static_cast<std::size_t>(missiles)], 1.0);
+  const auto pair = voc.find("putin obama");
+  ASSERT_GE(pair, 0);
+  EXPECT_EQ(f.weights()[static_cast<std::size_t>(pair)], 2.0);
+  // transform gives fit_transform's rows; the thread count changes nothing.
+  const auto y = f.transform(views(texts));
+  ASSERT_EQ(y.nnz(), x.nnz());
+  for (std::size_t k = 0; k < x.nnz(); ++k) EXPECT_EQ(y.data[k], x.data[k]);
+  newsim::StoryFeatures g(2.0, 2);
+  const auto z = g.fit_transform(views(texts));
+  ASSERT_EQ(z.nnz(), x.nnz());
+  for (std::size_t k = 0; k < x.nnz(); ++k) EXPECT_EQ(z.data[k], x.data[k]);
+  // Stories from these features: the two topics apart.
+  const auto labels = newsim::cluster_stories(newsim::CsrRef(x));
+  EXPECT_EQ(labels[0], labels[1]);
+  EXPECT_EQ(labels[0], labels[2]);
+  EXPECT_EQ(labels[3], labels[4]);
+  EXPECT_NE(labels[0], labels[3]);
+  EXPECT_THROW(newsim::StoryFeatures(0.0), newsim::InvalidArgument);
+  EXPECT_THROW(newsim::StoryFeatures().transform(views(texts)), newsim::NotFittedError);
+}

@@ -13,8 +13,44 @@
 #include "newsim/article_similarity.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/sparse.hpp"
+#include "newsim/vectorizer.hpp"
 
 namespace newsim {
+
+/// The term vectors stories are clustered on by default: TF-IDF of words and word pairs
+/// (sublinear counts, English stop words out, terms of at least two articles when there are
+/// three or more), the terms of names weighted `entity_weight` times, rows scaled to unit
+/// length. A name is a word written capitalised (first letter upper case) in more than half
+/// of its occurrences in the fitted corpus; a word pair is a name's when either word is.
+class StoryFeatures {
+ public:
+  /// entity_weight > 0; n_jobs as the vectorizer's. Throws InvalidArgument.
+  explicit StoryFeatures(double entity_weight = 2.0, int n_jobs = 0);
+
+  /// Fits the vectorizer and finds the names. O(total length). Throws InvalidArgument (no
+  /// documents, no terms), DecodeError.
+  void fit(const Documents& docs);
+  /// fit, then transform of the same documents.
+  CsrMatrix<double> fit_transform(const Documents& docs);
+  /// Weighted, unit-length rows (zero rows stay zero). Throws NotFittedError.
+  CsrMatrix<double> transform(const Documents& docs) const;
+
+  double entity_weight() const { return entity_weight_; }
+  bool is_fitted() const { return vectorizer_.is_fitted(); }
+  const Vectorizer& vectorizer() const { return vectorizer_; }
+  /// The names found (lowercase, sorted) and the weight of each column.
+  const std::vector<std::string>& entities() const { return entities_; }
+  const std::vector<double>& weights() const { return weights_; }
+
+ private:
+  CsrMatrix<double> weighted(CsrMatrix<double> x) const;
+
+  double entity_weight_;
+  int n_jobs_;
+  Vectorizer vectorizer_;
+  std::vector<std::string> entities_;
+  std::vector<double> weights_;
+};
 
 /// average: the mean similarity over all cross pairs; single: the best pair, with a cohesion
 /// check so that chains of pairwise matches do not join different stories.
