@@ -76,7 +76,7 @@ class ArticleSimilarity(Estimator):
     ``time_floor``, ``n_jobs``.
     """
 
-    def __init__(self, terms: Any = None, *, n_components: int = 150, n_iter: int = 5,
+    def __init__(self, terms: Any = None, *, n_components: int = 100, n_iter: int = 5,
                  random_state: int = 0, terms_weight: float = 0.4, names_weight: float = 0.1,
                  title_weight: float = 0.15, latent_weight: float = 0.35,
                  time_scale_days: float = 7.0, time_floor: float = 0.5,

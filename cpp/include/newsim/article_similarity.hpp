@@ -45,7 +45,7 @@ struct ArticleSimilarityOptions {
   NewsVectorizerOptions terms;
   /// Latent dimensions; fewer when the corpus is small (at most min(documents, terms) - 1).
   /// 0 turns the latent part off.
-  int n_components = 150;
+  int n_components = 100;
   int n_iter = 5;
   std::uint64_t random_state = 0;
   /// Component weights, each >= 0, not all 0.
