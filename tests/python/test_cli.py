@@ -81,6 +81,16 @@ def test_json_report_validates_against_the_schema_and_agrees_with_the_library(se
         assert a["story"] == 0 and a["duplicate_group"] is None
         assert a["removed_lines"], "every sample page has some furniture"
     assert [s["members"] for s in seeds_json["stories"]] == [list(range(N_SEEDS))]
+    # Reporting verbs and weekdays are neither key terms nor shared terms; a name and its
+    # word are shown once.
+    filler = {"said", "says", "told", "monday", "tuesday", "wednesday", "thursday", "friday",
+              "saturday", "sunday"}
+    for a in arts:
+        shown = [t.lower() for t in a["key_terms"]]
+        assert not filler & set(shown) and len(shown) == len(set(shown))
+        for n in a["neighbours"]:
+            shared = [t["term"].lower() for t in n["shared_terms"]]
+            assert not filler & set(shared) and len(shared) == len(set(shared))
     # A schema violation is caught: the validator is not a formality.
     broken = json.loads(json.dumps(seeds_json))
     broken["articles"][0]["neighbours"][0]["score"] = "high"
