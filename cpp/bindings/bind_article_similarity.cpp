@@ -8,12 +8,6 @@ namespace newsim::bindings {
 
 namespace {
 
-template <class T>
-py::array_t<T> as_2d(Buffer<T>&& b, std::int64_t rows, std::int64_t cols) {
-  py::array_t<T> flat = adopt(std::move(b));
-  return flat.reshape({rows, cols});
-}
-
 // Texts, optional titles (derived from the texts when None) and dates as NewsDocuments.
 NewsDocuments documents(py::handle texts, py::handle titles, std::vector<py::object>& keep) {
   const std::vector<TextView> t = documents_from(texts, keep);
@@ -30,26 +24,6 @@ NewsDocuments documents(py::handle texts, py::handle titles, std::vector<py::obj
   }
   for (std::size_t i = 0; i < h.size(); ++i) docs[i].title = h[i];
   return docs;
-}
-
-py::dict contributions(const std::vector<TermContribution>& v) {
-  const auto n = static_cast<py::ssize_t>(v.size());
-  py::array_t<std::int32_t> term(n);
-  py::array_t<double> wa(n), wb(n), contribution(n), share(n);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    term.mutable_data()[i] = v[i].term;
-    wa.mutable_data()[i] = v[i].weight_a;
-    wb.mutable_data()[i] = v[i].weight_b;
-    contribution.mutable_data()[i] = v[i].contribution;
-    share.mutable_data()[i] = v[i].share;
-  }
-  py::dict d;
-  d["term"] = term;
-  d["weight_a"] = wa;
-  d["weight_b"] = wb;
-  d["contribution"] = contribution;
-  d["share"] = share;
-  return d;
 }
 
 const ArticleVectors& side(const ArticleSimilarity& s, const py::object& v) {
@@ -152,9 +126,7 @@ void bind_article_similarity(py::module_& m) {
           [](const ArticleSimilarity& s, const py::object& queries, int k) {
             const ArticleVectors* q =
                 queries.is_none() ? nullptr : &queries.cast<const ArticleVectors&>();
-            Neighbors nb = released([&] { return s.top_k(q, k); });
-            return py::make_tuple(as_2d(std::move(nb.indices), nb.rows, nb.k),
-                                  as_2d(std::move(nb.scores), nb.rows, nb.k));
+            return neighbors_to_python(released([&] { return s.top_k(q, k); }));
           },
           py::arg("queries"), py::arg("k"))
       .def(

@@ -14,40 +14,6 @@ Metric metric_of(const std::string& name) {
   throw InvalidArgument("metric must be 'cosine' or 'dot'; got '" + name + "'");
 }
 
-template <class T>
-py::array_t<T> as_2d(Buffer<T>&& b, std::int64_t rows, std::int64_t cols) {
-  py::array_t<T> flat = adopt(std::move(b));
-  return flat.reshape({rows, cols});
-}
-
-// (indices, scores) as two rows × k numpy arrays that own the buffers.
-py::tuple neighbors_to_python(Neighbors&& nb) {
-  return py::make_tuple(as_2d(std::move(nb.indices), nb.rows, nb.k),
-                        as_2d(std::move(nb.scores), nb.rows, nb.k));
-}
-
-py::dict contributions(const std::vector<TermContribution>& v) {
-  py::array_t<std::int32_t> term(static_cast<py::ssize_t>(v.size()));
-  py::array_t<double> wa(static_cast<py::ssize_t>(v.size()));
-  py::array_t<double> wb(static_cast<py::ssize_t>(v.size()));
-  py::array_t<double> contribution(static_cast<py::ssize_t>(v.size()));
-  py::array_t<double> share(static_cast<py::ssize_t>(v.size()));
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    term.mutable_data()[i] = v[i].term;
-    wa.mutable_data()[i] = v[i].weight_a;
-    wb.mutable_data()[i] = v[i].weight_b;
-    contribution.mutable_data()[i] = v[i].contribution;
-    share.mutable_data()[i] = v[i].share;
-  }
-  py::dict d;
-  d["term"] = term;
-  d["weight_a"] = wa;
-  d["weight_b"] = wb;
-  d["contribution"] = contribution;
-  d["share"] = share;
-  return d;
-}
-
 }  // namespace
 
 void bind_similarity(py::module_& m) {

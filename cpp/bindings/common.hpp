@@ -112,4 +112,10 @@ py::tuple csr_to_python(CsrMatrix<T>&& m) {
   return py::make_tuple(data, indices, adopt(std::move(m.indptr)), shape);
 }
 
+/// (indices, scores) as two rows × k numpy arrays that own the buffers.
+py::tuple neighbors_to_python(Neighbors&& nb);
+
+/// Term contributions as a dict of numpy arrays: term, weight_a, weight_b, contribution, share.
+py::dict contributions(const std::vector<TermContribution>& v);
+
 }  // namespace newsim::bindings
