@@ -49,21 +49,23 @@ void bind_article_similarity(py::module_& m) {
             return select_rows(v, rows);
           },
           py::arg("rows"))
-      .def_property_readonly("terms", [](const ArticleVectors& v) {
-        CsrMatrix<double> c;  // a copy for Python
-        c.rows = v.terms.rows;
-        c.cols = v.terms.cols;
-        c.indptr = Buffer<std::int64_t>(v.terms.indptr.size());
-        c.indices = Buffer<std::int32_t>(v.terms.nnz());
-        c.data = Buffer<double>(v.terms.nnz());
-        std::copy(v.terms.indptr.begin(), v.terms.indptr.end(), c.indptr.begin());
-        std::copy(v.terms.indices.begin(), v.terms.indices.end(), c.indices.begin());
-        std::copy(v.terms.data.begin(), v.terms.data.end(), c.data.begin());
-        return csr_to_python(std::move(c));
-      })
+      .def_property_readonly(
+          "terms",
+          [](const ArticleVectors& v) {
+            CsrMatrix<double> c;  // a copy for Python
+            c.rows = v.terms.rows;
+            c.cols = v.terms.cols;
+            c.indptr = Buffer<std::int64_t>(v.terms.indptr.size());
+            c.indices = Buffer<std::int32_t>(v.terms.nnz());
+            c.data = Buffer<double>(v.terms.nnz());
+            std::copy(v.terms.indptr.begin(), v.terms.indptr.end(), c.indptr.begin());
+            std::copy(v.terms.indices.begin(), v.terms.indices.end(), c.indices.begin());
+            std::copy(v.terms.data.begin(), v.terms.data.end(), c.data.begin());
+            return csr_to_python(std::move(c));
+          })
       .def_property_readonly("latent", [](const ArticleVectors& v) {
-        py::array_t<double> out({static_cast<py::ssize_t>(v.latent.rows()),
-                                 static_cast<py::ssize_t>(v.latent.cols())});
+        py::array_t<double> out(
+            {static_cast<py::ssize_t>(v.latent.rows()), static_cast<py::ssize_t>(v.latent.cols())});
         std::copy(v.latent.data(), v.latent.data() + v.latent.size(), out.mutable_data());
         return out;
       });
@@ -161,13 +163,15 @@ void bind_article_similarity(py::module_& m) {
           "key_terms",
           [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top) {
             py::list out;
-            for (const auto& t : s.key_terms(rows, top)) out.append(py::make_tuple(t.term, t.weight));
+            for (const auto& t : s.key_terms(rows, top))
+              out.append(py::make_tuple(t.term, t.weight));
             return out;
           },
           py::arg("rows"), py::arg("top"))
       .def("feature_names",
            [](const ArticleSimilarity& s) { return to_py_list(s.vectorizer().feature_names()); })
-      .def_property_readonly("vectorizer", [](const ArticleSimilarity& s) { return s.vectorizer(); })
+      .def_property_readonly("vectorizer",
+                             [](const ArticleSimilarity& s) { return s.vectorizer(); })
       .def_property_readonly("has_latent", &ArticleSimilarity::has_latent)
       .def_property_readonly("lsa", [](const ArticleSimilarity& s) { return s.lsa(); })
       .def_property_readonly("has_titles", &ArticleSimilarity::has_titles)
@@ -186,8 +190,8 @@ void bind_article_similarity(py::module_& m) {
 
   m.def(
       "_cluster_article_stories",
-      [](const ArticleSimilarity& s, const std::string& linkage, double threshold,
-         double cohesion, double min_similarity, double time_window) {
+      [](const ArticleSimilarity& s, const std::string& linkage, double threshold, double cohesion,
+         double min_similarity, double time_window) {
         StoryOptions o;
         o.linkage = parse_linkage(linkage);
         o.threshold = threshold;

@@ -1,11 +1,10 @@
 #include "newsim/article_similarity.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <utility>
 
@@ -32,8 +31,8 @@ void normalize_rows(CsrMatrix<double>& m) {
   for (std::int64_t i = 0; i < m.rows; ++i) {
     const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(i)]);
     const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(i) + 1]);
-    const double s = detail::row_scale(m.data.data() + b, static_cast<std::int64_t>(e - b),
-                                       Metric::cosine);
+    const double s =
+        detail::row_scale(m.data.data() + b, static_cast<std::int64_t>(e - b), Metric::cosine);
     if (s == 0) continue;
     for (std::size_t k = b; k < e; ++k) m.data[k] /= s;
   }
@@ -59,8 +58,8 @@ CsrMatrix<double> restrict_columns(const CsrMatrix<double>& m, const std::vector
   std::size_t at = 0;
   out.indptr[0] = 0;
   for (std::int64_t i = 0; i < m.rows; ++i) {
-    for (auto k = m.indptr[static_cast<std::size_t>(i)]; k < m.indptr[static_cast<std::size_t>(i) + 1];
-         ++k) {
+    for (auto k = m.indptr[static_cast<std::size_t>(i)];
+         k < m.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
       const auto uk = static_cast<std::size_t>(k);
       if (!keep[static_cast<std::size_t>(m.indices[uk])]) continue;
       out.indices[at] = m.indices[uk];
@@ -126,8 +125,8 @@ Postings invert(const CsrMatrix<double>& m, double scale) {
   p.value.resize(m.nnz());
   std::vector<std::int64_t> fill(p.start.begin(), p.start.end() - 1);
   for (std::int64_t i = 0; i < m.rows; ++i) {
-    for (auto k = m.indptr[static_cast<std::size_t>(i)]; k < m.indptr[static_cast<std::size_t>(i) + 1];
-         ++k) {
+    for (auto k = m.indptr[static_cast<std::size_t>(i)];
+         k < m.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
       const auto c = static_cast<std::size_t>(m.indices[static_cast<std::size_t>(k)]);
       const auto at = static_cast<std::size_t>(fill[c]++);
       p.row[at] = static_cast<std::int32_t>(i);
@@ -139,8 +138,8 @@ Postings invert(const CsrMatrix<double>& m, double scale) {
 
 void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double scale,
              double* acc) {
-  for (auto k = q.indptr[static_cast<std::size_t>(i)]; k < q.indptr[static_cast<std::size_t>(i) + 1];
-       ++k) {
+  for (auto k = q.indptr[static_cast<std::size_t>(i)];
+       k < q.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
     const double v = q.data[static_cast<std::size_t>(k)] * scale;
     const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
     for (auto t = p.start[c]; t < p.start[c + 1]; ++t) {
@@ -170,13 +169,10 @@ char32_t unit(const TextView& t, std::size_t i) {
   return 0;
 }
 
-std::size_t unit_size(Encoding e) {
-  return e == Encoding::ucs2 ? 2 : e == Encoding::ucs4 ? 4 : 1;
-}
+std::size_t unit_size(Encoding e) { return e == Encoding::ucs2 ? 2 : e == Encoding::ucs4 ? 4 : 1; }
 
 TextView sub(const TextView& t, std::size_t b, std::size_t e) {
-  return TextView(static_cast<const char*>(t.data) + b * unit_size(t.encoding), e - b,
-                  t.encoding);
+  return TextView(static_cast<const char*>(t.data) + b * unit_size(t.encoding), e - b, t.encoding);
 }
 
 // Unit i is a space. In UTF-8 the byte 0xA0 is a continuation byte ("à" is C3 A0), not NBSP.
@@ -380,8 +376,9 @@ bool ArticleSimilarity::has_titles() const { return state().titles; }
 
 const ArticleVectors& ArticleSimilarity::fitted() const {
   if (!state().has_fitted) {
-    throw NotFittedError("this ArticleSimilarity holds no fitted articles (a loaded model "
-                         "without them); call fit or set_fitted_articles");
+    throw NotFittedError(
+        "this ArticleSimilarity holds no fitted articles (a loaded model "
+        "without them); call fit or set_fitted_articles");
   }
   return state_->fitted;
 }
@@ -417,9 +414,9 @@ ArticleVectors vectors_of(const ArticleSimilarity::State& s, const NewsDocuments
   } else {
     v.latent = DenseMatrix(static_cast<Eigen::Index>(docs.size()), 0);
   }
-  v.times = times != nullptr ? *times
-                             : std::vector<double>(docs.size(),
-                                                   std::numeric_limits<double>::quiet_NaN());
+  v.times = times != nullptr
+                ? *times
+                : std::vector<double>(docs.size(), std::numeric_limits<double>::quiet_NaN());
   return v;
 }
 
@@ -436,15 +433,15 @@ ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
                                           const std::vector<double>* times) {
   if (docs.empty()) throw InvalidArgument("no documents to fit");
   check_times(times, docs.size());
-  auto s = std::make_shared<State>(State{NewsVectorizer(options_.terms), false, Lsa(), false,
-                                         {}, 0, 0, 0, 0, {}, false, {}, {}, {}});
+  auto s = std::make_shared<State>(State{
+      NewsVectorizer(options_.terms), false, Lsa(), false, {}, 0, 0, 0, 0, {}, false, {}, {}, {}});
   CsrMatrix<double> raw = s->vectorizer.fit_transform(docs);
   s->is_name.assign(static_cast<std::size_t>(raw.cols), 0);
   for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
   s->titles = std::any_of(docs.begin(), docs.end(),
                           [](const NewsDocument& d) { return d.title.size != 0; });
-  const std::int64_t k = std::min<std::int64_t>(
-      options_.n_components, std::min<std::int64_t>(raw.rows, raw.cols) - 1);
+  const std::int64_t k =
+      std::min<std::int64_t>(options_.n_components, std::min<std::int64_t>(raw.rows, raw.cols) - 1);
   if (k >= 1 && options_.latent_weight > 0) {
     LsaOptions lo;
     lo.n_components = static_cast<int>(k);
@@ -497,7 +494,8 @@ struct PairScorer {
                         (title_applies ? s.w_title : 0.0);
     if (wsum <= 0) return 0.0;
     const double base = (acc + (names_apply ? s.w_names * names : 0.0) +
-                         (title_applies ? s.w_title * title : 0.0)) / wsum;
+                         (title_applies ? s.w_title * title : 0.0)) /
+                        wsum;
     // Below kNoise a base is rounding left by the latent product of unrelated articles.
     return base > kNoise ? std::sqrt(std::min(base, 1.0)) * tf : 0.0;
   }
@@ -519,11 +517,10 @@ std::vector<double> ArticleSimilarity::score(const ArticleVectors& a,
     if (s.latent) acc += s.w_latent * std::max(0.0, a.latent.row(i).dot(b.latent.row(i)));
     const bool na = !row_empty(a.names, i) && !row_empty(b.names, i);
     const bool ta = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, i);
-    out[static_cast<std::size_t>(i)] =
-        ps.finish(acc, na ? row_dot(a.names, i, b.names, i) : 0.0, na,
-                  ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
-                  ps.time_factor(a.times[static_cast<std::size_t>(i)],
-                                 b.times[static_cast<std::size_t>(i)]));
+    out[static_cast<std::size_t>(i)] = ps.finish(
+        acc, na ? row_dot(a.names, i, b.names, i) : 0.0, na,
+        ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
+        ps.time_factor(a.times[static_cast<std::size_t>(i)], b.times[static_cast<std::size_t>(i)]));
   }
   return out;
 }
@@ -532,8 +529,10 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
                                               const ArticleVectors& b, std::int64_t j,
                                               int top) const {
   const State& s = state();
-  if (i < 0 || i >= a.rows()) throw IndexOutOfRange("article " + std::to_string(i) + " out of range");
-  if (j < 0 || j >= b.rows()) throw IndexOutOfRange("article " + std::to_string(j) + " out of range");
+  if (i < 0 || i >= a.rows())
+    throw IndexOutOfRange("article " + std::to_string(i) + " out of range");
+  if (j < 0 || j >= b.rows())
+    throw IndexOutOfRange("article " + std::to_string(j) + " out of range");
   PairScorer ps{s, options_};
   ArticleExplanation ex;
   const double ct = row_dot(a.terms, i, b.terms, j);
@@ -542,8 +541,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
   const bool title_applies = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, j);
   const double ch = title_applies ? row_dot(a.titles, i, b.titles, j) : 0.0;
   const bool names_apply = !row_empty(a.names, i) && !row_empty(b.names, j);
-  const double wsum = s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
-                      (title_applies ? s.w_title : 0.0);
+  const double wsum =
+      s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) + (title_applies ? s.w_title : 0.0);
   auto add = [&](const char* name, double w, double c) {
     const double wn = wsum > 0 ? w / wsum : 0.0;
     ex.components.push_back({name, wn, c, wn * c});
@@ -553,8 +552,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
   add("title", title_applies ? s.w_title : 0.0, ch);
   add("latent", s.w_latent, std::max(0.0, cl));
   const double acc = s.w_terms * ct + s.w_latent * std::max(0.0, cl);
-  ex.time_factor = ps.time_factor(a.times[static_cast<std::size_t>(i)],
-                                  b.times[static_cast<std::size_t>(j)]);
+  ex.time_factor =
+      ps.time_factor(a.times[static_cast<std::size_t>(i)], b.times[static_cast<std::size_t>(j)]);
   ex.base = 0;
   for (const auto& c : ex.components) ex.base += c.contribution;
   ex.score = ps.finish(acc, cn, names_apply, ch, title_applies, ex.time_factor);
@@ -566,8 +565,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
     const Eigen::Index k = v.rows();
     auto project = [&](const CsrMatrix<double>& m, std::int64_t r) {
       Eigen::VectorXd z = Eigen::VectorXd::Zero(k);
-      for (auto t = m.indptr[static_cast<std::size_t>(r)]; t < m.indptr[static_cast<std::size_t>(r) + 1];
-           ++t) {
+      for (auto t = m.indptr[static_cast<std::size_t>(r)];
+           t < m.indptr[static_cast<std::size_t>(r) + 1]; ++t) {
         z += m.data[static_cast<std::size_t>(t)] * v.col(m.indices[static_cast<std::size_t>(t)]);
       }
       return z;
@@ -578,8 +577,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
     std::vector<TermContribution> terms;
     auto collect = [&](const CsrMatrix<double>& m, std::int64_t r, const Eigen::VectorXd& other,
                        bool from_a) {
-      for (auto t = m.indptr[static_cast<std::size_t>(r)]; t < m.indptr[static_cast<std::size_t>(r) + 1];
-           ++t) {
+      for (auto t = m.indptr[static_cast<std::size_t>(r)];
+           t < m.indptr[static_cast<std::size_t>(r) + 1]; ++t) {
         const std::int32_t col = m.indices[static_cast<std::size_t>(t)];
         const double part = m.data[static_cast<std::size_t>(t)] * v.col(col).dot(other) / 2 / norms;
         auto it = std::find_if(terms.begin(), terms.end(),
@@ -600,7 +599,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
     std::sort(terms.begin(), terms.end(), [](const TermContribution& x, const TermContribution& y) {
       return x.contribution != y.contribution ? x.contribution > y.contribution : x.term < y.term;
     });
-    if (top >= 0 && terms.size() > static_cast<std::size_t>(top)) terms.resize(static_cast<std::size_t>(top));
+    if (top >= 0 && terms.size() > static_cast<std::size_t>(top))
+      terms.resize(static_cast<std::size_t>(top));
     ex.latent_terms = std::move(terms);
   }
   return ex;
@@ -608,13 +608,32 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
 
 namespace {
 
+// Per-thread buffers of score_block: the latent block and one accumulator per component.
+struct Scratch {
+  DenseMatrix latent;
+  std::vector<double> acc, names, title;
+};
+
+std::vector<Scratch> scratch_for(int threads, std::int64_t n) {
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
+  for (auto& sc : scratch) {
+    sc.acc.assign(static_cast<std::size_t>(n), 0.0);
+    sc.names.assign(static_cast<std::size_t>(n), 0.0);
+    sc.title.assign(static_cast<std::size_t>(n), 0.0);
+  }
+  return scratch;
+}
+
 // Scores query rows [r0, r1) against every fitted article (or, for a join, those after the
 // query) and calls emit(i, j, score) for each non-zero score, j ascending.
 template <class Emit>
 void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
                  const ArticleVectors& q, std::int64_t r0, std::int64_t r1, bool self,
-                 bool upper_only, DenseMatrix& latent, std::vector<double>& acc,
-                 std::vector<double>& names, std::vector<double>& title, Emit&& emit) {
+                 bool upper_only, Scratch& scratch, Emit&& emit) {
+  DenseMatrix& latent = scratch.latent;
+  std::vector<double>& acc = scratch.acc;
+  std::vector<double>& names = scratch.names;
+  std::vector<double>& title = scratch.title;
   const ArticleVectors& f = s.fitted;
   const std::int64_t n = f.rows();
   const std::int64_t c0 = upper_only ? r0 + 1 : 0;  // first column any row of the block needs
@@ -649,9 +668,9 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
       const auto uj = static_cast<std::size_t>(j);
       const bool applies = has_title && !row_empty(f.titles, j);
       const bool names_apply = has_names && !row_empty(f.names, j);
-      const double sc = ps.finish(acc[uj], names_apply ? names[uj] : 0.0, names_apply,
-                                  applies ? title[uj] : 0.0, applies,
-                                  ps.time_factor(ti, f.times[uj]));
+      const double sc =
+          ps.finish(acc[uj], names_apply ? names[uj] : 0.0, names_apply, applies ? title[uj] : 0.0,
+                    applies, ps.time_factor(ti, f.times[uj]));
       if (sc > 0) emit(i, j, sc);
     }
   }
@@ -673,30 +692,22 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
   Neighbors out;
   out.rows = q.rows();
   out.k = k;
-  out.indices = Buffer<std::int64_t>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
+  out.indices =
+      Buffer<std::int64_t>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
   out.scores = Buffer<double>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
   std::fill(out.indices.begin(), out.indices.end(), -1);
   std::fill(out.scores.begin(), out.scores.end(), 0.0);
   const auto blocks = static_cast<std::size_t>((q.rows() + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
-  struct Scratch {
-    DenseMatrix latent;
-    std::vector<double> acc, names, title;
-  };
-  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
-  for (auto& sc : scratch) {
-    sc.acc.assign(static_cast<std::size_t>(n), 0.0);
-    sc.names.assign(static_cast<std::size_t>(n), 0.0);
-    sc.title.assign(static_cast<std::size_t>(n), 0.0);
-  }
+  std::vector<Scratch> scratch = scratch_for(threads, n);
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t w) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(q.rows(), r0 + kBlockRows);
         std::vector<std::int32_t> count(static_cast<std::size_t>(r1 - r0), 0);
-        score_block(s, options_, q, r0, r1, self, false, scratch[w].latent, scratch[w].acc,
-                    scratch[w].names, scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+        score_block(s, options_, q, r0, r1, self, false, scratch[w],
+                    [&](std::int64_t i, std::int64_t j, double sc) {
                       const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
                       detail::offer(out.scores.data() + base, out.indices.data() + base,
                                     count[static_cast<std::size_t>(i - r0)], kk, sc, j);
@@ -715,16 +726,7 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
   const std::int64_t n = f.rows();
   const auto blocks = static_cast<std::size_t>((n + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
-  struct Scratch {
-    DenseMatrix latent;
-    std::vector<double> acc, names, title;
-  };
-  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
-  for (auto& sc : scratch) {
-    sc.acc.assign(static_cast<std::size_t>(n), 0.0);
-    sc.names.assign(static_cast<std::size_t>(n), 0.0);
-    sc.title.assign(static_cast<std::size_t>(n), 0.0);
-  }
+  std::vector<Scratch> scratch = scratch_for(threads, n);
   std::vector<std::vector<std::pair<std::int32_t, double>>> found(blocks);
   std::vector<std::vector<std::int64_t>> row_counts(blocks);
   detail::parallel_for(
@@ -733,8 +735,8 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(n, r0 + kBlockRows);
         row_counts[b].assign(static_cast<std::size_t>(r1 - r0), 0);
-        score_block(s, options_, f, r0, r1, true, true, scratch[w].latent, scratch[w].acc,
-                    scratch[w].names, scratch[w].title, [&](std::int64_t i, std::int64_t j, double sc) {
+        score_block(s, options_, f, r0, r1, true, true, scratch[w],
+                    [&](std::int64_t i, std::int64_t j, double sc) {
                       if (sc < threshold) return;
                       found[b].emplace_back(static_cast<std::int32_t>(j), sc);
                       ++row_counts[b][static_cast<std::size_t>(i - r0)];
@@ -789,7 +791,8 @@ struct Reader {
   template <class T>
   void get(T* v, std::size_t n) {
     if (n > (bytes.size() - at) / sizeof(T)) {
-      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part is "
+      throw ModelFormatError("model " + std::string(origin) +
+                             " is corrupt: its binary part is "
                              "shorter than its header says");
     }
     if (n != 0) std::memcpy(v, bytes.data() + at, n * sizeof(T));
@@ -841,9 +844,9 @@ std::string ArticleSimilarity::to_json() const {
   const State& s = state();
   nlohmann::json j = model_io::new_model(kFormat, kFormatVersion);
   const auto& o = options_;
-  j["options"] = {{"n_components", o.n_components}, {"n_iter", o.n_iter},
-                  {"random_state", o.random_state}, {"terms_weight", o.terms_weight},
-                  {"names_weight", o.names_weight}, {"title_weight", o.title_weight},
+  j["options"] = {{"n_components", o.n_components},   {"n_iter", o.n_iter},
+                  {"random_state", o.random_state},   {"terms_weight", o.terms_weight},
+                  {"names_weight", o.names_weight},   {"title_weight", o.title_weight},
                   {"latent_weight", o.latent_weight}, {"time_scale", o.time_scale},
                   {"time_floor", o.time_floor}};
   j["vectorizer"] = s.vectorizer.to_json();
@@ -893,20 +896,33 @@ ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::strin
     char magic[8];
     r.get(magic, 8);
     if (std::memcmp(magic, kMagic, 8) != 0 || r.one<std::uint32_t>() != 1) {
-      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part "
+      throw ModelFormatError("model " + std::string(origin) +
+                             " is corrupt: its binary part "
                              "is not an article similarity's");
     }
     const auto lsa_size = r.one<std::uint64_t>();
     if (lsa_size > arrays.size() - r.at) {
-      throw ModelFormatError("model " + std::string(origin) + " is corrupt: its binary part "
+      throw ModelFormatError("model " + std::string(origin) +
+                             " is corrupt: its binary part "
                              "is shorter than its header says");
     }
-    auto s = std::make_shared<State>(State{std::move(vec), j.at("latent").get<bool>(), Lsa(),
-                                           j.at("titles").get<bool>(), {}, 0, 0, 0, 0, {}, false,
-                                           {}, {}, {}});
+    auto s = std::make_shared<State>(State{std::move(vec),
+                                           j.at("latent").get<bool>(),
+                                           Lsa(),
+                                           j.at("titles").get<bool>(),
+                                           {},
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           {},
+                                           false,
+                                           {},
+                                           {},
+                                           {}});
     if (s->latent) {
-      s->lsa = Lsa::from_json(j.at("lsa").get<std::string>(), arrays.substr(r.at, lsa_size),
-                              origin);
+      s->lsa =
+          Lsa::from_json(j.at("lsa").get<std::string>(), arrays.substr(r.at, lsa_size), origin);
       if (s->lsa.n_features() != static_cast<std::int64_t>(s->vectorizer.vocabulary().size())) {
         throw ModelFormatError("model " + std::string(origin) + " is corrupt: its LSA has " +
                                std::to_string(s->lsa.n_features()) + " terms, its vocabulary " +
@@ -942,8 +958,8 @@ ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::strin
       index_fitted(*s);
     }
     if (r.at != arrays.size()) {
-      throw ModelFormatError("model " + std::string(origin) + " is corrupt: " +
-                             std::to_string(arrays.size() - r.at) +
+      throw ModelFormatError("model " + std::string(origin) +
+                             " is corrupt: " + std::to_string(arrays.size() - r.at) +
                              " unexpected bytes at the end of its binary part");
     }
     model.state_ = std::move(s);

@@ -9,16 +9,18 @@
 //   title   the vector of its title alone,
 //   latent  its LSA coordinates (lsa.hpp) of the terms vector.
 // The similarity of articles a and b is
-//   base  = (w_terms·cos_terms + w_names·cos_names + w_title·cos_title + w_latent·max(0, cos_latent))
+//   base  = (w_terms·cos_terms + w_names·cos_names + w_title·cos_title + w_latent·max(0,
+//   cos_latent))
 //           / (sum of the weights that apply)
 //   score = sqrt(base) · time_factor
 // The names (title) weight applies only when both articles have names (a title), so identical
 // articles score 1; the latent weight only when the model has a latent part; the terms weight
-// always (it becomes 1 when it and the latent weight are both 0). Cosines of term vectors crowd near 0 for related articles; the square
-// root spreads them (a monotone map, so rankings are those of base). time_factor is 1 unless
-// both dates are known, then time_floor + (1 - time_floor)·exp(-|Δt| / time_scale): the same
-// story told days apart stays close, a similar event a year later scores lower.
-// Scores are in [0, 1]; an article without terms scores 0 with everything.
+// always (it becomes 1 when it and the latent weight are both 0). Cosines of term vectors crowd
+// near 0 for related articles; the square root spreads them (a monotone map, so rankings are those
+// of base). time_factor is 1 unless both dates are known, then time_floor + (1 -
+// time_floor)·exp(-|Δt| / time_scale): the same story told days apart stays close, a similar event
+// a year later scores lower. Scores are in [0, 1]; an article without terms scores 0 with
+// everything.
 
 #include <cstdint>
 #include <memory>
@@ -69,8 +71,8 @@ struct ArticleVectors {
   CsrMatrix<double> terms;
   CsrMatrix<double> names;
   CsrMatrix<double> titles;
-  DenseMatrix latent;          // rows × latent dimensions (0 columns without a latent part)
-  std::vector<double> times;   // seconds since the epoch, NaN when unknown
+  DenseMatrix latent;         // rows × latent dimensions (0 columns without a latent part)
+  std::vector<double> times;  // seconds since the epoch, NaN when unknown
   std::int64_t rows() const { return terms.rows; }
 };
 
@@ -80,10 +82,10 @@ ArticleVectors select_rows(const ArticleVectors& v, const std::vector<std::int64
 
 /// One component's part in a score.
 struct SimilarityComponent {
-  std::string name;          // "terms", "names", "title", "latent"
-  double weight = 0;         // its weight after renormalisation (0 when it does not apply)
-  double similarity = 0;     // its cosine
-  double contribution = 0;   // weight · similarity (sums to base)
+  std::string name;         // "terms", "names", "title", "latent"
+  double weight = 0;        // its weight after renormalisation (0 when it does not apply)
+  double similarity = 0;    // its cosine
+  double contribution = 0;  // weight · similarity (sums to base)
 };
 
 /// Why two articles are alike.
@@ -92,8 +94,8 @@ struct ArticleExplanation {
   double base = 0;
   double time_factor = 1;
   std::vector<SimilarityComponent> components;
-  Explanation terms;                          // shared terms of the terms vectors
-  Explanation names;                          // shared names
+  Explanation terms;  // shared terms of the terms vectors
+  Explanation names;  // shared names
   /// Terms that carry the latent cosine: term t contributes
   /// (a_t·(P b)_t + b_t·(P a)_t) / 2 / (|za| |zb|), P = VᵀV the projection on the latent space;
   /// the contributions of all terms sum to the latent cosine. By descending contribution.
