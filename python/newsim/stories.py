@@ -349,23 +349,18 @@ def _article_stories(data: Any, dates: Optional[Sequence[Any]], features: Any,
     texts, ids, times, corpus = texts_ids_times(data, dates, documents=False)
     titles = corpus.titles if corpus is not None else \
         [t.strip().split("\n", 1)[0][:80] for t in texts]
-    rows = []
+    labels = np.asarray(labels)
+    names: List[str] = []
+    stories = []
     for story in np.unique(labels):
         members = np.flatnonzero(labels == story).tolist()
         t = times[members] if times is not None else np.array([np.nan])
-        rows.append({"story": int(story), "size": len(members), "representative": members[0],
-                     "representative_id": ids[members[0]] if ids is not None else None,
-                     "title": titles[members[0]],
-                     "first_date": np.nanmin(t) if np.isfinite(t).any() else np.nan,
-                     "last_date": np.nanmax(t) if np.isfinite(t).any() else np.nan,
-                     "key_terms": [w for w, _ in sim.key_terms(members, key_terms)],
-                     "cohesion": np.nan, "members": members})
-    cols = ["story", "size", "representative", "representative_id", "title", "first_date",
-            "last_date", "key_terms", "cohesion", "members"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["first_date"] = to_datetimes(df["first_date"].to_numpy(dtype=float))
-    df["last_date"] = to_datetimes(df["last_date"].to_numpy(dtype=float))
-    if ids is None:
-        df = df.drop(columns="representative_id")
-    df = df.sort_values(["size", "story"], ascending=[False, True]).reset_index(drop=True)
-    return StoryResult(np.asarray(labels), df, sim, ids)
+        terms = sim.key_terms(members, key_terms)
+        stories.append({"story": int(story), "members": members, "representative": members[0],
+                        "first_time": np.nanmin(t) if np.isfinite(t).any() else np.nan,
+                        "last_time": np.nanmax(t) if np.isfinite(t).any() else np.nan,
+                        "key_terms": [(len(names) + k, w) for k, (_, w) in enumerate(terms)],
+                        "cohesion": np.nan})
+        names.extend(label for label, _ in terms)
+    table = _story_table(stories, np.asarray(names, dtype=object), ids, titles)
+    return StoryResult(labels, table, sim, ids)

@@ -552,3 +552,17 @@ def test_story_features_weight_names():
     np.testing.assert_allclose(np.asarray(X.multiply(X).sum(axis=1)).ravel(), 1.0, rtol=1e-12)
     plain = newsim.StoryFeatures(entity_weight=1.0).fit(texts)
     assert plain.entities_ == set() and (plain.weights_ == 1).all()
+
+
+def test_stories_over_the_article_similarity_preset():
+    texts = ["Russia warns NATO over missile shield in Poland",
+             "NATO missile shield in Poland angers Russia",
+             "Floods hit the north of England after heavy rain",
+             "Heavy rain brings floods to the north of England"]
+    r = newsim.cluster_stories(texts, features="article")
+    assert r.labels.tolist() == [0, 0, 1, 1]
+    assert r.stories["size"].tolist() == [2, 2]
+    assert any("floods" in t.lower() for t in r.stories.key_terms[1])
+    # A high threshold on the preset's scale keeps every article apart.
+    assert newsim.cluster_stories(texts, features="article", threshold=1.0).labels.tolist() == \
+        [0, 1, 2, 3]
