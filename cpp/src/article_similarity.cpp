@@ -136,14 +136,18 @@ Postings invert(const CsrMatrix<double>& m, double scale) {
   return p;
 }
 
+// Adds row i of q times the indexed rows from `min_row` on to acc.
 void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double scale,
-             double* acc) {
+             double* acc, std::int64_t min_row = 0) {
   for (auto k = q.indptr[static_cast<std::size_t>(i)];
        k < q.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
     const double v = q.data[static_cast<std::size_t>(k)] * scale;
     const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
-    for (auto t = p.start[c]; t < p.start[c + 1]; ++t) {
-      acc[p.row[static_cast<std::size_t>(t)]] += v * p.value[static_cast<std::size_t>(t)];
+    const auto* first = p.row.data() + p.start[c];
+    const auto* last = p.row.data() + p.start[c + 1];
+    if (min_row > 0) first = std::lower_bound(first, last, min_row);
+    for (const auto* r = first; r != last; ++r) {
+      acc[*r] += v * p.value[static_cast<std::size_t>(r - p.row.data())];
     }
   }
 }
@@ -644,23 +648,23 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
   for (std::int64_t i = r0; i < r1; ++i) {
     const std::int64_t j0 = upper_only ? i + 1 : 0;
     if (j0 >= n) continue;
-    std::fill(acc.begin(), acc.end(), 0.0);
+    std::fill(acc.begin() + j0, acc.end(), 0.0);
     if (s.latent) {
       const auto row = latent.row(i - r0);
       for (std::int64_t j = j0; j < n; ++j) {
         acc[static_cast<std::size_t>(j)] = s.w_latent * std::max(0.0, row(j - c0));
       }
     }
-    add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data());
+    add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data(), j0);
     const bool has_names = !row_empty(q.names, i);
     if (has_names) {
-      std::fill(names.begin(), names.end(), 0.0);
-      add_row(s.names_index, q.names, i, 1.0, names.data());
+      std::fill(names.begin() + j0, names.end(), 0.0);
+      add_row(s.names_index, q.names, i, 1.0, names.data(), j0);
     }
     const bool has_title = s.titles && !row_empty(q.titles, i);
     if (has_title) {
-      std::fill(title.begin(), title.end(), 0.0);
-      add_row(s.titles_index, q.titles, i, 1.0, title.data());
+      std::fill(title.begin() + j0, title.end(), 0.0);
+      add_row(s.titles_index, q.titles, i, 1.0, title.data(), j0);
     }
     const double ti = q.times[static_cast<std::size_t>(i)];
     for (std::int64_t j = j0; j < n; ++j) {
@@ -700,13 +704,59 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
   const auto blocks = static_cast<std::size_t>((q.rows() + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
   std::vector<Scratch> scratch = scratch_for(threads, n);
+  if (self) {
+    // Each pair i < j is scored once and offered to both rows, in per-thread lists that are
+    // merged at the end; the k kept do not depend on the order of offers (a strict order).
+    const auto cells = static_cast<std::size_t>(n) * static_cast<std::size_t>(kk);
+    struct Lists {
+      Buffer<double> scores;
+      Buffer<std::int64_t> index;
+      std::vector<std::int32_t> count;
+    };
+    std::vector<Lists> lists(static_cast<std::size_t>(std::max(1, threads)));
+    for (auto& l : lists) {
+      l.scores = Buffer<double>(cells);
+      l.index = Buffer<std::int64_t>(cells);
+      l.count.assign(static_cast<std::size_t>(n), 0);
+    }
+    detail::parallel_for(
+        blocks, threads,
+        [&](std::size_t b, std::size_t w) {
+          const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
+          const std::int64_t r1 = std::min(n, r0 + kBlockRows);
+          Lists& l = lists[w];
+          score_block(s, options_, f, r0, r1, true, true, scratch[w],
+                      [&](std::int64_t i, std::int64_t j, double sc) {
+                        const auto bi = static_cast<std::size_t>(i) * static_cast<std::size_t>(kk);
+                        const auto bj = static_cast<std::size_t>(j) * static_cast<std::size_t>(kk);
+                        detail::offer(l.scores.data() + bi, l.index.data() + bi,
+                                      l.count[static_cast<std::size_t>(i)], kk, sc, j);
+                        detail::offer(l.scores.data() + bj, l.index.data() + bj,
+                                      l.count[static_cast<std::size_t>(j)], kk, sc, i);
+                      });
+        },
+        options_.interrupted ? &options_.interrupted : nullptr);
+    for (std::int64_t r = 0; r < n; ++r) {
+      const auto src = static_cast<std::size_t>(r) * static_cast<std::size_t>(kk);
+      const auto dst = static_cast<std::size_t>(r) * static_cast<std::size_t>(k);
+      std::int32_t count = 0;
+      for (const Lists& l : lists) {
+        for (std::int32_t c = 0; c < l.count[static_cast<std::size_t>(r)]; ++c) {
+          detail::offer(out.scores.data() + dst, out.indices.data() + dst, count, kk,
+                        l.scores[src + static_cast<std::size_t>(c)],
+                        l.index[src + static_cast<std::size_t>(c)]);
+        }
+      }
+    }
+    return out;
+  }
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t w) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(q.rows(), r0 + kBlockRows);
         std::vector<std::int32_t> count(static_cast<std::size_t>(r1 - r0), 0);
-        score_block(s, options_, q, r0, r1, self, false, scratch[w],
+        score_block(s, options_, q, r0, r1, false, false, scratch[w],
                     [&](std::int64_t i, std::int64_t j, double sc) {
                       const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
                       detail::offer(out.scores.data() + base, out.indices.data() + base,
