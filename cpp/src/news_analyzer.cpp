@@ -162,8 +162,23 @@ std::string utf8_of(const std::u32string& s, std::size_t b, std::size_t e, bool 
   return out;
 }
 
+// What the analysis needs to know about a lowercase word, cached per workspace: its membership
+// in the word lists (one hash lookup per token instead of several), its stem (computed on first
+// use), and per-document evidence stamped with the document's generation.
+enum WordFlag : std::uint8_t {
+  kStop = 1, kConnector = 2, kCalendar = 4, kTitleWord = 8, kAbbreviation = 16
+};
+struct WordInfo {
+  std::string stem;
+  bool stemmed = false;
+  std::uint8_t flags = 0;
+  std::uint64_t lowercase_gen = 0;    // seen with a lowercase first letter in document gen
+  std::uint64_t capitalised_gen = 0;  // seen capitalised mid-sentence in document gen
+};
+
 // One token of a field.
 struct Token {
+  WordInfo* info = nullptr;
   std::size_t begin = 0, end = 0;  // code point offsets in the field
   std::size_t cps = 0;
   std::string lower;
@@ -191,7 +206,9 @@ struct NewsAnalyzer::Impl {
 
 struct NewsAnalyzer::Workspace::State {
   Stemmer stemmer;
-  std::unordered_map<std::string, std::string> stems;  // folded word -> stem
+  std::unordered_map<std::string, WordInfo> words;  // lowercase word -> lists, stem, evidence
+  const void* owner = nullptr;                      // the Impl whose lists `words` reflects
+  std::uint64_t gen = 0;                            // documents analysed
   // Buffers reused from document to document (fewer page faults and reallocations).
   std::u32string fields[2];
   std::vector<Token> toks[2];
@@ -221,8 +238,10 @@ NewsAnalyzer& NewsAnalyzer::operator=(NewsAnalyzer&&) noexcept = default;
 
 namespace {
 
-// Splits a field into tokens, marking sentence starts and name links.
-void tokenize(const std::u32string& f, std::vector<Token>& toks) {
+// Splits a field into tokens, marking sentence starts and name links; lookup(lower) gives each
+// token's WordInfo.
+template <class Lookup>
+void tokenize(const std::u32string& f, std::vector<Token>& toks, Lookup&& lookup) {
   toks.clear();
   const std::uint8_t* props = detail::bmp_properties();
   auto word = [&](char32_t c) {
@@ -245,7 +264,7 @@ void tokenize(const std::u32string& f, std::vector<Token>& toks) {
     t.end = i;
     t.lower = utf8_of(f, t.begin, t.end, true);
     // anti-missile, co-operate: one word.
-    if (joined_prefixes().count(t.lower) != 0 && i + 1 < n && is_hyphen(f[i]) && word(f[i + 1])) {
+    if (i + 1 < n && is_hyphen(f[i]) && word(f[i + 1]) && joined_prefixes().count(t.lower) != 0) {
       std::size_t j = i + 1;
       while (j < n && word(f[j])) ++j;
       t.lower += utf8_of(f, i + 1, j, true);
@@ -253,6 +272,7 @@ void tokenize(const std::u32string& f, std::vector<Token>& toks) {
       i = j;
     }
     t.cps = t.end - t.begin;
+    t.info = lookup(t.lower);
     t.cap = is_upper_start(f[t.begin]);
     t.lower_case = is_lower_start(f[t.begin]);
     t.initial = t.cps == 1 && t.cap && t.end < n && f[t.end] == U'.';
@@ -272,7 +292,7 @@ void tokenize(const std::u32string& f, std::vector<Token>& toks) {
         if (c == U'!' || c == U'?' || c == U':' || c == U';' || c == 0x2026) {
           start = true;
         } else if (c == U'.') {
-          start = !(k - 1 == p.end && (p.initial || abbreviations().count(p.lower) != 0));
+          start = !(k - 1 == p.end && (p.initial || (p.info->flags & kAbbreviation) != 0));
         }
         break;
       }
@@ -306,12 +326,30 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
   Workspace::State& ws = *workspace.state_;
   const Impl& impl = *impl_;
   out.clear();
+  if (ws.owner != &impl || ws.words.size() > 200000) {  // bounded memory on huge vocabularies
+    ws.words.clear();
+    ws.owner = &impl;
+  }
+  const std::uint64_t gen = ++ws.gen;
+  auto lookup = [&](const std::string& lower) -> WordInfo* {
+    auto [it, fresh] = ws.words.try_emplace(lower);
+    if (fresh) {
+      std::uint8_t f = 0;
+      if (impl.stop.count(lower) != 0) f |= kStop;
+      if (connectors().count(lower) != 0) f |= kConnector;
+      if (calendar_words().count(lower) != 0) f |= kCalendar;
+      if (impl.title_words.count(lower) != 0) f |= kTitleWord;
+      if (abbreviations().count(lower) != 0) f |= kAbbreviation;
+      it->second.flags = f;
+    }
+    return &it->second;
+  };
   decode_field(doc.title, options_.decode_error, doc_index, ws.fields[0]);
   decode_field(doc.text, options_.decode_error, doc_index, ws.fields[1]);
   const std::u32string (&fields)[2] = ws.fields;
   std::vector<Token> (&toks)[2] = ws.toks;
-  tokenize(fields[0], toks[0]);
-  tokenize(fields[1], toks[1]);
+  tokenize(fields[0], toks[0], lookup);
+  tokenize(fields[1], toks[1], lookup);
   for (auto& t : toks[0]) t.weight = options_.title_weight;
   for (std::size_t k = 0; k < toks[1].size(); ++k) {
     toks[1][k].weight = k < static_cast<std::size_t>(options_.lead_words) ? options_.lead_weight
@@ -328,7 +366,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
       bool all_cap = true;
       for (; z < field.size() && field[z].line == field[a].line; ++z) {
         const Token& t = field[z];
-        if (t.cps < 3 || impl.stop.count(t.lower) != 0 || !(t.cap || t.lower_case)) continue;
+        if (t.cps < 3 || (t.info->flags & kStop) != 0 || !(t.cap || t.lower_case)) continue;
         ++long_words;
         all_cap = all_cap && t.cap;
       }
@@ -344,41 +382,41 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
     }
   }
 
-  auto stem_of = [&](const std::string& lower) -> const std::string& {
-    auto it = ws.stems.find(lower);
-    if (it != ws.stems.end()) return it->second;
-    if (ws.stems.size() > 200000) ws.stems.clear();  // bounded memory on huge vocabularies
-    const std::string folded = impl.fold ? fold_spelling(lower) : lower;
-    return ws.stems.emplace(lower, ws.stemmer.stem(folded)).first->second;
+  auto stem_of = [&](const Token& t) -> const std::string& {
+    WordInfo& w = *t.info;
+    if (!w.stemmed) {
+      w.stem = ws.stemmer.stem(impl.fold ? fold_spelling(t.lower) : t.lower);
+      w.stemmed = true;
+    }
+    return w.stem;
   };
 
   for (int f = 0; f < 2; ++f) {
     for (const Token& t : toks[f]) {
-      if (t.cps < 2 || impl.stop.count(t.lower) != 0) continue;
-      out.push_back({stem_of(t.lower), TermKind::word, t.lower, f == 0, t.weight});
+      if (t.cps < 2 || (t.info->flags & kStop) != 0) continue;
+      out.push_back({stem_of(t), TermKind::word, t.lower, f == 0, t.weight});
     }
   }
   if (!options_.names) return;
 
   // Evidence from the whole document for words that begin a sentence.
-  StringSet lowercase_seen, capitalised_mid;
   for (int f = 0; f < 2; ++f) {
     for (const Token& t : toks[f]) {
-      if (t.lower_case) lowercase_seen.insert(t.lower);
-      if (t.cap && !t.sentence_start) capitalised_mid.insert(t.lower);
+      if (t.lower_case) t.info->lowercase_gen = gen;
+      if (t.cap && !t.sentence_start) t.info->capitalised_gen = gen;
     }
   }
+  auto lowercase_seen = [&](const Token& t) { return t.info->lowercase_gen == gen; };
   auto strippable = [&](const Token& t) {
-    return t.cps < 2 || impl.stop.count(t.lower) != 0 || calendar_words().count(t.lower) != 0 ||
-           connectors().count(t.lower) != 0 || !t.cap;
+    return t.cps < 2 || (t.info->flags & (kStop | kCalendar | kConnector)) != 0 || !t.cap;
   };
   auto confirmed = [&](const Token& t) {
-    return capitalised_mid.count(t.lower) != 0 && lowercase_seen.count(t.lower) == 0;
+    return t.info->capitalised_gen == gen && !lowercase_seen(t);
   };
   auto breaks = [&](const Token& t) {
-    if (connectors().count(t.lower) != 0) return false;
-    return impl.title_words.count(t.lower) != 0 || impl.stop.count(t.lower) != 0 ||
-           calendar_words().count(t.lower) != 0 || (t.needs_evidence && !confirmed(t));
+    if ((t.info->flags & kConnector) != 0) return false;
+    return (t.info->flags & (kTitleWord | kStop | kCalendar)) != 0 ||
+           (t.needs_evidence && !confirmed(t));
   };
   auto emit = [&](const std::u32string& text, const std::vector<const Token*>& piece, bool title) {
     std::size_t b = 0, e = piece.size();
@@ -389,7 +427,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
       const Token& first = *piece[b];
       if (!first.sentence_start) break;
       const bool alone = e - b == 1;
-      const bool ok = alone ? confirmed(first) : lowercase_seen.count(first.lower) == 0;
+      const bool ok = alone ? confirmed(first) : !lowercase_seen(first);
       if (ok) break;
       ++b;
     }
@@ -434,7 +472,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
       // A maximal linked run of capitalised tokens and lowercase connectors.
       std::size_t e = k + 1;
       while (e < ts.size() && ts[e].linked &&
-             (ts[e].cap || connectors().count(ts[e].lower) != 0)) {
+             (ts[e].cap || (ts[e].info->flags & kConnector) != 0)) {
         ++e;
       }
       // Titles, stop words and unconfirmed headline words split the run.

@@ -66,9 +66,14 @@ struct Lexicon {
   std::vector<std::string> keys;  // local id -> key
   std::vector<TermKind> kinds;    // local id -> kind at the first occurrence
   std::unordered_map<std::string, std::int32_t> key_ids;
-  // Surface counts (fit only): local key id and surface id packed in one word.
+  // Surface counts (fit only). A surface nearly always comes with one key (a word's key is its
+  // stem), so the occurrence's surface is looked up first, and the key found with it the first
+  // time is only compared, not hashed, afterwards: surface_key[s] and surface_count[s] count the
+  // pairs (surface_key[s], s); other pairs go to surface_counts, packed as (key id, surface id).
   std::vector<std::string> surfaces;
   std::unordered_map<std::string, std::int32_t> surface_ids;
+  std::vector<std::int32_t> surface_key;
+  std::vector<std::int64_t> surface_count;
   std::unordered_map<std::uint64_t, std::int64_t> surface_counts;
 };
 
@@ -90,10 +95,38 @@ std::int32_t intern(std::unordered_map<std::string, std::int32_t>& ids,
 void aggregate(const std::vector<NewsOccurrence>& occ, Lexicon& chunk, bool want_surfaces,
                std::vector<std::int32_t>& slot, DocTerms& d) {
   d.terms.clear();
-  for (const auto& o : occ) {
+  auto key_id = [&](const NewsOccurrence& o) {
     const std::size_t before = chunk.keys.size();
     const std::int32_t id = intern(chunk.key_ids, chunk.keys, o.key);
     if (chunk.keys.size() != before) chunk.kinds.push_back(o.kind);
+    return id;
+  };
+  for (const auto& o : occ) {
+    std::int32_t id = -1;
+    if (want_surfaces) {
+      const std::int32_t s = intern(chunk.surface_ids, chunk.surfaces, o.surface);
+      if (chunk.surface_key.size() < chunk.surfaces.size()) {
+        chunk.surface_key.push_back(-1);
+        chunk.surface_count.push_back(0);
+      }
+      const auto si = static_cast<std::size_t>(s);
+      const std::int32_t known = chunk.surface_key[si];
+      if (known >= 0 && chunk.keys[static_cast<std::size_t>(known)] == o.key) {
+        id = known;
+        ++chunk.surface_count[si];
+      } else {
+        id = key_id(o);
+        if (known < 0) {
+          chunk.surface_key[si] = id;
+          ++chunk.surface_count[si];
+        } else {
+          ++chunk.surface_counts[(static_cast<std::uint64_t>(id) << 32) |
+                                 static_cast<std::uint32_t>(s)];
+        }
+      }
+    } else {
+      id = key_id(o);
+    }
     if (slot.size() <= static_cast<std::size_t>(id)) slot.resize(chunk.keys.size() * 2, -1);
     std::int32_t& at = slot[static_cast<std::size_t>(id)];
     if (at < 0) {
@@ -101,11 +134,6 @@ void aggregate(const std::vector<NewsOccurrence>& occ, Lexicon& chunk, bool want
       d.terms.emplace_back(id, 0.0);
     }
     d.terms[static_cast<std::size_t>(at)].second += o.weight;
-    if (want_surfaces) {
-      const std::int32_t s = intern(chunk.surface_ids, chunk.surfaces, o.surface);
-      ++chunk.surface_counts[(static_cast<std::uint64_t>(id) << 32) |
-                             static_cast<std::uint32_t>(s)];
-    }
   }
   for (const auto& [id, w] : d.terms) slot[static_cast<std::size_t>(id)] = -1;
   std::sort(d.terms.begin(), d.terms.end(), [&](const auto& a, const auto& b) {
@@ -320,6 +348,13 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   std::vector<std::string_view> global_keys;
   std::vector<TermKind> global_kinds;
   std::vector<std::vector<std::int32_t>> to_global(analysed.lexicons.size());
+  {
+    std::size_t total = 0;
+    for (const Lexicon& chunk : analysed.lexicons) total += chunk.keys.size();
+    global.reserve(total);
+    global_keys.reserve(total);
+    global_kinds.reserve(total);
+  }
   for (std::size_t c = 0; c < analysed.lexicons.size(); ++c) {
     const Lexicon& chunk = analysed.lexicons[c];
     to_global[c].resize(chunk.keys.size());
@@ -373,6 +408,16 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   std::unordered_map<std::string_view, std::int32_t> surface_index;
   std::vector<std::string_view> surface_names;
   std::unordered_map<std::uint64_t, std::int64_t> surface_totals;
+  {
+    std::size_t total = 0, pairs = 0;
+    for (const Lexicon& chunk : analysed.lexicons) {
+      total += chunk.surfaces.size();
+      pairs += chunk.surfaces.size() + chunk.surface_counts.size();
+    }
+    surface_index.reserve(total);
+    surface_names.reserve(total);
+    surface_totals.reserve(pairs);
+  }
   for (std::size_t c = 0; c < analysed.lexicons.size(); ++c) {
     const Lexicon& chunk = analysed.lexicons[c];
     std::vector<std::int32_t> to_surface(chunk.surfaces.size());
@@ -386,13 +431,20 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
       }
     }
     const std::vector<std::int32_t>& g = to_global[c];
-    for (const auto& [packed, count] : chunk.surface_counts) {
+    auto add = [&](std::uint64_t packed, std::int64_t count) {
       const std::int32_t key = g[static_cast<std::size_t>(packed >> 32)];
-      if (column[static_cast<std::size_t>(key)] < 0) continue;
+      if (column[static_cast<std::size_t>(key)] < 0) return;
       const std::int32_t surface = to_surface[static_cast<std::size_t>(packed & 0xffffffffu)];
       surface_totals[(static_cast<std::uint64_t>(column[static_cast<std::size_t>(key)]) << 32) |
                      static_cast<std::uint32_t>(surface)] += count;
+    };
+    for (std::size_t s = 0; s < chunk.surface_key.size(); ++s) {
+      if (chunk.surface_key[s] < 0) continue;
+      add((static_cast<std::uint64_t>(chunk.surface_key[s]) << 32) |
+              static_cast<std::uint32_t>(s),
+          chunk.surface_count[s]);
     }
+    for (const auto& [packed, count] : chunk.surface_counts) add(packed, count);
   }
   std::vector<std::int64_t> best(kept.size(), 0);
   std::vector<std::int32_t> best_surface(kept.size(), -1);
