@@ -8,9 +8,10 @@ and lead weighted): its terms, its names alone, its title alone, and its LSA coo
     base  = weighted mean of cos(terms), cos(names), cos(title), max(0, cos(latent))
     score = sqrt(base) * time_factor
 
-The title weight applies when both articles have a title (given, or read off the text: the
-Subject of a mail/Usenet header, else a short first line); time_factor is 1 unless both dates
-are known, then ``time_floor + (1 - time_floor) * exp(-|days apart| / time_scale_days)``.
+The names (title) weight applies when both articles have names (a title: given, or read off
+the text: the Subject of a mail/Usenet header, else a short first line), so identical articles
+score 1; time_factor is 1 unless both dates are known, then
+``time_floor + (1 - time_floor) * exp(-|days apart| / time_scale_days)``.
 Scores are in [0, 1]. The square root is monotone: it spreads the scores (cosines of term
 vectors crowd near 0) without changing any ranking. The weights were chosen on the
 development data of ``bench/quality.py``.
