@@ -131,7 +131,9 @@ class ArticleSimilarity {
   /// `queries` is null), exact: every pair is scored, in blocks of queries (a GEMM for the
   /// latent part, an inverted index for the sparse parts), never an n×n matrix. Ties go to the
   /// smaller index; rows with fewer than k neighbours of non-zero score are padded with -1, 0.
-  /// Results do not depend on n_jobs. Work O(rows(q)·n·latent + Σ_t dfq(t)·df(t)).
+  /// Results do not depend on n_jobs. Work O(rows(q)·n·latent + Σ_t dfq(t)·df(t)), halved
+  /// without queries (each pair is scored once). Extra memory per thread: 64·n latent scores
+  /// and three n-long accumulators, and without queries n·k·16 bytes of neighbour lists.
   Neighbors top_k(const ArticleVectors* queries, int k) const;
   /// Every pair i < j of fitted articles with score >= threshold (0 < threshold <= 1), as an
   /// upper-triangular CSR matrix of scores. Work as top_k.
