@@ -2,11 +2,13 @@
 
 #include <utf8proc.h>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "newsim/detail/decoder.hpp"
 #include "newsim/detail/unicode.hpp"
@@ -87,7 +89,11 @@ void NewsAnalyzerOptions::validate() const {
 
 namespace {
 
-using StringSet = std::unordered_set<std::string>;
+using StringSet = absl::flat_hash_set<std::string>;  // string_view lookups build no string
+
+// Abseil's own string_view (this Abseil is not built with std::string_view) for heterogeneous
+// lookups.
+absl::string_view sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 const StringSet& connectors() {
   static const StringSet s = {"of", "the", "de", "del", "der", "di", "da", "du", "dos", "al",
@@ -155,10 +161,25 @@ void decode_field(TextView v, DecodeErrors errors, std::size_t doc, std::u32stri
   }
 }
 
+// Appends s[b, e) as UTF-8, lowercased when asked (ASCII and the BMP through the tables).
+void append_utf8_of(std::string& out, const std::u32string& s, std::size_t b, std::size_t e,
+                    bool lower) {
+  const char16_t* low = lower ? detail::bmp_lower() : nullptr;
+  for (std::size_t i = b; i < e; ++i) {
+    char32_t c = s[i];
+    if (low != nullptr) c = c < 0x10000 ? static_cast<char32_t>(low[c]) : detail::simple_lower(c);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      append_utf8(out, c);
+    }
+  }
+}
+
 std::string utf8_of(const std::u32string& s, std::size_t b, std::size_t e, bool lower) {
   std::string out;
   out.reserve(e - b);
-  for (std::size_t i = b; i < e; ++i) append_utf8(out, lower ? detail::simple_lower(s[i]) : s[i]);
+  append_utf8_of(out, s, b, e, lower);
   return out;
 }
 
@@ -169,6 +190,7 @@ enum WordFlag : std::uint8_t {
   kStop = 1, kConnector = 2, kCalendar = 4, kTitleWord = 8, kAbbreviation = 16
 };
 struct WordInfo {
+  std::string word;  // the lowercase word itself (the cache's key points here)
   std::string stem;
   bool stemmed = false;
   std::uint8_t flags = 0;
@@ -181,7 +203,7 @@ struct Token {
   WordInfo* info = nullptr;
   std::size_t begin = 0, end = 0;  // code point offsets in the field
   std::size_t cps = 0;
-  std::string lower;
+  std::string_view lower;      // info->word
   bool cap = false;            // first letter upper or title case
   bool lower_case = false;     // first letter lowercase
   bool sentence_start = false;
@@ -206,7 +228,11 @@ struct NewsAnalyzer::Impl {
 
 struct NewsAnalyzer::Workspace::State {
   Stemmer stemmer;
-  std::unordered_map<std::string, WordInfo> words;  // lowercase word -> lists, stem, evidence
+  // lowercase word -> lists, stem, evidence; the entries live in `infos` (stable addresses) and
+  // the keys view their `word`.
+  absl::flat_hash_map<absl::string_view, WordInfo*> words;
+  std::deque<WordInfo> infos;
+  std::string scratch;  // the token being looked up
   const void* owner = nullptr;                      // the Impl whose lists `words` reflects
   std::uint64_t gen = 0;                            // documents analysed
   // Buffers reused from document to document (fewer page faults and reallocations).
@@ -241,7 +267,8 @@ namespace {
 // Splits a field into tokens, marking sentence starts and name links; lookup(lower) gives each
 // token's WordInfo.
 template <class Lookup>
-void tokenize(const std::u32string& f, std::vector<Token>& toks, Lookup&& lookup) {
+void tokenize(const std::u32string& f, std::vector<Token>& toks, std::string& lower,
+              Lookup&& lookup) {
   toks.clear();
   const std::uint8_t* props = detail::bmp_properties();
   auto word = [&](char32_t c) {
@@ -262,17 +289,20 @@ void tokenize(const std::u32string& f, std::vector<Token>& toks, Lookup&& lookup
     t.line = line;
     while (i < n && word(f[i])) ++i;
     t.end = i;
-    t.lower = utf8_of(f, t.begin, t.end, true);
+    lower.clear();
+    append_utf8_of(lower, f, t.begin, t.end, true);
     // anti-missile, co-operate: one word.
-    if (i + 1 < n && is_hyphen(f[i]) && word(f[i + 1]) && joined_prefixes().count(t.lower) != 0) {
+    if (i + 1 < n && is_hyphen(f[i]) && word(f[i + 1]) &&
+        joined_prefixes().contains(sv(lower))) {
       std::size_t j = i + 1;
       while (j < n && word(f[j])) ++j;
-      t.lower += utf8_of(f, i + 1, j, true);
+      append_utf8_of(lower, f, i + 1, j, true);
       t.end = j;
       i = j;
     }
     t.cps = t.end - t.begin;
-    t.info = lookup(t.lower);
+    t.info = lookup(std::string_view(lower));
+    t.lower = t.info->word;
     t.cap = is_upper_start(f[t.begin]);
     t.lower_case = is_lower_start(f[t.begin]);
     t.initial = t.cps == 1 && t.cap && t.end < n && f[t.end] == U'.';
@@ -315,7 +345,7 @@ void tokenize(const std::u32string& f, std::vector<Token>& toks, Lookup&& lookup
       t.linked = link;
     }
     prev_end = t.end;
-    toks.push_back(std::move(t));
+    toks.push_back(t);
   }
 }
 
@@ -328,28 +358,31 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
   out.clear();
   if (ws.owner != &impl || ws.words.size() > 200000) {  // bounded memory on huge vocabularies
     ws.words.clear();
+    ws.infos.clear();
     ws.owner = &impl;
   }
   const std::uint64_t gen = ++ws.gen;
-  auto lookup = [&](const std::string& lower) -> WordInfo* {
-    auto [it, fresh] = ws.words.try_emplace(lower);
-    if (fresh) {
-      std::uint8_t f = 0;
-      if (impl.stop.count(lower) != 0) f |= kStop;
-      if (connectors().count(lower) != 0) f |= kConnector;
-      if (calendar_words().count(lower) != 0) f |= kCalendar;
-      if (impl.title_words.count(lower) != 0) f |= kTitleWord;
-      if (abbreviations().count(lower) != 0) f |= kAbbreviation;
-      it->second.flags = f;
-    }
-    return &it->second;
+  auto lookup = [&](std::string_view lower) -> WordInfo* {
+    auto it = ws.words.find(sv(lower));
+    if (it != ws.words.end()) return it->second;
+    WordInfo& w = ws.infos.emplace_back();
+    w.word.assign(lower.data(), lower.size());
+    std::uint8_t f = 0;
+    if (impl.stop.contains(sv(lower))) f |= kStop;
+    if (connectors().contains(sv(lower))) f |= kConnector;
+    if (calendar_words().contains(sv(lower))) f |= kCalendar;
+    if (impl.title_words.contains(sv(lower))) f |= kTitleWord;
+    if (abbreviations().contains(sv(lower))) f |= kAbbreviation;
+    w.flags = f;
+    ws.words.emplace(sv(w.word), &w);
+    return &w;
   };
   decode_field(doc.title, options_.decode_error, doc_index, ws.fields[0]);
   decode_field(doc.text, options_.decode_error, doc_index, ws.fields[1]);
   const std::u32string (&fields)[2] = ws.fields;
   std::vector<Token> (&toks)[2] = ws.toks;
-  tokenize(fields[0], toks[0], lookup);
-  tokenize(fields[1], toks[1], lookup);
+  tokenize(fields[0], toks[0], ws.scratch, lookup);
+  tokenize(fields[1], toks[1], ws.scratch, lookup);
   for (auto& t : toks[0]) t.weight = options_.title_weight;
   for (std::size_t k = 0; k < toks[1].size(); ++k) {
     toks[1][k].weight = k < static_cast<std::size_t>(options_.lead_words) ? options_.lead_weight
@@ -385,7 +418,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
   auto stem_of = [&](const Token& t) -> const std::string& {
     WordInfo& w = *t.info;
     if (!w.stemmed) {
-      w.stem = ws.stemmer.stem(impl.fold ? fold_spelling(t.lower) : t.lower);
+      w.stem = impl.fold ? ws.stemmer.stem(fold_spelling(t.lower)) : ws.stemmer.stem(t.lower);
       w.stemmed = true;
     }
     return w.stem;
@@ -394,7 +427,12 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
   for (int f = 0; f < 2; ++f) {
     for (const Token& t : toks[f]) {
       if (t.cps < 2 || (t.info->flags & kStop) != 0) continue;
-      out.push_back({stem_of(t), TermKind::word, t.lower, f == 0, t.weight});
+      NewsOccurrence& o = out.emplace_back();
+      o.key = stem_of(t);
+      o.kind = TermKind::word;
+      o.surface.assign(t.lower.data(), t.lower.size());
+      o.in_title = f == 0;
+      o.weight = t.weight;
     }
   }
   if (!options_.names) return;
@@ -447,7 +485,7 @@ void NewsAnalyzer::occurrences(const NewsDocument& doc, Workspace& workspace,
           surface += ' ';
         }
       }
-      surface += utf8_of(text, t.begin, t.end, false);
+      append_utf8_of(surface, text, t.begin, t.end, false);
     }
     const std::string key = name_key(surface);
     if (key.empty()) return;

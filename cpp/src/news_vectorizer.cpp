@@ -1,8 +1,9 @@
 #include "newsim/news_vectorizer.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "model_io.hpp"
 #include "newsim/detail/parallel.hpp"
@@ -65,16 +66,16 @@ namespace {
 struct Lexicon {
   std::vector<std::string> keys;  // local id -> key
   std::vector<TermKind> kinds;    // local id -> kind at the first occurrence
-  std::unordered_map<std::string, std::int32_t> key_ids;
+  absl::flat_hash_map<std::string, std::int32_t> key_ids;
   // Surface counts (fit only). A surface nearly always comes with one key (a word's key is its
   // stem), so the occurrence's surface is looked up first, and the key found with it the first
   // time is only compared, not hashed, afterwards: surface_key[s] and surface_count[s] count the
   // pairs (surface_key[s], s); other pairs go to surface_counts, packed as (key id, surface id).
   std::vector<std::string> surfaces;
-  std::unordered_map<std::string, std::int32_t> surface_ids;
+  absl::flat_hash_map<std::string, std::int32_t> surface_ids;
   std::vector<std::int32_t> surface_key;
   std::vector<std::int64_t> surface_count;
-  std::unordered_map<std::uint64_t, std::int64_t> surface_counts;
+  absl::flat_hash_map<std::uint64_t, std::int64_t> surface_counts;
 };
 
 // The analysed form of one document: (lexicon key id, weighted count) sorted by key, and length.
@@ -83,7 +84,7 @@ struct DocTerms {
   double length = 0.0;
 };
 
-std::int32_t intern(std::unordered_map<std::string, std::int32_t>& ids,
+std::int32_t intern(absl::flat_hash_map<std::string, std::int32_t>& ids,
                     std::vector<std::string>& names, const std::string& s) {
   auto [it, fresh] = ids.try_emplace(s, static_cast<std::int32_t>(names.size()));
   if (fresh) names.push_back(s);
@@ -276,7 +277,7 @@ CsrMatrix<double> assemble(std::vector<Row>& rows, std::size_t cols, const Weigh
 // The vocabulary column of every chunk-local key (-1: not in the vocabulary).
 std::vector<std::vector<std::int32_t>> columns_of(const Analysed& analysed, const Vocabulary& v,
                                                   int threads) {
-  std::unordered_map<std::string_view, std::int32_t> index;
+  absl::flat_hash_map<std::string_view, std::int32_t> index;
   index.reserve(v.size());
   for (std::size_t j = 0; j < v.size(); ++j) {
     index.emplace(v.views()[j], static_cast<std::int32_t>(j));
@@ -344,7 +345,7 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   Analysed analysed = analyze_all(analyzer_, docs, threads, true);
 
   // Global ids over all lexicons.
-  std::unordered_map<std::string_view, std::int32_t> global;
+  absl::flat_hash_map<std::string_view, std::int32_t> global;
   std::vector<std::string_view> global_keys;
   std::vector<TermKind> global_kinds;
   std::vector<std::vector<std::int32_t>> to_global(analysed.lexicons.size());
@@ -405,9 +406,9 @@ CsrMatrix<double> NewsVectorizer::fit_impl(const NewsDocuments& docs, bool want_
   }
 
   // The most frequent surface over all lexicons; ties go to the smallest.
-  std::unordered_map<std::string_view, std::int32_t> surface_index;
+  absl::flat_hash_map<std::string_view, std::int32_t> surface_index;
   std::vector<std::string_view> surface_names;
-  std::unordered_map<std::uint64_t, std::int64_t> surface_totals;
+  absl::flat_hash_map<std::uint64_t, std::int64_t> surface_totals;
   {
     std::size_t total = 0, pairs = 0;
     for (const Lexicon& chunk : analysed.lexicons) {
