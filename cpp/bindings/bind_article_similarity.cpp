@@ -8,24 +8,6 @@ namespace newsim::bindings {
 
 namespace {
 
-// Texts, optional titles (derived from the texts when None) and dates as NewsDocuments.
-NewsDocuments documents(py::handle texts, py::handle titles, std::vector<py::object>& keep) {
-  const std::vector<TextView> t = documents_from(texts, keep);
-  NewsDocuments docs(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) docs[i].text = t[i];
-  if (titles.is_none()) {
-    for (auto& d : docs) d.title = derived_title(d.text);
-    return docs;
-  }
-  const std::vector<TextView> h = documents_from(titles, keep);
-  if (h.size() != t.size()) {
-    throw InvalidArgument("titles has " + std::to_string(h.size()) + " items for " +
-                          std::to_string(t.size()) + " documents");
-  }
-  for (std::size_t i = 0; i < h.size(); ++i) docs[i].title = h[i];
-  return docs;
-}
-
 const ArticleVectors& side(const ArticleSimilarity& s, const py::object& v) {
   return v.is_none() ? s.fitted() : v.cast<const ArticleVectors&>();
 }
@@ -99,7 +81,7 @@ void bind_article_similarity(py::module_& m) {
           [](ArticleSimilarity& s, const py::object& texts, const py::object& titles,
              const py::object& times) {
             std::vector<py::object> keep;
-            const NewsDocuments d = documents(texts, titles, keep);
+            const NewsDocuments d = news_documents(texts, titles, keep, true);
             const auto t = times_from(times, d.size(), "document");
             released([&] { return &s.fit(d, t ? &*t : nullptr); });
           },
@@ -109,7 +91,7 @@ void bind_article_similarity(py::module_& m) {
           [](const ArticleSimilarity& s, const py::object& texts, const py::object& titles,
              const py::object& times) {
             std::vector<py::object> keep;
-            const NewsDocuments d = documents(texts, titles, keep);
+            const NewsDocuments d = news_documents(texts, titles, keep, true);
             const auto t = times_from(times, d.size(), "document");
             return released([&] { return s.transform(d, t ? &*t : nullptr); });
           },

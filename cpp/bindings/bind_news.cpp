@@ -17,22 +17,6 @@ DfBound bound(py::handle value, const char* name) {
   throw py::type_error(std::string(name) + " must be an int or a float");
 }
 
-// Texts and optional parallel titles as NewsDocuments viewing the Python objects in `keep`.
-NewsDocuments news_documents(py::handle texts, py::handle titles, std::vector<py::object>& keep) {
-  const std::vector<TextView> t = documents_from(texts, keep);
-  NewsDocuments docs(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) docs[i].text = t[i];
-  if (!titles.is_none()) {
-    const std::vector<TextView> h = documents_from(titles, keep);
-    if (h.size() != t.size()) {
-      throw InvalidArgument("titles has " + std::to_string(h.size()) + " items for " +
-                            std::to_string(t.size()) + " documents");
-    }
-    for (std::size_t i = 0; i < h.size(); ++i) docs[i].title = h[i];
-  }
-  return docs;
-}
-
 py::list terms_to_python(const std::vector<NewsTerm>& terms) {
   py::list out;
   for (const auto& t : terms) {

@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include "newsim/analyzer.hpp"
+#include "newsim/article_similarity.hpp"
 #include "newsim/stop_words.hpp"
 
 namespace newsim::bindings {
@@ -127,6 +128,26 @@ py::dict contributions(const std::vector<TermContribution>& v) {
   d["contribution"] = contribution;
   d["share"] = share;
   return d;
+}
+
+NewsDocuments news_documents(py::handle texts, py::handle titles, std::vector<py::object>& keep,
+                             bool derive_titles) {
+  const std::vector<TextView> t = documents_from(texts, keep);
+  NewsDocuments docs(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) docs[i].text = t[i];
+  if (titles.is_none()) {
+    if (derive_titles) {
+      for (auto& d : docs) d.title = derived_title(d.text);
+    }
+    return docs;
+  }
+  const std::vector<TextView> h = documents_from(titles, keep);
+  if (h.size() != t.size()) {
+    throw InvalidArgument("titles has " + std::to_string(h.size()) + " items for " +
+                          std::to_string(t.size()) + " documents");
+  }
+  for (std::size_t i = 0; i < h.size(); ++i) docs[i].title = h[i];
+  return docs;
 }
 
 }  // namespace newsim::bindings

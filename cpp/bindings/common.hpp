@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "newsim/analyzer.hpp"
+#include "newsim/news_vectorizer.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/sparse.hpp"
@@ -111,6 +112,12 @@ py::tuple csr_to_python(CsrMatrix<T>&& m) {
   for (std::size_t i = 0; i < m.indices.size(); ++i) out[i] = m.indices[i];
   return py::make_tuple(data, indices, adopt(std::move(m.indptr)), shape);
 }
+
+/// Texts and optional parallel titles as NewsDocuments viewing the Python objects in `keep`.
+/// Without titles, each title is empty, or read off its text when `derive_titles`
+/// (derived_title in article_similarity.hpp). Throws InvalidArgument when the counts differ.
+NewsDocuments news_documents(py::handle texts, py::handle titles, std::vector<py::object>& keep,
+                             bool derive_titles = false);
 
 /// (indices, scores) as two rows × k numpy arrays that own the buffers.
 py::tuple neighbors_to_python(Neighbors&& nb);
