@@ -248,20 +248,11 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
                                   const JoinOptions& options) {
   detail::check_threshold(options.threshold);
   const Problem pb = prepare(x, y, options.metric);
-  CsrMatrix<double> out;
-  out.rows = x.rows;
-  out.cols = pb.y.rows;
-  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(x.rows) + 1);
-  out.indptr[0] = 0;
   const int threads = detail::resolve_threads(options.n_jobs);
   const std::size_t blocks = row_blocks(x.rows);
   std::vector<Scratch> tiles(static_cast<std::size_t>(std::max(1, threads)));
   // Per block, its rows' pairs in row order (each row's columns ascending).
-  struct Found {
-    std::vector<std::int32_t> cols;
-    std::vector<double> scores;
-  };
-  std::vector<Found> found(blocks);
+  std::vector<detail::JoinBlock> found(blocks);
   std::vector<std::int64_t> per_row(static_cast<std::size_t>(x.rows), 0);
   const double t = options.threshold;
   detail::parallel_for(
@@ -270,37 +261,23 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kDenseTileRows;
         const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
         Scratch& tile = tiles[worker];
-        std::vector<Found> rows(static_cast<std::size_t>(r1 - r0));
+        std::vector<detail::JoinBlock> rows(static_cast<std::size_t>(r1 - r0));
         score_block(pb, tile, r0, r1, false, [&](std::int64_t i, std::int64_t j, double s) {
           if (s < t) return;
-          Found& f = rows[static_cast<std::size_t>(i - r0)];
+          detail::JoinBlock& f = rows[static_cast<std::size_t>(i - r0)];
           f.cols.push_back(static_cast<std::int32_t>(j));
           f.scores.push_back(s);
         });
-        Found& all = found[b];
+        detail::JoinBlock& all = found[b];
         for (std::int64_t i = r0; i < r1; ++i) {
-          const Found& f = rows[static_cast<std::size_t>(i - r0)];
+          const detail::JoinBlock& f = rows[static_cast<std::size_t>(i - r0)];
           all.cols.insert(all.cols.end(), f.cols.begin(), f.cols.end());
           all.scores.insert(all.scores.end(), f.scores.begin(), f.scores.end());
           per_row[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(f.cols.size());
         }
       },
       options.interrupted ? &options.interrupted : nullptr);
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    out.indptr[static_cast<std::size_t>(i) + 1] =
-        out.indptr[static_cast<std::size_t>(i)] + per_row[static_cast<std::size_t>(i)];
-  }
-  const auto nnz = static_cast<std::size_t>(out.indptr[static_cast<std::size_t>(x.rows)]);
-  out.indices = Buffer<std::int32_t>(nnz);
-  out.data = Buffer<double>(nnz);
-  std::size_t at = 0;
-  for (Found& f : found) {
-    std::copy(f.cols.begin(), f.cols.end(), out.indices.data() + at);
-    std::copy(f.scores.begin(), f.scores.end(), out.data.data() + at);
-    at += f.cols.size();
-    f = Found{};
-  }
-  return out;
+  return detail::assemble_join(x.rows, pb.y.rows, found, per_row);
 }
 
 }  // namespace newsim

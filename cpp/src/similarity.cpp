@@ -309,6 +309,31 @@ using detail::check_threshold;
 }  // namespace
 
 void detail::check_csr(const CsrRef& m, const char* name) { check_matrix(m, name); }
+
+CsrMatrix<double> detail::assemble_join(std::int64_t rows, std::int64_t cols,
+                                        std::vector<JoinBlock>& blocks,
+                                        const std::vector<std::int64_t>& per_row) {
+  CsrMatrix<double> out;
+  out.rows = rows;
+  out.cols = cols;
+  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(rows) + 1);
+  out.indptr[0] = 0;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    out.indptr[static_cast<std::size_t>(i) + 1] =
+        out.indptr[static_cast<std::size_t>(i)] + per_row[static_cast<std::size_t>(i)];
+  }
+  const auto nnz = static_cast<std::size_t>(out.indptr[static_cast<std::size_t>(rows)]);
+  out.indices = Buffer<std::int32_t>(nnz);
+  out.data = Buffer<double>(nnz);
+  std::size_t at = 0;
+  for (JoinBlock& b : blocks) {
+    std::copy(b.cols.begin(), b.cols.end(), out.indices.data() + at);
+    std::copy(b.scores.begin(), b.scores.end(), out.data.data() + at);
+    at += b.cols.size();
+    b = JoinBlock{};
+  }
+  return out;
+}
 double detail::row_scale(const double* v, std::int64_t n, Metric metric) {
   return newsim::row_scale(v, n, metric);
 }
@@ -480,29 +505,20 @@ Neighbors run_top_k(const CsrRef& x, const std::vector<double>& x_scale,
 
 CsrMatrix<double> run_join(const CsrRef& x, const std::vector<double>& x_scale,
                            const InvertedIndex& index, bool symmetric, const JoinOptions& options) {
-  CsrMatrix<double> out;
-  out.rows = x.rows;
-  out.cols = index.rows;
-  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(x.rows) + 1);
-  out.indptr[0] = 0;
-  if (x.rows == 0) return out;
+  std::vector<detail::JoinBlock> found(block_count(x.rows));
+  std::vector<std::int64_t> per_row(static_cast<std::size_t>(x.rows), 0);
+  if (x.rows == 0) return detail::assemble_join(0, index.rows, found, per_row);
   const Problem pb{x, x_scale, index, symmetric};
   const int threads = detail::resolve_threads(options.n_jobs);
   const std::size_t blocks = block_count(x.rows);
   std::vector<Workspace> spaces(static_cast<std::size_t>(std::max(1, threads)));
-  struct Found {
-    std::vector<std::int32_t> cols;
-    std::vector<double> scores;
-  };
-  std::vector<Found> found(blocks);
-  std::vector<std::int64_t> per_row(static_cast<std::size_t>(x.rows), 0);
   const double t = options.threshold;
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t worker) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(x.rows, r0 + kBlockRows);
-        Found& f = found[b];
+        detail::JoinBlock& f = found[b];
         score_block(pb, spaces[worker], r0, r1, [&](std::int64_t r, std::int64_t j, double s) {
           if (s < t || (symmetric && j <= r)) return;
           f.cols.push_back(static_cast<std::int32_t>(j));
@@ -511,21 +527,7 @@ CsrMatrix<double> run_join(const CsrRef& x, const std::vector<double>& x_scale,
         });
       },
       options.interrupted ? &options.interrupted : nullptr);
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    out.indptr[static_cast<std::size_t>(i) + 1] =
-        out.indptr[static_cast<std::size_t>(i)] + per_row[static_cast<std::size_t>(i)];
-  }
-  const auto nnz = static_cast<std::size_t>(out.indptr[static_cast<std::size_t>(x.rows)]);
-  out.indices = Buffer<std::int32_t>(nnz);
-  out.data = Buffer<double>(nnz);
-  std::size_t at = 0;
-  for (Found& f : found) {
-    std::copy(f.cols.begin(), f.cols.end(), out.indices.data() + at);
-    std::copy(f.scores.begin(), f.scores.end(), out.data.data() + at);
-    at += f.cols.size();
-    f = Found{};
-  }
-  return out;
+  return detail::assemble_join(x.rows, index.rows, found, per_row);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 #pragma once
 
 // What the sparse and dense similarity paths share: the score order, the bounded top-k list,
-// input checks and row scales. Internal.
+// input checks, row scales and the assembly of join results. Internal.
 
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "newsim/errors.hpp"
 #include "newsim/similarity.hpp"
@@ -52,5 +53,18 @@ inline void offer(double* scores, std::int64_t* index, std::int32_t& count, int 
   scores[pos] = s;
   index[pos] = j;
 }
+
+/// The pairs a join found in one block of consecutive rows: row by row, each row's columns
+/// ascending.
+struct JoinBlock {
+  std::vector<std::int32_t> cols;
+  std::vector<double> scores;
+};
+
+/// The rows × cols CSR matrix of the pairs in `blocks` (in row order), where row i holds
+/// per_row[i] of them. Empties the blocks as it goes. O(rows + pairs).
+CsrMatrix<double> assemble_join(std::int64_t rows, std::int64_t cols,
+                                std::vector<JoinBlock>& blocks,
+                                const std::vector<std::int64_t>& per_row);
 
 }  // namespace newsim::detail
