@@ -31,20 +31,8 @@ void bind_article_similarity(py::module_& m) {
             return select_rows(v, rows);
           },
           py::arg("rows"))
-      .def_property_readonly(
-          "terms",
-          [](const ArticleVectors& v) {
-            CsrMatrix<double> c;  // a copy for Python
-            c.rows = v.terms.rows;
-            c.cols = v.terms.cols;
-            c.indptr = Buffer<std::int64_t>(v.terms.indptr.size());
-            c.indices = Buffer<std::int32_t>(v.terms.nnz());
-            c.data = Buffer<double>(v.terms.nnz());
-            std::copy(v.terms.indptr.begin(), v.terms.indptr.end(), c.indptr.begin());
-            std::copy(v.terms.indices.begin(), v.terms.indices.end(), c.indices.begin());
-            std::copy(v.terms.data.begin(), v.terms.data.end(), c.data.begin());
-            return csr_to_python(std::move(c));
-          })
+      .def_property_readonly("terms",
+                             [](const ArticleVectors& v) { return csr_to_python(v.terms.copy()); })
       .def_property_readonly("latent", [](const ArticleVectors& v) {
         py::array_t<double> out(
             {static_cast<py::ssize_t>(v.latent.rows()), static_cast<py::ssize_t>(v.latent.cols())});

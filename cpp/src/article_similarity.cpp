@@ -70,19 +70,6 @@ CsrMatrix<double> restrict_columns(const CsrMatrix<double>& m, const std::vector
   return out;
 }
 
-CsrMatrix<double> copy_of(const CsrMatrix<double>& m) {
-  CsrMatrix<double> out;
-  out.rows = m.rows;
-  out.cols = m.cols;
-  out.indptr = Buffer<std::int64_t>(m.indptr.size());
-  out.indices = Buffer<std::int32_t>(m.nnz());
-  out.data = Buffer<double>(m.nnz());
-  std::copy(m.indptr.begin(), m.indptr.end(), out.indptr.begin());
-  std::copy(m.indices.begin(), m.indices.end(), out.indices.begin());
-  std::copy(m.data.begin(), m.data.end(), out.data.begin());
-  return out;
-}
-
 bool row_empty(const CsrMatrix<double>& m, std::int64_t i) {
   return m.indptr[static_cast<std::size_t>(i)] == m.indptr[static_cast<std::size_t>(i) + 1];
 }
@@ -400,24 +387,29 @@ void set_weights(ArticleSimilarity::State& s, const ArticleSimilarityOptions& o)
   }
 }
 
-ArticleVectors vectors_of(const ArticleSimilarity::State& s, const NewsDocuments& docs,
-                          const std::vector<double>* times, CsrMatrix<double>* raw) {
-  check_times(times, docs.size());
-  ArticleVectors v;
-  v.terms = raw != nullptr ? std::move(*raw) : s.vectorizer.transform(docs);
-  normalize_rows(v.terms);
+// The names and latent rows, which follow from the (unit) terms rows.
+void derive_names_and_latent(const ArticleSimilarity::State& s, ArticleVectors& v) {
   v.names = restrict_columns(v.terms, s.is_name);
   normalize_rows(v.names);
-  NewsDocuments titles(docs.size());
-  for (std::size_t i = 0; i < docs.size(); ++i) titles[i].title = docs[i].title;
-  v.titles = s.vectorizer.transform(titles);
-  normalize_rows(v.titles);
   if (s.latent) {
     v.latent = s.lsa.transform(CsrRef(v.terms));
     normalize_rows(v.latent);
   } else {
-    v.latent = DenseMatrix(static_cast<Eigen::Index>(docs.size()), 0);
+    v.latent = DenseMatrix(static_cast<Eigen::Index>(v.terms.rows), 0);
   }
+}
+
+// The vectors of docs whose terms rows (unit length) are `terms`.
+ArticleVectors vectors_of(const ArticleSimilarity::State& s, const NewsDocuments& docs,
+                          const std::vector<double>* times, CsrMatrix<double> terms) {
+  check_times(times, docs.size());
+  ArticleVectors v;
+  v.terms = std::move(terms);
+  NewsDocuments titles(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) titles[i].title = docs[i].title;
+  v.titles = s.vectorizer.transform(titles);
+  normalize_rows(v.titles);
+  derive_names_and_latent(s, v);
   v.times = times != nullptr
                 ? *times
                 : std::vector<double>(docs.size(), std::numeric_limits<double>::quiet_NaN());
@@ -439,13 +431,14 @@ ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
   check_times(times, docs.size());
   auto s = std::make_shared<State>(State{
       NewsVectorizer(options_.terms), false, Lsa(), false, {}, 0, 0, 0, 0, {}, false, {}, {}, {}});
-  CsrMatrix<double> raw = s->vectorizer.fit_transform(docs);
-  s->is_name.assign(static_cast<std::size_t>(raw.cols), 0);
+  CsrMatrix<double> terms = s->vectorizer.fit_transform(docs);
+  normalize_rows(terms);  // LSA, too, is fitted on unit rows
+  s->is_name.assign(static_cast<std::size_t>(terms.cols), 0);
   for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
   s->titles = std::any_of(docs.begin(), docs.end(),
                           [](const NewsDocument& d) { return d.title.size != 0; });
-  const std::int64_t k =
-      std::min<std::int64_t>(options_.n_components, std::min<std::int64_t>(raw.rows, raw.cols) - 1);
+  const std::int64_t k = std::min<std::int64_t>(options_.n_components,
+                                                std::min<std::int64_t>(terms.rows, terms.cols) - 1);
   if (k >= 1 && options_.latent_weight > 0) {
     LsaOptions lo;
     lo.n_components = static_cast<int>(k);
@@ -453,14 +446,12 @@ ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
     lo.random_state = options_.random_state;
     lo.n_jobs = options_.n_jobs;
     lo.interrupted = options_.interrupted;
-    CsrMatrix<double> unit = copy_of(raw);  // LSA is fitted on unit rows
-    normalize_rows(unit);
     s->lsa = Lsa(lo);
-    s->lsa.fit(CsrRef(unit));
+    s->lsa.fit(CsrRef(terms));
     s->latent = true;
   }
   set_weights(*s, options_);
-  s->fitted = vectors_of(*s, docs, times, &raw);
+  s->fitted = vectors_of(*s, docs, times, std::move(terms));
   index_fitted(*s);
   state_ = std::move(s);
   return *this;
@@ -468,7 +459,10 @@ ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
 
 ArticleVectors ArticleSimilarity::transform(const NewsDocuments& docs,
                                             const std::vector<double>* times) const {
-  return vectors_of(state(), docs, times, nullptr);
+  const State& s = state();
+  CsrMatrix<double> terms = s.vectorizer.transform(docs);
+  normalize_rows(terms);
+  return vectors_of(s, docs, times, std::move(terms));
 }
 
 void ArticleSimilarity::set_fitted_articles(ArticleVectors vectors) {
@@ -777,44 +771,23 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
   const auto blocks = static_cast<std::size_t>((n + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
   std::vector<Scratch> scratch = scratch_for(threads, n);
-  std::vector<std::vector<std::pair<std::int32_t, double>>> found(blocks);
-  std::vector<std::vector<std::int64_t>> row_counts(blocks);
+  std::vector<detail::JoinBlock> found(blocks);
+  std::vector<std::int64_t> per_row(static_cast<std::size_t>(n), 0);
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t w) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(n, r0 + kBlockRows);
-        row_counts[b].assign(static_cast<std::size_t>(r1 - r0), 0);
         score_block(s, options_, f, r0, r1, true, true, scratch[w],
                     [&](std::int64_t i, std::int64_t j, double sc) {
                       if (sc < threshold) return;
-                      found[b].emplace_back(static_cast<std::int32_t>(j), sc);
-                      ++row_counts[b][static_cast<std::size_t>(i - r0)];
+                      found[b].cols.push_back(static_cast<std::int32_t>(j));
+                      found[b].scores.push_back(sc);
+                      ++per_row[static_cast<std::size_t>(i)];
                     });
       },
       options_.interrupted ? &options_.interrupted : nullptr);
-  std::size_t nnz = 0;
-  for (const auto& f2 : found) nnz += f2.size();
-  CsrMatrix<double> out;
-  out.rows = n;
-  out.cols = n;
-  out.indptr = Buffer<std::int64_t>(static_cast<std::size_t>(n) + 1);
-  out.indices = Buffer<std::int32_t>(nnz);
-  out.data = Buffer<double>(nnz);
-  out.indptr[0] = 0;
-  std::size_t at = 0;
-  std::int64_t row = 0;
-  for (std::size_t b = 0; b < blocks; ++b) {
-    for (const auto c : row_counts[b]) {
-      out.indptr[static_cast<std::size_t>(row) + 1] = out.indptr[static_cast<std::size_t>(row)] + c;
-      ++row;
-    }
-    for (const auto& [j, sc] : found[b]) {
-      out.indices[at] = j;
-      out.data[at++] = sc;
-    }
-  }
-  return out;
+  return detail::assemble_join(n, n, found, per_row);
 }
 
 std::vector<TermWeight> ArticleSimilarity::key_terms(const std::vector<std::int64_t>& rows,
@@ -996,14 +969,7 @@ ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::strin
       }
       v.times.resize(static_cast<std::size_t>(rows));
       r.get(v.times.data(), v.times.size());
-      v.names = restrict_columns(v.terms, s->is_name);
-      normalize_rows(v.names);
-      if (s->latent) {
-        v.latent = s->lsa.transform(CsrRef(v.terms));
-        normalize_rows(v.latent);
-      } else {
-        v.latent = DenseMatrix(static_cast<Eigen::Index>(rows), 0);
-      }
+      derive_names_and_latent(*s, v);
       s->fitted = std::move(v);
       index_fitted(*s);
     }

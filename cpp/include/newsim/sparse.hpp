@@ -83,6 +83,20 @@ struct CsrMatrix {
     return it != e && *it == j ? data[static_cast<std::size_t>(it - indices.data())] : T(0);
   }
 
+  /// A deep copy (the buffers are move-only). O(rows + nnz).
+  CsrMatrix copy() const {
+    CsrMatrix out;
+    out.rows = rows;
+    out.cols = cols;
+    out.indptr = Buffer<std::int64_t>(indptr.size());
+    out.indices = Buffer<std::int32_t>(indices.size());
+    out.data = Buffer<T>(data.size());
+    std::copy(indptr.begin(), indptr.end(), out.indptr.begin());
+    std::copy(indices.begin(), indices.end(), out.indices.begin());
+    std::copy(data.begin(), data.end(), out.data.begin());
+    return out;
+  }
+
   /// A copy as an Eigen sparse matrix, for linear algebra. O(nnz).
   Eigen::SparseMatrix<T, Eigen::RowMajor, std::int64_t> to_eigen() const {
     Eigen::SparseMatrix<T, Eigen::RowMajor, std::int64_t> m(rows, cols);
