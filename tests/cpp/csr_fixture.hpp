@@ -1,11 +1,15 @@
 #pragma once
-// Test helpers: CSR matrices built from dense rows, and the cosine of two dense rows.
+// Test helpers: CSR matrices built from dense rows, the cosine of two dense rows, and a
+// bit-for-bit comparison of two CSR matrices.
+
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "newsim/similarity.hpp"
+#include "newsim/sparse.hpp"
 
 namespace newsim_test {
 
@@ -60,6 +64,19 @@ inline double cosine(const std::vector<double>& a, const std::vector<double>& b)
     bb += b[j] * b[j];
   }
   return aa == 0 || bb == 0 ? 0.0 : ab / std::sqrt(aa) / std::sqrt(bb);
+}
+
+// Same shape, columns and values, bit for bit.
+template <class T>
+void expect_same(const newsim::CsrMatrix<T>& a, const newsim::CsrMatrix<T>& b) {
+  ASSERT_EQ(a.rows, b.rows);
+  ASSERT_EQ(a.cols, b.cols);
+  ASSERT_EQ(a.nnz(), b.nnz());
+  for (std::size_t i = 0; i < a.indptr.size(); ++i) EXPECT_EQ(a.indptr[i], b.indptr[i]);
+  for (std::size_t k = 0; k < a.nnz(); ++k) {
+    EXPECT_EQ(a.indices[k], b.indices[k]);
+    EXPECT_EQ(a.data[k], b.data[k]);
+  }
 }
 
 }  // namespace newsim_test

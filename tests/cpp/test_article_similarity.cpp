@@ -19,6 +19,9 @@
 #include "newsim/article_similarity.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stories.hpp"
+#include "csr_fixture.hpp"
+
+using newsim_test::expect_same;
 
 namespace {
 
@@ -301,17 +304,6 @@ void expect_same_neighbors(const newsim::Neighbors& a, const newsim::Neighbors& 
   }
 }
 
-void expect_same_csr(const newsim::CsrMatrix<double>& a, const newsim::CsrMatrix<double>& b) {
-  ASSERT_EQ(a.rows, b.rows);
-  ASSERT_EQ(a.cols, b.cols);
-  ASSERT_EQ(a.nnz(), b.nnz());
-  for (std::size_t i = 0; i < a.indptr.size(); ++i) ASSERT_EQ(a.indptr[i], b.indptr[i]);
-  for (std::size_t p = 0; p < a.nnz(); ++p) {
-    ASSERT_EQ(a.indices[p], b.indices[p]);
-    ASSERT_EQ(a.data[p], b.data[p]);
-  }
-}
-
 std::string as_string(TextView t) { return std::string(static_cast<const char*>(t.data), t.size); }
 
 std::string temp_path(const std::string& name) {
@@ -472,8 +464,8 @@ TEST(ArticleSimilarity, ResultsDoNotDependOnTheThreadCount) {
   const auto s1 = fitted_model(1, big);
   const auto s2 = fitted_model(2, big);
   expect_same_neighbors(s1.top_k(nullptr, 7), s2.top_k(nullptr, 7));
-  expect_same_csr(s1.join(0.3), s2.join(0.3));
-  expect_same_csr(s1.fitted().terms, s2.fitted().terms);
+  expect_same(s1.join(0.3), s2.join(0.3));
+  expect_same(s1.fitted().terms, s2.fitted().terms);
   ASSERT_EQ(s1.fitted().latent.rows(), s2.fitted().latent.rows());
   ASSERT_EQ(s1.fitted().latent.cols(), s2.fitted().latent.cols());
   EXPECT_TRUE((s1.fitted().latent.array() == s2.fitted().latent.array()).all());
@@ -739,7 +731,7 @@ TEST(ArticleSimilarity, SaveLoadRoundTrip) {
   EXPECT_EQ(l.options().terms_weight, s.options().terms_weight);
   EXPECT_EQ(l.options().time_floor, s.options().time_floor);
   expect_same_neighbors(s.top_k(nullptr, 5), l.top_k(nullptr, 5));
-  expect_same_csr(s.join(0.2), l.join(0.2));
+  expect_same(s.join(0.2), l.join(0.2));
   auto [qd, qt] = pick(corpus(), {0, 3, 8, 16, 25, 29});
   auto [bd, bt] = pick(corpus(), {2, 4, 9, 15, 22, 1});
   const auto sa = s.score(s.transform(qd, &qt), s.transform(bd, &bt));

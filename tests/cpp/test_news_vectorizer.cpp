@@ -12,6 +12,9 @@
 #include "newsim/news_vectorizer.hpp"
 #include "newsim/spelling.hpp"
 #include "newsim/stemmer.hpp"
+#include "csr_fixture.hpp"
+
+using newsim_test::expect_same;
 
 using newsim::NewsAnalyzer;
 using newsim::NewsAnalyzerOptions;
@@ -37,17 +40,6 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
 std::string word_key(const NewsAnalyzer& a, const std::string& word) {
   const auto keys = keys_of(a, word);
   return keys.size() == 1 ? keys[0] : "<" + std::to_string(keys.size()) + " terms>";
-}
-
-void expect_same(const newsim::CsrMatrix<double>& a, const newsim::CsrMatrix<double>& b) {
-  ASSERT_EQ(a.rows, b.rows);
-  ASSERT_EQ(a.cols, b.cols);
-  ASSERT_EQ(a.nnz(), b.nnz());
-  for (std::size_t i = 0; i < a.indptr.size(); ++i) EXPECT_EQ(a.indptr[i], b.indptr[i]);
-  for (std::size_t k = 0; k < a.nnz(); ++k) {
-    EXPECT_EQ(a.indices[k], b.indices[k]);
-    EXPECT_EQ(a.data[k], b.data[k]);  // bit-identical
-  }
 }
 
 NewsDocuments as_docs(const std::vector<std::string>& texts) {

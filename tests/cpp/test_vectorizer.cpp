@@ -8,6 +8,9 @@
 #include "newsim/analyzer.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/vectorizer.hpp"
+#include "csr_fixture.hpp"
+
+using newsim_test::expect_same;
 
 using newsim::Vectorizer;
 using newsim::VectorizerOptions;
@@ -17,18 +20,6 @@ namespace {
 const std::vector<std::string> kDocs = {
     "Russia warns NATO over missile defence", "NATO missile shield talks",
     "Russia and NATO: talks on missile defence shield"};
-
-template <class T>
-void expect_same(const newsim::CsrMatrix<T>& a, const newsim::CsrMatrix<T>& b) {
-  ASSERT_EQ(a.rows, b.rows);
-  ASSERT_EQ(a.cols, b.cols);
-  ASSERT_EQ(a.nnz(), b.nnz());
-  for (std::size_t i = 0; i < a.indptr.size(); ++i) EXPECT_EQ(a.indptr[i], b.indptr[i]);
-  for (std::size_t k = 0; k < a.nnz(); ++k) {
-    EXPECT_EQ(a.indices[k], b.indices[k]);
-    EXPECT_EQ(a.data[k], b.data[k]);  // bit-identical
-  }
-}
 
 std::vector<std::string> synthetic_corpus(std::size_t n) {
   std::vector<std::string> docs;
