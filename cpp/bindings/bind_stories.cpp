@@ -20,22 +20,27 @@ std::vector<std::int64_t> labels_of(const py::array_t<std::int64_t, py::array::c
 }  // namespace
 
 void bind_stories(py::module_& m) {
+  m.attr("_STORY_TIME_WINDOW") = kDefaultTimeWindow;
+  m.attr("_STORY_MAX_NEIGHBORS") = StoryOptions{}.max_neighbors;
   py::class_<StoryClusterer>(m, "_StoryClusterer")
       .def(py::init([](const std::string& linkage, double threshold, double cohesion,
-                       double min_similarity, double time_window, int n_jobs) {
+                       double min_similarity, double time_window, int max_neighbors,
+                       int n_jobs) {
              StoryOptions o;
              o.linkage = parse_linkage(linkage);
              o.threshold = threshold;
              o.cohesion = cohesion;
              o.min_similarity = min_similarity;
              o.time_window = time_window;
+             o.max_neighbors = max_neighbors;
              o.n_jobs = n_jobs;
              o.interrupted = python_interrupt();
              return StoryClusterer(std::move(o));
            }),
            py::arg("linkage"), py::arg("threshold"), py::arg("cohesion"),
-           py::arg("min_similarity"), py::arg("time_window"), py::arg("n_jobs"))
-      .def("__len__", &StoryClusterer::size)
+           py::arg("min_similarity"), py::arg("time_window"), py::arg("max_neighbors"),
+           py::arg("n_jobs"))
+      .def("__len__", [](const StoryClusterer& c) { return released([&] { return c.size(); }); })
       .def(
           "add",
           [](StoryClusterer& c, const py::tuple& x, const py::object& times) {
@@ -44,7 +49,9 @@ void bind_stories(py::module_& m) {
             return to_array(released([&] { return c.add(cx.ref, t ? &*t : nullptr); }));
           },
           py::arg("x"), py::arg("times") = py::none())
-      .def_property_readonly("labels", [](const StoryClusterer& c) { return to_array(c.labels()); })
+      .def_property_readonly("labels", [](const StoryClusterer& c) {
+        return to_array(released([&] { return c.labels(); }));  // waits for an add
+      })
       .def(
           "stories",
           [](const StoryClusterer& c, int top) {
@@ -67,7 +74,7 @@ void bind_stories(py::module_& m) {
           },
           py::arg("top"))
       .def("pairs", [](const StoryClusterer& c) {
-        const auto& p = c.pairs();
+        const auto p = released([&] { return c.pairs(); });
         py::array_t<std::int64_t> i(static_cast<py::ssize_t>(p.size()));
         py::array_t<std::int64_t> j(static_cast<py::ssize_t>(p.size()));
         py::array_t<double> s(static_cast<py::ssize_t>(p.size()));

@@ -4,13 +4,19 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <cstring>
+#include <mutex>
 #include <queue>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include <absl/container/flat_hash_map.h>
 #include <utf8proc.h>
 
+#include "newsim/detail/collect.hpp"
+#include "newsim/detail/hash.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
@@ -42,27 +48,36 @@ struct Lower {
   }
 };
 
-// Agglomerates n points joined by `pairs`; returns each point's cluster root (its smallest
-// member).
+// Agglomerates n nodes joined by `pairs` (i < j); node i stands for weight[i] identical
+// articles (empty: 1 each), whose pairwise similarity is 1 (0 for a row of zeros, which has
+// weight 1). Returns each node's cluster root (its smallest node).
 std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClusterer::Pair>& pairs,
-                                      const StoryOptions& options) {
+                                      const StoryOptions& options,
+                                      const std::vector<std::int64_t>& weight = {}) {
   const auto un = static_cast<std::size_t>(n);
-  std::vector<std::unordered_map<std::int64_t, Link>> links(un);
+  std::vector<absl::flat_hash_map<std::int64_t, Link>> links(un);
   std::vector<std::int64_t> size(un, 1);
   std::vector<double> internal(un, 0.0);
+  if (!weight.empty()) {
+    for (std::size_t i = 0; i < un; ++i) {
+      size[i] = weight[i];
+      const auto w = static_cast<double>(weight[i]);
+      internal[i] = w * (w - 1) / 2;
+    }
+  }
   std::vector<std::uint32_t> version(un, 0);
   std::vector<std::int64_t> parent(un);
   std::iota(parent.begin(), parent.end(), 0);
   const bool average = options.linkage == Linkage::average;
 
+  auto mass = [&](std::int64_t a) { return static_cast<double>(size[static_cast<std::size_t>(a)]); };
   for (const auto& p : pairs) {
-    links[static_cast<std::size_t>(p.i)][p.j] = {p.score, p.score};
-    links[static_cast<std::size_t>(p.j)][p.i] = {p.score, p.score};
+    const Link l{p.score * mass(p.i) * mass(p.j), p.score};
+    links[static_cast<std::size_t>(p.i)][p.j] = l;
+    links[static_cast<std::size_t>(p.j)][p.i] = l;
   }
   auto score_of = [&](std::int64_t a, std::int64_t b, const Link& l) {
-    return average ? l.sum / (static_cast<double>(size[static_cast<std::size_t>(a)]) *
-                              static_cast<double>(size[static_cast<std::size_t>(b)]))
-                   : l.max;
+    return average ? l.sum / (mass(a) * mass(b)) : l.max;
   };
   std::priority_queue<Candidate, std::vector<Candidate>, Lower> heap;
   auto push = [&](std::int64_t a, std::int64_t b, const Link& l) {
@@ -70,7 +85,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClu
     heap.push({score_of(a, b, l), a, b, version[static_cast<std::size_t>(a)],
                version[static_cast<std::size_t>(b)]});
   };
-  for (const auto& p : pairs) push(p.i, p.j, {p.score, p.score});
+  for (const auto& p : pairs) push(p.i, p.j, links[static_cast<std::size_t>(p.i)][p.j]);
 
   while (!heap.empty()) {
     const Candidate c = heap.top();
@@ -88,7 +103,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClu
     if (!average && merged_internal / (merged_size * (merged_size - 1) / 2) < options.cohesion) {
       continue;  // a chain, not a story; retried if either side grows
     }
-    // Merge b into a (a < b keeps the smallest member as the root); fold the smaller map into
+    // Merge b into a (a < b keeps the smallest node as the root); fold the smaller map into
     // the larger one.
     auto& la = links[ua];
     auto& lb = links[ub];
@@ -100,7 +115,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClu
       into.sum += l.sum;
       into.max = std::max(into.max, l.max);
     }
-    lb.clear();
+    lb = {};
     parent[ub] = c.a;
     size[ua] += size[ub];
     internal[ua] = merged_internal;
@@ -170,8 +185,23 @@ StoryFeatures::StoryFeatures(double entity_weight, int n_jobs)
 void StoryFeatures::fit(const Documents& docs) { (void)fit_transform(docs); }
 
 CsrMatrix<double> StoryFeatures::fit_transform(const Documents& docs) {
-  Vectorizer vectorizer(story_vectorizer_options(docs.size(), n_jobs_));
-  CsrMatrix<double> x = vectorizer.fit_transform(docs);
+  const VectorizerOptions options = story_vectorizer_options(docs.size(), n_jobs_);
+  Vectorizer vectorizer(options);
+  CsrMatrix<double> x;
+  try {
+    x = vectorizer.fit_transform(docs);
+  } catch (const InvalidArgument&) {
+    // No term in enough articles to link two ("", "!!!"): every article will be a story of its
+    // own, over no columns. Any other failure stands.
+    if (docs.empty()) throw;
+    const VocabularyStats stats = vectorizer.statistics(docs);
+    const double low = options.prune.min_df.documents(stats.n_documents());
+    for (const std::int64_t df : stats.document_frequencies()) {
+      if (static_cast<double>(df) >= low) throw;
+    }
+    vectorizer.set_fitted_state(Vocabulary(), {}, {}, static_cast<std::int64_t>(docs.size()));
+    x = vectorizer.transform(docs);
+  }
   std::vector<std::string> entities;
   if (entity_weight_ != 1) {
     VectorizerOptions counts = VectorizerOptions::counts();
@@ -258,60 +288,392 @@ void StoryOptions::validate() const {
     throw InvalidArgument("min_similarity must be in [0, threshold]; got " +
                           std::to_string(min_similarity));
   }
+  if (max_neighbors < 1) {
+    throw InvalidArgument("max_neighbors must be >= 1; got " + std::to_string(max_neighbors));
+  }
   if (!(time_window >= 0) || std::isinf(time_window)) {
     throw InvalidArgument("time_window must be a finite number of seconds >= 0; got " +
                           std::to_string(time_window));
   }
 }
 
-StoryClusterer::StoryClusterer(StoryOptions options) : options_(std::move(options)) {
-  options_.validate();
+namespace {
+
+// A partner a node may keep.
+struct Partner {
+  double score;
+  std::int64_t node;
+};
+
+// Higher score first, then the earlier node: a strict order, so the kept set does not depend
+// on the order pairs were found in.
+bool better(const Partner& x, const Partner& y) {
+  return x.score != y.score ? x.score > y.score : x.node < y.node;
+}
+struct Worse {
+  bool operator()(const Partner& x, const Partner& y) const { return better(x, y); }
+};
+
+// Keeps the m best partners: a heap with the worst on top.
+void offer(std::vector<Partner>& kept, Partner p, int m) {
+  if (static_cast<int>(kept.size()) < m) {
+    kept.push_back(p);
+    std::push_heap(kept.begin(), kept.end(), Worse{});
+  } else if (better(p, kept.front())) {
+    std::pop_heap(kept.begin(), kept.end(), Worse{});
+    kept.back() = p;
+    std::push_heap(kept.begin(), kept.end(), Worse{});
+  }
 }
 
-const std::vector<std::int64_t>& StoryClusterer::add(const CsrRef& x,
-                                                     const std::vector<double>* times) {
+constexpr std::int64_t kBlockPairs = std::int64_t{1} << 22;  // join cells per block, at most
+
+std::uint64_t time_bits(double t) {
+  if (std::isnan(t)) return 0x7ff8000000000000ULL;  // one NaN for all
+  std::uint64_t b = 0;
+  std::memcpy(&b, &t, sizeof b);
+  return b;
+}
+
+}  // namespace
+
+struct StoryClusterer::State {
+  mutable std::shared_mutex mutex;
+  std::int64_t cols = -1;
+  std::vector<std::int64_t> indptr{0};  // the rows of all articles
+  std::vector<std::int32_t> indices;
+  std::vector<double> data;
+  std::vector<double> times;           // per article, NaN when unknown
+  std::vector<std::int64_t> node_of;   // per article
+  std::vector<std::int64_t> node_row;  // per node: its first article
+  std::vector<std::int64_t> weight;    // per node: its articles
+  std::vector<std::vector<Partner>> kept;               // per node: its best partners
+  absl::flat_hash_map<std::uint64_t, std::int64_t> by_hash;  // row hash -> last node with it
+  std::vector<std::int64_t> same_hash;                  // per node: the previous node, or -1
+  std::vector<std::pair<double, std::int64_t>> dated;   // (time, node), sorted; under a window
+  std::vector<std::int64_t> undated;                    // non-zero nodes compared with all
+  std::vector<std::int64_t> labels;
+  std::int64_t next_id = 0;
+
+  std::int64_t articles() const { return static_cast<std::int64_t>(node_of.size()); }
+};
+
+namespace {
+
+// The rows of the earlier articles and of a batch, addressed by article.
+struct Rows {
+  const StoryClusterer::State& s;
+  const CsrRef& x;
+  std::int64_t first;  // articles before the batch
+
+  std::int64_t size(std::int64_t a) const {
+    if (a < first) {
+      return s.indptr[static_cast<std::size_t>(a) + 1] - s.indptr[static_cast<std::size_t>(a)];
+    }
+    return x.indptr[a - first + 1] - x.indptr[a - first];
+  }
+  const std::int32_t* indices(std::int64_t a) const {
+    return a < first ? s.indices.data() + s.indptr[static_cast<std::size_t>(a)]
+                     : x.indices + x.indptr[a - first];
+  }
+  const double* data(std::int64_t a) const {
+    return a < first ? s.data.data() + s.indptr[static_cast<std::size_t>(a)]
+                     : x.data + x.indptr[a - first];
+  }
+  bool same(std::int64_t a, std::int64_t b) const {
+    const std::int64_t n = size(a);
+    return n == size(b) &&
+           std::memcmp(indices(a), indices(b), static_cast<std::size_t>(n) * sizeof(std::int32_t)) == 0 &&
+           std::memcmp(data(a), data(b), static_cast<std::size_t>(n) * sizeof(double)) == 0;
+  }
+  std::uint64_t hash(std::int64_t a, std::uint64_t seed) const {
+    const auto n = static_cast<std::size_t>(size(a));
+    const std::uint64_t h = XXH3_64bits_withSeed(indices(a), n * sizeof(std::int32_t), seed);
+    return XXH3_64bits_withSeed(data(a), n * sizeof(double), h);
+  }
+  // The rows of these articles as one matrix.
+  CsrMatrix<double> gather(const std::vector<std::int64_t>& articles, std::int64_t cols) const {
+    CsrMatrix<double> m;
+    m.rows = static_cast<std::int64_t>(articles.size());
+    m.cols = cols;
+    m.indptr = Buffer<std::int64_t>(articles.size() + 1);
+    m.indptr[0] = 0;
+    for (std::size_t r = 0; r < articles.size(); ++r) m.indptr[r + 1] = m.indptr[r] + size(articles[r]);
+    const auto nnz = static_cast<std::size_t>(m.indptr[articles.size()]);
+    m.indices = Buffer<std::int32_t>(nnz);
+    m.data = Buffer<double>(nnz);
+    for (std::size_t r = 0; r < articles.size(); ++r) {
+      const auto n = static_cast<std::size_t>(size(articles[r]));
+      std::copy_n(indices(articles[r]), n, m.indices.data() + m.indptr[r]);
+      std::copy_n(data(articles[r]), n, m.data.data() + m.indptr[r]);
+    }
+    return m;
+  }
+};
+
+}  // namespace
+
+StoryClusterer::StoryClusterer(StoryOptions options)
+    : options_(std::move(options)), state_(std::make_unique<State>()) {
+  options_.validate();
+}
+StoryClusterer::~StoryClusterer() = default;
+StoryClusterer::StoryClusterer(StoryClusterer&&) noexcept = default;
+StoryClusterer& StoryClusterer::operator=(StoryClusterer&&) noexcept = default;
+
+std::int64_t StoryClusterer::size() const {
+  const std::shared_lock lock(state_->mutex);
+  return state_->articles();
+}
+
+std::int64_t StoryClusterer::cols() const {
+  const std::shared_lock lock(state_->mutex);
+  return state_->cols;
+}
+
+std::vector<std::int64_t> StoryClusterer::labels() const {
+  const std::shared_lock lock(state_->mutex);
+  return state_->labels;
+}
+
+std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector<double>* times) {
+  State& s = *state_;
+  const std::unique_lock lock(s.mutex);
   if (times != nullptr && static_cast<std::int64_t>(times->size()) != x.rows) {
     throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
                           std::to_string(x.rows) + " articles");
   }
-  if (cols_ >= 0 && x.cols != cols_) {
+  if (s.cols >= 0 && x.cols != s.cols) {
     throw InvalidArgument("the new articles have " + std::to_string(x.cols) +
-                          " columns and the earlier ones " + std::to_string(cols_) +
+                          " columns and the earlier ones " + std::to_string(s.cols) +
                           ": all must come from the same vectorizer");
   }
-  const std::int64_t first = size();
+  detail::check_csr(x, "the new articles");
+  const double window = options_.time_window;
+  const int m = options_.max_neighbors;
+  const std::int64_t first = s.articles();
+  const auto n_old_nodes = static_cast<std::int64_t>(s.node_row.size());
+  const Rows rows{s, x, first};
+  auto time_of = [&](std::int64_t article) {
+    if (article < first) return s.times[static_cast<std::size_t>(article)];
+    return times != nullptr ? (*times)[static_cast<std::size_t>(article - first)]
+                            : std::numeric_limits<double>::quiet_NaN();
+  };
+
+  // 1. Identical rows (and, under a window, times) share a node. Rows of zeros never do.
+  std::vector<std::int64_t> node_of(static_cast<std::size_t>(x.rows));
+  std::vector<std::int64_t> new_rows;                      // per new node: its first article
+  std::vector<std::int64_t> new_same;                      // per new node: same_hash
+  absl::flat_hash_map<std::uint64_t, std::int64_t> new_hash;  // hash -> last node (this batch)
+  std::vector<std::int64_t> more;                          // nodes gaining an article, repeated
+  for (std::int64_t r = 0; r < x.rows; ++r) {
+    const std::int64_t a = first + r;
+    std::int64_t node = -1;
+    std::uint64_t h = 0;
+    if (rows.size(a) > 0) {
+      h = rows.hash(a, window > 0 ? time_bits(time_of(a)) : 0);
+      auto node_row = [&](std::int64_t v) {
+        return v < n_old_nodes ? s.node_row[static_cast<std::size_t>(v)]
+                               : new_rows[static_cast<std::size_t>(v - n_old_nodes)];
+      };
+      auto prev = [&](std::int64_t v) {
+        return v < n_old_nodes ? s.same_hash[static_cast<std::size_t>(v)]
+                               : new_same[static_cast<std::size_t>(v - n_old_nodes)];
+      };
+      auto matches = [&](std::int64_t v) {
+        const std::int64_t b = node_row(v);
+        return rows.same(a, b) && (window <= 0 || time_bits(time_of(a)) == time_bits(time_of(b)));
+      };
+      // The nodes with this hash, latest first: this batch's chain ends in the earlier one.
+      std::int64_t v = -1;
+      if (auto it = new_hash.find(h); it != new_hash.end()) {
+        v = it->second;
+      } else if (auto jt = s.by_hash.find(h); jt != s.by_hash.end()) {
+        v = jt->second;
+      }
+      for (; v >= 0 && node < 0; v = prev(v)) {
+        if (matches(v)) node = v;
+      }
+    }
+    if (node >= 0) {
+      more.push_back(node);
+    } else {
+      node = n_old_nodes + static_cast<std::int64_t>(new_rows.size());
+      new_rows.push_back(a);
+      std::int64_t before = -1;
+      if (rows.size(a) > 0) {
+        if (auto it = new_hash.find(h); it != new_hash.end()) {
+          before = it->second;
+        } else if (auto jt = s.by_hash.find(h); jt != s.by_hash.end()) {
+          before = jt->second;
+        }
+        new_hash[h] = node;
+      }
+      new_same.push_back(before);
+    }
+    node_of[static_cast<std::size_t>(r)] = node;
+  }
+  const std::int64_t n_nodes = n_old_nodes + static_cast<std::int64_t>(new_rows.size());
+  auto first_article = [&](std::int64_t v) {
+    return v < n_old_nodes ? s.node_row[static_cast<std::size_t>(v)]
+                           : new_rows[static_cast<std::size_t>(v - n_old_nodes)];
+  };
+
+  // 2. Candidate pairs of the new nodes, kept in `found` (per node, the best m) until nothing
+  // can fail any more. A pair of two new nodes is scored from the one of lower rank.
+  std::vector<std::vector<Partner>> found(static_cast<std::size_t>(n_nodes));
+  std::vector<std::int64_t> rank(new_rows.size(), -1);
+  std::vector<std::int64_t> undated_new;
+  std::vector<std::pair<double, std::int64_t>> dated_new;
+  for (std::int64_t v = n_old_nodes; v < n_nodes; ++v) {
+    const std::int64_t a = first_article(v);
+    if (rows.size(a) == 0) continue;  // scores 0 with everything
+    const double t = time_of(a);
+    if (window > 0 && !std::isnan(t)) {
+      dated_new.emplace_back(t, v);
+    } else {
+      undated_new.push_back(v);
+    }
+  }
+  std::sort(dated_new.begin(), dated_new.end());
+  for (std::size_t k = 0; k < undated_new.size(); ++k) {
+    rank[static_cast<std::size_t>(undated_new[k] - n_old_nodes)] = static_cast<std::int64_t>(k);
+  }
+  for (std::size_t k = 0; k < dated_new.size(); ++k) {
+    rank[static_cast<std::size_t>(dated_new[k].second - n_old_nodes)] =
+        static_cast<std::int64_t>(undated_new.size() + k);
+  }
   JoinOptions join;
   join.threshold = options_.edge_floor();
   join.n_jobs = options_.n_jobs;
   join.interrupted = options_.interrupted;
-  std::vector<Pair> found;
-  append_join(similarity_join(x, nullptr, join), first, first, found);
-  if (first > 0) {
-    const CsrRef old(first, cols_, indptr_.data(), indices_.data(), data_.data());
-    append_join(similarity_join(x, &old, join), first, 0, found);
+  const std::int64_t cols = x.cols;
+  // Scores the queries against the partners, block by block, and offers each accepted pair
+  // to both sides.
+  auto search = [&](const std::vector<std::int64_t>& queries,
+                    const std::vector<std::int64_t>& partners, auto accept) {
+    if (queries.empty() || partners.empty()) return;
+    std::vector<std::int64_t> q_rows(queries.size());
+    std::vector<std::int64_t> p_rows(partners.size());
+    for (std::size_t k = 0; k < queries.size(); ++k) q_rows[k] = first_article(queries[k]);
+    for (std::size_t k = 0; k < partners.size(); ++k) p_rows[k] = first_article(partners[k]);
+    const CsrMatrix<double> pm = rows.gather(p_rows, cols);
+    const NeighborIndex index(pm);
+    const auto block = static_cast<std::size_t>(
+        std::max<std::int64_t>(1, kBlockPairs / static_cast<std::int64_t>(partners.size())));
+    for (std::size_t lo = 0; lo < queries.size(); lo += block) {
+      if (options_.interrupted && options_.interrupted()) throw Interrupted();
+      const std::size_t hi = std::min(queries.size(), lo + block);
+      const std::vector<std::int64_t> part(q_rows.begin() + static_cast<std::ptrdiff_t>(lo),
+                                           q_rows.begin() + static_cast<std::ptrdiff_t>(hi));
+      const CsrMatrix<double> qm = rows.gather(part, cols);
+      const CsrMatrix<double> joined = index.similarity_join(qm, join);
+      for (std::int64_t r = 0; r < joined.rows; ++r) {
+        const std::int64_t q = queries[lo + static_cast<std::size_t>(r)];
+        for (std::int64_t k = joined.indptr[static_cast<std::size_t>(r)];
+             k < joined.indptr[static_cast<std::size_t>(r) + 1]; ++k) {
+          const std::int64_t p = partners[static_cast<std::size_t>(joined.indices[static_cast<std::size_t>(k)])];
+          if (p == q || !accept(q, p)) continue;
+          const double score = joined.data[static_cast<std::size_t>(k)];
+          offer(found[static_cast<std::size_t>(q)], {score, p}, m);
+          offer(found[static_cast<std::size_t>(p)], {score, q}, m);
+        }
+      }
+    }
+  };
+  auto is_new = [&](std::int64_t v) { return v >= n_old_nodes; };
+  auto rank_of = [&](std::int64_t v) { return rank[static_cast<std::size_t>(v - n_old_nodes)]; };
+  auto node_time = [&](std::int64_t v) { return time_of(first_article(v)); };
+  auto within = [&](std::int64_t q, std::int64_t p) {
+    return !(std::abs(node_time(q) - node_time(p)) > window);  // NaN: not limited
+  };
+  // (a) Undated new nodes (all of them without a window) against every node.
+  if (!undated_new.empty()) {
+    std::vector<std::int64_t> all;
+    for (std::int64_t v = 0; v < n_nodes; ++v) {
+      if (rows.size(first_article(v)) > 0) all.push_back(v);
+    }
+    search(undated_new, all, [&](std::int64_t q, std::int64_t p) {
+      return !is_new(p) || rank_of(p) > rank_of(q);
+    });
   }
-  // Nothing can fail from here on.
-  const std::int64_t base = indptr_.back();
-  for (std::int64_t r = 0; r < x.rows; ++r) indptr_.push_back(base + x.indptr[r + 1]);
-  indices_.insert(indices_.end(), x.indices, x.indices + x.nnz());
-  data_.insert(data_.end(), x.data, x.data + x.nnz());
-  cols_ = x.cols;
-  for (std::int64_t r = 0; r < x.rows; ++r) {
-    times_.push_back(times != nullptr ? (*times)[static_cast<std::size_t>(r)] : std::nan(""));
-  }
-  for (const Pair& p : found) {
-    const double ti = times_[static_cast<std::size_t>(p.i)];
-    const double tj = times_[static_cast<std::size_t>(p.j)];
-    if (options_.time_window > 0 && std::abs(ti - tj) > options_.time_window) continue;  // NaN: kept
-    pairs_.push_back(p);
+  if (!dated_new.empty()) {
+    // (b) Dated new nodes against the earlier undated ones...
+    std::vector<std::int64_t> queries;
+    for (const auto& d : dated_new) queries.push_back(d.second);
+    search(queries, s.undated, [](std::int64_t, std::int64_t) { return true; });
+    // ... and against the dated nodes within the window, a quarter window of queries at a time.
+    for (std::size_t lo = 0; lo < dated_new.size();) {
+      const double start = dated_new[lo].first;
+      std::size_t hi = lo + 1;
+      while (hi < dated_new.size() && dated_new[hi].first < start + window / 4) ++hi;
+      const double end = dated_new[hi - 1].first;
+      std::vector<std::int64_t> seg;
+      for (std::size_t k = lo; k < hi; ++k) seg.push_back(dated_new[k].second);
+      std::vector<std::int64_t> partners;
+      for (std::size_t k = lo; k < dated_new.size() && dated_new[k].first <= end + window; ++k) {
+        partners.push_back(dated_new[k].second);
+      }
+      const auto from = std::lower_bound(s.dated.begin(), s.dated.end(),
+                                         std::make_pair(start - window, std::int64_t{-1}));
+      for (auto it = from; it != s.dated.end() && it->first <= end + window; ++it) {
+        partners.push_back(it->second);
+      }
+      search(seg, partners, [&](std::int64_t q, std::int64_t p) {
+        return within(q, p) && (!is_new(p) || rank_of(p) > rank_of(q));
+      });
+      lo = hi;
+    }
   }
 
-  const std::int64_t n = first + x.rows;
-  const std::vector<std::int64_t> root = agglomerate(n, pairs_, options_);
-  // Stable ids: each cluster takes the earlier story it overlaps most (ties: smaller id).
+  // 3. Nothing can fail from here on: keep the batch.
+  const std::int64_t base = s.indptr.back();
+  for (std::int64_t r = 0; r < x.rows; ++r) s.indptr.push_back(base + x.indptr[r + 1]);
+  s.indices.insert(s.indices.end(), x.indices, x.indices + x.nnz());
+  s.data.insert(s.data.end(), x.data, x.data + x.nnz());
+  s.cols = x.cols;
+  for (std::int64_t r = 0; r < x.rows; ++r) s.times.push_back(time_of(first + r));
+  s.node_of.insert(s.node_of.end(), node_of.begin(), node_of.end());
+  s.node_row.insert(s.node_row.end(), new_rows.begin(), new_rows.end());
+  s.same_hash.insert(s.same_hash.end(), new_same.begin(), new_same.end());
+  s.weight.resize(static_cast<std::size_t>(n_nodes), 1);
+  for (const std::int64_t v : more) ++s.weight[static_cast<std::size_t>(v)];
+  for (const auto& [h, v] : new_hash) s.by_hash[h] = v;
+  s.kept.resize(static_cast<std::size_t>(n_nodes));
+  for (std::size_t v = 0; v < found.size(); ++v) {
+    for (const Partner& p : found[v]) offer(s.kept[v], p, m);
+  }
+  s.undated.insert(s.undated.end(), undated_new.begin(), undated_new.end());
+  if (!dated_new.empty()) {
+    const auto mid = static_cast<std::ptrdiff_t>(s.dated.size());
+    s.dated.insert(s.dated.end(), dated_new.begin(), dated_new.end());
+    std::inplace_merge(s.dated.begin(), s.dated.begin() + mid, s.dated.end());
+  }
+
+  // 4. Agglomerate all nodes again; stable ids.
+  std::vector<Pair> pairs;
+  for (std::int64_t v = 0; v < n_nodes; ++v) {
+    for (const Partner& p : s.kept[static_cast<std::size_t>(v)]) {
+      if (v < p.node) pairs.push_back({v, p.node, p.score});
+      else pairs.push_back({p.node, v, p.score});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const Pair& a, const Pair& b) { return a.i != b.i ? a.i < b.i : a.j < b.j; });
+  pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                          [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
+              pairs.end());
+  const std::vector<std::int64_t> node_root = agglomerate(n_nodes, pairs, options_, s.weight);
+  const std::int64_t n = s.articles();
+  std::vector<std::int64_t> root(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    root[static_cast<std::size_t>(i)] =
+        node_root[static_cast<std::size_t>(s.node_of[static_cast<std::size_t>(i)])];
+  }
+  // Each cluster takes the earlier story it overlaps most (ties: smaller id).
   std::unordered_map<std::int64_t, std::unordered_map<std::int64_t, std::int64_t>> overlap;
   for (std::int64_t i = 0; i < first; ++i) {
-    ++overlap[root[static_cast<std::size_t>(i)]][labels_[static_cast<std::size_t>(i)]];
+    ++overlap[root[static_cast<std::size_t>(i)]][s.labels[static_cast<std::size_t>(i)]];
   }
   struct Claim {
     std::int64_t count, old_id, cluster;
@@ -333,59 +695,108 @@ const std::vector<std::int64_t>& StoryClusterer::add(const CsrRef& x,
     id_taken[c.old_id] = true;
   }
   std::vector<std::int64_t> labels(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) {  // roots are smallest members: new ids in first-article order
+  for (std::int64_t i = 0; i < n; ++i) {  // a root's first article comes first: new ids in order
     const std::int64_t r = root[static_cast<std::size_t>(i)];
     auto it = id_of.find(r);
-    if (it == id_of.end()) it = id_of.emplace(r, next_id_++).first;
+    if (it == id_of.end()) it = id_of.emplace(r, s.next_id++).first;
     labels[static_cast<std::size_t>(i)] = it->second;
   }
-  labels_ = std::move(labels);
-  return labels_;
+  s.labels = std::move(labels);
+  return s.labels;
+}
+
+std::vector<StoryClusterer::Pair> StoryClusterer::pairs() const {
+  const State& s = *state_;
+  const std::shared_lock lock(s.mutex);
+  std::vector<Pair> out;
+  for (std::size_t v = 0; v < s.kept.size(); ++v) {
+    const std::int64_t a = s.node_row[v];
+    for (const Partner& p : s.kept[v]) {
+      const std::int64_t b = s.node_row[static_cast<std::size_t>(p.node)];
+      if (a < b) out.push_back({a, b, p.score});
+      else out.push_back({b, a, p.score});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Pair& a, const Pair& b) { return a.i != b.i ? a.i < b.i : a.j < b.j; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
+            out.end());
+  return out;
 }
 
 std::vector<Story> StoryClusterer::stories(int top) const {
-  std::vector<std::int64_t> ids(labels_);
+  const State& s = *state_;
+  const std::shared_lock lock(s.mutex);
+  const std::int64_t n = s.articles();
+  std::vector<std::int64_t> ids(s.labels);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::unordered_map<std::int64_t, std::size_t> slot;
   std::vector<Story> out(ids.size());
-  for (std::size_t s = 0; s < ids.size(); ++s) {
-    slot[ids[s]] = s;
-    out[s].id = ids[s];
-    out[s].first_time = std::numeric_limits<double>::quiet_NaN();
-    out[s].last_time = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    slot[ids[k]] = k;
+    out[k].id = ids[k];
+    out[k].first_time = std::numeric_limits<double>::quiet_NaN();
+    out[k].last_time = std::numeric_limits<double>::quiet_NaN();
   }
-  for (std::int64_t i = 0; i < size(); ++i) {
-    Story& st = out[slot[labels_[static_cast<std::size_t>(i)]]];
+  for (std::int64_t i = 0; i < n; ++i) {
+    Story& st = out[slot[s.labels[static_cast<std::size_t>(i)]]];
     st.members.push_back(i);
-    const double t = times_[static_cast<std::size_t>(i)];
+    const double t = s.times[static_cast<std::size_t>(i)];
     if (!std::isnan(t)) {
       st.first_time = std::isnan(st.first_time) ? t : std::min(st.first_time, t);
       st.last_time = std::isnan(st.last_time) ? t : std::max(st.last_time, t);
     }
   }
-  // Each member's summed similarity to the others of its story (kept pairs only).
-  std::vector<double> within(static_cast<std::size_t>(size()), 0.0);
+  // Each node's summed similarity to the other articles of its story (kept pairs, and 1 to
+  // each identical copy), and each story's sum over its article pairs.
+  const std::size_t n_nodes = s.node_row.size();
+  auto label_of = [&](std::size_t v) { return s.labels[static_cast<std::size_t>(s.node_row[v])]; };
+  std::vector<double> within(n_nodes, 0.0);
   std::vector<double> internal(out.size(), 0.0);
-  for (const Pair& p : pairs_) {
-    const std::int64_t li = labels_[static_cast<std::size_t>(p.i)];
-    if (li != labels_[static_cast<std::size_t>(p.j)]) continue;
-    within[static_cast<std::size_t>(p.i)] += p.score;
-    within[static_cast<std::size_t>(p.j)] += p.score;
-    internal[slot[li]] += p.score;
+  for (std::size_t v = 0; v < n_nodes; ++v) {
+    const auto w = static_cast<double>(s.weight[v]);
+    within[v] += w - 1;
+    internal[slot[label_of(v)]] += w * (w - 1) / 2;
   }
-  const CsrRef m(size(), std::max<std::int64_t>(cols_, 0), indptr_.data(), indices_.data(),
-                 data_.data());
-  for (std::size_t s = 0; s < out.size(); ++s) {
-    Story& st = out[s];
+  for (const Pair& p : [&] {
+         std::vector<Pair> nodes;  // kept node pairs, once each
+         for (std::size_t v = 0; v < n_nodes; ++v) {
+           for (const Partner& q : s.kept[v]) {
+             const auto a = static_cast<std::int64_t>(v);
+             nodes.push_back({std::min(a, q.node), std::max(a, q.node), q.score});
+           }
+         }
+         std::sort(nodes.begin(), nodes.end(), [](const Pair& a, const Pair& b) {
+           return a.i != b.i ? a.i < b.i : a.j < b.j;
+         });
+         nodes.erase(std::unique(nodes.begin(), nodes.end(),
+                                 [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
+                     nodes.end());
+         return nodes;
+       }()) {
+    const auto ui = static_cast<std::size_t>(p.i);
+    const auto uj = static_cast<std::size_t>(p.j);
+    const std::int64_t li = label_of(ui);
+    if (li != label_of(uj)) continue;
+    within[ui] += p.score * static_cast<double>(s.weight[uj]);
+    within[uj] += p.score * static_cast<double>(s.weight[ui]);
+    internal[slot[li]] += p.score * static_cast<double>(s.weight[ui] * s.weight[uj]);
+  }
+  const CsrRef m(n, std::max<std::int64_t>(s.cols, 0), s.indptr.data(), s.indices.data(),
+                 s.data.data());
+  auto within_of = [&](std::int64_t i) {
+    return within[static_cast<std::size_t>(s.node_of[static_cast<std::size_t>(i)])];
+  };
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    Story& st = out[k];
     st.representative = st.members.front();
     for (const std::int64_t i : st.members) {
-      if (within[static_cast<std::size_t>(i)] > within[static_cast<std::size_t>(st.representative)]) {
-        st.representative = i;
-      }
+      if (within_of(i) > within_of(st.representative)) st.representative = i;
     }
-    const auto k = static_cast<double>(st.members.size());
-    st.cohesion = st.members.size() < 2 ? 1.0 : internal[s] / (k * (k - 1) / 2);
+    const auto size = static_cast<double>(st.members.size());
+    st.cohesion = st.members.size() < 2 ? 1.0 : internal[k] / (size * (size - 1) / 2);
     if (top != 0) st.key_terms = key_terms(m, st.members, top);
   }
   return out;

@@ -17,6 +17,7 @@ average-link clustering that merges while the mean cosine between two clusters i
 from __future__ import annotations
 
 import numbers
+import threading
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
@@ -124,16 +125,30 @@ def _threshold(value: Any, name: str, low_open: bool = True) -> float:
     return float(value)
 
 
+def _window(time_window: Any) -> float:
+    """Seconds: the default window (7 days) for None, 0 for no window."""
+    return _core._STORY_TIME_WINDOW if time_window is None else window_seconds(time_window)
+
+
+def _max_neighbors(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"max_neighbors must be an int >= 1; got {value!r}")
+    return int(value)
+
+
 class StoryClusterer:
     """Stories built up batch by batch, with stable story ids.
 
-    Each :meth:`add` compares the new articles with each other and with all earlier ones and
-    clusters everything again, so after any sequence of batches the stories are those that
+    Each :meth:`add` compares the new articles with each other and with the earlier ones (those
+    dated within the time window, when dated), updates each article's best partners and
+    clusters everything again. An article's best partners do not depend on the order articles
+    came in, so after any sequence of batches the stories are those that
     :func:`cluster_stories` finds on all the articles (with the same features). A story keeps
     its id while it keeps most of its articles; new stories get new ids. The features are fitted
     on the first batch unless ``features`` is given already fitted.
 
-    Parameters are those of :func:`cluster_stories`.
+    Parameters are those of :func:`cluster_stories`. One clusterer may be shared between
+    threads: adds run one at a time, and reading labels or stories waits for an add to finish.
 
     >>> c = StoryClusterer()
     >>> c.add(["Russia warns NATO over missile shield", "NATO missile shield angers Russia",
@@ -148,7 +163,8 @@ class StoryClusterer:
     def __init__(self, threshold: float = 0.2, *, linkage: str = "average",
                  cohesion: float = 0.1, min_similarity: Optional[float] = None,
                  time_window: Any = None, features: Optional[StoryFeatures] = None,
-                 key_terms: int = 10, n_jobs: Optional[int] = None) -> None:
+                 key_terms: int = 10, max_neighbors: int = _core._STORY_MAX_NEIGHBORS,
+                 n_jobs: Optional[int] = None) -> None:
         self.threshold = _threshold(threshold, "threshold")
         self.cohesion = _threshold(cohesion, "cohesion", low_open=False)
         self.min_similarity = 0.0 if min_similarity is None else _threshold(
@@ -157,17 +173,19 @@ class StoryClusterer:
             raise ValueError(f"linkage must be 'average' or 'single'; got {linkage!r}")
         self.linkage = linkage
         self.time_window = time_window
+        self.max_neighbors = _max_neighbors(max_neighbors)
         if isinstance(key_terms, bool) or not isinstance(key_terms, numbers.Integral) or \
                 key_terms < 0:
             raise ValueError(f"key_terms must be an int >= 0; got {key_terms!r}")
         self.key_terms = int(key_terms)
         self.features = features if features is not None else StoryFeatures(n_jobs=n_jobs)
         self._core = _core._StoryClusterer(linkage, self.threshold, self.cohesion,
-                                           self.min_similarity, window_seconds(time_window),
-                                           _n_jobs(n_jobs))
+                                           self.min_similarity, _window(time_window),
+                                           self.max_neighbors, _n_jobs(n_jobs))
         self._ids: Optional[List[str]] = []
         self._titles: List[str] = []
         self._times: List[float] = []
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return len(self._core)
@@ -176,23 +194,27 @@ class StoryClusterer:
         """Adds a Corpus or texts (with dates, or a Corpus's own); returns the story id of every
         article so far."""
         texts, ids, times, corpus = texts_ids_times(data, dates, documents=True)
-        if not texts:
-            if len(self) == 0:
-                raise ValueError("no articles to cluster")
-            return self.labels_
-        if hasattr(self.features, "weights_"):
-            X = self.features.transform(texts)
-        else:
-            X = self.features.fit_transform(texts)
-        labels = self._core.add(_parts(X), times)
-        if self._ids is not None and ids is not None:
-            self._ids.extend(ids)
-        else:
-            self._ids = None
-        self._titles.extend(corpus.titles if corpus is not None else
-                            [t.strip().split("\n", 1)[0][:80] for t in texts])
-        self._times.extend(times.tolist() if times is not None else [float("nan")] * len(texts))
-        return labels
+        # One add at a time: the features are fitted once, and the titles and ids stay in the
+        # order of the rows (the core has its own lock for callers in C++).
+        with self._lock:
+            if not texts:
+                if len(self) == 0:
+                    raise ValueError("no articles to cluster")
+                return self.labels_
+            if hasattr(self.features, "weights_"):
+                X = self.features.transform(texts)
+            else:
+                X = self.features.fit_transform(texts)
+            labels = self._core.add(_parts(X), times)
+            if self._ids is not None and ids is not None:
+                self._ids.extend(ids)
+            else:
+                self._ids = None
+            self._titles.extend(corpus.titles if corpus is not None else
+                                [t.strip().split("\n", 1)[0][:80] for t in texts])
+            self._times.extend(times.tolist() if times is not None else
+                               [float("nan")] * len(texts))
+            return labels
 
     @property
     def labels_(self) -> np.ndarray:
@@ -201,10 +223,12 @@ class StoryClusterer:
 
     def stories(self) -> Any:
         """The story table (see :class:`StoryResult`); empty before the first add."""
-        if len(self) == 0:
-            return _story_table([], np.array([], dtype=object), self._ids, self._titles)
-        return _story_table(self._core.stories(self.key_terms),
-                            self.features.get_feature_names_out(), self._ids, self._titles)
+        with self._lock:
+            if len(self) == 0:
+                return _story_table([], np.array([], dtype=object), self._ids, self._titles)
+            return _story_table(self._core.stories(self.key_terms),
+                                self.features.get_feature_names_out(), self._ids,
+                                self._titles)
 
     def __repr__(self) -> str:
         return (f"StoryClusterer(threshold={self.threshold}, linkage={self.linkage!r}, "
@@ -287,6 +311,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
                     threshold: Optional[float] = None, linkage: str = "average", cohesion: float = 0.1,
                     min_similarity: Optional[float] = None, time_window: Any = None,
                     features: Optional[StoryFeatures] = None, key_terms: int = 10,
+                    max_neighbors: int = _core._STORY_MAX_NEIGHBORS,
                     n_jobs: Optional[int] = None) -> StoryResult:
     """Groups articles (a Corpus or texts) that tell the same story.
 
@@ -300,12 +325,19 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     ``features="article"`` (or an unfitted :class:`ArticleSimilarity`) compares articles by
     the article similarity preset instead (threshold default 0.45 on its scale).
 
-    ``time_window`` (days, a timedelta or a string such as ``"7D"``), with dates (given, or a
-    Corpus's own), makes articles further apart count as unrelated, so that similar but
-    separate events (two summits a year apart) stay apart; articles without a date are not
-    limited. ``dates`` holds one date per article: ISO 8601 text, a datetime, a numpy or pandas
-    timestamp, or a number of seconds since 1970-01-01 UTC (naive dates are taken as UTC);
-    None, NaN or "" where unknown.
+    ``time_window`` (days, a timedelta or a string such as ``"7D"``; default 7 days, 0 for
+    none), with dates (given, or a Corpus's own), makes articles further apart count as
+    unrelated, so that similar but separate events (two summits a year apart) stay apart;
+    articles without a date are not limited. It is also what keeps large archives fast: a dated
+    article is compared only with the articles dated within the window, so the work grows with
+    the archive times the articles per window. ``dates`` holds one date per article: ISO 8601
+    text, a datetime, a numpy or pandas timestamp, or a number of seconds since 1970-01-01 UTC
+    (naive dates are taken as UTC); None, NaN or "" where unknown.
+
+    Identical texts (and dates, under a window) are clustered as one article counted as many
+    times as it occurs. Each article keeps at most ``max_neighbors`` partners (its most similar
+    articles at ``min_similarity`` or more); memory stays bounded by that, and the result is
+    the classic average-link clustering whenever no article has more partners than that.
 
     >>> r = cluster_stories(["Russia warns NATO over missile shield",
     ...                      "NATO missile shield angers Russia", "Floods hit England"])
@@ -320,7 +352,8 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
         threshold = 0.2
     clusterer = StoryClusterer(threshold, linkage=linkage, cohesion=cohesion,
                                min_similarity=min_similarity, time_window=time_window,
-                               features=features, key_terms=key_terms, n_jobs=n_jobs)
+                               features=features, key_terms=key_terms,
+                               max_neighbors=max_neighbors, n_jobs=n_jobs)
     labels = clusterer.add(data, dates)
     return StoryResult(labels, clusterer.stories(), clusterer.features, clusterer._ids)
 
@@ -345,7 +378,7 @@ def _article_stories(data: Any, dates: Optional[Sequence[Any]], features: Any,
         raise ValueError(f"linkage must be 'average' or 'single'; got {linkage!r}")
     sim.fit(data, dates)
     labels = _core._cluster_article_stories(sim._core, linkage, th, coh, floor,
-                                            window_seconds(time_window))
+                                            _window(time_window))
     texts, ids, times, corpus = texts_ids_times(data, dates, documents=False)
     titles = corpus.titles if corpus is not None else \
         [t.strip().split("\n", 1)[0][:80] for t in texts]

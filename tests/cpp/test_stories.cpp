@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "newsim/errors.hpp"
@@ -39,14 +41,18 @@ Labels canonical(const Labels& l) {
   return out;
 }
 
-// Textbook agglomeration on the dense matrix: O(n^3). Single link checks cohesion.
-Labels reference(const std::vector<std::vector<double>>& rows, const StoryOptions& o) {
+// Textbook agglomeration on the dense matrix: O(n^3). Single link checks cohesion. With
+// times, pairs further apart than the window (both dated) count as 0.
+Labels reference(const std::vector<std::vector<double>>& rows, const StoryOptions& o,
+                 const std::vector<double>* times = nullptr) {
   const std::size_t n = rows.size();
   std::vector<std::vector<double>> s(n, std::vector<double>(n));
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       const double c = cosine(rows[i], rows[j]);
-      s[i][j] = c >= o.edge_floor() ? c : 0.0;
+      const bool apart = times != nullptr && o.time_window > 0 &&
+                         std::abs((*times)[i] - (*times)[j]) > o.time_window;
+      s[i][j] = c >= o.edge_floor() && !apart ? c : 0.0;
     }
   }
   std::vector<std::vector<std::size_t>> clusters;
@@ -146,7 +152,9 @@ TEST(Stories, TimeWindowKeepsSimilarEventsApart) {
   StoryOptions o;
   const double day = 86400;
   const std::vector<double> times{0, day, 365 * day, 366 * day};
-  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 0, 0}));  // no window
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 1, 1}));  // 7 days
+  o.time_window = 0;  // no window
+  EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 0, 0}));
   o.time_window = 30 * day;
   EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &times), (Labels{0, 0, 1, 1}));
   // An article without a time is not limited by the window.
@@ -236,6 +244,176 @@ TEST(StoryClusterer, ThreadsAndBadInput) {
   const Owned nan_row({{std::nan(""), 1.0}}, 2);
   EXPECT_THROW(newsim::cluster_stories(nan_row.ref()), newsim::InvalidArgument);
   EXPECT_TRUE(newsim::cluster_stories(m.rows(0, 0)).empty());
+}
+
+// Rows of a few topics with noise, some rows repeated exactly, in shuffled order; times
+// spread over `days` days (NaN for about one in ten when `undated`).
+struct Archive {
+  std::vector<std::vector<double>> rows;
+  std::vector<double> times;
+};
+Archive archive(std::size_t n, std::size_t cols, double days, bool undated, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  Archive a;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && u(rng) < 0.2) {  // an exact copy of an earlier row, same time
+      const std::size_t k = rng() % i;
+      a.rows.push_back(a.rows[k]);
+      a.times.push_back(a.times[k]);
+      continue;
+    }
+    std::vector<double> r(cols, 0.0);
+    const std::size_t topic = rng() % (cols / 5);
+    for (std::size_t j = 0; j < 5; ++j) r[topic * 5 + j] = u(rng) < 0.7 ? 0.5 + u(rng) : 0.0;
+    r[rng() % cols] += u(rng);
+    a.rows.push_back(r);
+    a.times.push_back(undated && u(rng) < 0.1 ? std::nan("") : std::floor(u(rng) * days) * 86400);
+  }
+  return a;
+}
+
+TEST(Stories, IdenticalRowsAndTimeWindowsEqualTheTextbookAlgorithm) {
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    const Archive a = archive(70, 40, 40, seed % 2 == 0, seed);
+    const Owned m(a.rows, 40);
+    for (const double window_days : {0.0, 3.0, 11.0}) {
+      for (const Linkage linkage : {Linkage::average, Linkage::single}) {
+        StoryOptions o;
+        o.linkage = linkage;
+        o.threshold = linkage == Linkage::average ? 0.3 : 0.5;
+        o.cohesion = 0.2;
+        o.time_window = window_days * 86400;
+        EXPECT_EQ(canonical(newsim::cluster_stories(m.ref(), o, &a.times)),
+                  reference(a.rows, o, &a.times))
+            << seed << " " << window_days << " " << static_cast<int>(linkage);
+      }
+    }
+  }
+}
+
+TEST(Stories, TenThousandIdenticalRowsAreOneNode) {
+  const std::vector<std::vector<double>> rows(10000, std::vector<double>{1, 2, 0, 3});
+  const Owned m(rows, 4);
+  StoryClusterer c;
+  const Labels l = c.add(m.ref());
+  EXPECT_EQ(l, Labels(10000, 0));
+  EXPECT_TRUE(c.pairs().empty());  // copies are counted, not paired
+  const auto stories = c.stories(2);
+  ASSERT_EQ(stories.size(), 1U);
+  EXPECT_EQ(stories[0].members.size(), 10000U);
+  EXPECT_DOUBLE_EQ(stories[0].cohesion, 1.0);
+  EXPECT_EQ(stories[0].representative, 0);
+  // Rows of zeros are never merged: each is a story of its own.
+  const Owned zeros(std::vector<std::vector<double>>(3, std::vector<double>(4, 0.0)), 4);
+  EXPECT_EQ(newsim::cluster_stories(zeros.ref()), (Labels{0, 1, 2}));
+}
+
+TEST(Stories, MaxNeighborsBoundsThePairs) {
+  const Archive a = archive(300, 20, 1, false, 5);  // 4 topics: many partners each
+  const Owned m(a.rows, 20);
+  StoryOptions o;
+  o.time_window = 0;
+  o.max_neighbors = 3;
+  StoryClusterer c(o);
+  c.add(m.ref());
+  const auto pairs = c.pairs();
+  EXPECT_LE(pairs.size(), 300U * 3);
+  EXPECT_GT(pairs.size(), 30U);
+  // A kept pair is among the 3 best of one of its sides; copies of a row are one partner (the
+  // first), not three.
+  std::vector<bool> first_copy(300, true);
+  for (std::size_t i = 0; i < 300; ++i) {
+    for (std::size_t k = 0; k < i && first_copy[i]; ++k) first_copy[i] = a.rows[k] != a.rows[i];
+  }
+  std::vector<std::vector<double>> scores(300);
+  for (std::size_t i = 0; i < 300; ++i) {
+    for (std::size_t j = 0; j < 300; ++j) {
+      if (first_copy[j] && a.rows[i] != a.rows[j]) scores[i].push_back(cosine(a.rows[i], a.rows[j]));
+    }
+    std::sort(scores[i].rbegin(), scores[i].rend());
+  }
+  for (const auto& p : pairs) {
+    const auto i = static_cast<std::size_t>(p.i);
+    const auto j = static_cast<std::size_t>(p.j);
+    EXPECT_TRUE(p.score >= scores[i][2] - 1e-12 || p.score >= scores[j][2] - 1e-12);
+  }
+  StoryOptions bad;
+  bad.max_neighbors = 0;
+  EXPECT_THROW(StoryClusterer{bad}, newsim::InvalidArgument);
+}
+
+TEST(StoryClusterer, IncrementalEqualsBatchWithWindowsAndCopies) {
+  const Archive a = archive(160, 40, 30, true, 11);
+  const Owned m(a.rows, 40);
+  StoryOptions o;
+  o.time_window = 4 * 86400;
+  o.max_neighbors = 6;  // binding for some articles: the kept set must not depend on order
+  const Labels batch = newsim::cluster_stories(m.ref(), o, &a.times);
+  StoryClusterer c(o);
+  const std::vector<std::int64_t> cuts{0, 1, 37, 38, 90, 160};
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    const std::vector<double> t(a.times.begin() + cuts[k], a.times.begin() + cuts[k + 1]);
+    c.add(m.rows(cuts[k], cuts[k + 1]), &t);
+  }
+  EXPECT_EQ(canonical(c.labels()), canonical(batch));
+  const auto one = [&] {
+    StoryClusterer b(o);
+    b.add(m.ref(), &a.times);
+    return b.pairs();
+  }();
+  const auto many = c.pairs();
+  ASSERT_EQ(one.size(), many.size());
+  for (std::size_t k = 0; k < one.size(); ++k) {
+    EXPECT_EQ(one[k].i, many[k].i);
+    EXPECT_EQ(one[k].j, many[k].j);
+    EXPECT_EQ(one[k].score, many[k].score);
+  }
+}
+
+TEST(StoryClusterer, ConcurrentAddsAndReads) {
+  const Archive a = archive(400, 40, 20, true, 21);
+  const Owned m(a.rows, 40);
+  StoryOptions o;
+  o.n_jobs = 1;
+  StoryClusterer c(o);
+  std::vector<std::int64_t> first(8, -1);  // where each batch of 50 landed
+  std::vector<std::thread> threads;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      const Labels l = c.labels();
+      const auto s = c.stories(1);
+      std::size_t members = 0;
+      for (const auto& st : s) members += st.members.size();
+      EXPECT_LE(l.size(), 400U);
+      EXPECT_LE(members, 400U);
+    }
+  });
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = t; b < 8; b += 4) {
+        const std::vector<double> times(a.times.begin() + 50 * b, a.times.begin() + 50 * b + 50);
+        const Labels l = c.add(m.rows(50 * b, 50 * b + 50), &times);
+        first[static_cast<std::size_t>(b)] = static_cast<std::int64_t>(l.size()) - 50;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  done = true;
+  reader.join();
+  ASSERT_EQ(c.size(), 400);
+  // The same partition as one call on the rows in the order they were added.
+  std::vector<std::vector<double>> rows(400);
+  std::vector<double> times(400);
+  for (std::size_t b = 0; b < 8; ++b) {
+    for (std::size_t k = 0; k < 50; ++k) {
+      rows[static_cast<std::size_t>(first[b]) + k] = a.rows[50 * b + k];
+      times[static_cast<std::size_t>(first[b]) + k] = a.times[50 * b + k];
+    }
+  }
+  const Owned ordered(rows, 40);
+  EXPECT_EQ(canonical(c.labels()), canonical(newsim::cluster_stories(ordered.ref(), o, &times)));
 }
 
 }  // namespace

@@ -195,8 +195,10 @@ def test_time_window_keeps_events_a_year_apart():
     texts = SUMMIT + SUMMIT
     dates = ["2020-06-01", "2020-06-02", "2020-06-02T12:00", "2021-06-01", "2021-06-03",
              "2021-06-02"]
-    together = newsim.cluster_stories(texts, dates=dates)
+    # No window (0): one story. The default window (7 days) keeps the years apart.
+    together = newsim.cluster_stories(texts, dates=dates, time_window=0)
     assert together.n_stories == 1
+    assert newsim.cluster_stories(texts, dates=dates).labels.tolist() == [0, 0, 0, 1, 1, 1]
     for window in ("30D", 30, 30.0, dt.timedelta(days=30), pd.Timedelta("30D")):
         apart = newsim.cluster_stories(texts, dates=dates, time_window=window)
         assert apart.labels.tolist() == [0, 0, 0, 1, 1, 1], window
@@ -235,8 +237,9 @@ def test_seed_articles_are_one_storyline(seed_texts):
     table = split.stories.set_index("story")
     assert table.loc[0, "first_date"] == pd.Timestamp("2010-10-18", tz="UTC")
     assert table.loc[1, "last_date"] == pd.Timestamp("2011-11-25", tz="UTC")
-    # Without the window the dates change nothing.
-    assert newsim.cluster_stories(corpus, dates=dates).labels.tolist() == [0] * 5
+    # Without a window the dates change nothing; the default window (7 days) splits them.
+    assert newsim.cluster_stories(corpus, dates=dates, time_window=0).labels.tolist() == [0] * 5
+    assert newsim.cluster_stories(corpus, dates=dates).labels.tolist() == [0, 0, 1, 1, 1]
 
 
 def newsim_seeds_dir():
@@ -362,6 +365,69 @@ def test_story_ids_stable_when_stories_grow():
     stories = c.stories().set_index("story")
     assert stories.loc[0, "members"] == [0, 2, 7]
     assert stories.loc[2, "members"] == [4, 5]
+
+
+def test_clusterer_shared_by_threads(ecb):
+    # Issue 20: adds from 4 threads crashed. Now they run one at a time, readers wait, and the
+    # result is the one-call partition of the articles in the order they were added.
+    import threading
+
+    texts = ecb["texts"]
+    f = newsim.StoryFeatures().fit(texts)
+    c = newsim.StoryClusterer(features=f, n_jobs=1)
+    batches = [list(range(k, min(k + 31, len(texts)))) for k in range(0, len(texts), 31)]
+    landed = {}
+    errors = []
+
+    def work(mine):
+        try:
+            for b in mine:
+                labels = c.add([texts[i] for i in batches[b]])
+                landed[b] = len(labels) - len(batches[b])
+                assert len(c.labels_) >= len(labels)
+                c.stories()
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(range(t, len(batches), 4),))
+               for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(c) == len(texts)
+    order = [None] * len(texts)
+    for b, start in landed.items():
+        for k, i in enumerate(batches[b]):
+            order[start + k] = i
+    assert sorted(order) == list(range(len(texts)))
+    one = newsim.cluster_stories([texts[i] for i in order], features=f, key_terms=0)
+    assert same_partition(c.labels_, one.labels)
+
+
+def test_ten_thousand_identical_texts_are_fast():
+    # Issue 20: this built all 50 M pairs and ran out of memory.
+    import time
+
+    text = "The same wire story, printed again and again by every paper in the land."
+    start = time.perf_counter()
+    r = newsim.cluster_stories([text] * 10000 + SUMMIT, key_terms=3)
+    assert time.perf_counter() - start < 5
+    assert r.labels.tolist() == [0] * 10000 + [1, 1, 1]
+    assert r.stories["size"].tolist() == [10000, 3]
+    assert r.stories["cohesion"].iloc[0] == 1.0
+
+
+def test_copies_count_in_the_average():
+    # Three copies of A against one B: the link of {A, A, A} to C is A's, and copies weigh as
+    # articles (the mean over all article pairs), as if each copy were clustered separately.
+    X = np.array([[1, 0, 0], [1, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0.2]], float)
+    f = features_for(sp.csr_matrix(X))
+    for threshold in (0.3, 0.5, 0.7):
+        r = newsim.cluster_stories(row_texts(5), threshold=threshold, features=f,
+                                   min_similarity=1e-9, key_terms=0)
+        assert same_partition(r.labels, scipy_labels(X, threshold, "average")), threshold
 
 
 def test_same_labels_for_any_thread_count(ecb):
@@ -492,8 +558,12 @@ def test_bad_texts_raise():
         newsim.StoryClusterer().add([float("nan"), "text"])
     with pytest.raises(ValueError):
         newsim.cluster_stories([])
-    with pytest.raises(ValueError):
-        newsim.cluster_stories(["", "  "])
+    # Texts without a term that could link two: one story per text (it was "empty
+    # vocabulary").
+    assert newsim.cluster_stories(["", "  "]).labels.tolist() == [0, 1]
+    r = newsim.cluster_stories(["", "!!!"])
+    assert r.labels.tolist() == [0, 1] and r.stories["size"].tolist() == [1, 1]
+    assert newsim.cluster_stories(["apple", "banana", "cherry"]).labels.tolist() == [0, 1, 2]
     # Empty texts among others: each is a story of its own.
     r = newsim.cluster_stories(SUMMIT + ["", ""])
     assert r.labels.tolist() == [0, 0, 0, 1, 2]
@@ -513,6 +583,8 @@ def test_bad_texts_raise():
     (dict(time_window="soon"), "time_window"),
     (dict(time_window="-3D"), "time_window"),
     (dict(key_terms=-1), "key_terms"),
+    (dict(max_neighbors=0), "max_neighbors"),
+    (dict(max_neighbors=2.5), "max_neighbors"),
 ])
 def test_bad_parameters_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):

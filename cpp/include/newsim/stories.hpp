@@ -1,12 +1,26 @@
 #pragma once
 // Stories: articles that report the same real-world event, grouped by agglomerative clustering
-// of their cosine similarities, optionally kept apart in time, and updated incrementally.
+// of their cosine similarities, kept apart in time when dated, and updated incrementally.
 //
-// The clustering works on the sparse graph of pairs scoring at least min_similarity (found by
-// similarity_join, never an n×n matrix); pairs below it count as similarity 0. With every
-// positive pair kept, average link gives the flat clusters of the classic algorithm (scipy's
-// linkage(method="average") cut at distance 1 - threshold), up to exact ties.
+// The algorithm, in three steps, none of which holds an n×n matrix:
+// 1. Identical rows are collapsed: rows with the same terms and values (and, under a time
+//    window, the same time) become one node that counts as many articles as it holds. Their
+//    pairwise similarity is 1, so any agglomeration merges them first; collapsing them gives
+//    the same partition and turns 10,000 copies into one node instead of 50 M pairs.
+// 2. Candidate pairs: each node keeps its max_neighbors best partners scoring at least
+//    edge_floor() (ties: the earlier node); a pair is kept when either side keeps it. With a
+//    time window and dates, a node is compared only with the nodes dated within the window
+//    (the dated rows are walked in time order, in segments of a quarter window, each joined
+//    with the rows of the next window), so the work grows with the articles times the
+//    articles per window, not with the square of the archive. Undated articles are compared
+//    with every article. Without a window (or without dates) every pair is scored, in blocks,
+//    and memory stays bounded by max_neighbors per node.
+// 3. Agglomeration of the nodes over the kept pairs; pairs not kept count as similarity 0.
+//    When no node has more than max_neighbors partners at or above edge_floor(), average link
+//    gives the flat clusters of the classic algorithm (scipy's linkage(method="average") cut
+//    at distance 1 - threshold), up to exact ties.
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -58,13 +72,19 @@ enum class Linkage : std::uint8_t { average, single };
 Linkage parse_linkage(std::string_view name);  // "average" | "single"
 std::string_view to_string(Linkage linkage);
 
+/// The default time window: 7 days. Stories of news usually unfold within days; a longer
+/// window costs proportionally more and links similar but separate events.
+inline constexpr double kDefaultTimeWindow = 7 * 86400.0;
+
 struct StoryOptions {
   Linkage linkage = Linkage::average;
   double threshold = 0.2;       // clusters merge while their link is at least this, in (0, 1]
   double cohesion = 0.1;        // single link: a merged cluster's mean pairwise similarity must
                                 // be at least this, in [0, 1]
   double min_similarity = 0.0;  // pairs below count as 0; 0: threshold / 2; in (0, threshold]
-  double time_window = 0;       // seconds; > 0: articles further apart count as 0
+  double time_window = kDefaultTimeWindow;  // seconds; articles further apart count as 0
+                                            // (when both are dated); 0: no window
+  int max_neighbors = 50;       // candidate partners kept per node (see above), >= 1
   int n_jobs = 0;               // threads for the similarity join; 0 = all cores
   InterruptCheck interrupted;   // optional
 
@@ -84,66 +104,74 @@ struct Story {
   std::vector<TermWeight> key_terms;  // of the members' mean vector
 };
 
-/// Agglomerative clustering of the rows of x by cosine similarity. `times` (seconds, NaN when
-/// unknown), when given, has one entry per row and applies time_window. Returns one label per
-/// row; labels number stories by their first article (0, 1, ...).
-/// Work: the similarity join at min_similarity, then O(E log E) for E pairs (more when merges
-/// touch many neighbours). Throws InvalidArgument (options, a malformed matrix, times of the
-/// wrong length), Interrupted.
+/// Agglomerative clustering of the rows of x by cosine similarity (the three steps above).
+/// `times` (seconds, NaN when unknown), when given, has one entry per row and applies
+/// time_window. Returns one label per row; labels number stories by their first article.
+/// Work: with dates and a window w, O(Σ products of rows dated within 1.25·w of each other);
+/// otherwise all pairs are scored (as similarity_join). Then O(E log E) for the E ≤ nodes ·
+/// max_neighbors kept pairs (more when merges touch many neighbours). Memory: the rows, 16
+/// bytes per node and max_neighbors, and the join of one block of rows at a time.
+/// Throws InvalidArgument (options, a malformed matrix, times of the wrong length),
+/// Interrupted.
 std::vector<std::int64_t> cluster_stories(const CsrRef& x, const StoryOptions& options = {},
                                           const std::vector<double>* times = nullptr);
 
 /// Stories of the articles fitted in `similarity`, compared by its article similarity (the
-/// default of newsim's stories): the pairs scoring at least options.edge_floor() (a join),
-/// articles further apart than options.time_window dropped when both dates are known, then
-/// agglomerative clustering as above. Labels number stories by their first article.
-/// Throws InvalidArgument (options), NotFittedError, Interrupted.
+/// default of newsim's stories): the pairs scoring at least options.edge_floor() (a full join,
+/// no collapsing or max_neighbors bound), articles further apart than options.time_window
+/// dropped when both dates are known, then agglomerative clustering as above. Labels number
+/// stories by their first article. Throws InvalidArgument (options), NotFittedError,
+/// Interrupted.
 std::vector<std::int64_t> cluster_stories(const ArticleSimilarity& similarity,
                                           const StoryOptions& options = {});
 
-/// Stories built up batch by batch. Each add() joins the new articles with each other and with
-/// all earlier ones and clusters everything again, so the labels after any sequence of adds
-/// equal those of cluster_stories() on all articles in the same order (as a partition). Story
-/// ids stay stable: each new cluster takes the id of the earlier story it shares most articles
-/// with (ties: the smaller id), and clusters made only of new articles get new ids.
-/// Holds a copy of the rows (normalised) and the pairs at or above min_similarity.
+/// Stories built up batch by batch. Each add() compares the new articles with each other and
+/// with the earlier ones (within the time window, when dated), updates every node's best
+/// partners and agglomerates all nodes again. A node's kept partners do not depend on the
+/// order articles came in, so the labels after any sequence of adds equal those of
+/// cluster_stories() on all articles in the same order (as a partition). Story ids stay
+/// stable: each new cluster takes the id of the earlier story it shares most articles with
+/// (ties: the smaller id), and clusters made only of new articles get new ids.
+/// Holds a copy of the rows, each node's best partners and the identical-row groups.
+/// Safe to share between threads: add() takes the lock alone, the readers share it, and the
+/// readers return copies.
 class StoryClusterer {
  public:
   /// Throws InvalidArgument for bad options.
   explicit StoryClusterer(StoryOptions options = {});
+  ~StoryClusterer();
+  StoryClusterer(StoryClusterer&&) noexcept;
+  StoryClusterer& operator=(StoryClusterer&&) noexcept;
 
   const StoryOptions& options() const { return options_; }
-  std::int64_t size() const { return static_cast<std::int64_t>(labels_.size()); }
-  std::int64_t cols() const { return cols_; }
+  std::int64_t size() const;
+  std::int64_t cols() const;
 
   /// Adds rows (the same columns as earlier batches) and their times, when given; returns the
   /// story id of every article so far. Throws as cluster_stories(); on an error nothing changes.
-  const std::vector<std::int64_t>& add(const CsrRef& x, const std::vector<double>* times = nullptr);
+  std::vector<std::int64_t> add(const CsrRef& x, const std::vector<double>* times = nullptr);
 
   /// Story id of every article so far.
-  const std::vector<std::int64_t>& labels() const { return labels_; }
+  std::vector<std::int64_t> labels() const;
 
   /// The stories, by id, with `top` key terms each. O(Σ members · row length + stories · cols).
   std::vector<Story> stories(int top = 10) const;
 
-  /// Similarity pairs kept (i < j, score >= min_similarity, within the time window).
+  /// Similarity pairs kept (i < j, score >= edge_floor(), within the time window), between the
+  /// first articles of groups of identical rows; an article identical to an earlier one
+  /// (score 1) is not listed.
   struct Pair {
     std::int64_t i = 0;
     std::int64_t j = 0;
     double score = 0;
   };
-  const std::vector<Pair>& pairs() const { return pairs_; }
+  std::vector<Pair> pairs() const;
+
+  struct State;
 
  private:
   StoryOptions options_;
-  std::int64_t cols_ = -1;
-  std::vector<std::int64_t> indptr_{0};
-  std::vector<std::int32_t> indices_;
-  std::vector<double> data_;
-  std::vector<double> times_;
-  std::vector<Pair> pairs_;
-  std::vector<std::int64_t> labels_;
-  std::int64_t next_id_ = 0;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace newsim
