@@ -138,6 +138,19 @@ void bind_article_similarity(py::module_& m) {
             return out;
           },
           py::arg("rows"), py::arg("top"))
+      .def(
+          "explain_pairs",
+          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& i,
+             const std::vector<std::int64_t>& j, int top) {
+            return term_lists(released([&] { return s.explain_pairs(i, j, top); }), "share");
+          },
+          py::arg("i"), py::arg("j"), py::arg("top"))
+      .def(
+          "key_terms_rows",
+          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top) {
+            return term_lists(released([&] { return s.key_terms_rows(rows, top); }), "weight");
+          },
+          py::arg("rows"), py::arg("top"))
       .def("feature_names",
            [](const ArticleSimilarity& s) { return to_py_list(s.vectorizer().feature_names()); })
       .def_property_readonly("vectorizer",

@@ -150,4 +150,12 @@ NewsDocuments news_documents(py::handle texts, py::handle titles, std::vector<py
   return docs;
 }
 
+py::dict term_lists(const TermLists& v, const char* values) {
+  py::dict d;
+  d["offsets"] = to_array(v.offsets);
+  d["term"] = to_array(v.terms);
+  d[values] = to_array(v.values);
+  return d;
+}
+
 }  // namespace newsim::bindings

@@ -15,6 +15,7 @@
 #include "newsim/analyzer.hpp"
 #include "newsim/news_vectorizer.hpp"
 #include "newsim/errors.hpp"
+#include "newsim/explain_batch.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/sparse.hpp"
 #include "newsim/text.hpp"
@@ -124,5 +125,8 @@ py::tuple neighbors_to_python(Neighbors&& nb);
 
 /// Term contributions as a dict of numpy arrays: term, weight_a, weight_b, contribution, share.
 py::dict contributions(const std::vector<TermContribution>& v);
+
+/// Flat term lists as a dict of numpy arrays: offsets, term and `values` (the values' name).
+py::dict term_lists(const TermLists& v, const char* values);
 
 }  // namespace newsim::bindings

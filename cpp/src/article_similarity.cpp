@@ -795,6 +795,17 @@ std::vector<TermWeight> ArticleSimilarity::key_terms(const std::vector<std::int6
   return newsim::key_terms(ref(fitted().terms), rows, top);
 }
 
+TermLists ArticleSimilarity::explain_pairs(const std::vector<std::int64_t>& rows_a,
+                                           const std::vector<std::int64_t>& rows_b,
+                                           int top) const {
+  const CsrRef x = ref(fitted().terms);
+  return newsim::explain_pairs(x, rows_a, x, rows_b, top, Metric::dot, nullptr, options_.n_jobs);
+}
+
+TermLists ArticleSimilarity::key_terms_rows(const std::vector<std::int64_t>& rows, int top) const {
+  return newsim::key_terms_rows(ref(fitted().terms), rows, top, options_.n_jobs);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Model files: JSON (options, vectorizer, LSA description) + binary (LSA arrays, fitted rows).
 

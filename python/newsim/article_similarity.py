@@ -254,6 +254,35 @@ class ArticleSimilarity(Estimator):
         return _distinct([(names[t], w) for t, w in core.key_terms(rows, 2 * int(top))],
                          int(top))
 
+    def explain_pairs(self, i: Any, j: Any, top: int = 10) -> Dict[str, np.ndarray]:
+        """The shared terms of many pairs of fitted articles ``(i[p], j[p])`` in one call, as
+        flat arrays: ``offsets`` (n_pairs + 1), ``term`` (column ids into
+        ``get_feature_names_out()``) and ``share``; the terms of pair p are
+        ``term[offsets[p]:offsets[p + 1]]``, strongest first, each pair as ``explain(i[p],
+        j[p], top)["shared_terms"]`` lists them."""
+        a, b = self._rows(i), self._rows(j)
+        if len(a) != len(b):
+            raise ValueError(f"i has {len(a)} articles and j has {len(b)}; give one j per i")
+        return self._fitted().explain_pairs(a, b, int(top))
+
+    def key_terms_rows(self, rows: Any, top: int = 10) -> Dict[str, np.ndarray]:
+        """The key terms of each given fitted article on its own, in one call, as flat arrays
+        ``offsets``, ``term``, ``weight`` (as :meth:`explain_pairs`). Unlike :meth:`key_terms`
+        the labels are not merged: a name and its word may both appear."""
+        return self._fitted().key_terms_rows(self._rows(rows), int(top))
+
+    def _rows(self, rows: Any) -> List[int]:
+        r = np.asarray(rows)
+        if r.dtype.kind in "iu":
+            n = self.n_articles_
+            r = r.astype(np.int64).ravel()
+            if r.size and (r.min() < -n or r.max() >= n):
+                bad = r[(r < -n) | (r >= n)][0]
+                raise IndexError(f"article {bad} out of range for {n} articles")
+            return (r % n if n else r).tolist()
+        return [self._row(x) for x in (rows if isinstance(rows, (list, tuple, np.ndarray))
+                                       else [rows])]
+
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self._fitted().feature_names(), dtype=object)
 

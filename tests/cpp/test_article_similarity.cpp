@@ -521,6 +521,39 @@ TEST(ArticleSimilarity, AnArticleWithoutTermsScoresZero) {
   EXPECT_EQ(one[0], 0.0);
 }
 
+TEST(ArticleSimilarity, ExplainPairsAndKeyTermsRowsEqualTheSingleCalls) {
+  const auto s = fitted_model();
+  const auto& f = s.fitted();
+  std::vector<std::int64_t> a, b;
+  for (std::int64_t i = 0; i < f.rows(); ++i) {
+    a.push_back(i);
+    b.push_back((i * 5 + 1) % f.rows());
+  }
+  const newsim::TermLists pairs = s.explain_pairs(a, b, 6);
+  const newsim::TermLists keys = s.key_terms_rows(a, 6);
+  ASSERT_EQ(pairs.size(), f.rows());
+  ASSERT_EQ(keys.size(), f.rows());
+  std::size_t shared = 0;
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    const auto want = s.explain(f, a[p], f, b[p], 6).terms.shared;
+    ASSERT_EQ(pairs.offsets[p + 1] - pairs.offsets[p], static_cast<std::int64_t>(want.size()));
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      const auto at = static_cast<std::size_t>(pairs.offsets[p]) + k;
+      EXPECT_EQ(pairs.terms[at], want[k].term);
+      EXPECT_EQ(pairs.values[at], want[k].share);
+    }
+    shared += want.size();
+    const auto kt = s.key_terms({a[p]}, 6);
+    ASSERT_EQ(keys.offsets[p + 1] - keys.offsets[p], static_cast<std::int64_t>(kt.size()));
+    for (std::size_t k = 0; k < kt.size(); ++k) {
+      const auto at = static_cast<std::size_t>(keys.offsets[p]) + k;
+      EXPECT_EQ(keys.terms[at], kt[k].term);
+      EXPECT_EQ(keys.values[at], kt[k].weight);
+    }
+  }
+  EXPECT_GT(shared, a.size());  // most pairs share terms: the check is not vacuous
+}
+
 TEST(ArticleSimilarity, ExplainAddsUp) {
   const auto s = fitted_model();
   const auto& f = s.fitted();

@@ -303,6 +303,43 @@ def test_key_terms(sim):
     assert sim.key_terms(len(TEXTS) - 1) == []
 
 
+def test_explain_pairs_agrees_with_explain_of_each_pair(sim):
+    n = len(TEXTS)
+    i = np.arange(n)
+    j = (i * 3 + 1) % n
+    flat = sim.explain_pairs(i, j, top=4)
+    assert flat["offsets"].shape == (n + 1,) and flat["offsets"][0] == 0
+    names = sim.get_feature_names_out()
+    shared = 0
+    for p in range(n):
+        part = slice(flat["offsets"][p], flat["offsets"][p + 1])
+        one = sim.explain(int(i[p]), int(j[p]), top=4)["shared_terms"]
+        assert list(names[flat["term"][part]]) == one.term.tolist()
+        assert flat["share"][part].tolist() == one.share.tolist()
+        shared += len(one)
+    assert shared >= 10  # the comparison is not vacuous
+    with pytest.raises(ValueError, match="one j per i"):
+        sim.explain_pairs([0, 1], [2])
+    with pytest.raises(IndexError):
+        sim.explain_pairs([0], [n])
+    empty = sim.explain_pairs([], [])
+    assert empty["offsets"].tolist() == [0] and len(empty["term"]) == 0
+
+
+def test_key_terms_rows_agree_with_key_terms_of_each_row(sim):
+    n = len(TEXTS)
+    flat = sim.key_terms_rows(np.arange(n), top=5)
+    core = sim._fitted()
+    for r in range(n):
+        part = slice(flat["offsets"][r], flat["offsets"][r + 1])
+        want = core.key_terms([r], 5)
+        assert flat["term"][part].tolist() == [t for t, _ in want]
+        assert flat["weight"][part].tolist() == [w for _, w in want]
+    assert flat["offsets"][-1] > 3 * n
+    last = slice(flat["offsets"][n - 1], flat["offsets"][n])
+    assert len(flat["term"][last]) == 0  # the stop-word article has no terms
+
+
 # -- the sample articles -------------------------------------------------------------------------
 
 def test_seeds_filler_never_surfaces(seed_sim):

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "newsim/explain_batch.hpp"
 #include "newsim/lsa.hpp"
 #include "newsim/news_vectorizer.hpp"
 #include "newsim/similarity.hpp"
@@ -141,6 +142,12 @@ class ArticleSimilarity {
 
   /// Key terms of the given fitted rows (their mean terms vector), as key_terms().
   std::vector<TermWeight> key_terms(const std::vector<std::int64_t>& rows, int top = 10) const;
+  /// The shared terms of many pairs of fitted articles (rows_a[p], rows_b[p]) in one call, each
+  /// as explain(fitted(), rows_a[p], fitted(), rows_b[p], top).terms.shared (values: shares).
+  TermLists explain_pairs(const std::vector<std::int64_t>& rows_a,
+                          const std::vector<std::int64_t>& rows_b, int top = 10) const;
+  /// The key terms of each given fitted article on its own, as key_terms({row}, top).
+  TermLists key_terms_rows(const std::vector<std::int64_t>& rows, int top = 10) const;
 
   const ArticleSimilarityOptions& options() const { return options_; }
   bool is_fitted() const { return state_ != nullptr; }
