@@ -31,6 +31,7 @@ the process (clear_refs, see _memory.py):
 from __future__ import annotations
 
 import argparse
+import datetime
 import gzip
 import json
 import sys
@@ -160,13 +161,15 @@ def timed_stories(newsim: Any, texts: List[str], dates: Any) -> Dict[str, Any]:
 
 def archive_runs(newsim: Any, n: int) -> Dict[str, Dict[str, Any]]:
     """Stories of Reuters (dated), of an n-article archive, and of 10,000 identical texts."""
-    import pandas as pd
-
     from _synthetic import archive
 
     def dates_of(articles: List[Dict[str, Any]]) -> List[Any]:
-        parsed = pd.to_datetime([a["date"] for a in articles], errors="coerce", format="ISO8601")
-        return [None if pd.isna(d) else d for d in parsed]
+        def one(text: str) -> Any:
+            try:
+                return datetime.datetime.fromisoformat(text)
+            except ValueError:  # the malformed Reuters date: unknown
+                return None
+        return [one(a["date"]) for a in articles]
 
     out: Dict[str, Dict[str, Any]] = {}
     full = archive(max(n, 42_649))  # every real article comes first

@@ -86,6 +86,24 @@ class StoryFeatures:
         self.weights_ = weights
         return None if raw is None else self._weighted(raw)
 
+    def _names(self, texts: List[str]) -> set:
+        """The rule of the C++ StoryFeatures, for another vectorizer: words written capitalised
+        in more than half of their occurrences."""
+        counter = CountVectorizer(lowercase=False, n_jobs=self.n_jobs)
+        try:
+            counts = counter.fit_transform(texts)
+        except ValueError:  # no words at all
+            return set()
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        capitalised: Dict[str, float] = {}
+        overall: Dict[str, float] = {}
+        for term, j in counter.vocabulary_.items():
+            key = term.lower()
+            overall[key] = overall.get(key, 0.0) + totals[j]
+            if term[:1].isupper():
+                capitalised[key] = capitalised.get(key, 0.0) + totals[j]
+        return {t for t, n in overall.items() if capitalised.get(t, 0.0) > n / 2}
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         if not hasattr(self, "weights_"):
             raise _core.NotFittedError("StoryFeatures is not fitted yet; call fit first")
