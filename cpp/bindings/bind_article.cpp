@@ -21,10 +21,12 @@ py::list issues_list(const std::vector<ReadIssue>& issues) {
   return out;
 }
 
-JsonlOptions jsonl_options(const py::dict& fields, const std::string& errors, bool require_text) {
+JsonlOptions jsonl_options(const py::dict& fields, const std::string& errors, bool require_text,
+                           std::size_t max_line_bytes) {
   JsonlOptions o;
   o.errors = on_error(errors);
   o.require_text = require_text;
+  o.max_line_bytes = max_line_bytes;
   for (const auto& [k, v] : fields) {
     const auto key = k.cast<std::string>();
     const std::string value = v.is_none() ? std::string() : v.cast<std::string>();
@@ -117,10 +119,12 @@ void bind_article(py::module_& m) {
 
   py::class_<JsonlReader>(m, "_JsonlReader")
       .def(py::init([](const std::string& path, const py::dict& fields, const std::string& errors,
-                       bool require_text) {
-             return std::make_unique<JsonlReader>(path, jsonl_options(fields, errors, require_text));
+                       bool require_text, std::size_t max_line_bytes) {
+             return std::make_unique<JsonlReader>(
+                 path, jsonl_options(fields, errors, require_text, max_line_bytes));
            }),
-           py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"))
+           py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
+           py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes)
       .def("next", [](JsonlReader& r) -> py::object {
              Article a;
              bool ok;
@@ -136,15 +140,16 @@ void bind_article(py::module_& m) {
       .def_property_readonly("issues", [](const JsonlReader& r) { return issues_list(r.issues()); });
 
   m.def("_read_jsonl", [](const std::string& path, const py::dict& fields, const std::string& errors,
-                          bool require_text) {
-    const JsonlOptions o = jsonl_options(fields, errors, require_text);
+                          bool require_text, std::size_t max_line_bytes) {
+    const JsonlOptions o = jsonl_options(fields, errors, require_text, max_line_bytes);
     ReadResult r;
     {
       py::gil_scoped_release release;
       r = read_jsonl(path, o);
     }
     return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues));
-  }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"));
+  }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
+     py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes);
 
   m.def("_read_folder", [](const std::string& path, const std::string& errors) {
     const OnError e = on_error(errors);

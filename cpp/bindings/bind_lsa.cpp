@@ -149,19 +149,21 @@ void bind_lsa(py::module_& m) {
   m.def(
       "_dense_similarity_join",
       [](const py::handle& x, const py::object& y, double threshold, const std::string& metric,
-         int n_jobs) {
+         int n_jobs, std::int64_t max_pairs) {
         const Dense dx = dense_from(x, "X");
         const std::optional<Dense> dy =
             y.is_none() ? std::nullopt : std::optional<Dense>(dense_from(y, "Y"));
         JoinOptions o;
         o.threshold = threshold;
+        o.max_pairs = max_pairs;
         o.metric = dense_metric(metric);
         o.n_jobs = n_jobs;
         o.interrupted = python_interrupt();
         const DenseRef* yr = dy ? &dy->ref : nullptr;
         return csr_to_python(released([&] { return similarity_join(dx.ref, yr, o); }));
       },
-      py::arg("x"), py::arg("y"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"));
+      py::arg("x"), py::arg("y"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"),
+      py::arg("max_pairs") = kDefaultMaxPairs);
 }
 
 }  // namespace newsim::bindings

@@ -16,7 +16,7 @@ NearDuplicateOptions options_of(int shingle_size, int num_perm, double threshold
                                 std::uint64_t seed, bool lowercase,
                                 const std::optional<std::string>& strip_accents,
                                 const std::string& token_pattern, const std::string& decode_error,
-                                int n_jobs) {
+                                int n_jobs, std::int64_t max_pairs = 10'000'000) {
   NearDuplicateOptions o;
   o.shingle_size = shingle_size;
   o.num_perm = num_perm;
@@ -28,6 +28,7 @@ NearDuplicateOptions options_of(int shingle_size, int num_perm, double threshold
   o.words = analyzer_options("word", lowercase, strip_accents, token_pattern, py::none(), {1, 1},
                              decode_error);
   o.n_jobs = n_jobs;
+  o.max_pairs = max_pairs;
   o.validate();
   return o;
 }
@@ -66,24 +67,30 @@ void bind_near_duplicates(py::module_& m) {
                        double copy_threshold, double containment_threshold, std::uint64_t seed,
                        bool lowercase, const std::optional<std::string>& strip_accents,
                        const std::string& token_pattern, const std::string& decode_error,
-                       int n_jobs) {
+                       int n_jobs, std::int64_t max_pairs) {
              NearDuplicateOptions o = options_of(shingle_size, num_perm, threshold, bands,
                                                  copy_threshold, containment_threshold, seed,
                                                  lowercase, strip_accents, token_pattern,
-                                                 decode_error, n_jobs);
+                                                 decode_error, n_jobs, max_pairs);
              o.interrupted = python_interrupt();
              return NearDuplicateIndex(std::move(o));
            }),
            py::arg("shingle_size"), py::arg("num_perm"), py::arg("threshold"), py::arg("bands"),
            py::arg("copy_threshold"), py::arg("containment_threshold"), py::arg("seed"),
            py::arg("lowercase"), py::arg("strip_accents"), py::arg("token_pattern"),
-           py::arg("decode_error"), py::arg("n_jobs"))
-      .def("__len__", &NearDuplicateIndex::size)
+           py::arg("decode_error"), py::arg("n_jobs"),
+           py::arg("max_pairs") = NearDuplicateOptions{}.max_pairs)
+      // Every member that takes the index's lock lets the GIL go first: add() holds the lock
+      // while its interrupt check takes the GIL.
+      .def("__len__", &NearDuplicateIndex::size, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("banding",
                              [](const NearDuplicateIndex& ix) {
                                return py::make_tuple(ix.banding().bands, ix.banding().rows);
                              })
-      .def_property_readonly("candidates", &NearDuplicateIndex::candidates)
+      .def_property_readonly("candidates",
+                             [](const NearDuplicateIndex& ix) {
+                               return released([&] { return ix.candidates(); });
+                             })
       .def(
           "add",
           [](NearDuplicateIndex& ix, py::handle docs, const py::object& times) {
@@ -104,16 +111,21 @@ void bind_near_duplicates(py::module_& m) {
           py::arg("doc"))
       .def("result",
            [](const NearDuplicateIndex& ix) {
-             NearDuplicates r = ix.result();
+             NearDuplicates r = released([&] { return ix.result(); });
              return py::make_tuple(pairs_to_python(r.pairs), py::cast(r.groups),
                                    py::cast(r.canonical), r.candidates);
            })
       .def(
-          "signature", [](const NearDuplicateIndex& ix, std::int64_t i) { return to_array(ix.signature(i)); },
+          "signature",
+          [](const NearDuplicateIndex& ix, std::int64_t i) {
+            return to_array(released([&] { return ix.signature(i); }));
+          },
           py::arg("i"))
       .def(
           "shingle_set",
-          [](const NearDuplicateIndex& ix, std::int64_t i) { return to_array(ix.shingle_set(i)); },
+          [](const NearDuplicateIndex& ix, std::int64_t i) {
+            return to_array(released([&] { return ix.shingle_set(i); }));
+          },
           py::arg("i"));
 
   m.def(

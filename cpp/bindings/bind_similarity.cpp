@@ -40,16 +40,19 @@ void bind_similarity(py::module_& m) {
           py::arg("x"), py::arg("k"), py::arg("n_jobs"))
       .def(
           "similarity_join",
-          [](const NeighborIndex& ix, const py::tuple& x, double threshold, int n_jobs) {
+          [](const NeighborIndex& ix, const py::tuple& x, double threshold, int n_jobs,
+             std::int64_t max_pairs) {
             const Csr cx = csr_from(x);
             JoinOptions o;
             o.threshold = threshold;
+            o.max_pairs = max_pairs;
             o.metric = ix.metric();
             o.n_jobs = n_jobs;
             o.interrupted = python_interrupt();
             return csr_to_python(released([&] { return ix.similarity_join(cx.ref, o); }));
           },
-          py::arg("x"), py::arg("threshold"), py::arg("n_jobs"));
+          py::arg("x"), py::arg("threshold"), py::arg("n_jobs"),
+          py::arg("max_pairs") = kDefaultMaxPairs);
   m.def(
       "_top_k",
       [](const py::tuple& x, const std::optional<py::tuple>& y, int k, bool exclude_self,
@@ -75,18 +78,20 @@ void bind_similarity(py::module_& m) {
   m.def(
       "_similarity_join",
       [](const py::tuple& x, const std::optional<py::tuple>& y, double threshold,
-         const std::string& metric, int n_jobs) {
+         const std::string& metric, int n_jobs, std::int64_t max_pairs) {
         const Csr cx = csr_from(x);
         const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
         JoinOptions o;
         o.threshold = threshold;
+        o.max_pairs = max_pairs;
         o.metric = metric_of(metric);
         o.n_jobs = n_jobs;
         o.interrupted = python_interrupt();
         const CsrRef* yr = cy ? &cy->ref : nullptr;
         return csr_to_python(released([&] { return similarity_join(cx.ref, yr, o); }));
       },
-      py::arg("x"), py::arg("y"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"));
+      py::arg("x"), py::arg("y"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"),
+      py::arg("max_pairs") = kDefaultMaxPairs);
   m.def(
       "_pairwise",
       [](const py::tuple& x, const std::optional<py::tuple>& y, const std::string& metric) {

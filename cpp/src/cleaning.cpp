@@ -1219,8 +1219,8 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
       nlohmann::json m;
       try {
         m = nlohmann::json::parse(meta);
-      } catch (const nlohmann::json::exception&) {
-        throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
+      } catch (const nlohmann::json::exception& e) {
+        throw InvalidArgument("article '" + a.id + "': meta is not valid JSON (" + e.what() + ")");
       }
       if (!m.is_object()) throw InvalidArgument("article '" + a.id + "': meta is not a JSON object");
       m.update(nlohmann::json::parse("{" + found + "}"));

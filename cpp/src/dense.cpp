@@ -176,7 +176,8 @@ void score_block(const Problem& pb, Scratch& scratch, std::int64_t r0, std::int6
 Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options) {
   detail::check_k(options.k);
   const Problem pb = prepare(x, y, options.metric);
-  const int k = options.k;
+  const int k = detail::effective_k(
+      options.k, pb.symmetric && options.exclude_self ? pb.y.rows - 1 : pb.y.rows);
   Neighbors out;
   out.rows = x.rows;
   out.k = k;
@@ -255,6 +256,7 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
   std::vector<detail::JoinBlock> found(blocks);
   std::vector<std::int64_t> per_row(static_cast<std::size_t>(x.rows), 0);
   const double t = options.threshold;
+  detail::PairBudget budget(options.max_pairs);
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t worker) {
@@ -262,12 +264,18 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
         const std::int64_t r1 = std::min(x.rows, r0 + kDenseTileRows);
         Scratch& tile = tiles[worker];
         std::vector<detail::JoinBlock> rows(static_cast<std::size_t>(r1 - r0));
+        // Past max_pairs, pairs are only counted, for the error's figure.
+        const bool keep = !budget.over();
+        std::int64_t n = 0;
         score_block(pb, tile, r0, r1, false, [&](std::int64_t i, std::int64_t j, double s) {
           if (s < t) return;
+          ++n;
+          if (!keep) return;
           detail::JoinBlock& f = rows[static_cast<std::size_t>(i - r0)];
           f.cols.push_back(static_cast<std::int32_t>(j));
           f.scores.push_back(s);
         });
+        if (budget.add(n)) return;
         detail::JoinBlock& all = found[b];
         for (std::int64_t i = r0; i < r1; ++i) {
           const detail::JoinBlock& f = rows[static_cast<std::size_t>(i - r0)];
@@ -277,6 +285,7 @@ CsrMatrix<double> similarity_join(const DenseRef& x, const DenseRef* y,
         }
       },
       options.interrupted ? &options.interrupted : nullptr);
+  budget.check(t);
   return detail::assemble_join(x.rows, pb.y.rows, found, per_row);
 }
 

@@ -627,7 +627,7 @@ Lsa Lsa::load(const std::string& path) {
   const nlohmann::json j = model_io::parse_model(text, origin, kFormat, kFormatVersion);
   std::string arrays;
   std::string bin_origin = origin;
-  if (j.value("fitted", false)) {
+  if (model_io::guarded(origin, [&] { return j.value("fitted", false); })) {
     const std::string name = model_io::guarded(origin, [&] {
       return j.at("arrays").at("file").get<std::string>();
     });

@@ -55,6 +55,9 @@ json parse_model(std::string_view text, std::string_view origin, std::string_vie
   } catch (const json::parse_error& e) {
     throw ModelFormatError(where + " is not valid JSON (byte " + std::to_string(e.byte) +
                            "); the file may be truncated or corrupt");
+  } catch (const json::exception& e) {
+    // out_of_range: a number beyond double's range (1e400).
+    throw ModelFormatError(where + " is not valid JSON (" + e.what() + ")");
   }
   if (!model.is_object() || !model.contains("format") || model["format"] != format) {
     throw ModelFormatError(where + " is not a " + std::string(format) + " model (no \"format\": \"" +

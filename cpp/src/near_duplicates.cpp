@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <numeric>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "newsim/detail/hash.hpp"
@@ -142,6 +145,17 @@ class BucketTable {
   }
   std::int64_t find(std::uint64_t key) const {
     return keys_.empty() ? -1 : heads_[slot(key)];
+  }
+  // Room for `extra` more keys without growing, so that pop() can undo pushes exactly.
+  void reserve(std::size_t extra) {
+    while ((used_ + extra + 1) * 2 > keys_.size()) grow();
+  }
+  // Undoes the last push of key (pushes undone in reverse order, none growing the table):
+  // `before` is what that push returned.
+  void pop(std::uint64_t key, std::int64_t before) {
+    const std::size_t i = slot(key);
+    heads_[i] = before;
+    if (before < 0) --used_;
   }
 
  private:
@@ -281,6 +295,14 @@ struct NearDuplicateIndex::Impl {
   std::vector<std::int64_t> chain;
   std::vector<DuplicatePair> pairs;
   std::int64_t candidates = 0;
+  // Documents with the same shingle set: each later one is paired with the first only and
+  // left out of the buckets, so n copies cost n - 1 pairs, not n (n - 1) / 2. by_signature:
+  // signature hash -> first document with it; copy_of[i]: that first document, or i itself.
+  std::unordered_map<std::uint64_t, std::int64_t> by_signature;
+  std::vector<std::int64_t> copy_of;
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> copies;  // first -> later ones
+  // add() writes, everything else reads.
+  mutable std::shared_mutex mutex;
 
   explicit Impl(NearDuplicateOptions o)
       : options((o.validate(), std::move(o))),
@@ -337,13 +359,68 @@ struct NearDuplicateIndex::Impl {
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
 
+  // Whether document i entered the buckets (it has words and is no copy).
+  bool bucketed(std::int64_t i) const {
+    return !empty(i) && copy_of[static_cast<std::size_t>(i)] == i;
+  }
+
   void insert(std::int64_t i) {
     chain.resize(static_cast<std::size_t>(i + 1) * banding.bands, -1);
-    if (empty(i)) return;  // no words: never a duplicate
+    if (!bucketed(i)) return;  // no words: never a duplicate; a copy: found through its first
     const std::uint32_t* sig = signature(i);
     for (int t = 0; t < banding.bands; ++t) {
       chain[static_cast<std::size_t>(i) * banding.bands + t] = heads.push(band_key(sig, t), i);
     }
+  }
+
+  // Takes documents [first, size()) out again, as if they had never been added.
+  void roll_back(std::size_t first) {
+    const auto n = static_cast<std::int64_t>(first);
+    // Documents are undone in the reverse order of their insert(); the last one seen may not
+    // have reached it.
+    for (auto i = static_cast<std::int64_t>(copy_of.size()) - 1; i >= n; --i) {
+      const std::int64_t c = copy_of[static_cast<std::size_t>(i)];
+      const bool inserted = chain.size() >= static_cast<std::size_t>(i + 1) * banding.bands;
+      if (!empty(i) && c == i && inserted) {
+        const std::uint32_t* sig = signature(i);
+        for (int t = banding.bands - 1; t >= 0; --t) {
+          heads.pop(band_key(sig, t), chain[static_cast<std::size_t>(i) * banding.bands + t]);
+        }
+      }
+      if (c == i) {
+        const auto it = by_signature.find(signature_hash(i));
+        if (it != by_signature.end() && it->second == i) by_signature.erase(it);
+      } else {
+        auto& v = copies[c];
+        v.pop_back();
+        if (v.empty()) copies.erase(c);
+      }
+    }
+    const auto perm = static_cast<std::size_t>(options.num_perm);
+    shingles.resize(static_cast<std::size_t>(set_start[first]));
+    set_start.resize(first + 1);
+    distinct.resize(first);
+    signatures.resize(first * perm);
+    word_counts.resize(first);
+    times.resize(first);
+    copy_of.resize(first);
+    chain.resize(first * static_cast<std::size_t>(banding.bands));
+  }
+
+  std::uint64_t signature_hash(std::int64_t i) const {
+    return XXH3_64bits(signature(i), sizeof(std::uint32_t) * static_cast<std::size_t>(options.num_perm));
+  }
+
+  // The first earlier document with the same shingle set as b, or -1; b's set is sorted.
+  std::int64_t first_copy(std::int64_t b) {
+    const auto it = by_signature.find(signature_hash(b));
+    if (it == by_signature.end()) return -1;
+    const std::int64_t a = it->second;
+    make_distinct(a);
+    make_distinct(b);
+    const SetView sa = set(a);
+    const SetView sb = set(b);
+    return sa.size == sb.size && std::equal(sa.data, sa.data + sa.size, sb.data) ? a : -1;
   }
 
   // The exact check; false when the pair scores below the threshold.
@@ -381,8 +458,14 @@ NearDuplicateIndex& NearDuplicateIndex::operator=(NearDuplicateIndex&&) noexcept
 
 const NearDuplicateOptions& NearDuplicateIndex::options() const { return impl_->options; }
 LshBands NearDuplicateIndex::banding() const { return impl_->banding; }
-std::int64_t NearDuplicateIndex::size() const { return impl_->size(); }
-std::int64_t NearDuplicateIndex::candidates() const { return impl_->candidates; }
+std::int64_t NearDuplicateIndex::size() const {
+  const std::shared_lock<std::shared_mutex> lock(impl_->mutex);
+  return impl_->size();
+}
+std::int64_t NearDuplicateIndex::candidates() const {
+  const std::shared_lock<std::shared_mutex> lock(impl_->mutex);
+  return impl_->candidates;
+}
 
 std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& docs,
                                                    const std::vector<double>* times) {
@@ -391,7 +474,8 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
     throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
                           std::to_string(docs.size()) + " documents");
   }
-  const auto first = static_cast<std::size_t>(size());
+  const std::unique_lock<std::shared_mutex> lock(s.mutex);
+  const auto first = static_cast<std::size_t>(s.size());
   const std::size_t n = docs.size();
   const int threads = detail::resolve_threads(s.options.n_jobs);
   const auto* check = s.options.interrupted ? &s.options.interrupted : nullptr;
@@ -433,17 +517,48 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
     s.word_counts.push_back(counts[i]);
     s.times.push_back(times != nullptr ? (*times)[i] : std::nan(""));
   }
+  // A copy of an earlier document (same shingle set) is paired with that one only; the rest
+  // meet their candidates in the buckets. Past max_pairs candidates the batch is undone.
   std::vector<std::pair<std::int64_t, std::int64_t>> cand;
+  std::vector<DuplicatePair> copy_pairs;
   std::vector<std::int64_t> mates;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto b = static_cast<std::int64_t>(first + i);
-    if (!s.empty(b)) {
-      s.bucket_mates(s.signature(b), mates);
-      for (const std::int64_t a : mates) cand.emplace_back(a, b);
+  s.heads.reserve(n * static_cast<std::size_t>(s.banding.bands));
+  const std::int64_t max_pairs = s.options.max_pairs;
+  try {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto b = static_cast<std::int64_t>(first + i);
+      s.copy_of.push_back(b);
+      if (!s.empty(b)) {
+        const std::int64_t a = s.first_copy(b);
+        if (a >= 0) {
+          s.copies[a].push_back(b);
+          s.copy_of.back() = a;
+          DuplicatePair p;
+          s.verify(s.set(a), s.set(b), a, b, p);
+          copy_pairs.push_back(p);
+        } else {
+          s.by_signature.emplace(s.signature_hash(b), b);
+          s.bucket_mates(s.signature(b), mates);
+          for (const std::int64_t m : mates) cand.emplace_back(m, b);
+        }
+      }
+      s.insert(b);
+      if (max_pairs >= 0 &&
+          static_cast<std::int64_t>(cand.size() + copy_pairs.size()) > max_pairs) {
+        throw InvalidArgument(
+            "near-duplicates: documents " + std::to_string(first) + " to " +
+            std::to_string(b) + " already form more than max_pairs = " +
+            std::to_string(max_pairs) + " candidate pairs (identical texts count once); raise "
+            "the threshold, or max_pairs (negative: no bound) if the memory (about 70 bytes a "
+            "pair) is there; nothing was added");
+      }
     }
-    s.insert(b);
+    if (check != nullptr && (*check)()) throw Interrupted();
+  } catch (...) {
+    s.roll_back(first);
+    throw;
   }
-  s.candidates += static_cast<std::int64_t>(cand.size());
+  s.candidates += static_cast<std::int64_t>(cand.size() + copy_pairs.size());
 
   // The exact check, on all cores; pairs keep the candidates' order. First the shingles of
   // every document in a candidate are sorted (each its own range, so in parallel).
@@ -471,7 +586,7 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
                            kept[p] = s.verify(s.set(a), s.set(b), a, b, checked[p]);
                          }
                        });
-  std::vector<DuplicatePair> out;
+  std::vector<DuplicatePair> out = std::move(copy_pairs);
   for (std::size_t p = 0; p < cand.size(); ++p) {
     if (kept[p]) out.push_back(checked[p]);
   }
@@ -484,6 +599,7 @@ std::vector<DuplicatePair> NearDuplicateIndex::add(const std::vector<TextView>& 
 
 std::vector<DuplicatePair> NearDuplicateIndex::query(TextView doc) const {
   const Impl& s = *impl_;
+  const std::shared_lock<std::shared_mutex> lock(s.mutex);
   Analyzer::Workspace ws;
   WordHashes sink;
   std::vector<std::uint64_t> set;
@@ -502,20 +618,32 @@ std::vector<DuplicatePair> NearDuplicateIndex::query(TextView doc) const {
     if (s.verify({set.data(), set.size()}, {other.data(), other.size()}, -1, j, p)) {
       if (p.relation == Relation::contains && p.container != j) p.container = -1;
       out.push_back(p);
+      // The copies of j score the same.
+      const auto it = s.copies.find(j);
+      if (it == s.copies.end()) continue;
+      for (const std::int64_t c : it->second) {
+        DuplicatePair q = p;
+        q.b = c;
+        if (q.relation == Relation::contains) q.container = c;
+        out.push_back(q);
+      }
     }
   }
+  std::sort(out.begin(), out.end(),
+            [](const DuplicatePair& x, const DuplicatePair& y) { return x.b < y.b; });
   return out;
 }
 
 NearDuplicates NearDuplicateIndex::result() const {
   const Impl& s = *impl_;
+  const std::shared_lock<std::shared_mutex> lock(s.mutex);
   NearDuplicates r;
   r.pairs = s.pairs;
   std::sort(r.pairs.begin(), r.pairs.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
     return x.a != y.a ? x.a < y.a : x.b < y.b;
   });
   r.candidates = s.candidates;
-  const auto n = static_cast<std::size_t>(size());
+  const auto n = static_cast<std::size_t>(s.size());
   std::vector<std::int64_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   auto find = [&](std::int64_t x) {
@@ -567,16 +695,26 @@ NearDuplicates NearDuplicateIndex::result() const {
   return r;
 }
 
-std::vector<std::uint64_t> NearDuplicateIndex::shingle_set(std::int64_t i) const {
-  if (i < 0 || i >= size()) {
+namespace {
+
+void check_document(std::int64_t i, std::int64_t size) {
+  if (i < 0 || i >= size) {
     throw IndexOutOfRange("document " + std::to_string(i) + " is outside [0, " +
-                          std::to_string(size()) + ")");
+                          std::to_string(size) + ")");
   }
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> NearDuplicateIndex::shingle_set(std::int64_t i) const {
+  const std::shared_lock<std::shared_mutex> lock(impl_->mutex);
+  check_document(i, impl_->size());
   return impl_->set_copy(i);
 }
 
 std::vector<std::uint32_t> NearDuplicateIndex::signature(std::int64_t i) const {
-  shingle_set(i);  // range check
+  const std::shared_lock<std::shared_mutex> lock(impl_->mutex);
+  check_document(i, impl_->size());
   const std::uint32_t* p = impl_->signature(i);
   return std::vector<std::uint32_t>(p, p + impl_->options.num_perm);
 }

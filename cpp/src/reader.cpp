@@ -49,6 +49,7 @@ struct JsonlReader::Impl {
   std::vector<char> chunk = std::vector<char>(1 << 16);
   std::size_t chunk_pos = 0, chunk_len = 0;
   bool eof = false;
+  bool too_long = false;  // the current line passed options.max_line_bytes; its rest is dropped
 
   ~Impl() {
     if (file != nullptr) gzclose(file);
@@ -57,6 +58,7 @@ struct JsonlReader::Impl {
   // Reads the next line (without '\n') into buffer; false at the end.
   bool read_line() {
     buffer.clear();
+    too_long = false;
     if (eof && chunk_pos >= chunk_len) return false;
     for (;;) {
       if (chunk_pos >= chunk_len) {
@@ -83,7 +85,7 @@ struct JsonlReader::Impl {
                             std::to_string(line + 1));
             }
           }
-          if (buffer.empty()) {
+          if (buffer.empty() && !too_long) {
             return false;
           }
           ++line;
@@ -93,16 +95,34 @@ struct JsonlReader::Impl {
       const char* start = chunk.data() + chunk_pos;
       const char* end = chunk.data() + chunk_len;
       const char* nl = static_cast<const char*>(std::memchr(start, '\n', static_cast<std::size_t>(end - start)));
+      append(start, nl == nullptr ? end : nl);
       if (nl == nullptr) {
-        buffer.append(start, end);
         chunk_pos = chunk_len;
         continue;
       }
-      buffer.append(start, nl);
       chunk_pos += static_cast<std::size_t>(nl - start) + 1;
       ++line;
       return true;
     }
+  }
+
+  // Appends to the current line up to max_line_bytes; past it the line is marked too long and
+  // its bytes are dropped, so that memory stays bounded whatever the file holds.
+  void append(const char* from, const char* to) {
+    if (too_long) return;
+    const auto n = static_cast<std::size_t>(to - from);
+    if (buffer.size() + n > options.max_line_bytes) {
+      if (options.errors == OnError::raise) {
+        throw InvalidArgument(path + ", line " + std::to_string(line + 1) + ": longer than " +
+                              std::to_string(options.max_line_bytes) +
+                              " bytes (max_line_bytes; raise it to read such lines)");
+      }
+      too_long = true;
+      buffer.clear();
+      buffer.shrink_to_fit();
+      return;
+    }
+    buffer.append(from, to);
   }
 
   void fail(const std::string& message) {
@@ -115,6 +135,10 @@ struct JsonlReader::Impl {
 
   // Parses buffer into out; false (after fail()) when the line is malformed.
   bool parse(Article& out) {
+    if (too_long) {
+      fail("longer than " + std::to_string(options.max_line_bytes) + " bytes (max_line_bytes)");
+      return false;
+    }
     if (!buffer.empty() && buffer.back() == '\r') buffer.pop_back();
     const std::ptrdiff_t bad = find_invalid_utf8(buffer);
     if (bad >= 0) {
@@ -124,7 +148,8 @@ struct JsonlReader::Impl {
     json record;
     try {
       record = json::parse(buffer);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+      // parse_error, and out_of_range for a number beyond double's range (1e400).
       fail(std::string("not valid JSON (") + e.what() + ")");
       return false;
     }
@@ -178,6 +203,7 @@ JsonlReader::JsonlReader(const std::string& path, JsonlOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->options = std::move(options);
+  if (impl_->options.max_line_bytes < 1) throw InvalidArgument("max_line_bytes must be at least 1");
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, not a file");
   if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
@@ -200,7 +226,7 @@ bool JsonlReader::next(Article& out) {
   while (impl_->read_line()) {
     const bool blank = std::all_of(impl_->buffer.begin(), impl_->buffer.end(),
                                    [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-    if (blank) continue;  // blank lines separate nothing and hold nothing
+    if (blank && !impl_->too_long) continue;  // blank lines separate nothing and hold nothing
     if (impl_->parse(out)) return true;
   }
   return false;

@@ -440,7 +440,8 @@ namespace {
 
 Neighbors run_top_k(const CsrRef& x, const std::vector<double>& x_scale,
                     const InvertedIndex& index, bool symmetric, const TopKOptions& options) {
-  const int k = options.k;
+  const int k = detail::effective_k(
+      options.k, symmetric && options.exclude_self ? index.rows - 1 : index.rows);
   Neighbors out;
   out.rows = x.rows;
   out.k = k;
@@ -513,20 +514,28 @@ CsrMatrix<double> run_join(const CsrRef& x, const std::vector<double>& x_scale,
   const std::size_t blocks = block_count(x.rows);
   std::vector<Workspace> spaces(static_cast<std::size_t>(std::max(1, threads)));
   const double t = options.threshold;
+  detail::PairBudget budget(options.max_pairs);
   detail::parallel_for(
       blocks, threads,
       [&](std::size_t b, std::size_t worker) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(x.rows, r0 + kBlockRows);
         detail::JoinBlock& f = found[b];
+        // Past max_pairs, pairs are only counted, for the error's figure.
+        const bool keep = !budget.over();
+        std::int64_t n = 0;
         score_block(pb, spaces[worker], r0, r1, [&](std::int64_t r, std::int64_t j, double s) {
           if (s < t || (symmetric && j <= r)) return;
+          ++n;
+          if (!keep) return;
           f.cols.push_back(static_cast<std::int32_t>(j));
           f.scores.push_back(s);
           ++per_row[static_cast<std::size_t>(r)];
         });
+        if (budget.add(n)) f = detail::JoinBlock{};
       },
       options.interrupted ? &options.interrupted : nullptr);
+  budget.check(t);
   return detail::assemble_join(x.rows, index.rows, found, per_row);
 }
 

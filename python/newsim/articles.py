@@ -318,7 +318,7 @@ def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str,
 
 def read_articles(source: Any, *, format: Optional[str] = None,
                   fields: Optional[Mapping[str, str]] = None, errors: str = "raise",
-                  detect_titles: bool = True) -> Corpus:
+                  detect_titles: bool = True, max_line_bytes: int = 64 << 20) -> Corpus:
     """Reads articles from ``source``:
 
     - a folder of ``.txt`` files (id = file name without .txt; titles detected as cleaning
@@ -334,6 +334,8 @@ def read_articles(source: Any, *, format: Optional[str] = None,
     ``corpus.issues`` as (file, line, message). Nothing is dropped without being counted.
     A date that is not ISO 8601 is malformed under "raise"; otherwise the article is kept
     with an empty date and the text in ``meta["date_raw"]`` (listed under "report").
+    A JSON line longer than ``max_line_bytes`` (64 MiB; after gzip decompression) is malformed,
+    and no more than that is ever held for one line.
 
     >>> corpus = read_articles([{"id": "a", "title": "Talks", "text": "NATO and Russia met."}])
     >>> corpus[0].title, len(corpus)
@@ -358,7 +360,8 @@ def read_articles(source: Any, *, format: Optional[str] = None,
             if detect_titles and len(corpus):
                 corpus = _with_detected_titles(corpus)
         elif kind == "jsonl":
-            core, skipped, issues = _core._read_jsonl(str(path), _core_fields(names), errors, True)
+            core, skipped, issues = _core._read_jsonl(str(path), _core_fields(names), errors, True,
+                                                      _max_line_bytes(max_line_bytes))
             corpus = Corpus._wrap(core)
         elif kind == "csv":
             return _read_csv(path, names, errors)
@@ -370,6 +373,12 @@ def read_articles(source: Any, *, format: Optional[str] = None,
     if isinstance(source, (bytes, Mapping)):
         raise TypeError("read_articles takes a path, a DataFrame or an iterable of dicts/strings")
     return _from_records(source, names, errors, "input")
+
+
+def _max_line_bytes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_line_bytes must be an int >= 1; got {value!r}")
+    return value
 
 
 def _guess_format(path: Path) -> str:
@@ -434,9 +443,9 @@ def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
 
 
 def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str, str]] = None,
-                  errors: str = "raise") -> Iterator[Article]:
+                  errors: str = "raise", max_line_bytes: int = 64 << 20) -> Iterator[Article]:
     """Streams the articles of a JSON-lines file (plain or .gz) one at a time, in memory
-    bounded by the longest line. Malformed lines follow ``errors`` as in ``read_articles``;
+    bounded by ``max_line_bytes`` (a longer line is malformed). Malformed lines follow ``errors`` as in ``read_articles``;
     with "report", each skipped line is warned about as it is met.
 
     >>> import gzip, json, tempfile, os
@@ -448,7 +457,8 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
     """
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
-    reader = _core._JsonlReader(str(path), _core_fields(_field_names(fields)), errors, True)
+    reader = _core._JsonlReader(str(path), _core_fields(_field_names(fields)), errors, True,
+                                _max_line_bytes(max_line_bytes))
     reported = 0
     while True:
         a = reader.next()

@@ -78,6 +78,18 @@ def _metric(metric: str) -> str:
     return metric
 
 
+#: Default bound of ``similarity_join`` (C++ ``kDefaultMaxPairs``).
+MAX_PAIRS = 10_000_000
+
+
+def _max_pairs(max_pairs: Any) -> int:
+    if max_pairs is None:
+        return -1
+    if isinstance(max_pairs, bool) or not isinstance(max_pairs, numbers.Integral) or max_pairs < 0:
+        raise ValueError(f"max_pairs must be an int >= 0 or None; got {max_pairs!r}")
+    return int(max_pairs)
+
+
 def _k(k: Any) -> int:
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k <= 0:
         raise ValueError(f"k must be a positive int; got {k!r}")
@@ -149,12 +161,17 @@ def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
 
 
 def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: str = "cosine",
-                    n_jobs: Optional[int] = None, as_frame: bool = False) -> Any:
+                    n_jobs: Optional[int] = None, as_frame: bool = False,
+                    max_pairs: Optional[int] = MAX_PAIRS) -> Any:
     """Every pair scoring at least ``threshold`` (> 0).
 
     With Y, a CSR matrix (n_rows(X), n_rows(Y)) of the scores of all such pairs; without Y,
     pairs of X with itself, only i < j (the strict upper triangle). ``as_frame=True`` returns a
     pandas DataFrame with columns i, j, score instead, ordered by i then j.
+
+    At most ``max_pairs`` pairs (10 million by default, about 120 MB; None: no bound): a
+    threshold that gives more raises ValueError saying how many pairs it gives, without holding
+    them (past the bound, pairs are only counted).
 
     >>> X = [[1, 0], [1, 0.1], [0, 1]]
     >>> similarity_join(X, 0.9, as_frame=True).round(3).to_dict("records")
@@ -165,12 +182,14 @@ def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: st
     dense = _dense_pair(X, Y)
     if dense is not None:
         m = _to_csr(_core._dense_similarity_join(dense[0], dense[1], float(threshold),
-                                                 _metric(metric), _n_jobs(n_jobs)))
+                                                 _metric(metric), _n_jobs(n_jobs),
+                                                 _max_pairs(max_pairs)))
     else:
         x = as_csr(X, "X")
         y = None if Y is None else as_csr(Y, "Y")
         m = _to_csr(_core._similarity_join(_parts(x), None if y is None else _parts(y),
-                                           float(threshold), _metric(metric), _n_jobs(n_jobs)))
+                                           float(threshold), _metric(metric), _n_jobs(n_jobs),
+                                           _max_pairs(max_pairs)))
     if not as_frame:
         return m
     import pandas as pd

@@ -636,6 +636,23 @@ TEST(CleanConservative, GivenMetaIsKeptAndExtended) {
   EXPECT_THROW(newsim::clean(bad, jobs(1)), newsim::InvalidArgument);
 }
 
+TEST(CleanConservative, MetaWithNumberBeyondDoubleRangeIsInvalidArgument) {
+  // Merging as objects parses the meta: 1e400 (nlohmann's out_of_range) names the article.
+  newsim::Corpus c;
+  newsim::Article a = article(
+      "huge", page("Storm Closes Airport",
+                   {"LONDON (Reuters) - Heathrow airport closed both runways on Sunday as a storm "
+                    "brought winds of up to ninety miles an hour to southern England."}));
+  a.meta = R"({"dateline":"","x":1e400})";
+  c.add(a);
+  try {
+    newsim::clean(c, jobs(1));
+    ADD_FAILURE() << "no error";
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("'huge'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CleanConservative, MetaHoldingFoundKeysIsMergedAsObjects) {
   // When the meta already holds a key that cleaning fills, the result is the meta updated with
   // what was found, written as nlohmann::json::dump() writes it, whatever the meta's layout.

@@ -193,3 +193,41 @@ TEST(DenseTopK, BadInput) {
 }
 
 }  // namespace
+
+TEST(DenseTopK, KIsClampedToTheCandidates) {
+  const Rows x = random_rows(50, 5, 8);
+  newsim::TopKOptions o;
+  o.k = 100000000;  // 50 * 10^8 slots would not fit in memory
+  const auto nb = newsim::top_k(x.ref(), nullptr, o);
+  EXPECT_EQ(nb.k, 49);
+  newsim::TopKOptions all = o;
+  all.k = 49;
+  const auto want = newsim::top_k(x.ref(), nullptr, all);
+  EXPECT_TRUE(std::equal(nb.indices.begin(), nb.indices.end(), want.indices.begin()));
+  EXPECT_TRUE(std::equal(nb.scores.begin(), nb.scores.end(), want.scores.begin()));
+  const Rows y = random_rows(9, 5, 9);
+  const DenseRef yr = y.ref();
+  EXPECT_EQ(newsim::top_k(x.ref(), &yr, o).k, 9);
+}
+
+TEST(DenseJoin, MaxPairsBoundsTheResult) {
+  const Rows x = random_rows(300, 6, 4);
+  for (const int threads : {1, 2}) {
+    newsim::JoinOptions o;
+    o.threshold = 1e-9;
+    o.n_jobs = threads;
+    o.max_pairs = -1;
+    const auto n = static_cast<std::int64_t>(newsim::similarity_join(x.ref(), nullptr, o).nnz());
+    ASSERT_GT(n, 1000);
+    o.max_pairs = n;
+    EXPECT_EQ(static_cast<std::int64_t>(newsim::similarity_join(x.ref(), nullptr, o).nnz()), n);
+    o.max_pairs = n - 1;
+    try {
+      newsim::similarity_join(x.ref(), nullptr, o);
+      ADD_FAILURE() << "no error past max_pairs";
+    } catch (const newsim::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::to_string(n) + " pairs"), std::string::npos)
+          << e.what();
+    }
+  }
+}

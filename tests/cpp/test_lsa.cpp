@@ -133,6 +133,22 @@ TEST(Lsa, BadInput) {
   EXPECT_THROW(lsa.transform(wide.ref()), newsim::InvalidArgument);
 }
 
+TEST(Lsa, NumberBeyondDoubleRangeOrBadFittedIsAModelFormatError) {
+  const std::string path = temp_path("overflow.json");
+  for (const char* fitted : {"1e400", "5", "\"yes\""}) {
+    {
+      std::ofstream out(path, std::ios::trunc);
+      out << "{\"format\": \"newsim.lsa\", \"version\": 1, \"fitted\": " << fitted << "}";
+    }
+    try {
+      Lsa::load(path);
+      ADD_FAILURE() << fitted << ": no error";
+    } catch (const newsim::ModelFormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("overflow.json"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Lsa, SaveAndLoad) {
   const Owned x(random_rows(40, 30, 0.3, 6), 30);
   LsaOptions o = options(5);

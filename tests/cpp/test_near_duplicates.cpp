@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "newsim/errors.hpp"
@@ -298,6 +301,160 @@ TEST(NearDuplicateIndex, BadInputAndFailedBatchAddsNothing) {
   NearDuplicateIndex interrupted(o);
   EXPECT_THROW(interrupted.add(views({words(10, 1), words(10, 1)})), newsim::Interrupted);
   EXPECT_EQ(interrupted.size(), 0);
+}
+
+// A 100-word text with word `i` (0..99) replaced: the texts for different i are distinct
+// near-duplicates (Jaccard about 0.8 with each other on 5-word shingles).
+std::string variant(int i) {
+  std::string s;
+  for (int w = 0; w < 100; ++w) s += (w == i ? "changed" + std::to_string(i) : "base" + std::to_string(w)) + " ";
+  return s;
+}
+
+// Groups of the exact all-pairs relation (Jaccard >= threshold), for a reference.
+std::vector<std::vector<std::int64_t>> exact_groups(const NearDuplicateIndex& ix, double threshold) {
+  const auto n = static_cast<std::size_t>(ix.size());
+  std::vector<std::vector<std::uint64_t>> sets;
+  for (std::size_t i = 0; i < n; ++i) sets.push_back(ix.shingle_set(static_cast<std::int64_t>(i)));
+  std::vector<std::size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t b = a + 1; b < n; ++b) {
+      if (!sets[a].empty() && !sets[b].empty() && exact_jaccard(sets[a], sets[b]) >= threshold) {
+        parent[std::max(find(a), find(b))] = std::min(find(a), find(b));
+      }
+    }
+  }
+  std::vector<std::vector<std::int64_t>> groups(n);
+  for (std::size_t i = 0; i < n; ++i) groups[find(i)].push_back(static_cast<std::int64_t>(i));
+  std::vector<std::vector<std::int64_t>> out;
+  for (auto& g : groups) {
+    if (g.size() > 1) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+TEST(NearDuplicateIndex, CopiesArePairedWithTheFirstOnly) {
+  // 2,000 copies of one text (case and punctuation apart), one edited version, one other text:
+  // 2,000 pairs (copies to the first, the edit to the first), not 2 million, and one group.
+  std::vector<std::string> texts;
+  const std::string text = variant(-1);
+  for (int i = 0; i < 2000; ++i) texts.push_back(i % 3 == 1 ? text + "!" : text);
+  texts.push_back(variant(50));
+  texts.push_back(words(100, 7));
+  NearDuplicateOptions o;
+  const auto r = newsim::near_duplicates(views(texts), o);
+  ASSERT_EQ(r.pairs.size(), 2000u);
+  for (std::size_t i = 0; i < 1999; ++i) {
+    EXPECT_EQ(r.pairs[i].a, 0);
+    EXPECT_EQ(r.pairs[i].b, static_cast<std::int64_t>(i) + 1);
+    EXPECT_EQ(r.pairs[i].jaccard, 1.0);
+    EXPECT_EQ(r.pairs[i].relation, Relation::copy);
+  }
+  EXPECT_EQ(r.pairs[1999].a, 0);  // the edit meets the first of the copies only
+  EXPECT_EQ(r.pairs[1999].b, 2000);
+  EXPECT_LT(r.pairs[1999].jaccard, 1.0);
+  ASSERT_EQ(r.groups.size(), 1u);
+  EXPECT_EQ(r.groups[0].size(), 2001u);
+  EXPECT_EQ(r.candidates, 2000);
+  // query() still reports every copy.
+  NearDuplicateIndex ix(o);
+  ix.add(views(texts));
+  const auto q = ix.query(text);
+  EXPECT_EQ(q.size(), 2001u);  // the 2,000 copies and the edit
+  for (std::size_t i = 1; i < q.size(); ++i) EXPECT_LT(q[i - 1].b, q[i].b);
+}
+
+TEST(NearDuplicateIndex, GroupsWithCopiesMatchTheExactReference) {
+  std::vector<std::string> texts;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 240; ++i) {
+    const int kind = static_cast<int>(rng() % 3);
+    if (kind == 0) texts.push_back(variant(static_cast<int>(rng() % 6)));      // copies and edits
+    if (kind == 1) texts.push_back(words(50, static_cast<int>(rng() % 30)));   // copies
+    if (kind == 2) texts.push_back(words(50, 100 + i));                        // alone
+  }
+  NearDuplicateOptions o;
+  o.threshold = 0.7;
+  NearDuplicateIndex ix(o);
+  for (std::size_t from = 0; from < texts.size(); from += 50) {
+    ix.add(views(std::vector<std::string>(texts.begin() + from,
+                                          texts.begin() + std::min(texts.size(), from + 50))));
+  }
+  const auto r = ix.result();
+  EXPECT_EQ(r.groups, exact_groups(ix, 0.7));
+  for (const auto& p : r.pairs) {
+    EXPECT_DOUBLE_EQ(p.jaccard, exact_jaccard(ix.shingle_set(p.a), ix.shingle_set(p.b)));
+  }
+}
+
+TEST(NearDuplicateIndex, MaxPairsStopsABatchAndAddsNothing) {
+  NearDuplicateOptions o;
+  o.threshold = 0.7;
+  o.max_pairs = 100;
+  std::vector<std::string> first, many, last;
+  for (int i = 0; i < 5; ++i) first.push_back(words(40, i));
+  for (int i = 0; i < 40; ++i) many.push_back(variant(i));  // 780 candidate pairs
+  for (int i = 0; i < 10; ++i) last.push_back(i % 2 ? variant(i) : words(40, i % 5));
+  NearDuplicateIndex ix(o);
+  ix.add(views(first));
+  try {
+    ix.add(views(many));
+    ADD_FAILURE() << "no error past max_pairs";
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("max_pairs = 100"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ix.size(), 5);
+  EXPECT_THROW(ix.signature(5), newsim::IndexOutOfRange);
+  // The index is as if the failed batch never came: the next batch gives what it gives on a
+  // fresh index.
+  const auto after = ix.add(views(last));
+  NearDuplicateIndex fresh(o);
+  fresh.add(views(first));
+  const auto want = fresh.add(views(last));
+  ASSERT_EQ(after.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(after[i].a, want[i].a);
+    EXPECT_EQ(after[i].b, want[i].b);
+  }
+  EXPECT_EQ(ix.result().groups, fresh.result().groups);
+  EXPECT_EQ(ix.candidates(), fresh.candidates());
+  o.max_pairs = -1;
+  EXPECT_EQ(newsim::near_duplicates(views(many), o).pairs.size(), 780u);
+}
+
+TEST(NearDuplicateIndex, SharedBetweenThreads) {
+  // 8 threads add, query and read one index at once (the Python binding lets the GIL go):
+  // every document gets one position, and the result is the exact relation.
+  NearDuplicateOptions o;
+  o.threshold = 0.7;
+  o.n_jobs = 1;
+  NearDuplicateIndex ix(o);
+  std::atomic<std::size_t> reported{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 10; ++round) {
+        std::vector<std::string> batch;
+        for (int i = 0; i < 20; ++i) {
+          batch.push_back(i % 2 ? variant((t + i + round) % 30) : words(30, (t * 7 + i) % 40));
+        }
+        reported += ix.add(views(batch)).size();
+        ix.query(variant(t));
+        ix.result();
+        if (ix.size() > 0) ix.signature(ix.size() - 1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ix.size(), 8 * 10 * 20);
+  const auto r = ix.result();
+  EXPECT_EQ(r.pairs.size(), reported.load());
+  EXPECT_EQ(r.groups, exact_groups(ix, 0.7));
 }
 
 }  // namespace

@@ -131,6 +131,10 @@ std::vector<Malformed> malformed_lines() {
       {"title_is_array", "{\"id\": \"x\", \"text\": \"t\", \"title\": [\"a\"]}", "title"},
       {"id_is_bool", "{\"id\": true, \"text\": \"t\"}", "id"},
       {"source_is_bool", "{\"id\": \"x\", \"text\": \"t\", \"source\": false}", "source"},
+      // Beyond double's range: nlohmann throws out_of_range, not parse_error.
+      {"number_overflow", "{\"id\": \"x\", \"text\": \"t\", \"n\": 1e400}", "JSON"},
+      {"negative_overflow", "{\"id\": \"x\", \"text\": \"t\", \"n\": [-1e400]}", "JSON"},
+      {"id_overflow", "{\"id\": 1e999, \"text\": \"t\"}", "JSON"},
   };
 }
 
@@ -393,6 +397,59 @@ TEST(JsonlErrors, RaiseNamesFileAndLine) {
     EXPECT_TRUE(contains(msg, "line 3")) << m.name << ": message does not name line 3: " << msg;
     EXPECT_TRUE(contains(msg, m.message_part)) << m.name << ": " << msg;
   }
+}
+
+TEST(JsonlLimits, LineLongerThanMaxLineBytesIsMalformed) {
+  TempDir dir;
+  const std::string big = "{\"id\": \"big\", \"text\": \"" + std::string(5000, 'a') + "\"}";
+  const std::string p = dir.write("long.jsonl", around(big));
+  newsim::JsonlOptions o;
+  o.max_line_bytes = 1000;
+  try {
+    newsim::read_jsonl(p, o);
+    ADD_FAILURE() << "no error for a line over max_line_bytes";
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_TRUE(contains(e.what(), p)) << e.what();
+    EXPECT_TRUE(contains(e.what(), "line 3")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "max_line_bytes")) << e.what();
+  }
+  for (const newsim::OnError how : {newsim::OnError::skip, newsim::OnError::report}) {
+    o.errors = how;
+    const newsim::ReadResult r = newsim::read_jsonl(p, o);
+    EXPECT_EQ(ids(r.corpus), (std::vector<std::string>{"good1", "good2"}));
+    EXPECT_EQ(r.skipped, 1);
+    if (how == newsim::OnError::report) {
+      ASSERT_EQ(r.issues.size(), 1u);
+      EXPECT_EQ(r.issues[0].line, 3);
+      EXPECT_TRUE(contains(r.issues[0].message, "longer than 1000 bytes"));
+    }
+  }
+  // At the limit it is read; the default limit reads it too.
+  o.max_line_bytes = big.size();
+  EXPECT_EQ(newsim::read_jsonl(p, o).corpus.size(), 3u);
+  EXPECT_EQ(newsim::read_jsonl(p).corpus.size(), 3u);
+  o.max_line_bytes = 0;
+  EXPECT_THROW(newsim::read_jsonl(p, o), newsim::InvalidArgument);
+}
+
+TEST(JsonlLimits, GzipBombLineIsSkippedWithoutHoldingIt) {
+  // 8 MB of one line without a newline compresses to a few KB; the last line of a file.
+  TempDir dir;
+  const std::string p = dir.write_gz(
+      "bomb.jsonl.gz", "{\"id\": \"a\", \"text\": \"ok\"}\n" + std::string(8 << 20, ' ') + "x");
+  EXPECT_LT(read_bytes(p).size(), 100000u);
+  newsim::JsonlOptions o;
+  o.max_line_bytes = 1 << 20;
+  o.errors = newsim::OnError::skip;
+  newsim::JsonlReader reader(p, o);
+  newsim::Article a;
+  ASSERT_TRUE(reader.next(a));
+  EXPECT_EQ(a.id, "a");
+  EXPECT_FALSE(reader.next(a));
+  EXPECT_EQ(reader.skipped(), 1);  // the bomb, counted although it is the last line
+  EXPECT_EQ(reader.line(), 2);
+  o.errors = newsim::OnError::raise;
+  EXPECT_THROW(newsim::read_jsonl(p, o), newsim::InvalidArgument);
 }
 
 TEST(JsonlErrors, RaiseFromTheStreamingReader) {

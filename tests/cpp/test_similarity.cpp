@@ -358,3 +358,59 @@ TEST(TopK, OnTfidfVectorsOfText) {
     EXPECT_TRUE(nb.indices[i] == 0 || nb.indices[i] == 1 || nb.indices[i] == 4) << i;
   }
 }
+
+TEST(TopK, KIsClampedToTheCandidates) {
+  // k = 10^8 on 50 rows must not allocate 50 * 10^8 slots: k becomes the candidates' number.
+  const auto rows = random_rows(50, 20, 0.3, 31);
+  const Owned x(rows, 20);
+  newsim::TopKOptions o;
+  o.k = 100000000;
+  const auto nb = newsim::top_k(x.ref(), nullptr, o);
+  EXPECT_EQ(nb.k, 49);  // exclude_self: the 49 others
+  EXPECT_EQ(nb.indices.size(), 50u * 49u);
+  for (std::size_t i = 0; i < rows.size(); ++i) expect_row_matches(nb, i, brute(rows, i, rows, true));
+  o.exclude_self = false;
+  EXPECT_EQ(newsim::top_k(x.ref(), nullptr, o).k, 50);
+  const Owned y(random_rows(7, 20, 0.3, 32), 20);
+  const auto yref = y.ref();
+  EXPECT_EQ(newsim::top_k(x.ref(), &yref, o).k, 7);
+  EXPECT_EQ(newsim::NeighborIndex(yref).top_k(x.ref(), o).k, 7);
+  // One row, exclude_self: no candidates, one padded column.
+  const Owned one({{1, 0, 0, 0}}, 4);
+  o.exclude_self = true;
+  const auto single = newsim::top_k(one.ref(), nullptr, o);
+  EXPECT_EQ(single.k, 1);
+  EXPECT_EQ(single.indices[0], -1);
+}
+
+TEST(SimilarityJoin, MaxPairsBoundsTheResult) {
+  const auto rows = random_rows(150, 30, 0.2, 21);
+  const Owned x(rows, 30);
+  for (const int threads : {1, 2}) {
+    newsim::JoinOptions o;
+    o.threshold = 1e-9;
+    o.n_jobs = threads;
+    o.max_pairs = -1;
+    const auto all = newsim::similarity_join(x.ref(), nullptr, o);
+    const auto n = static_cast<std::int64_t>(all.nnz());
+    ASSERT_GT(n, 1000);
+    o.max_pairs = n;  // exactly at the bound: kept
+    EXPECT_EQ(static_cast<std::int64_t>(newsim::similarity_join(x.ref(), nullptr, o).nnz()), n);
+    o.max_pairs = 100;
+    try {
+      newsim::similarity_join(x.ref(), nullptr, o);
+      ADD_FAILURE() << "no error past max_pairs";
+    } catch (const newsim::InvalidArgument& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(std::to_string(n) + " pairs"), std::string::npos) << what;
+      EXPECT_NE(what.find("max_pairs = 100"), std::string::npos) << what;
+      EXPECT_NE(what.find("1e-09"), std::string::npos) << what;
+    }
+    const auto xref = x.ref();
+    const newsim::NeighborIndex index(xref);
+    EXPECT_THROW(index.similarity_join(x.ref(), o), newsim::InvalidArgument);
+    o.max_pairs = -1;
+    EXPECT_GT(index.similarity_join(x.ref(), o).nnz(), static_cast<std::size_t>(n));  // i, j both ways
+  }
+  EXPECT_EQ(newsim::JoinOptions{}.max_pairs, newsim::kDefaultMaxPairs);
+}

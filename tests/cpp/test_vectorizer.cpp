@@ -260,6 +260,35 @@ TEST(Vectorizer, SaveAndLoadRoundTrip) {
   std::remove(path.c_str());
 }
 
+TEST(Vectorizer, NumberBeyondDoubleRangeIsAModelFormatError) {
+  // nlohmann throws out_of_range (not parse_error) for 1e400; it must not escape.
+  Vectorizer v;
+  v.fit(kDocs);
+  const std::string json = v.to_json();
+  for (const std::string& bad : {std::string("1e400"), std::string("-1e400"), std::string("[1e999]")}) {
+    std::string m = json;
+    m.replace(m.find("\"idf\":["), 7, "\"idf\":[" + bad + ",");
+    try {
+      Vectorizer::from_json(m, "file 'big.json'");
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const newsim::ModelFormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("big.json"), std::string::npos) << e.what();
+    }
+  }
+  const std::string path = ::testing::TempDir() + "newsim_overflow_model.json";
+  {
+    std::ofstream out(path);
+    out << "{\"format\": \"newsim.vectorizer\", \"version\": 1, \"x\": 1e400}";
+  }
+  try {
+    Vectorizer::load(path);
+    ADD_FAILURE() << "no error";
+  } catch (const newsim::ModelFormatError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Vectorizer, CorruptOrNewerModelsAreRejected) {
   Vectorizer v;
   v.fit(kDocs);

@@ -38,6 +38,10 @@ struct NearDuplicateOptions {
   AnalyzerOptions words;             // how words are found; must be the word analyzer, unigrams
   int n_jobs = 0;                    // threads; 0 = all cores
   InterruptCheck interrupted;        // optional, polled between batches of documents
+  /// Most candidate pairs one add() may check (< 0: no bound). Identical shingle sets count
+  /// once each, so only many distinct near-duplicates reach it; 10 M (about 700 MB while
+  /// checked) by default.
+  std::int64_t max_pairs = 10'000'000;
 
   /// Throws InvalidArgument naming the first bad setting.
   void validate() const;
@@ -96,6 +100,13 @@ struct NearDuplicates {
 
 /// Documents added in batches; each batch is checked against itself and all earlier ones.
 /// Holds, per document, its shingle set (8 bytes a shingle) and signature (4 bytes a value).
+///
+/// Copies: a document whose shingle set equals an earlier one's (the same normalised text) is
+/// paired with the first document of that set only (Jaccard 1, relation copy), and its other
+/// pairs are those of that first document: n copies give n - 1 pairs and one group, not
+/// n (n - 1) / 2 pairs. query() still reports every indexed document.
+///
+/// Safe to share between threads: add() takes a writer lock, the other members a reader lock.
 class NearDuplicateIndex {
  public:
   /// Throws InvalidArgument for bad options.
@@ -112,8 +123,9 @@ class NearDuplicateIndex {
   /// has one entry per document and chooses canonical articles. Returns the new pairs (those
   /// with b among the added), by (a, b). O(length) per document for shingles and signatures
   /// (on all cores), then O(shared bucket entries) for candidates, and O(|A| + |B|) per
-  /// candidate. Throws DecodeError (naming the document's position), InvalidArgument,
-  /// Interrupted; on an error nothing is added.
+  /// candidate. Throws DecodeError (naming the document's position), InvalidArgument (also
+  /// for more than options().max_pairs candidate pairs), Interrupted; on an error nothing is
+  /// added.
   std::vector<DuplicatePair> add(const std::vector<TextView>& docs,
                                  const std::vector<double>* times = nullptr);
 

@@ -31,6 +31,10 @@ struct JsonlOptions {
   JsonlFields fields;
   OnError errors = OnError::raise;
   bool require_text = true;  // a record without the text field is malformed
+  /// Longest line read (bytes, after gzip decompression): a longer line is malformed, and its
+  /// bytes past the limit are never held, so memory stays bounded by it. 64 MiB by default,
+  /// far above any article; must be at least 1.
+  std::size_t max_line_bytes = std::size_t{64} << 20;
 };
 
 /// A line that was skipped: where and why.
@@ -41,11 +45,12 @@ struct ReadIssue {
 };
 
 /// Streams articles from a JSON-lines file (".gz": gzip), one line at a time, in memory
-/// bounded by the longest line. A record without an id gets "<line number>" as id. Ids,
+/// bounded by max_line_bytes. A record without an id gets "<line number>" as id. Ids,
 /// texts and titles may be strings or numbers (written as JSON writes them).
 /// Throws IoError (missing or unreadable file), InvalidArgument naming file and line for a
-/// malformed line when errors == raise (bad JSON, not an object, invalid UTF-8, a missing
-/// text field, a field of the wrong type, a date that is not ISO 8601). With skip or report,
+/// malformed line when errors == raise (bad JSON or a number beyond double's range such as
+/// 1e400, not an object, invalid UTF-8, a missing text field, a field of the wrong type, a date
+/// that is not ISO 8601, a line longer than max_line_bytes). With skip or report,
 /// malformed lines are skipped and counted, except a bad date: that article is kept with an
 /// empty date and the text in meta "date_raw" (and, with report, listed in issues).
 class JsonlReader {

@@ -3,8 +3,11 @@
 // What the sparse and dense similarity paths share: the score order, the bounded top-k list,
 // input checks, row scales and the assembly of join results. Internal.
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,43 @@ double row_scale(const double* v, std::int64_t n, Metric metric);
 inline void check_k(int k) {
   if (k <= 0) throw InvalidArgument("k must be positive; got " + std::to_string(k));
 }
+
+/// The k that top_k uses: k clamped to the number of candidates (at least 1), so that a huge
+/// k costs no more memory than the candidates.
+inline int effective_k(int k, std::int64_t candidates) {
+  return static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(k, candidates)));
+}
+
+/// Counts the pairs a join finds across threads and says when they pass max_pairs (< 0: no
+/// bound), after which blocks only count their pairs; check() throws then.
+class PairBudget {
+ public:
+  explicit PairBudget(std::int64_t max_pairs) : max_(max_pairs) {}
+  /// True once the pairs counted so far pass the bound: stop keeping pairs.
+  bool over() const { return over_.load(std::memory_order_relaxed); }
+  /// Adds a block's pairs; returns over().
+  bool add(std::int64_t n) {
+    const std::int64_t total = total_.fetch_add(n) + n;
+    if (max_ >= 0 && total > max_) over_.store(true, std::memory_order_relaxed);
+    return over();
+  }
+  /// Throws InvalidArgument naming how many pairs the threshold gives, when over the bound.
+  void check(double threshold) const {
+    if (!over()) return;
+    char t[32];
+    std::snprintf(t, sizeof t, "%g", threshold);
+    throw InvalidArgument(std::string("similarity_join: the threshold ") + t +
+                          " gives " + std::to_string(total_.load()) +
+                          " pairs, more than max_pairs = " + std::to_string(max_) +
+                          "; raise the threshold, or raise max_pairs (negative: no bound) if "
+                          "the memory (about 24 bytes a pair) is there");
+  }
+
+ private:
+  std::int64_t max_;
+  std::atomic<std::int64_t> total_{0};
+  std::atomic<bool> over_{false};
+};
 
 /// Throws InvalidArgument unless t is finite and > 0.
 inline void check_threshold(double t) {

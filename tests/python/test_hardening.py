@@ -1,0 +1,217 @@
+"""Hardening (issue 20): numbers beyond double's range in JSON, lines without end, k and pair
+counts that would not fit in memory, identical texts by the thousand. Each test failed before
+the fix it names (see docs/bad-input.md)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import newsim
+from newsim import _core, cli
+
+GOOD = '{"id": "%s", "text": "NATO and Russia discuss missile defence in Brussels on Friday."}\n'
+
+
+# ---------------------------------------------------------------------------------------
+# JSON numbers beyond double's range (nlohmann's out_of_range)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def overflow_jsonl(tmp_path):
+    path = tmp_path / "overflow.jsonl"
+    path.write_text(GOOD % "a" + '{"id": "b", "text": "t", "score": 1e400}\n' + GOOD % "c")
+    return path
+
+
+def test_jsonl_number_overflow_raises_naming_file_and_line(overflow_jsonl):
+    with pytest.raises(ValueError, match=r"overflow\.jsonl, line 2: not valid JSON"):
+        newsim.read_articles(overflow_jsonl)
+    with pytest.raises(ValueError, match="line 2"):
+        list(newsim.iter_articles(overflow_jsonl))
+
+
+@pytest.mark.parametrize("errors", ["skip", "report"])
+def test_jsonl_number_overflow_is_skipped_and_counted(overflow_jsonl, errors):
+    corpus = newsim.read_articles(overflow_jsonl, errors=errors)
+    assert corpus.ids == ["a", "c"]
+    assert corpus.skipped == 1
+    if errors == "report":
+        assert [(line, "JSON" in msg) for _, line, msg in corpus.issues] == [(2, True)]
+    with pytest.warns(UserWarning, match="line 2") if errors == "report" else _nothing():
+        assert [a.id for a in newsim.iter_articles(overflow_jsonl, errors=errors)] == ["a", "c"]
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.parametrize("where", ["idf", "python"])
+def test_model_file_number_overflow_is_model_format_error(tmp_path, where):
+    path = tmp_path / "model.json"
+    newsim.TfidfVectorizer().fit(["nato summit", "summit talks"]).save(path)
+    text = path.read_text()
+    if where == "idf":
+        text = re.sub(r'"idf": ?\[', '"idf": [1e400, ', text, count=1)
+    else:
+        text = re.sub(r'"python": ?\{', '"python": {"x": 1e400, ', text, count=1)
+    assert "1e400" in text
+    path.write_text(text)
+    with pytest.raises(newsim.ModelFormatError, match=re.escape(str(path))):
+        newsim.load(path)
+
+
+def test_news_and_lsa_model_files_with_number_overflow(tmp_path):
+    path = tmp_path / "news.json"
+    newsim.NewsVectorizer().fit(["NATO summit in Brussels", "Summit talks end"]).save(path)
+    path.write_text(path.read_text().replace('"version":', '"x":-1e999,"version":', 1))
+    with pytest.raises(newsim.ModelFormatError, match="news.json"):
+        newsim.NewsVectorizer.load(path)
+    lsa_path = tmp_path / "lsa.json"
+    lsa_path.write_text('{"format": "newsim.lsa", "version": 1, "fitted": 1e400}')
+    with pytest.raises(newsim.ModelFormatError, match="lsa.json"):
+        newsim.LSA.load(lsa_path)
+    lsa_path.write_text('{"format": "newsim.lsa", "version": 1, "fitted": 7}')
+    with pytest.raises(newsim.ModelFormatError, match="lsa.json"):
+        newsim.LSA.load(lsa_path)
+
+
+def _run_cli(*argv):
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_number_overflow_is_one_line_not_a_traceback(overflow_jsonl):
+    code, out, err = _run_cli("analyze", str(overflow_jsonl))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newsim: error: "), err
+    assert "overflow.jsonl, line 2" in lines[0]
+    code, out, err = _run_cli("analyze", str(overflow_jsonl), "--errors", "skip",
+                              "--format", "json")
+    assert code == 0, err
+    assert "1 malformed input line(s) skipped" in err
+    assert [a["id"] for a in json.loads(out)["articles"]] == ["a", "c"]
+
+
+# ---------------------------------------------------------------------------------------
+# Lines without end
+# ---------------------------------------------------------------------------------------
+
+
+def test_jsonl_line_longer_than_max_line_bytes(tmp_path):
+    path = tmp_path / "long.jsonl"
+    path.write_text(GOOD % "a" + '{"id": "b", "text": "%s"}\n' % ("x" * 5000) + GOOD % "c")
+    with pytest.raises(ValueError, match=r"long\.jsonl, line 2: longer than 1000 bytes"):
+        newsim.read_articles(path, max_line_bytes=1000)
+    corpus = newsim.read_articles(path, errors="report", max_line_bytes=1000)
+    assert corpus.ids == ["a", "c"] and corpus.skipped == 1
+    assert corpus.issues[0][1] == 2 and "max_line_bytes" in corpus.issues[0][2]
+    assert len(newsim.read_articles(path)) == 3  # 64 MiB by default
+    assert [a.id for a in newsim.iter_articles(path, errors="skip", max_line_bytes=1000)] == \
+        ["a", "c"]
+    with pytest.raises(ValueError, match="max_line_bytes"):
+        newsim.read_articles(path, max_line_bytes=0)
+
+
+def test_jsonl_gzip_bomb_is_skipped_without_holding_it(tmp_path):
+    # 200 MB of spaces in one line compress to about 200 KB; it is never held whole.
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        f.write((GOOD % "a").encode())
+        chunk = b" " * (1 << 20)
+        for _ in range(200):
+            f.write(chunk)
+        f.write(b"\n" + (GOOD % "b").encode())
+    assert path.stat().st_size < 1 << 20
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    corpus = newsim.read_articles(path, errors="skip", max_line_bytes=1 << 20)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert corpus.ids == ["a", "b"] and corpus.skipped == 1
+    assert grown_kib < 100 * 1024, f"peak memory grew by {grown_kib} KiB"
+    with pytest.raises(ValueError, match="line 2"):
+        newsim.read_articles(path, max_line_bytes=1 << 20)
+
+
+# ---------------------------------------------------------------------------------------
+# k and pair counts that would not fit in memory
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def X50():
+    rng = np.random.default_rng(3)
+    return sp.random(50, 30, density=0.3, format="csr", random_state=rng)
+
+
+def test_top_k_clamps_k_to_the_candidates(X50):
+    idx, scores = newsim.top_k(X50, k=10**8)
+    assert idx.shape == scores.shape == (50, 49)
+    ref_idx, ref_scores = newsim.top_k(X50, k=49)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_array_equal(scores, ref_scores)
+    assert newsim.top_k(X50, k=10**8, Y=X50[:7])[0].shape == (50, 7)
+    assert newsim.knn_graph(X50, k=10**8).shape == (50, 50)
+    dense = X50.toarray()
+    assert newsim.top_k(dense, k=10**8)[0].shape == (50, 49)
+    assert newsim.knn_graph(dense, k=10**8).nnz == newsim.knn_graph(X50, k=49).nnz
+
+
+def test_similarity_join_max_pairs(X50):
+    everything = newsim.similarity_join(X50, 1e-9, max_pairs=None)
+    n = everything.nnz
+    assert n > 100
+    assert newsim.similarity_join(X50, 1e-9, max_pairs=n).nnz == n
+    with pytest.raises(ValueError, match=rf"gives {n} pairs, more than max_pairs = 10;.*raise"):
+        newsim.similarity_join(X50, 1e-9, max_pairs=10)
+    with pytest.raises(ValueError, match=rf"gives {n} pairs"):
+        newsim.similarity_join(X50.toarray(), 1e-9, max_pairs=10)
+    with pytest.raises(ValueError, match="max_pairs"):
+        newsim.similarity_join(X50, 0.5, max_pairs=-1)
+    assert newsim.similarity.MAX_PAIRS == 10_000_000
+
+
+# ---------------------------------------------------------------------------------------
+# Identical texts by the thousand
+# ---------------------------------------------------------------------------------------
+
+
+def test_near_duplicates_of_10000_identical_texts():
+    text = ("Russia warns NATO over missile defence plans in Europe, saying the shield "
+            "upsets the balance of forces on the continent, officials said on Tuesday.")
+    r = newsim.near_duplicates([text] * 10_000 + ["something else entirely, and longer"])
+    assert len(r.pairs) == 9_999  # each copy paired with the first, not 50 million pairs
+    assert (r.pairs["a"] == 0).all() and (r.pairs["relation"] == "copy").all()
+    assert r.groups == [list(range(10_000))]
+    ix = newsim.NearDuplicateIndex()
+    ix.add([text] * 5_000)
+    assert len(ix.add([text] * 5_000)) == 5_000
+    assert len(ix.query(text)) == 10_000  # query still names every copy
+
+
+def test_near_duplicates_max_pairs():
+    texts = [" ".join(f"w{j}" if j != i else "changed" for j in range(100)) for i in range(40)]
+    with pytest.raises(ValueError, match="max_pairs = 50"):
+        newsim.near_duplicates(texts, 0.7, max_pairs=50)
+    ix = newsim.NearDuplicateIndex(0.7, max_pairs=50)
+    with pytest.raises(ValueError, match="nothing was added"):
+        ix.add(texts)
+    assert len(ix) == 0
+    assert len(newsim.near_duplicates(texts, 0.7, max_pairs=None).pairs) == 780
