@@ -33,6 +33,8 @@ SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 MAX_HEATMAP = 300  # articles; beyond this the report is an archive report (no matrix)
 SHOWN = 20         # stories and near-duplicate groups listed in the text and HTML summaries
 _DAY = 86400.0
+PAGE_KEY_TERMS = 6     # per article in the HTML page (the JSON report keeps all)
+PAGE_SHARED_TERMS = 3  # per neighbour in the HTML page
 
 
 # -- batch explanations -------------------------------------------------------------------
@@ -612,35 +614,52 @@ def _timeline_svg(report: Dict[str, Any]) -> str:
     return "".join(parts)
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _b36(n: int, memo: Dict[int, str] = {}) -> str:  # noqa: B006 (a deliberate cache)
+    """A non-negative int in base 36 (JavaScript's parseInt(text, 36) reads it back)."""
+    text = memo.get(n)
+    if text is None:
+        text, x = "", n
+        while True:
+            x, r = divmod(x, 36)
+            text = _DIGITS[r] + text
+            if not x:
+                break
+        if len(memo) < 1 << 20:
+            memo[n] = text
+    return text
+
+
 def _page_data(report: Dict[str, Any], days: Sequence[int]) -> Dict[str, Any]:
     """The per-article data the page's script renders: short keys, parallel arrays, terms
-    and sources as indices into tables (the most used first), scores in thousandths and
-    shares in percent."""
+    and sources as indices into tables (the most used first). The strongest key and shared
+    terms only (the JSON report has all). ``kt``: an article's key terms, ``nb``: its
+    neighbours, each "position,score,term,share,term,share..." (score in thousandths, share
+    in percent), ";" between neighbours; all numbers in base 36 to keep the page small."""
     arts = report["articles"]
-    use = Counter(t for a in arts for t in a["key_terms"])
-    use.update(t["term"] for a in arts for nb in a["neighbours"] for t in nb["shared_terms"])
+    key = [a["key_terms"][:PAGE_KEY_TERMS] for a in arts]
+    use = Counter(t for terms in key for t in terms)
+    use.update(t["term"] for a in arts for nb in a["neighbours"]
+               for t in nb["shared_terms"][:PAGE_SHARED_TERMS])
     terms = [t for t, _ in use.most_common()]
-    term_id = {t: i for i, t in enumerate(terms)}
+    term_id = {t: _b36(i) for i, t in enumerate(terms)}
     sources = list(report["summary"]["sources"])
     source_id = {s: i for i, s in enumerate(sources)}
-    multi = [s for s in report["stories"] if s["size"] > 1]
-    for t in sorted({t for s in multi for t in s["key_terms"][:8]} - set(term_id)):
-        term_id[t] = len(terms)  # story terms that no article lists
-        terms.append(t)
-    stories = {str(s["story"]): [s["representative"], s["size"],
-                                 [term_id[t] for t in s["key_terms"][:8]]] for s in multi}
+    b = _b36
     return {
         "terms": terms, "src": sources,
         "id": [a["id"] for a in arts], "ti": [a["title"] for a in arts],
         "so": [source_id[a["source"]] for a in arts], "dy": list(days),
         "wo": [a["words"] for a in arts], "st": [a["story"] for a in arts],
-        "dg": [-1 if a["duplicate_group"] is None else a["duplicate_group"] for a in arts],
-        "kt": [[term_id[t] for t in a["key_terms"]] for a in arts],
-        "nb": [[[nb["position"], round(nb["score"] * 1000)]
-                + [x for t in nb["shared_terms"]
-                   for x in (term_id[t["term"]], round(t["share"] * 100))]
-                for nb in a["neighbours"]] for a in arts],
-        "S": stories,
+        "kt": [",".join(term_id[t] for t in terms) for terms in key],
+        "nb": [";".join(",".join([b(nb["position"]), b(round(nb["score"] * 1000))]
+                                 + [x for t in nb["shared_terms"][:PAGE_SHARED_TERMS]
+                                    for x in (term_id[t["term"]], b(round(t["share"] * 100)))])
+                        for nb in a["neighbours"]) for a in arts],
+        "S": {str(s["story"]): [s["representative"], s["size"]]
+              for s in report["stories"] if s["size"] > 1},
         "G": [[g["canonical"]] + [m for m in g["members"] if m != g["canonical"]]
               for g in report["near_duplicates"]["groups"]],
         "per": 50,
@@ -655,6 +674,11 @@ _SCRIPT = r"""
 "use strict";
 var D = JSON.parse(document.getElementById("newsim-data").textContent);
 var N = D.id.length, PER = D.per;
+function ints(text) { return text ? text.split(",").map(function (x) { return parseInt(x, 36); }) : []; }
+function keyTerms(i) { if (typeof D.kt[i] === "string") D.kt[i] = ints(D.kt[i]); return D.kt[i]; }
+function neighbours(i) { return D.nb[i] ? D.nb[i].split(";").map(ints) : []; }
+D.dg = new Array(N).fill(-1);
+D.G.forEach(function (members, g) { members.forEach(function (m) { D.dg[m] = g; }); });
 var state = {q: "", source: "", story: "", group: "", from: "", to: "", page: 0};
 var opened = {}, low = null;
 function $(id) { return document.getElementById(id); }
@@ -690,7 +714,8 @@ function matches() {
         (D.dy[i] < 0 || (from !== null && D.dy[i] < from) || (to !== null && D.dy[i] > to))) continue;
     if (L && L[i].indexOf(q) < 0) {
       var hit = false;
-      for (m = 0; m < D.kt[i].length; m++) if (terms[D.kt[i][m]]) { hit = true; break; }
+      var kt = keyTerms(i);
+      for (m = 0; m < kt.length; m++) if (terms[kt[m]]) { hit = true; break; }
       if (!hit) continue;
     }
     out.push(i);
@@ -710,12 +735,13 @@ function linkTo(i, text) {
 }
 function detail(i) {
   var d = el("div", "detail"), k, p;
-  var terms = D.kt[i].map(function (t) { return D.terms[t]; }).join(", ");
+  var terms = keyTerms(i).map(function (t) { return D.terms[t]; }).join(", ");
+  var nbs = neighbours(i);
   d.appendChild(el("div", "terms", "key terms: " + (terms || "(none)")));
   d.appendChild(el("div", null, "nearest articles:"));
   var ul = el("ul");
-  if (!D.nb[i].length) ul.appendChild(el("li", "muted", "none (no shared terms)"));
-  D.nb[i].forEach(function (nb) {
+  if (!nbs.length) ul.appendChild(el("li", "muted", "none (no shared terms)"));
+  nbs.forEach(function (nb) {
     var li = el("li");
     li.appendChild(linkTo(nb[0]));
     li.appendChild(el("span", "num muted", " similarity " + (nb[1] / 1000).toFixed(3) + " "));
@@ -733,7 +759,6 @@ function detail(i) {
     b.type = "button";
     b.addEventListener("click", function () { setFilter("story", String(D.st[i])); });
     sd.appendChild(b);
-    sd.appendChild(el("span", "terms", " (" + s[2].map(function (t) { return D.terms[t]; }).join(", ") + ")"));
   } else sd.appendChild(el("span", "muted", "this article alone"));
   d.appendChild(sd);
   var g = D.dg[i];

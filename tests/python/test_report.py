@@ -18,8 +18,9 @@ import pytest
 
 import newsim
 from newsim.article_similarity import _distinct
-from newsim.report import (MAX_HEATMAP, SCHEMA_PATH, _distinct_flat, _script_json, build_report,
-                           render_html, render_json, render_text, terminal_safe)
+from newsim.report import (MAX_HEATMAP, PAGE_KEY_TERMS, PAGE_SHARED_TERMS, SCHEMA_PATH,
+                           _distinct_flat, _script_json, build_report, render_html, render_json,
+                           render_text, terminal_safe)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "data" / "seeds"
@@ -214,6 +215,11 @@ class _Collect(html.parser.HTMLParser):
             self.scripts[-1] += data
 
 
+def _ints(text: str) -> list:
+    """The page's number lists: ";" between lists, "," between base-36 numbers."""
+    return [[int(x, 36) for x in part.split(",")] for part in text.split(";")] if text else []
+
+
 def _page_json(page: str) -> dict:
     p = _Collect()
     p.feed(page)
@@ -233,7 +239,7 @@ def test_small_report_is_one_self_contained_page_with_the_heatmap(seeds_report):
     assert "What the archive holds" in page and "Largest near-duplicate groups" in page
     data = _page_json(page)
     assert data["ti"] == [a["title"] for a in seeds_report["articles"]]
-    assert [[nb[0] for nb in x] for x in data["nb"]] == \
+    assert [[nb[0] for nb in _ints(x)] for x in data["nb"]] == \
         [[nb["position"] for nb in a["neighbours"]] for a in seeds_report["articles"]]
 
 
@@ -247,8 +253,9 @@ def test_archive_page_has_a_story_map_and_compact_data(archive_report):
     data = _page_json(page)
     assert len(data["id"]) == n and data["per"] == 50
     a = archive_report["articles"][40]
-    assert [data["terms"][t] for t in data["kt"][40]] == a["key_terms"]
-    nb = data["nb"][40][0]
+    assert [data["terms"][t] for t in _ints(data["kt"][40])[0]] == a["key_terms"][:PAGE_KEY_TERMS]
+    nb = _ints(data["nb"][40])[0]
+    assert len(nb) == 2 + 2 * min(PAGE_SHARED_TERMS, len(a["neighbours"][0]["shared_terms"]))
     assert nb[0] == a["neighbours"][0]["position"]
     assert nb[1] == round(1000 * a["neighbours"][0]["score"])
     assert data["terms"][nb[2]] == a["neighbours"][0]["shared_terms"][0]["term"]
@@ -313,7 +320,7 @@ def test_archive_page_renders_and_a_search_shows_the_article(archive_report, tmp
     first = arts[target["neighbours"][0]["position"]]
     assert "nearest articles:" in results and first["title"] in results
     assert f"<mark>{target['neighbours'][0]['shared_terms'][0]['term']}</mark>" in results
-    assert f"key terms: {', '.join(target['key_terms'])}" in results
+    assert f"key terms: {', '.join(target['key_terms'][:PAGE_KEY_TERMS])}" in results
     # No filter: the first page of 50, in order.
     dom = _dump_dom(page)
     rows = re.findall(r'class="art" data-position="(\d+)"', dom)
