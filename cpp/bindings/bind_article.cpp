@@ -137,6 +137,8 @@ void bind_article(py::module_& m) {
            })
       .def_property_readonly("line", &JsonlReader::line)
       .def_property_readonly("skipped", &JsonlReader::skipped)
+      .def_property_readonly("bad_dates", &JsonlReader::bad_dates)
+      .def_property_readonly("first_bad_date", &JsonlReader::first_bad_date)
       .def_property_readonly("issues", [](const JsonlReader& r) { return issues_list(r.issues()); });
 
   m.def("_read_jsonl", [](const std::string& path, const py::dict& fields, const std::string& errors,
@@ -147,7 +149,8 @@ void bind_article(py::module_& m) {
       py::gil_scoped_release release;
       r = read_jsonl(path, o);
     }
-    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues));
+    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues), r.bad_dates,
+                          r.first_bad_date);
   }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
      py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes);
 
@@ -158,7 +161,8 @@ void bind_article(py::module_& m) {
       py::gil_scoped_release release;
       r = read_folder(path, e);
     }
-    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues));
+    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues), r.bad_dates,
+                          r.first_bad_date);
   }, py::arg("path"), py::arg("errors"));
 
   m.def("_parse_date", [](const std::string& text) {

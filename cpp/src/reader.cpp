@@ -45,6 +45,8 @@ struct JsonlReader::Impl {
   std::int64_t line = 0;
   std::int64_t skipped = 0;
   std::vector<ReadIssue> issues;
+  std::int64_t bad_dates = 0;
+  std::string first_bad_date;
   std::string buffer;  // the current line
   std::vector<char> chunk = std::vector<char>(1 << 16);
   std::size_t chunk_pos = 0, chunk_len = 0;
@@ -179,10 +181,10 @@ struct JsonlReader::Impl {
       try {
         parse_date(out.date);
       } catch (const InvalidArgument& e) {
-        if (options.errors == OnError::raise) {
-          throw InvalidArgument(path + ", line " + std::to_string(line) + ": " + e.what());
-        }
         // Repair rather than lose the article: the text goes to meta "date_raw".
+        if (bad_dates++ == 0) {
+          first_bad_date = path + ", line " + std::to_string(line) + ": " + e.what();
+        }
         if (options.errors == OnError::report) {
           issues.push_back({path, line, std::string(e.what()) + " (article kept; the date is in meta 'date_raw')"});
         }
@@ -234,6 +236,8 @@ bool JsonlReader::next(Article& out) {
 
 std::int64_t JsonlReader::line() const { return impl_->line; }
 std::int64_t JsonlReader::skipped() const { return impl_->skipped; }
+std::int64_t JsonlReader::bad_dates() const { return impl_->bad_dates; }
+const std::string& JsonlReader::first_bad_date() const { return impl_->first_bad_date; }
 const std::vector<ReadIssue>& JsonlReader::issues() const { return impl_->issues; }
 
 ReadResult read_jsonl(const std::string& path, const JsonlOptions& options) {
@@ -254,6 +258,8 @@ ReadResult read_jsonl(const std::string& path, const JsonlOptions& options) {
     out.corpus.add(std::move(a));
   }
   out.skipped += reader.skipped();
+  out.bad_dates = reader.bad_dates();
+  out.first_bad_date = reader.first_bad_date();
   out.issues = reader.issues();
   out.issues.insert(out.issues.end(), duplicates.begin(), duplicates.end());
   std::sort(out.issues.begin(), out.issues.end(),

@@ -78,7 +78,9 @@ class Corpus:
     ``corpus[i]`` (an int), ``corpus[id]`` (a str) and ``corpus.get(id)`` give an Article;
     ``corpus[a:b]`` and ``corpus.filter(pred)`` give a Corpus. ``len``, iteration, ``in`` (ids),
     ``to_pandas()`` and ``Corpus.from_pandas(df)`` work as expected. ``skipped`` and ``issues``
-    tell what a reader left out and why.
+    tell what a reader left out and why; ``bad_dates`` counts the articles a reader kept without
+    their malformed date (the text is in ``meta["date_raw"]``), ``first_bad_date`` says where the
+    first one was.
     """
 
     def __init__(self, articles: Iterable[Union[Article, Mapping[str, Any]]] = (), *,
@@ -87,6 +89,8 @@ class Corpus:
         self.cleaned = cleaned
         self.skipped = 0
         self.issues: List[Tuple[str, int, str]] = []
+        self.bad_dates = 0
+        self.first_bad_date = ""
         for a in articles:
             self.append(a)
 
@@ -97,12 +101,17 @@ class Corpus:
         c.cleaned = cleaned
         c.skipped = 0
         c.issues = []
+        c.bad_dates = 0
+        c.first_bad_date = ""
         return c
 
     def append(self, article: Union[Article, Mapping[str, Any]]) -> None:
         """Adds an article (or a dict with its fields); ValueError for a duplicate id."""
         if not isinstance(article, Article):
-            article = _article_from_mapping(article, {}, len(self))[0]
+            article, note = _article_from_mapping(article, {}, len(self))
+            if note is not None:
+                self.bad_dates += 1
+                self.first_bad_date = self.first_bad_date or f"article {article.id!r}: {note}"
         self._core.add(article._to_core())
 
     def __len__(self) -> int:
@@ -203,13 +212,16 @@ class Corpus:
 
     def __getstate__(self) -> Dict[str, Any]:
         return {"articles": self._core, "cleaned": self.cleaned, "skipped": self.skipped,
-                "issues": self.issues}
+                "issues": self.issues, "bad_dates": self.bad_dates,
+                "first_bad_date": self.first_bad_date}
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self._core = state["articles"]
         self.cleaned = state["cleaned"]
         self.skipped = state["skipped"]
         self.issues = state["issues"]
+        self.bad_dates = state.get("bad_dates", 0)
+        self.first_bad_date = state.get("first_bad_date", "")
 
 
 def _field_names(fields: Optional[Mapping[str, str]]) -> Dict[str, str]:
@@ -255,9 +267,10 @@ class _BadDate(ValueError):
     """A date that is not ISO 8601: the article is kept, the text goes to meta["date_raw"]."""
 
 
-def _article_from_mapping(record: Any, names: Mapping[str, str], position: int,
-                          errors: str = "raise") -> Tuple[Article, Optional[str]]:
-    """The article of a record, and a note when its date had to be repaired."""
+def _article_from_mapping(record: Any, names: Mapping[str, str],
+                          position: int) -> Tuple[Article, Optional[str]]:
+    """The article of a record, and a note when its date had to be repaired (a date that is
+    not ISO 8601 never loses the article: its text goes to meta["date_raw"])."""
     if isinstance(record, str):
         return Article(id=str(position), text=record), None
     if not isinstance(record, Mapping):
@@ -280,8 +293,6 @@ def _article_from_mapping(record: Any, names: Mapping[str, str], position: int,
         try:
             _core._parse_date(values["date"])
         except ValueError as e:
-            if errors == "raise":
-                raise
             note = f"{e} (article kept; the date is in meta 'date_raw')"
             meta["date_raw"] = values["date"]
             values["date"] = ""
@@ -301,7 +312,7 @@ def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str,
         try:
             if isinstance(record, _Malformed):
                 raise record
-            article, note = _article_from_mapping(record, names, position, errors)
+            article, note = _article_from_mapping(record, names, position)
             corpus.append(article)
         except (ValueError, TypeError) as e:
             message = f"{where}, {row_word} {n}: {e}"
@@ -311,9 +322,24 @@ def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str,
             if errors == "report":
                 corpus.issues.append((where, n, str(e)))
             continue
-        if note is not None and errors == "report":
-            corpus.issues.append((where, n, note))
+        if note is not None:
+            if corpus.bad_dates == 0:
+                corpus.first_bad_date = f"{where}, {row_word} {n}: {note.split(' (article kept')[0]}"
+            corpus.bad_dates += 1
+            if errors == "report":
+                corpus.issues.append((where, n, note))
     return corpus
+
+
+def _warn_bad_dates(read: Any, errors: str) -> None:
+    """One warning for the bad dates a read repaired, under errors="raise" (with "report" each
+    is listed in the issues; "skip" is silent)."""
+    if read.bad_dates and errors == "raise":
+        import warnings
+
+        warnings.warn(f"{read.bad_dates} article(s) kept without their date, which is not ISO "
+                      f"8601 (the text is in meta['date_raw']); the first: {read.first_bad_date}",
+                      stacklevel=3)
 
 
 def read_articles(source: Any, *, format: Optional[str] = None,
@@ -332,8 +358,9 @@ def read_articles(source: Any, *, format: Optional[str] = None,
     "raise" stops at the first malformed line or record (the error names file and line),
     "skip" leaves it out and counts it in ``corpus.skipped``, "report" also lists it in
     ``corpus.issues`` as (file, line, message). Nothing is dropped without being counted.
-    A date that is not ISO 8601 is malformed under "raise"; otherwise the article is kept
-    with an empty date and the text in ``meta["date_raw"]`` (listed under "report").
+    A date that is not ISO 8601 never loses the article, whatever ``errors`` says: it is kept
+    with an empty date and the text in ``meta["date_raw"]``, counted in ``corpus.bad_dates``;
+    under "raise" one warning says how many there were, "report" lists each in the issues.
     A JSON line longer than ``max_line_bytes`` (64 MiB; after gzip decompression) is malformed,
     and no more than that is ever held for one line.
 
@@ -348,31 +375,39 @@ def read_articles(source: Any, *, format: Optional[str] = None,
         import pandas as pd
 
         if isinstance(source, pd.DataFrame):
-            return Corpus.from_pandas(source, fields=fields, errors=errors)
+            corpus = Corpus.from_pandas(source, fields=fields, errors=errors)
+            _warn_bad_dates(corpus, errors)
+            return corpus
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         kind = format or _guess_format(path)
         if kind == "folder":
-            core, skipped, issues = _core._read_folder(str(path), errors)
+            core, skipped, issues, bad_dates, first_bad_date = _core._read_folder(str(path), errors)
             corpus = Corpus._wrap(core)
             if detect_titles and len(corpus):
                 corpus = _with_detected_titles(corpus)
         elif kind == "jsonl":
-            core, skipped, issues = _core._read_jsonl(str(path), _core_fields(names), errors, True,
-                                                      _max_line_bytes(max_line_bytes))
+            core, skipped, issues, bad_dates, first_bad_date = _core._read_jsonl(
+                str(path), _core_fields(names), errors, True, _max_line_bytes(max_line_bytes))
             corpus = Corpus._wrap(core)
         elif kind == "csv":
-            return _read_csv(path, names, errors)
+            corpus = _read_csv(path, names, errors)
+            _warn_bad_dates(corpus, errors)
+            return corpus
         else:
             raise ValueError(f"format must be 'folder', 'jsonl' or 'csv'; got {kind!r}")
         corpus.skipped = skipped
         corpus.issues = [tuple(i) for i in issues]
+        corpus.bad_dates, corpus.first_bad_date = bad_dates, first_bad_date
+        _warn_bad_dates(corpus, errors)
         return corpus
     if isinstance(source, (bytes, Mapping)):
         raise TypeError("read_articles takes a path, a DataFrame or an iterable of dicts/strings")
-    return _from_records(source, names, errors, "input")
+    corpus = _from_records(source, names, errors, "input")
+    _warn_bad_dates(corpus, errors)
+    return corpus
 
 
 def _max_line_bytes(value: Any) -> int:
@@ -472,6 +507,8 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
                               stacklevel=2)
             reported = len(issues)
         if a is None:
+            if errors == "raise" and reader.bad_dates:
+                _warn_bad_dates(reader, errors)
             return
         yield Article._from_core(a)
 

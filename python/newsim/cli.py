@@ -75,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _read(paths: List[str], text_field: str, errors: str) -> Any:
+    import warnings
+
     import newsim
 
     corpora = []
@@ -83,7 +85,11 @@ def _read(paths: List[str], text_field: str, errors: str) -> Any:
         if not path.exists():
             raise FileNotFoundError(f"{raw}: no such file or folder")
         fields = None if text_field == "text" else {"text": text_field}
-        corpora.append(newsim.read_articles(path, fields=fields, errors=errors))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            corpora.append(newsim.read_articles(path, fields=fields, errors=errors))
+        for w in caught:  # one line each on stderr, not Python's warning format
+            print(f"newsim: warning: {w.message}", file=sys.stderr)
     if len(corpora) == 1:
         return corpora[0]
     merged = newsim.Corpus()

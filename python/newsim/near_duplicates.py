@@ -150,7 +150,9 @@ class NearDuplicateIndex:
             self.containment_threshold, self.seed, bool(lowercase), strip_accents, token_pattern,
             decode_error, _n_jobs(n_jobs), -1 if max_pairs is None else int(max_pairs))
         self._ids: Optional[List[str]] = []
-        self._ids_lock = threading.Lock()  # keeps ids in the order the core numbered them
+        # Held around each core call and its ids, so that the ids always match the core's
+        # positions when threads share the index.
+        self._ids_lock = threading.Lock()
 
     @property
     def banding(self) -> Tuple[int, int]:
@@ -177,13 +179,17 @@ class NearDuplicateIndex:
         """Pairs between ``text`` (a = -1) and the indexed articles (b), without adding it."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        return _frame(self._core.query(text), self._ids)
+        with self._ids_lock:
+            return _frame(self._core.query(text), self._ids)
 
     def result(self) -> NearDuplicateResult:
         """Every pair found so far, with groups and canonical articles."""
-        pairs, groups, canonical, candidates = self._core.result()
-        return NearDuplicateResult(_frame(pairs, self._ids), [list(g) for g in groups],
-                                   list(canonical), int(candidates), len(self), self._ids)
+        with self._ids_lock:
+            pairs, groups, canonical, candidates = self._core.result()
+            ids = None if self._ids is None else list(self._ids)
+            n = len(self._core)
+        return NearDuplicateResult(_frame(pairs, ids), [list(g) for g in groups],
+                                   list(canonical), int(candidates), n, ids)
 
     def signature(self, i: int) -> np.ndarray:
         """The MinHash signature (uint32, num_perm values) of article i."""

@@ -488,19 +488,21 @@ TEST(JsonlErrors, ReportListsLineAndMessage) {
   }
 }
 
-// A date that is not ISO 8601 stops the read under raise; otherwise the article is kept (the
-// date is repaired into meta "date_raw"), and report lists it.
-TEST(JsonlErrors, BadDatesAreRaisedOrKeptInMeta) {
+// A date that is not ISO 8601 never loses the article, in any mode: it is kept (the date is
+// repaired into meta "date_raw"), counted with where the first one was, and report lists it.
+TEST(JsonlErrors, BadDatesAreKeptInMetaAndCounted) {
   TempDir dir;
   for (const char* date : {"2023-02-29", "yesterday", "31-MAR-1987 605:12:19.12"}) {
     const std::string line = std::string("{\"id\": \"x\", \"text\": \"t\", \"date\": \"") + date + "\"}";
     const std::string p = dir.write("d.jsonl", around(line));
-    const std::string msg = raise_message(p);
-    EXPECT_TRUE(contains(msg, "line 3") && contains(msg, date)) << msg;
-    for (const auto mode : {newsim::OnError::skip, newsim::OnError::report}) {
+    for (const auto mode :
+         {newsim::OnError::raise, newsim::OnError::skip, newsim::OnError::report}) {
       const newsim::ReadResult r = newsim::read_jsonl(p, with_errors(mode));
       EXPECT_EQ(ids(r.corpus), (std::vector<std::string>{"good1", "x", "good2"})) << date;
       EXPECT_EQ(r.skipped, 0) << date;
+      EXPECT_EQ(r.bad_dates, 1) << date;
+      EXPECT_TRUE(contains(r.first_bad_date, p + ", line 3") && contains(r.first_bad_date, date))
+          << r.first_bad_date;
       EXPECT_TRUE(r.corpus[1].date.empty());
       EXPECT_TRUE(contains(r.corpus[1].meta, std::string("\"date_raw\":\"") + date)) << r.corpus[1].meta;
       EXPECT_EQ(r.issues.size(), mode == newsim::OnError::report ? 1u : 0u) << date;

@@ -210,8 +210,9 @@ def test_bad_dates_are_rejected(text):
         Article(id="x", date=text).datetime
     with pytest.raises(ValueError, match="ISO 8601"):
         Corpus([Article(id="x", date=text)])
-    with pytest.raises(ValueError):
-        read_articles([{"id": "x", "text": "t", "date": text}])
+    with pytest.warns(UserWarning, match="ISO 8601"):  # a reader keeps the article instead
+        c = read_articles([{"id": "x", "text": "t", "date": text}])
+    assert c["x"].date == "" and c["x"].meta["date_raw"] == text and c.bad_dates == 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -684,8 +685,8 @@ def test_broken_jsonl_raise_names_file_and_first_bad_line(tmp_path):
     p = write_jsonl(tmp_path / "broken.jsonl", BROKEN_LINES)
     with pytest.raises(newsim.InvalidArgumentError) as e:
         read_articles(p)
-    assert isinstance(e.value, ValueError)
-    assert str(p) in str(e.value) and "line 3" in str(e.value) and "2024-13-01" in str(e.value)
+    assert isinstance(e.value, ValueError)  # line 3, a bad date, does not stop the read
+    assert str(p) in str(e.value) and "line 5" in str(e.value) and "UTF-8" in str(e.value)
 
 
 def test_broken_jsonl_skip_counts_everything(tmp_path):
@@ -749,19 +750,26 @@ def test_one_bad_line_in_every_mode(tmp_path, bad, needle, gz):
 @pytest.mark.parametrize("date", ["2024-02-30", "tomorrow", "2024-05-01T10:00:00+2", "1"])
 @pytest.mark.parametrize("gz", [False, True])
 def test_bad_date_line_in_every_mode(tmp_path, date, gz):
-    """raise: an error naming file and line; skip/report: the article is kept, its date
-    emptied and the text moved to meta "date_raw"; report lists it; nothing is skipped."""
+    """In every mode the article is kept, its date emptied and the text moved to meta
+    "date_raw", counted in bad_dates; raise warns once naming file and line, report lists it;
+    nothing is skipped."""
     lines = [{"id": "a", "text": "one"}, b"", {"id": "x", "text": "t", "date": date, "k": 1},
              {"id": "b", "text": "two"}]
     p = write_jsonl(tmp_path / ("f.jsonl.gz" if gz else "f.jsonl"), lines, gz=gz)
-    with pytest.raises(ValueError) as e:
-        read_articles(p)
-    assert str(p) in str(e.value) and "line 3" in str(e.value) and date in str(e.value)
-    for errors in ("skip", "report"):
-        c = read_articles(p, errors=errors)
-        assert c.ids == ["a", "x", "b"] and c.skipped == 0
+    with pytest.warns(UserWarning) as caught:
+        c = read_articles(p)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "1 article(s) kept" in message and str(p) in message and "line 3" in message
+    assert date in message
+    assert c.bad_dates == 1 and c.issues == []
+    for errors in ("raise", "skip", "report"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            c = read_articles(p, errors=errors)
+        assert c.ids == ["a", "x", "b"] and c.skipped == 0 and c.bad_dates == 1
         assert (c["x"].date, c["x"].meta) == ("", {"k": 1, "date_raw": date})
-        if errors == "skip":
+        if errors != "report":
             assert c.issues == []
         else:
             assert len(c.issues) == 1 and c.issues[0][:2] == (str(p), 3)
@@ -780,7 +788,7 @@ def test_iter_articles_report_does_not_call_a_kept_article_skipped(tmp_path):
 
 
 @pytest.mark.parametrize("reader", ["jsonl", "csv", "iterable", "DataFrame"])
-@pytest.mark.parametrize("errors", ["skip", "report"])
+@pytest.mark.parametrize("errors", ["raise", "skip", "report"])
 def test_bad_date_policy_is_the_same_for_every_reader(tmp_path, reader, errors):
     """Whatever the input kind, a bad date is handled as the JSON-lines reader does."""
     recs = [{"id": "a", "text": "one"}, {"id": "x", "text": "t", "date": "tomorrow"}]
@@ -793,10 +801,13 @@ def test_bad_date_policy_is_the_same_for_every_reader(tmp_path, reader, errors):
         source = recs
     else:
         source = pd.DataFrame({"id": ["a", "x"], "text": ["one", "t"], "date": ["", "tomorrow"]})
-    c = read_articles(source, errors=errors)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        c = read_articles(source, errors=errors)
     assert c.ids == ["a", "x"], f"{reader}: the article with a bad date was not kept"
     assert c["x"].date == "" and c["x"].meta.get("date_raw") == "tomorrow"
-    assert c.skipped == 0
+    assert c.skipped == 0 and c.bad_dates == 1 and "tomorrow" in c.first_bad_date
+    assert len(caught) == (errors == "raise")
     assert len(c.issues) == (errors == "report")
 
 
@@ -1086,8 +1097,8 @@ def test_iter_articles_raise_stops_at_first_bad_line(tmp_path):
     with pytest.raises(ValueError) as e:
         for a in iter_articles(p):
             got.append(a.id)
-    assert got == ["a"]
-    assert str(p) in str(e.value) and "line 3" in str(e.value)
+    assert got == ["a", "b"]  # b's bad date is repaired, not an error
+    assert str(p) in str(e.value) and "line 5" in str(e.value)
 
 
 def test_iter_articles_with_str_path_and_custom_fields(tmp_path):
@@ -1195,11 +1206,11 @@ def test_read_bbc(corpora_dir, bbc_records):
 
 def test_read_reuters_with_its_one_bad_date(corpora_dir, reuters_texts):
     """Reuters-21578 holds one malformed date (line 17192, '31-MAR-1987 605:12:19.12'):
-    an error by default, kept without its date (and reported) otherwise."""
+    kept without its date, with one warning by default (and listed under report)."""
     p = corpus_path(corpora_dir, "reuters21578")
-    with pytest.raises(ValueError) as e:
-        read_articles(p)
-    assert str(p) in str(e.value) and "line 17192" in str(e.value)
+    with pytest.warns(UserWarning, match="line 17192"):
+        c = read_articles(p)
+    assert len(c) == 21578 and c.bad_dates == 1
     c = read_articles(p, errors="report")
     assert len(c) == 21578 and c.skipped == 0
     assert len(c.issues) == 1 and c.issues[0][:2] == (str(p), 17192)

@@ -188,3 +188,32 @@ def test_module_entry_point_and_version():
     assert res.returncode == 0
     for option in ("--format", "--top-k", "--threshold", "--output", "Exit codes"):
         assert option in res.stdout
+
+
+def test_a_bad_date_keeps_the_article_and_is_one_warning_line(tmp_path):
+    """Real archives don't stop on one bad date: the default run succeeds, the article is in the
+    report, and stderr says where the date was, on one line."""
+    p = tmp_path / "a.jsonl"
+    rows = [{"id": "a", "title": "NATO missile talks", "text": "NATO and Russia discussed the "
+             "missile shield in Brussels.", "date": "2024-05-01"},
+            {"id": "b", "title": "Missile shield", "text": "Russia warned NATO about the missile "
+             "shield plan.", "date": "31-MAR-1987 605:12:19.12"}]
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, out, err = run("analyze", str(p), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert [a["id"] for a in report["articles"]] == ["a", "b"]
+    warnings = [line for line in err.splitlines() if "ISO 8601" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("newsim: warning: 1 article(s) kept")
+    assert f"{p}, line 2" in warnings[0] and "31-MAR-1987" in warnings[0]
+
+
+def test_analyze_reuters_with_default_options_reports_its_bad_date(tmp_path, corpora_dir):
+    path = corpora_dir / "reuters21578.jsonl.gz"
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    code, out, err = run("analyze", str(path), "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "line 17192" in err and "ISO 8601" in err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(report["articles"]) == 21578

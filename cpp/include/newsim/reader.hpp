@@ -50,9 +50,10 @@ struct ReadIssue {
 /// Throws IoError (missing or unreadable file), InvalidArgument naming file and line for a
 /// malformed line when errors == raise (bad JSON or a number beyond double's range such as
 /// 1e400, not an object, invalid UTF-8, a missing text field, a field of the wrong type, a date
-/// that is not ISO 8601, a line longer than max_line_bytes). With skip or report,
-/// malformed lines are skipped and counted, except a bad date: that article is kept with an
-/// empty date and the text in meta "date_raw" (and, with report, listed in issues).
+/// a line longer than max_line_bytes). With skip or report, malformed lines are skipped and
+/// counted. A date that is not ISO 8601 never loses the article, whatever `errors` says: the
+/// article is kept with an empty date and the text in meta "date_raw", counted in
+/// bad_dates() (and, with report, listed in issues).
 class JsonlReader {
  public:
   JsonlReader(const std::string& path, JsonlOptions options = {});
@@ -64,6 +65,10 @@ class JsonlReader {
   bool next(Article& out);
   std::int64_t line() const;      // lines read so far
   std::int64_t skipped() const;   // malformed lines skipped
+  std::int64_t bad_dates() const;  // articles kept without their malformed date
+  /// Where the first bad date was and why ("file, line N: date ... is not ISO 8601: ..."),
+  /// empty when there was none.
+  const std::string& first_bad_date() const;
   /// Skipped lines, when errors == report (else empty).
   const std::vector<ReadIssue>& issues() const;
 
@@ -78,6 +83,8 @@ struct ReadResult {
   Corpus corpus;
   std::int64_t skipped = 0;
   std::vector<ReadIssue> issues;
+  std::int64_t bad_dates = 0;  // articles kept without their malformed date (see JsonlReader)
+  std::string first_bad_date;
 };
 
 /// Reads a whole JSON-lines file. A duplicate id is a malformed line. Throws as JsonlReader.
