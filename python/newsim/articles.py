@@ -444,11 +444,22 @@ def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     records: List[Any] = []
     with opener(path, "rt", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f)
+        raw: List[str] = []  # the lines of the row being read
+
+        def lines() -> Iterator[str]:
+            for text in f:
+                raw.append(text)
+                yield text
+
+        reader = csv.reader(lines())
         try:
             header = next(reader)
         except StopIteration:
             raise ValueError(f"{path}: empty file (no header row)") from None
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:  # one column would silently win over the other
+            raise ValueError(f"{path}: the header names {twice} more than once (columns: "
+                             f"{header})")
         if names["text"] not in header:
             raise ValueError(f"{path}: no text column {names['text']!r} (columns: {header})")
         start = reader.line_num + 1
@@ -456,6 +467,7 @@ def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
             for row in reader:
                 line = start
                 start = reader.line_num + 1
+                row_lines, raw[:] = raw[:], []
                 if not row:  # a blank line
                     continue
                 problem = None
@@ -468,6 +480,15 @@ def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
                             problem = f"invalid UTF-8 in field {value[:20]!r}..."
                             break
                 records.append((line, _Malformed(problem) if problem else dict(zip(header, row))))
+            # A quote that never closes makes the rest of the file one field of the last row;
+            # a strict reader tells, as it fails at the end of the data.
+            if records and records[-1][0] == line and len(row_lines) > 1:
+                try:
+                    list(csv.reader(row_lines, strict=True))
+                except csv.Error:
+                    records[-1] = (line, _Malformed(
+                        f"a quoted field opened on line {line} never closes: lines {line} to "
+                        f"{start - 1} (the end of the file) were read as one field"))
         except csv.Error as e:
             records.append((start, _Malformed(f"not valid CSV ({e})")))
     if names["id"] not in header:

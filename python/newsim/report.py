@@ -38,37 +38,8 @@ PAGE_SHARED_TERMS = 3  # per neighbour in the HTML page
 
 
 # -- batch explanations -------------------------------------------------------------------
-
-def _explain_pairs(sim: Any, i: np.ndarray, j: np.ndarray, top: int) -> Dict[str, np.ndarray]:
-    """Shared terms of the pairs (i[p], j[p]) as flat arrays: offsets, term, share."""
-    if hasattr(sim, "explain_pairs"):
-        return sim.explain_pairs(i, j, top=top)
-    core = sim._core  # until the core's batch call lands
-    offsets, terms, shares = [0], [], []
-    for a, b in zip(i.tolist(), j.tolist()):
-        why = core.explain(None, a, None, b, top)["shared"]
-        terms.append(np.asarray(why["term"], dtype=np.int32))
-        shares.append(np.asarray(why["share"], dtype=np.float64))
-        offsets.append(offsets[-1] + len(terms[-1]))
-    return {"offsets": np.asarray(offsets, dtype=np.int64),
-            "term": np.concatenate(terms) if terms else np.zeros(0, np.int32),
-            "share": np.concatenate(shares) if shares else np.zeros(0)}
-
-
-def _key_terms_rows(sim: Any, rows: np.ndarray, top: int) -> Dict[str, np.ndarray]:
-    """Key terms of each row as flat arrays: offsets, term, weight."""
-    if hasattr(sim, "key_terms_rows"):
-        return sim.key_terms_rows(rows, top=top)
-    core = sim._core  # until the core's batch call lands
-    offsets, terms, weights = [0], [], []
-    for r in rows.tolist():
-        kt = core.key_terms([r], top)
-        terms += [t for t, _ in kt]
-        weights += [w for _, w in kt]
-        offsets.append(len(terms))
-    return {"offsets": np.asarray(offsets, dtype=np.int64),
-            "term": np.asarray(terms, dtype=np.int32), "weight": np.asarray(weights)}
-
+# ArticleSimilarity.explain_pairs / key_terms_rows give flat arrays (offsets, term, value);
+# the labels are made distinct here as article_similarity._distinct does one list at a time.
 
 def _distinct_flat(offsets: np.ndarray, term: np.ndarray, value: np.ndarray,
                    names: np.ndarray, top: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -176,10 +147,10 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
         found = np.zeros((n, 0), bool)
     pair_i = np.nonzero(found)[0]
     pair_j = idx[found].astype(np.int64)
-    why = _explain_pairs(sim, pair_i, pair_j, 10)
+    why = sim.explain_pairs(pair_i, pair_j, top=10)
     s_off, s_term, s_share = _distinct_flat(why["offsets"], why["term"], why["share"], names, 5)
     with_terms = np.flatnonzero(row_nnz > 0)
-    kt = _key_terms_rows(sim, with_terms, 2 * key_terms)
+    kt = sim.key_terms_rows(with_terms, top=2 * key_terms)
     k_off, k_term, _ = _distinct_flat(kt["offsets"], kt["term"], kt["weight"], names, key_terms)
     key_of_row = np.full(n, -1, dtype=np.int64)
     key_of_row[with_terms] = np.arange(len(with_terms))
