@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _read(paths: List[str], text_field: str, errors: str) -> Any:
+def _read(paths: List[str], text_field: str, errors: str, progress: Any = None) -> Any:
     import warnings
 
     import newsim
@@ -90,6 +90,8 @@ def _read(paths: List[str], text_field: str, errors: str) -> Any:
             corpora.append(newsim.read_articles(path, fields=fields, errors=errors))
         for w in caught:  # one line each on stderr, not Python's warning format
             print(f"newsim: warning: {w.message}", file=sys.stderr)
+        if progress is not None:
+            progress.read(len(corpora[-1]))
     if len(corpora) == 1:
         return corpora[0]
     merged = newsim.Corpus()
@@ -102,35 +104,59 @@ def _read(paths: List[str], text_field: str, errors: str) -> Any:
     return merged
 
 
+class _Progress:
+    """A progress bar on stderr that counts articles: those read, then, stage by stage, those
+    the stage has done (each core stage works on all articles at once, so it completes in one
+    step). Silent when not shown or when tqdm is missing."""
+
+    def __init__(self, show: bool) -> None:
+        self.bar = None
+        self.articles = 0
+        if show:
+            try:
+                from tqdm import tqdm
+            except ImportError:  # progress is a nicety; python3-tqdm provides it
+                return
+            self.bar = tqdm(total=None, desc="reading", unit=" articles", file=sys.stderr,
+                            leave=False, dynamic_ncols=True)
+
+    def read(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def stage(self, name: str) -> None:
+        if self.bar is None:
+            return
+        if self.bar.total:  # the previous stage has done every article
+            self.bar.update(self.bar.total - self.bar.n)
+            self.bar.refresh()
+        self.bar.reset(total=self.articles)
+        self.bar.set_description(name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            if self.bar.total:
+                self.bar.update(self.bar.total - self.bar.n)
+                self.bar.refresh()
+            self.bar.close()
+
+
 def analyze(args: argparse.Namespace) -> int:
     from newsim.report import build_report, render_html, render_json, render_text
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    bar = None
-    if show:
-        try:
-            from tqdm import tqdm
-        except ImportError:  # progress is a nicety; python3-tqdm provides it
-            tqdm = None
-        if tqdm is not None:
-            bar = tqdm(total=6, desc="reading", unit="step", file=sys.stderr, leave=False)
-
-    def step(name: str) -> None:
-        if bar is not None:
-            bar.update(1)
-            bar.set_description(name)
-
+    progress = _Progress(show)
     try:
-        corpus = _read(args.paths, args.text_field, args.errors)
+        corpus = _read(args.paths, args.text_field, args.errors, progress)
         if len(corpus) == 0:
             raise ValueError(f"no articles in {', '.join(args.paths)}")
+        progress.articles = len(corpus)
         report = build_report(corpus, top_k=args.top_k, threshold=args.threshold,
                               story_threshold=args.story_threshold,
                               time_window=args.time_window, clean=not args.no_clean,
-                              n_jobs=args.n_jobs, step=step)
+                              n_jobs=args.n_jobs, step=progress.stage)
     finally:
-        if bar is not None:
-            bar.close()
+        progress.close()
     skipped = getattr(corpus, "skipped", 0)
     if skipped:
         print(f"newsim: {skipped} malformed input line(s) skipped", file=sys.stderr)

@@ -173,7 +173,9 @@ def test_progress_goes_to_stderr_only_when_asked():
     code, out, err = run("analyze", str(SEEDS), "--progress", "--format", "json")
     assert code == 0
     json.loads(out)  # stdout stays clean
-    assert "stories" in err or "it/s" in err or "step" in err
+    assert "stories" in err and "articles" in err
+    assert f"{N_SEEDS}/{N_SEEDS}" in err  # it counts articles, not stages
+    assert "/6 " not in err
     code, out, err = run("analyze", str(SEEDS), "--format", "json")
     assert code == 0 and err == ""  # not a terminal: no progress
 
