@@ -36,6 +36,25 @@ bool field(const json& record, const std::string& name, std::string& out, std::s
   return true;
 }
 
+// Builds a record as json::parse does, except that an integer too long for 64 bits (a
+// 30-digit id) keeps its digits, as a string, instead of being rounded to a double: ids
+// must stay exact. The lexer hands only such integers to number_float as plain digits.
+class ExactIntegers : public nlohmann::detail::json_sax_dom_parser<json> {
+ public:
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+  using Base::Base;
+  bool number_float(double value, const std::string& text) {
+    const std::size_t digits = !text.empty() && text[0] == '-' ? 1 : 0;
+    if (text.size() > digits &&
+        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(digits), text.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      std::string copy = text;
+      return Base::string(copy);
+    }
+    return Base::number_float(value, text);
+  }
+};
+
 }  // namespace
 
 struct JsonlReader::Impl {
@@ -149,7 +168,8 @@ struct JsonlReader::Impl {
     }
     json record;
     try {
-      record = json::parse(buffer);
+      ExactIntegers builder(record);
+      json::sax_parse(buffer, &builder);
     } catch (const json::exception& e) {
       // parse_error, and out_of_range for a number beyond double's range (1e400).
       fail(std::string("not valid JSON (") + e.what() + ")");

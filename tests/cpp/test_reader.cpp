@@ -399,6 +399,25 @@ TEST(JsonlErrors, RaiseNamesFileAndLine) {
   }
 }
 
+TEST(JsonlReader, IntegerIdsTooLongFor64BitsStayExact) {
+  // Rounded to a double they became "1.2345678901234568e+29", and two such ids could collide.
+  TempDir dir;
+  const std::string p = dir.write(
+      "big.jsonl",
+      "{\"id\": 123456789012345678901234567890, \"text\": \"a\", \"n\": 98765432109876543210}\n"
+      "{\"id\": 123456789012345678901234567891, \"text\": \"b\", \"x\": 1.5, \"k\": 7}\n"
+      "{\"id\": -99999999999999999999, \"text\": \"c\", \"f\": 1e300}\n");
+  const newsim::ReadResult r = newsim::read_jsonl(p);
+  EXPECT_EQ(ids(r.corpus), (std::vector<std::string>{"123456789012345678901234567890",
+                                                     "123456789012345678901234567891",
+                                                     "-99999999999999999999"}));
+  EXPECT_EQ(nlohmann::json::parse(r.corpus[0].meta),
+            (nlohmann::json{{"n", "98765432109876543210"}}));
+  // Other numbers are as json::parse reads them.
+  EXPECT_EQ(nlohmann::json::parse(r.corpus[1].meta), (nlohmann::json{{"x", 1.5}, {"k", 7}}));
+  EXPECT_EQ(nlohmann::json::parse(r.corpus[2].meta), (nlohmann::json{{"f", 1e300}}));
+}
+
 TEST(JsonlLimits, LineLongerThanMaxLineBytesIsMalformed) {
   TempDir dir;
   const std::string big = "{\"id\": \"big\", \"text\": \"" + std::string(5000, 'a') + "\"}";

@@ -215,3 +215,38 @@ def test_near_duplicates_max_pairs():
         ix.add(texts)
     assert len(ix) == 0
     assert len(newsim.near_duplicates(texts, 0.7, max_pairs=None).pairs) == 780
+
+
+# ---------------------------------------------------------------------------------------
+# Silent loss: CSV quotes and headers, long integer ids
+# ---------------------------------------------------------------------------------------
+
+
+def test_csv_unterminated_quote_is_malformed_not_one_article(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('id,text\n1,fine\n2,"opens\n3,never closes\n4,more\n')
+    with pytest.raises(ValueError, match=r"line 3: a quoted field opened on line 3 never closes"):
+        newsim.read_articles(path)
+    corpus = newsim.read_articles(path, errors="report")
+    assert corpus.ids == ["1"] and corpus.skipped == 1
+    assert "lines 3 to 5" in corpus.issues[0][2]
+    # A quoted field over several lines that does close, last in the file, is fine.
+    ok = tmp_path / "ok.csv"
+    ok.write_text('id,text\n1,plain\n2,"two\nlines"\n')
+    assert [a.text for a in newsim.read_articles(ok)] == ["plain", "two\nlines"]
+
+
+def test_csv_duplicate_header_names_are_an_error(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("id,text,text\n1,first,second\n")
+    for errors in ("raise", "skip"):
+        with pytest.raises(ValueError, match=r"dup\.csv: the header names \['text'\] more than once"):
+            newsim.read_articles(path, errors=errors)
+
+
+def test_jsonl_integer_ids_beyond_64_bits_stay_exact(tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"id": 123456789012345678901234567890, "text": "a"}\n'
+                    '{"id": 123456789012345678901234567891, "text": "b"}\n')
+    corpus = newsim.read_articles(path)
+    assert corpus.ids == ["123456789012345678901234567890", "123456789012345678901234567891"]

@@ -46,11 +46,12 @@ struct ReadIssue {
 
 /// Streams articles from a JSON-lines file (".gz": gzip), one line at a time, in memory
 /// bounded by max_line_bytes. A record without an id gets "<line number>" as id. Ids,
-/// texts and titles may be strings or numbers (written as JSON writes them).
+/// texts and titles may be strings or numbers (written as JSON writes them; an integer too
+/// long for 64 bits keeps its digits, here and in meta, where it becomes a string).
 /// Throws IoError (missing or unreadable file), InvalidArgument naming file and line for a
 /// malformed line when errors == raise (bad JSON or a number beyond double's range such as
-/// 1e400, not an object, invalid UTF-8, a missing text field, a field of the wrong type, a date
-/// a line longer than max_line_bytes). With skip or report, malformed lines are skipped and
+/// 1e400, not an object, invalid UTF-8, a missing text field, a field of the wrong type, a
+/// line longer than max_line_bytes). With skip or report, malformed lines are skipped and
 /// counted. A date that is not ISO 8601 never loses the article, whatever `errors` says: the
 /// article is kept with an empty date and the text in meta "date_raw", counted in
 /// bad_dates() (and, with report, listed in issues).
