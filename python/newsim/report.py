@@ -154,6 +154,10 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
     k_off, k_term, _ = _distinct_flat(kt["offsets"], kt["term"], kt["weight"], names, key_terms)
     key_of_row = np.full(n, -1, dtype=np.int64)
     key_of_row[with_terms] = np.arange(len(with_terms))
+    pair_s = scores[found]
+    similarity = _similarity_matrix(sim, n) if n <= MAX_HEATMAP else None
+    n_terms = int(X[3][1])
+    del sim, X, why, kt, idx, scores  # the later stages need memory more
 
     times = _seconds(corpus)
     step("near-duplicates")
@@ -162,9 +166,19 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
     group_of = np.full(n, -1, dtype=np.int64)
     for g, members in enumerate(dups.groups):
         group_of[members] = g
+    near_duplicates = {
+        "pairs": [{"a": int(a), "b": int(b), "jaccard": float(jac), "relation": str(rel)}
+                  for a, b, jac, rel in zip(dups.pairs["a"], dups.pairs["b"],
+                                            dups.pairs["jaccard"], dups.pairs["relation"])],
+        "groups": [{"group": g, "members": [int(m) for m in members], "canonical": int(c)}
+                   for g, (members, c) in enumerate(zip(dups.groups, dups.canonical))]}
+    del dups
     step("stories")
-    stories = newsim.cluster_stories(corpus, dates, threshold=story_threshold,
-                                     time_window=time_window, n_jobs=n_jobs)
+    result = newsim.cluster_stories(corpus, dates, threshold=story_threshold,
+                                    time_window=time_window, n_jobs=n_jobs)
+    labels = result.labels.tolist()
+    stories = _story_list(result.stories)
+    del result
 
     step("report")
     ids, titles = corpus.ids, corpus.titles
@@ -178,10 +192,9 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
     s_shares = s_share.tolist()
     k_labels = [label[t] for t in k_term.tolist()]
     s_off_l, k_off_l = s_off.tolist(), k_off.tolist()
-    labels = stories.labels.tolist()
     group_l, key_l = group_of.tolist(), key_of_row.tolist()
     per_row = np.bincount(pair_i, minlength=n).tolist() if len(pair_i) else [0] * n
-    pair_j_l, pair_s_l = pair_j.tolist(), scores[found].tolist()
+    pair_j_l, pair_s_l = pair_j.tolist(), pair_s.tolist()
     articles = []
     p = 0
     for i in range(n):
@@ -191,8 +204,8 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
             j = pair_j_l[p]
             neighbours.append({
                 "position": j, "id": ids[j], "score": pair_s_l[p],
-                "shared_terms": [{"term": s_labels[t], "share": s_shares[t]}
-                                 for t in range(a, b)]})
+                "shared_terms": [{"term": t, "share": v}
+                                 for t, v in zip(s_labels[a:b], s_shares[a:b])]})
             p += 1
         r = key_l[i]
         articles.append({
@@ -204,52 +217,60 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
             "duplicate_group": None if group_l[i] < 0 else group_l[i],
             "story": labels[i]})
 
-    similarity = None
-    if n <= MAX_HEATMAP:
-        S = np.eye(n)
-        if n > 1:
-            all_idx, all_scores = sim.top_k(k=n - 1)
-            for i in range(n):
-                ok = all_idx[i] >= 0
-                S[i, all_idx[i][ok]] = all_scores[i][ok]
-        similarity = [[round(float(v), 4) for v in row] for row in S]
     return {
         "newsim_version": newsim.__version__,
         "generated": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "settings": {"top_k": top_k, "threshold": threshold, "story_threshold": story_threshold,
                      "time_window": None if time_window is None else str(time_window),
-                     "clean": clean, "terms": int(X[3][1])},
-        "summary": _summary(times, sources, words, cleaning, stories.stories, dups.groups),
+                     "clean": clean, "terms": n_terms},
+        "summary": _summary(times, sources, words, cleaning, stories, near_duplicates["groups"]),
         "articles": articles,
-        "near_duplicates": {
-            "pairs": [{"a": int(r.a), "b": int(r.b), "jaccard": float(r.jaccard),
-                       "relation": str(r.relation)} for r in dups.pairs.itertuples()],
-            "groups": [{"group": g, "members": [int(m) for m in members],
-                        "canonical": int(c)}
-                       for g, (members, c) in enumerate(zip(dups.groups, dups.canonical))]},
-        "stories": [{
-            "story": int(r.story), "size": int(r.size), "representative": int(r.representative),
-            "title": str(r.title), "first_date": None if r.first_date is None or
-            str(r.first_date) == "NaT" else r.first_date.isoformat(),
-            "last_date": None if r.last_date is None or str(r.last_date) == "NaT"
-            else r.last_date.isoformat(),
-            "key_terms": list(r.key_terms),
-            "cohesion": None if r.cohesion is None or math.isnan(r.cohesion) else float(r.cohesion),
-            "members": [int(m) for m in r.members]} for r in stories.stories.itertuples()],
+        "near_duplicates": near_duplicates,
+        "stories": stories,
         "similarity": similarity,
     }
 
 
+def _similarity_matrix(sim: Any, n: int) -> List[List[float]]:
+    S = np.eye(n)
+    if n > 1:
+        idx, scores = sim.top_k(k=n - 1)
+        for i in range(n):
+            ok = idx[i] >= 0
+            S[i, idx[i][ok]] = scores[i][ok]
+    return [[round(float(v), 4) for v in row] for row in S]
+
+
+def _story_list(table: Any) -> List[Dict[str, Any]]:
+    """StoryResult.stories (largest first) as JSON-ready dicts."""
+    def iso(values: Any) -> List[Optional[str]]:
+        return [None if v is None or v is np.nan or str(v) == "NaT" else v.isoformat()
+                for v in values]
+
+    def cohesion(v: Any) -> Optional[float]:
+        return None if v is None or math.isnan(v) else float(v)
+
+    cols = {c: table[c].tolist() for c in ("story", "size", "representative", "title",
+                                           "key_terms", "cohesion", "members")}
+    return [{"story": int(st), "size": int(size), "representative": int(rep), "title": str(title),
+             "first_date": first, "last_date": last, "key_terms": list(terms),
+             "cohesion": cohesion(coh), "members": [int(m) for m in members]}
+            for st, size, rep, title, first, last, terms, coh, members in zip(
+                cols["story"], cols["size"], cols["representative"], cols["title"],
+                iso(table["first_date"]), iso(table["last_date"]), cols["key_terms"],
+                cols["cohesion"], cols["members"])]
+
+
 def _summary(times: np.ndarray, sources: Sequence[str], words: Sequence[int],
-             cleaning: Dict[str, Dict[str, int]], stories: Any,
-             groups: Sequence[Sequence[int]]) -> Dict[str, Any]:
+             cleaning: Dict[str, Dict[str, int]], stories: List[Dict[str, Any]],
+             groups: List[Dict[str, Any]]) -> Dict[str, Any]:
     dated = times[~np.isnan(times)]
     days = np.floor(dated / _DAY).astype(np.int64)
     per_day: Dict[str, int] = {}
     if len(days):
         uniq, counts = np.unique(days, return_counts=True)
         per_day = {_iso_day(d): int(c) for d, c in zip(uniq.tolist(), counts.tolist())}
-    sizes = stories["size"].to_numpy() if len(stories) else np.zeros(0, int)
+    sizes = np.array([x["size"] for x in stories], dtype=np.int64)
     return {
         "articles": len(times),
         "words": int(sum(words)),
@@ -262,7 +283,7 @@ def _summary(times: np.ndarray, sources: Sequence[str], words: Sequence[int],
         "stories": int(len(sizes)),
         "stories_of_several": int((sizes > 1).sum()),
         "duplicate_groups": len(groups),
-        "duplicate_articles": int(sum(len(g) for g in groups)),
+        "duplicate_articles": int(sum(len(g["members"]) for g in groups)),
     }
 
 
