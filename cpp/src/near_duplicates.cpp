@@ -408,7 +408,8 @@ struct NearDuplicateIndex::Impl {
   }
 
   std::uint64_t signature_hash(std::int64_t i) const {
-    return XXH3_64bits(signature(i), sizeof(std::uint32_t) * static_cast<std::size_t>(options.num_perm));
+    return XXH3_64bits(signature(i),
+                       sizeof(std::uint32_t) * static_cast<std::size_t>(options.num_perm));
   }
 
   // The first earlier document with the same shingle set as b, or -1; b's set is sorted.

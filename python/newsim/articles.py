@@ -501,7 +501,8 @@ def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
 def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str, str]] = None,
                   errors: str = "raise", max_line_bytes: int = 64 << 20) -> Iterator[Article]:
     """Streams the articles of a JSON-lines file (plain or .gz) one at a time, in memory
-    bounded by ``max_line_bytes`` (a longer line is malformed). Malformed lines follow ``errors`` as in ``read_articles``;
+    bounded by ``max_line_bytes`` (a longer line is malformed). Malformed lines follow
+    ``errors`` as in ``read_articles``;
     with "report", each skipped line is warned about as it is met.
 
     >>> import gzip, json, tempfile, os

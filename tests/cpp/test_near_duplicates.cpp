@@ -307,12 +307,15 @@ TEST(NearDuplicateIndex, BadInputAndFailedBatchAddsNothing) {
 // near-duplicates (Jaccard about 0.8 with each other on 5-word shingles).
 std::string variant(int i) {
   std::string s;
-  for (int w = 0; w < 100; ++w) s += (w == i ? "changed" + std::to_string(i) : "base" + std::to_string(w)) + " ";
+  for (int w = 0; w < 100; ++w) {
+    s += (w == i ? "changed" + std::to_string(i) : "base" + std::to_string(w)) + " ";
+  }
   return s;
 }
 
 // Groups of the exact all-pairs relation (Jaccard >= threshold), for a reference.
-std::vector<std::vector<std::int64_t>> exact_groups(const NearDuplicateIndex& ix, double threshold) {
+std::vector<std::vector<std::int64_t>> exact_groups(const NearDuplicateIndex& ix,
+                                                    double threshold) {
   const auto n = static_cast<std::size_t>(ix.size());
   std::vector<std::vector<std::uint64_t>> sets;
   for (std::size_t i = 0; i < n; ++i) sets.push_back(ix.shingle_set(static_cast<std::int64_t>(i)));
