@@ -131,26 +131,30 @@ void bind_article_similarity(py::module_& m) {
           py::arg("a"), py::arg("i"), py::arg("b"), py::arg("j"), py::arg("top"))
       .def(
           "key_terms",
-          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top) {
+          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top,
+             bool distinct) {
             py::list out;
-            for (const auto& t : s.key_terms(rows, top))
+            for (const auto& t : s.key_terms(rows, top, distinct))
               out.append(py::make_tuple(t.term, t.weight));
             return out;
           },
-          py::arg("rows"), py::arg("top"))
+          py::arg("rows"), py::arg("top"), py::arg("distinct") = false)
       .def(
           "explain_pairs",
           [](const ArticleSimilarity& s, const std::vector<std::int64_t>& i,
-             const std::vector<std::int64_t>& j, int top) {
-            return term_lists(released([&] { return s.explain_pairs(i, j, top); }), "share");
+             const std::vector<std::int64_t>& j, int top, bool distinct) {
+            return term_lists(released([&] { return s.explain_pairs(i, j, top, distinct); }),
+                              "share");
           },
-          py::arg("i"), py::arg("j"), py::arg("top"))
+          py::arg("i"), py::arg("j"), py::arg("top"), py::arg("distinct") = false)
       .def(
           "key_terms_rows",
-          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top) {
-            return term_lists(released([&] { return s.key_terms_rows(rows, top); }), "weight");
+          [](const ArticleSimilarity& s, const std::vector<std::int64_t>& rows, int top,
+             bool distinct) {
+            return term_lists(released([&] { return s.key_terms_rows(rows, top, distinct); }),
+                              "weight");
           },
-          py::arg("rows"), py::arg("top"))
+          py::arg("rows"), py::arg("top"), py::arg("distinct") = false)
       .def("feature_names",
            [](const ArticleSimilarity& s) { return to_py_list(s.vectorizer().feature_names()); })
       .def_property_readonly("vectorizer",

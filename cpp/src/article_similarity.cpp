@@ -4,9 +4,13 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <utility>
+
+#include <absl/container/flat_hash_map.h>
+#include <utf8proc.h>
 
 #include "model_io.hpp"
 #include "newsim/detail/collect.hpp"
@@ -340,6 +344,11 @@ struct ArticleSimilarity::State {
   Lsa lsa;
   bool titles = false;
   std::vector<char> is_name;  // by column
+  // Readable-label keys by column: the id of the case-folded label, and the ids of its words
+  // (a name's) at word_keys[word_ptr[c] .. word_ptr[c + 1]).
+  std::vector<std::int32_t> label_key;
+  std::vector<std::int64_t> word_ptr;
+  std::vector<std::int32_t> word_keys;
   // Weights that apply (latent 0 without a latent part); title applies per pair.
   double w_terms = 0, w_names = 0, w_title = 0, w_latent = 0;
   ArticleVectors fitted;
@@ -425,16 +434,92 @@ void index_fitted(ArticleSimilarity::State& s) {
 
 }  // namespace
 
+namespace {
+
+std::string case_folded(const std::string& label) {
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(label.data()),
+                                          static_cast<utf8proc_ssize_t>(label.size()), &out,
+                                          UTF8PROC_CASEFOLD);
+  if (n < 0) return label;  // labels are valid UTF-8; keep the label as it is otherwise
+  std::string folded(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return folded;
+}
+
+// The name columns and the readable-label keys (State) of the fitted vocabulary.
+void set_columns(ArticleSimilarity::State& s) {
+  const std::vector<std::string>& labels = s.vectorizer.feature_names();
+  s.is_name.assign(labels.size(), 0);
+  for (std::int32_t c : s.vectorizer.name_columns()) s.is_name[static_cast<std::size_t>(c)] = 1;
+  absl::flat_hash_map<std::string, std::int32_t> ids;
+  auto id = [&](std::string key) {
+    return ids.try_emplace(std::move(key), static_cast<std::int32_t>(ids.size())).first->second;
+  };
+  s.label_key.clear();
+  s.word_ptr.assign(1, 0);
+  s.word_keys.clear();
+  for (const std::string& label : labels) {
+    const std::string folded = case_folded(label);
+    s.label_key.push_back(id(folded));
+    if (folded.find(' ') != std::string::npos) {
+      for (std::size_t b = 0, e; b <= folded.size(); b = e + 1) {
+        e = std::min(folded.find(' ', b), folded.size());
+        if (e > b) s.word_keys.push_back(id(folded.substr(b, e - b)));
+      }
+    }
+    s.word_ptr.push_back(static_cast<std::int64_t>(s.word_keys.size()));
+  }
+}
+
+// Keeps, in order, at most `top` (< 0: all) of the items, leaving out repeats (see the header).
+template <class Item, class TermOf>
+void keep_distinct(const ArticleSimilarity::State& s, std::vector<Item>& items, int top,
+                   TermOf term_of) {
+  std::vector<std::int32_t> seen;
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (top >= 0 && kept == static_cast<std::size_t>(top)) break;
+    const auto c = static_cast<std::size_t>(term_of(items[k]));
+    if (std::find(seen.begin(), seen.end(), s.label_key[c]) != seen.end()) continue;
+    seen.push_back(s.label_key[c]);
+    seen.insert(seen.end(), s.word_keys.begin() + s.word_ptr[c],
+                s.word_keys.begin() + s.word_ptr[c + 1]);
+    items[kept++] = items[k];
+  }
+  items.resize(kept);
+}
+
+// keep_distinct on each item of flat term lists.
+TermLists distinct_lists(const ArticleSimilarity::State& s, const TermLists& in, int top) {
+  TermLists out;
+  std::vector<std::pair<std::int32_t, double>> item;
+  for (std::size_t p = 0; p + 1 < in.offsets.size(); ++p) {
+    item.clear();
+    for (auto k = in.offsets[p]; k < in.offsets[p + 1]; ++k) {
+      item.emplace_back(in.terms[static_cast<std::size_t>(k)], in.values[static_cast<std::size_t>(k)]);
+    }
+    keep_distinct(s, item, top, [](const auto& e) { return e.first; });
+    for (const auto& [t, v] : item) {
+      out.terms.push_back(t);
+      out.values.push_back(v);
+    }
+    out.offsets.push_back(static_cast<std::int64_t>(out.terms.size()));
+  }
+  return out;
+}
+
+}  // namespace
+
 ArticleSimilarity& ArticleSimilarity::fit(const NewsDocuments& docs,
                                           const std::vector<double>* times) {
   if (docs.empty()) throw InvalidArgument("no documents to fit");
   check_times(times, docs.size());
-  auto s = std::make_shared<State>(State{
-      NewsVectorizer(options_.terms), false, Lsa(), false, {}, 0, 0, 0, 0, {}, false, {}, {}, {}});
+  auto s = std::make_shared<State>();
+  s->vectorizer = NewsVectorizer(options_.terms);
   CsrMatrix<double> terms = s->vectorizer.fit_transform(docs);
   normalize_rows(terms);  // LSA, too, is fitted on unit rows
-  s->is_name.assign(static_cast<std::size_t>(terms.cols), 0);
-  for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
+  set_columns(*s);
   s->titles = std::any_of(docs.begin(), docs.end(),
                           [](const NewsDocument& d) { return d.title.size != 0; });
   const std::int64_t k = std::min<std::int64_t>(options_.n_components,
@@ -791,19 +876,27 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
 }
 
 std::vector<TermWeight> ArticleSimilarity::key_terms(const std::vector<std::int64_t>& rows,
-                                                     int top) const {
-  return newsim::key_terms(ref(fitted().terms), rows, top);
+                                                     int top, bool distinct) const {
+  if (!distinct) return newsim::key_terms(ref(fitted().terms), rows, top);
+  std::vector<TermWeight> all = newsim::key_terms(ref(fitted().terms), rows, -1);
+  keep_distinct(state(), all, top, [](const TermWeight& t) { return t.term; });
+  return all;
 }
 
 TermLists ArticleSimilarity::explain_pairs(const std::vector<std::int64_t>& rows_a,
-                                           const std::vector<std::int64_t>& rows_b,
-                                           int top) const {
+                                           const std::vector<std::int64_t>& rows_b, int top,
+                                           bool distinct) const {
   const CsrRef x = ref(fitted().terms);
-  return newsim::explain_pairs(x, rows_a, x, rows_b, top, Metric::dot, nullptr, options_.n_jobs);
+  TermLists all = newsim::explain_pairs(x, rows_a, x, rows_b, distinct ? -1 : top, Metric::dot,
+                                        nullptr, options_.n_jobs);
+  return distinct ? distinct_lists(state(), all, top) : all;
 }
 
-TermLists ArticleSimilarity::key_terms_rows(const std::vector<std::int64_t>& rows, int top) const {
-  return newsim::key_terms_rows(ref(fitted().terms), rows, top, options_.n_jobs);
+TermLists ArticleSimilarity::key_terms_rows(const std::vector<std::int64_t>& rows, int top,
+                                            bool distinct) const {
+  TermLists all =
+      newsim::key_terms_rows(ref(fitted().terms), rows, distinct ? -1 : top, options_.n_jobs);
+  return distinct ? distinct_lists(state(), all, top) : all;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -940,20 +1033,10 @@ ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::strin
                              " is corrupt: its binary part "
                              "is shorter than its header says");
     }
-    auto s = std::make_shared<State>(State{std::move(vec),
-                                           j.at("latent").get<bool>(),
-                                           Lsa(),
-                                           j.at("titles").get<bool>(),
-                                           {},
-                                           0,
-                                           0,
-                                           0,
-                                           0,
-                                           {},
-                                           false,
-                                           {},
-                                           {},
-                                           {}});
+    auto s = std::make_shared<State>();
+    s->vectorizer = std::move(vec);
+    s->latent = j.at("latent").get<bool>();
+    s->titles = j.at("titles").get<bool>();
     if (s->latent) {
       s->lsa =
           Lsa::from_json(j.at("lsa").get<std::string>(), arrays.substr(r.at, lsa_size), origin);
@@ -965,8 +1048,7 @@ ArticleSimilarity ArticleSimilarity::from_json(std::string_view json, std::strin
     }
     r.at += lsa_size;
     const std::int64_t cols = s->vectorizer.vocabulary().size();
-    s->is_name.assign(static_cast<std::size_t>(cols), 0);
-    for (std::int32_t c : s->vectorizer.name_columns()) s->is_name[static_cast<std::size_t>(c)] = 1;
+    set_columns(*s);
     set_weights(*s, o);
     const auto rows = j.at("fitted_rows").get<std::int64_t>();
     if (rows >= 0) {

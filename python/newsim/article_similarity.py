@@ -56,16 +56,20 @@ def _n_jobs(n_jobs: Optional[int]) -> int:
 
 
 def _distinct(labelled: List[Tuple[str, float]], top: int) -> List[Tuple[str, float]]:
-    """The first ``top`` entries whose labels differ ignoring case: a name ("Sarkozy") is
-    also a word term ("sarkozy"); a reader needs it once."""
+    """The first ``top`` entries a reader needs: a label is left out when it equals, ignoring
+    case, one already kept or a word of a name already kept (a name "Sarkozy" is also the word
+    term "sarkozy"; after "Nicolas Sarkozy", "nicolas" says nothing new)."""
     seen = set()
     out = []
     for label, value in labelled:
         key = label.casefold()
         if key not in seen:
             seen.add(key)
+            seen.update(key.split())
             out.append((label, value))
-    return out[:top]
+            if len(out) == top:
+                break
+    return out
 
 
 class ArticleSimilarity(Estimator):
@@ -251,25 +255,27 @@ class ArticleSimilarity(Estimator):
         rows = [self._row(r) for r in (rows if isinstance(rows, (list, tuple, np.ndarray))
                                        else [rows])]
         names = core.feature_names()
-        return _distinct([(names[t], w) for t, w in core.key_terms(rows, 2 * int(top))],
-                         int(top))
+        return [(names[t], w) for t, w in core.key_terms(rows, int(top), True)]
 
-    def explain_pairs(self, i: Any, j: Any, top: int = 10) -> Dict[str, np.ndarray]:
+    def explain_pairs(self, i: Any, j: Any, top: int = 10, *,
+                      distinct: bool = True) -> Dict[str, np.ndarray]:
         """The shared terms of many pairs of fitted articles ``(i[p], j[p])`` in one call, as
         flat arrays: ``offsets`` (n_pairs + 1), ``term`` (column ids into
         ``get_feature_names_out()``) and ``share``; the terms of pair p are
-        ``term[offsets[p]:offsets[p + 1]]``, strongest first, each pair as ``explain(i[p],
-        j[p], top)["shared_terms"]`` lists them."""
+        ``term[offsets[p]:offsets[p + 1]]``, strongest first. ``distinct`` (default) leaves
+        out terms a reader would see twice (as :meth:`key_terms` does); without it each pair is
+        exactly ``explain(i[p], j[p], top)["shared_terms"]``."""
         a, b = self._rows(i), self._rows(j)
         if len(a) != len(b):
             raise ValueError(f"i has {len(a)} articles and j has {len(b)}; give one j per i")
-        return self._fitted().explain_pairs(a, b, int(top))
+        return self._fitted().explain_pairs(a, b, int(top), bool(distinct))
 
-    def key_terms_rows(self, rows: Any, top: int = 10) -> Dict[str, np.ndarray]:
+    def key_terms_rows(self, rows: Any, top: int = 10, *,
+                       distinct: bool = True) -> Dict[str, np.ndarray]:
         """The key terms of each given fitted article on its own, in one call, as flat arrays
-        ``offsets``, ``term``, ``weight`` (as :meth:`explain_pairs`). Unlike :meth:`key_terms`
-        the labels are not merged: a name and its word may both appear."""
-        return self._fitted().key_terms_rows(self._rows(rows), int(top))
+        ``offsets``, ``term``, ``weight`` (as :meth:`explain_pairs`); each row's list is
+        ``key_terms(row, top)``."""
+        return self._fitted().key_terms_rows(self._rows(rows), int(top), bool(distinct))
 
     def _rows(self, rows: Any) -> List[int]:
         r = np.asarray(rows)

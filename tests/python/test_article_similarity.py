@@ -307,7 +307,7 @@ def test_explain_pairs_agrees_with_explain_of_each_pair(sim):
     n = len(TEXTS)
     i = np.arange(n)
     j = (i * 3 + 1) % n
-    flat = sim.explain_pairs(i, j, top=4)
+    flat = sim.explain_pairs(i, j, top=4, distinct=False)
     assert flat["offsets"].shape == (n + 1,) and flat["offsets"][0] == 0
     names = sim.get_feature_names_out()
     shared = 0
@@ -328,7 +328,7 @@ def test_explain_pairs_agrees_with_explain_of_each_pair(sim):
 
 def test_key_terms_rows_agree_with_key_terms_of_each_row(sim):
     n = len(TEXTS)
-    flat = sim.key_terms_rows(np.arange(n), top=5)
+    flat = sim.key_terms_rows(np.arange(n), top=5, distinct=False)
     core = sim._fitted()
     for r in range(n):
         part = slice(flat["offsets"][r], flat["offsets"][r + 1])
@@ -506,3 +506,35 @@ def test_bad_inputs(sim):
 ])
 def test_derived_title(text, title):
     assert newsim._core.derived_title(text) == title
+
+
+def test_distinct_lists_leave_out_what_a_reader_would_see_twice(seeds, seed_sim):
+    """distinct: no label twice ignoring case, and no word of a name listed earlier; what is left
+    out is only such a repeat (the kept terms are the full list's first non-repeats)."""
+    names = seed_sim.get_feature_names_out()
+    n = seed_sim.n_articles_
+    rows = np.arange(n)
+    for flat, full, col in [
+            (seed_sim.key_terms_rows(rows, 12), seed_sim.key_terms_rows(rows, -1, distinct=False),
+             "weight"),
+            (seed_sim.explain_pairs(rows, (rows + 1) % n, 12),
+             seed_sim.explain_pairs(rows, (rows + 1) % n, -1, distinct=False), "share")]:
+        dropped = 0
+        for p in range(n):
+            kept = [str(names[t]) for t in flat["term"][flat["offsets"][p]:flat["offsets"][p + 1]]]
+            every = [str(names[t]) for t in full["term"][full["offsets"][p]:full["offsets"][p + 1]]]
+            want, seen = [], set()
+            for label in every:
+                if len(want) == 12:
+                    break
+                if label.casefold() in seen:
+                    dropped += 1
+                    continue
+                seen.add(label.casefold())
+                seen.update(label.casefold().split())
+                want.append(label)
+            assert kept == want
+        assert dropped > 0  # the seeds have names whose words are also terms
+    assert seed_sim.key_terms(0, top=8) == [
+        (str(names[t]), w) for t, w in zip(
+            *[seed_sim.key_terms_rows([0], 8)[k] for k in ("term", "weight")])]

@@ -140,14 +140,23 @@ class ArticleSimilarity {
   /// upper-triangular CSR matrix of scores. Work as top_k.
   CsrMatrix<double> join(double threshold) const;
 
-  /// Key terms of the given fitted rows (their mean terms vector), as key_terms().
-  std::vector<TermWeight> key_terms(const std::vector<std::int64_t>& rows, int top = 10) const;
+  /// Key terms of the given fitted rows (their mean terms vector), as key_terms(). With
+  /// `distinct`, terms a reader would see twice are left out (see below) before keeping `top`.
+  std::vector<TermWeight> key_terms(const std::vector<std::int64_t>& rows, int top = 10,
+                                    bool distinct = false) const;
   /// The shared terms of many pairs of fitted articles (rows_a[p], rows_b[p]) in one call, each
-  /// as explain(fitted(), rows_a[p], fitted(), rows_b[p], top).terms.shared (values: shares).
+  /// as explain(fitted(), rows_a[p], fitted(), rows_b[p], top).terms.shared (values: shares),
+  /// or with `distinct` as that list (of all shared terms) with repeats left out, then `top`.
   TermLists explain_pairs(const std::vector<std::int64_t>& rows_a,
-                          const std::vector<std::int64_t>& rows_b, int top = 10) const;
-  /// The key terms of each given fitted article on its own, as key_terms({row}, top).
-  TermLists key_terms_rows(const std::vector<std::int64_t>& rows, int top = 10) const;
+                          const std::vector<std::int64_t>& rows_b, int top = 10,
+                          bool distinct = false) const;
+  /// The key terms of each given fitted article on its own, as key_terms({row}, top, distinct).
+  TermLists key_terms_rows(const std::vector<std::int64_t>& rows, int top = 10,
+                           bool distinct = false) const;
+  /// Terms a reader would see twice, by their readable labels: a term is a repeat when its
+  /// label equals, ignoring case (Unicode case folding), the label of an earlier term in the
+  /// list or one word of an earlier name ("Sarkozy" after the word "sarkozy"; "nicolas" after
+  /// "Nicolas Sarkozy").
 
   const ArticleSimilarityOptions& options() const { return options_; }
   bool is_fitted() const { return state_ != nullptr; }
