@@ -37,35 +37,6 @@ PAGE_KEY_TERMS = 6     # per article in the HTML page (the JSON report keeps all
 PAGE_SHARED_TERMS = 3  # per neighbour in the HTML page
 
 
-# -- batch explanations -------------------------------------------------------------------
-# ArticleSimilarity.explain_pairs / key_terms_rows give flat arrays (offsets, term, value);
-# the labels are made distinct here as article_similarity._distinct does one list at a time.
-
-def _distinct_flat(offsets: np.ndarray, term: np.ndarray, value: np.ndarray,
-                   names: np.ndarray, top: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """article_similarity._distinct on flat per-group lists: in each group, the first ``top``
-    terms whose labels differ ignoring case (order kept)."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    term = np.asarray(term)
-    value = np.asarray(value)
-    if len(term) == 0:
-        return offsets, term, value
-    uniq, inverse = np.unique(term, return_inverse=True)
-    keys: Dict[str, int] = {}
-    key_of = np.array([keys.setdefault(str(names[t]).casefold(), len(keys)) for t in uniq],
-                      dtype=np.int64)[inverse]
-    group = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
-    # The first entry of each (group, label) pair, then its rank among those kept in its group.
-    _, first = np.unique(group * (len(keys) + 1) + key_of, return_index=True)
-    keep = np.zeros(len(term), dtype=bool)
-    keep[first] = True
-    kept_before = np.concatenate([[0], np.cumsum(keep)])
-    rank = kept_before[1:] - 1 - kept_before[offsets[group]]
-    keep &= rank < top
-    counts = np.bincount(group[keep], minlength=len(offsets) - 1)
-    return (np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), term[keep], value[keep])
-
-
 # -- building -----------------------------------------------------------------------------
 
 def _iso_day(day: int) -> str:
@@ -147,11 +118,12 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
         found = np.zeros((n, 0), bool)
     pair_i = np.nonzero(found)[0]
     pair_j = idx[found].astype(np.int64)
-    why = sim.explain_pairs(pair_i, pair_j, top=10)
-    s_off, s_term, s_share = _distinct_flat(why["offsets"], why["term"], why["share"], names, 5)
+    # Batch calls; terms a reader would see twice are left out (distinct, the default).
+    why = sim.explain_pairs(pair_i, pair_j, top=5)
+    s_off, s_term, s_share = why["offsets"], why["term"], why["share"]
     with_terms = np.flatnonzero(row_nnz > 0)
-    kt = sim.key_terms_rows(with_terms, top=2 * key_terms)
-    k_off, k_term, _ = _distinct_flat(kt["offsets"], kt["term"], kt["weight"], names, key_terms)
+    kt = sim.key_terms_rows(with_terms, top=key_terms)
+    k_off, k_term = kt["offsets"], kt["term"]
     key_of_row = np.full(n, -1, dtype=np.int64)
     key_of_row[with_terms] = np.arange(len(with_terms))
     pair_s = scores[found]
@@ -298,10 +270,14 @@ def render_json(report: Dict[str, Any]) -> str:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+_SPACE = re.compile("[\t\n\v\f\r]+")
+
+
 def terminal_safe(text: Any) -> str:
-    """``text`` with control characters written as escapes (``\\x1b``, ``\\u202e``)."""
+    """``text`` on one line (tabs and line breaks become a space) with the other control
+    characters written as escapes (``\\x1b``, ``\\u202e``)."""
     return _CONTROL.sub(lambda m: (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                                   else f"\\u{ord(m.group()):04x}"), str(text))
+                                   else f"\\u{ord(m.group()):04x}"), _SPACE.sub(" ", str(text)))
 
 
 def _label(a: Dict[str, Any]) -> str:
@@ -540,7 +516,7 @@ def _story_map_svg(report: Dict[str, Any], days: Sequence[int], shown: int = 30)
     first = min(min(d) for d in member_days if d)
     last = max(max(d) for d in member_days if d)
     unit, bin_of, nbins = _bins(first, last)
-    left, width, row = 300, 760, 16
+    left, width, row = 330, 760, 16
     cw = width / nbins
     arts = report["articles"]
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{left + width + 10}' "
@@ -548,7 +524,7 @@ def _story_map_svg(report: Dict[str, Any], days: Sequence[int], shown: int = 30)
     for k, (s, ds) in enumerate(zip(stories, member_days)):
         y = 4 + k * row
         name = arts[s["representative"]]["title"] or arts[s["representative"]]["id"]
-        name = name if len(name) <= 44 else name[:43] + "…"
+        name = name if len(name) <= 36 else name[:35] + "…"
         label = _esc(f"{s['story']} ({s['size']}) {name}")
         parts.append(f"<text x='{left - 6}' y='{y + 11}' text-anchor='end'>{label}</text>")
         counts = Counter(bin_of(d) for d in ds)

@@ -19,8 +19,8 @@ import pytest
 import newsim
 from newsim.article_similarity import _distinct
 from newsim.report import (MAX_HEATMAP, PAGE_KEY_TERMS, PAGE_SHARED_TERMS, SCHEMA_PATH,
-                           _distinct_flat, _script_json, build_report, render_html, render_json,
-                           render_text, terminal_safe)
+                           _script_json, build_report, render_html, render_json, render_text,
+                           terminal_safe)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "data" / "seeds"
@@ -84,25 +84,7 @@ def seeds_report():
     return build_report(newsim.read_articles(SEEDS))
 
 
-# -- batch post-processing ------------------------------------------------------------------
-
-def test_distinct_flat_is_distinct_per_group():
-    rng = np.random.default_rng(3)
-    names = np.array(["Sarkozy", "sarkozy", "NATO", "nato", "missile", "shield", "Russia",
-                      "russia", "talks", "brussels"], dtype=object)
-    for _ in range(200):
-        sizes = rng.integers(0, 9, size=rng.integers(0, 6))
-        offsets = np.concatenate([[0], np.cumsum(sizes)])
-        term = rng.integers(0, len(names), size=offsets[-1]).astype(np.int32)
-        value = rng.random(offsets[-1])
-        top = int(rng.integers(1, 6))
-        o, t, v = _distinct_flat(offsets, term, value, names, top)
-        for g in range(len(sizes)):
-            a, b = offsets[g], offsets[g + 1]
-            want = _distinct([(names[x], y) for x, y in zip(term[a:b], value[a:b])], top)
-            got = [(names[x], y) for x, y in zip(t[o[g]:o[g + 1]], v[o[g]:o[g + 1]])]
-            assert got == want
-
+# -- batch explanations ---------------------------------------------------------------------
 
 def test_report_terms_agree_with_the_per_pair_explanations(seeds_report):
     """The batch path gives what ArticleSimilarity.explain and key_terms give one at a time."""
@@ -112,7 +94,7 @@ def test_report_terms_agree_with_the_per_pair_explanations(seeds_report):
         i = a["position"]
         assert a["key_terms"] == [t for t, _ in sim.key_terms(i, top=8)]
         for nb in a["neighbours"]:
-            shared = sim.explain(i, nb["position"], top=10)["shared_terms"]
+            shared = sim.explain(i, nb["position"], top=10 ** 6)["shared_terms"]  # all
             want = _distinct(list(zip(shared["term"], shared["share"])), 5)
             assert [t["term"] for t in nb["shared_terms"]] == [t for t, _ in want]
             np.testing.assert_allclose([t["share"] for t in nb["shared_terms"]],
@@ -162,6 +144,7 @@ def test_cleaning_counts_reach_the_summary(seeds_report):
 
 def test_terminal_output_escapes_control_characters(seeds_report):
     assert terminal_safe("a\x1b]0;owned\x07b\x1b[2J\u202ec") == "a\\x1b]0;owned\\x07b\\x1b[2J\\u202ec"
+    assert terminal_safe("two\nlines\r\n\tand a tab") == "two lines and a tab"
     report = json.loads(json.dumps(seeds_report))
     report["articles"][0]["title"] = "\x1b]0;owned\x07\x1b[2JTalks"
     report["articles"][1]["id"] = "x\x9by"
