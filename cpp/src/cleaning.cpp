@@ -378,7 +378,11 @@ void analyse(Line& line) {
     const std::uint8_t* f = lex.flags.find(h);
     const std::uint8_t bits = f == nullptr ? 0 : *f;
     if (bits & Lexicon::kStop) ++line.stop;
-    if (w.size() > 4) {
+    // An icon name: "icon" alone (CSS classes "icon-facebook icon-twitter" split at the
+    // hyphen) or within a word ("facebookicon").
+    if (w == "icon") {
+      ++line.icons;
+    } else if (w.size() > 4) {
       for (std::size_t k = 0; k + 4 <= w.size(); ++k) {
         if (w[k] == 'i' && w[k + 1] == 'c' && w[k + 2] == 'o' && w[k + 3] == 'n') {
           ++line.icons;
@@ -634,6 +638,37 @@ bool ends_with_stop_word(const Line& line) {
   return f != nullptr && (*f & Lexicon::kStop) != 0;
 }
 
+// A row of icon names ("icon-facebook icon-twitter icon-mail").
+bool icon_row(const Line& line) { return line.icons >= 3 && line.icons * 10 >= line.words * 3; }
+
+// Whether a text (a given title) is such a row.
+bool icon_row_text(std::string_view text) {
+  if (text.empty()) return false;
+  Line line;
+  line.text = text;
+  analyse(line);
+  return !line.blank && icon_row(line);
+}
+
+// Why the line looks like page furniture by its own words (not by repetition); empty when
+// it does not.
+std::string furniture_signs(const Line& line) {
+  const bool continuation = line.prose && line.text.front() >= 'a' && line.text.front() <= 'z';
+  if (line.phrase != nullptr && !continuation && (!line.sentence || line.address >= 2)) {
+    // A sentence must also talk to the reader ("we need your help", "we use cookies ...
+    // you agree"): a news sentence that says "become a member" or quotes "support us"
+    // stays. So does a piece of wrapped prose.
+    return "phrase '" + line.phrase->first + "' (" + line.phrase->second + ")";
+  }
+  if (line.link_label != nullptr) return "link label '" + *line.link_label + ":'";
+  if (icon_row(line)) return std::to_string(line.icons) + " icon names";
+  if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
+      line.furniture_words >= 1 && !line.ends) {
+    return "furniture word '" + *line.word + "' in a short line";
+  }
+  return {};
+}
+
 LineReport classify(const Article& a, std::size_t index, std::vector<Line>& lines,
                     const Counts& counts, const CleanOptions& options) {
   LineReport r;
@@ -657,20 +692,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     line.repeats = by_source ? source_repeats : corpus_repeats;
     const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
     line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
-    const bool continuation = line.prose && line.text.front() >= 'a' && line.text.front() <= 'z';
-    if (line.phrase != nullptr && !continuation && (!line.sentence || line.address >= 2)) {
-      // A sentence must also talk to the reader ("we need your help", "we use cookies ...
-      // you agree"): a news sentence that says "become a member" or quotes "support us"
-      // stays. So does a piece of wrapped prose.
-      line.evidence = "phrase '" + line.phrase->first + "' (" + line.phrase->second + ")";
-    } else if (line.link_label != nullptr) {
-      line.evidence = "link label '" + *line.link_label + ":'";
-    } else if (line.icons >= 3 && line.icons * 10 >= line.words * 3) {
-      line.evidence = std::to_string(line.icons) + " icon names";
-    } else if (!line.sentence && line.words <= 12 && line.furniture_words * 2 >= line.words &&
-               line.furniture_words >= 1 && !line.ends) {
-      line.evidence = "furniture word '" + *line.word + "' in a short line";
-    }
+    line.evidence = furniture_signs(line);
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
                                 (line.scope + 99) / 100);
@@ -711,7 +733,11 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   std::size_t head_end = first_good;
   std::string_view given_rest;
   title_credit(a.title, given_rest);
-  const std::uint64_t given_key = a.title.empty() ? 0 : line_key(given_rest);
+  // A given title that is a row of icon names (a scraper took the share buttons) is no title:
+  // a line labelled boilerplate can never be the title. (Furniture words are not enough here:
+  // "Facebook to close Instagram video app" is a title.)
+  const bool given_is_furniture = icon_row_text(a.title);
+  const std::uint64_t given_key = a.title.empty() || given_is_furniture ? 0 : line_key(given_rest);
   for (std::size_t i = 0; i <= head_end && i < n && seen < 12; ++i) {
     const Line& line = lines[i];
     if (line.blank) continue;
@@ -753,7 +779,7 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
     std::string_view rest;
     r.title_credit = std::string(title_credit(t.text, rest));
     if (!r.title_credit.empty()) r.title = std::string(rest);
-  } else if (!a.title.empty()) {
+  } else if (!a.title.empty() && !given_is_furniture) {
     r.title = a.title;
   }
   if (title != n && title == first_good) {  // a question for a headline: the text starts after it
@@ -1180,7 +1206,7 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
     text.append(t.data(), t.size());
   }
   out.text = std::move(text);
-  if (out.title.empty()) out.title = r.title;
+  if (out.title.empty() || icon_row_text(out.title)) out.title = r.title;
   if (out.source.empty()) {
     if (!r.title_credit.empty()) {
       out.source = r.title_credit;

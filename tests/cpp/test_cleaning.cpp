@@ -613,6 +613,52 @@ TEST(CleanConservative, RepeatedShortLineRemovedWithoutSources) {
   EXPECT_EQ(label_of(s.reports[0], one[0].text, repeated), "subhead");
 }
 
+// Issue 20: a first line of CSS icon names ("icon-facebook icon-twitter ...", 16 words split at
+// the hyphens) had no furniture evidence ("icon" alone was not an icon name) and became the
+// title on 40 of 40 pages. A line labelled boilerplate can never be the title, nor can a given
+// title that is such a row.
+TEST(CleanConservative, RowOfIconNamesIsNeverTheTitle) {
+  const std::string icons =
+      "icon-facebook icon-twitter icon-whatsapp icon-linkedin icon-email icon-print "
+      "icon-reddit icon-pinterest";
+  for (const std::string& source : {std::string(), std::string("site")}) {
+    newsim::Corpus c;
+    for (int i = 0; i < 40; ++i) {
+      newsim::Article a;
+      a.id = "p" + std::to_string(i);
+      a.source = source;
+      a.title = i % 2 == 0 ? "" : icons;  // odd pages: a scraper took the icons for the title
+      a.text = icons + "\n\nMinister resigns over budget row " + std::to_string(i) +
+               "\n\nThe finance minister resigned on Tuesday after a row over the budget, "
+               "officials said.\n";
+      c.add(a);
+    }
+    const newsim::CleanResult r = newsim::clean(c, jobs(1));
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const std::vector<newsim::LineLabel>& labels = r.reports[i].labels;
+      EXPECT_EQ(labels[0], newsim::LineLabel::boilerplate) << i << " " << source;
+      EXPECT_EQ(labels[2], newsim::LineLabel::title) << i << " " << source;
+      const std::string want = "Minister resigns over budget row " + std::to_string(i);
+      EXPECT_EQ(r.reports[i].title, want) << i;
+      EXPECT_EQ(r.corpus[i].title, want) << i;
+      EXPECT_FALSE(contains(r.corpus[i].text, "icon-")) << i;
+      for (std::size_t k = 0; k < labels.size(); ++k) {
+        if (labels[k] == newsim::LineLabel::title) EXPECT_EQ(k, 2u) << i;
+      }
+    }
+  }
+  // A title about an icon, or naming Facebook and Twitter, stays a title.
+  newsim::Corpus t;
+  newsim::Article a;
+  a.id = "t";
+  a.title = "Fashion icon honoured on Facebook and Twitter";
+  a.text = a.title + "\n\nThe designer was honoured on Tuesday, officials said in Paris.\n";
+  t.add(a);
+  const newsim::CleanResult s = newsim::clean(t, jobs(1));
+  EXPECT_EQ(s.corpus[0].title, a.title);
+  EXPECT_EQ(s.reports[0].labels[0], newsim::LineLabel::title);
+}
+
 TEST(CleanConservative, GivenMetaIsKeptAndExtended) {
   newsim::Corpus c;
   newsim::Article a = article(

@@ -64,7 +64,7 @@ struct CleanResult {
 
 /// Cleans every article. A cleaned article's text keeps its body lines (and captions /
 /// subheads when asked) with paragraph breaks; its title is the detected one when it had
-/// none; its source takes a title or line credit when it had none; its meta gains
+/// none (or a row of icon names: a line labelled boilerplate is never the title); its source takes a title or line credit when it had none; its meta gains
 /// "dateline", "captions", "subheads" and "credits" when found. O(total text) plus a hash
 /// table of lines; parallel over articles, with results independent of n_jobs.
 CleanResult clean(const Corpus& corpus, const CleanOptions& options = {});
