@@ -35,6 +35,15 @@ std::string dump(const nlohmann::json& model);
 void write_file(const std::string& path, const std::string& text);
 std::string read_file(const std::string& path);
 
+/// The largest idf a model can hold: 1 + ln(2^63). scikit-learn's idf is ln(n / df) + 1
+/// (smooth: ln((1 + n) / (1 + df)) + 1, df >= 0) with df <= n < 2^63 documents, so it lies in
+/// [1, 1 + ln(2^63)]; BM25's ln(1 + (n - df + 0.5) / (df + 0.5)) stays below it too. A value
+/// outside (1e308, say) is a corrupt file: it would overflow the row norms and zero the rows.
+inline constexpr double kMaxIdf = 44.66827237527655;  // 1 + 63 ln 2
+
+/// Whether `idf` is in [min, kMaxIdf] (with room for rounding above); false for NaN.
+inline bool valid_idf(double idf, double min) { return idf >= min && idf <= kMaxIdf + 1e-9; }
+
 /// Runs `parse` and turns nlohmann/json and InvalidArgument errors into ModelFormatError.
 template <class Fn>
 auto guarded(std::string_view origin, Fn&& parse) -> decltype(parse());

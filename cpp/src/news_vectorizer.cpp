@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "model_io.hpp"
 #include "newsim/detail/parallel.hpp"
@@ -644,8 +645,11 @@ NewsVectorizer NewsVectorizer::from_json(std::string_view text, std::string_view
         throw ModelFormatError("the vocabulary is not sorted and distinct at term " +
                                std::to_string(k));
       }
-      if (!std::isfinite(idf[k]) || idf[k] < 0.0) {
-        throw ModelFormatError("idf[" + std::to_string(k) + "] is not a finite number >= 0");
+      if (!model_io::valid_idf(idf[k], 0.0)) {
+        std::ostringstream value;
+        value << idf[k];
+        throw ModelFormatError("idf[" + std::to_string(k) + "] = " + value.str() +
+                               " is not a valid idf (a number in [0, 1 + ln(2^63)])");
       }
     }
     v.n_documents_ = model.at("n_documents").get<std::int64_t>();

@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cmath>
+#include <sstream>
 #include <mutex>
 
 #include "newsim/detail/parallel.hpp"
@@ -423,9 +424,11 @@ void Vectorizer::set_fitted_state(Vocabulary vocabulary, std::vector<double> idf
                            std::to_string(vocabulary.size()) + " terms");
   }
   for (std::size_t j = 0; j < idf.size(); ++j) {
-    if (!std::isfinite(idf[j]) || idf[j] < 1.0) {
-      throw ModelFormatError("idf[" + std::to_string(j) + "] = " + std::to_string(idf[j]) +
-                             " is not a valid idf (finite, >= 1)");
+    if (!model_io::valid_idf(idf[j], 1.0)) {
+      std::ostringstream value;
+      value << idf[j];
+      throw ModelFormatError("idf[" + std::to_string(j) + "] = " + value.str() +
+                             " is not a valid idf (ln(n / df) + 1 lies in [1, 1 + ln(2^63)])");
     }
   }
   vocabulary_ = std::move(vocabulary);

@@ -19,11 +19,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator
+from newsim._base import Estimator, from_python_section
 
 __all__ = ["NewsVectorizer"]
 
 _FORMAT = "newsim.news_vectorizer"
+
+
+def _params_from_options(o: Dict[str, Any], cls: type) -> Dict[str, Any]:
+    """NewsVectorizer parameters from the options of a model written by C++."""
+    def bound(b: Dict[str, Any]) -> Union[int, float]:
+        return b["fraction"] if "fraction" in b else b["count"]
+
+    params = {k: o[k] for k in (
+        "language", "fold_spelling", "stop_words", "names", "title_weight", "lead_weight",
+        "lead_words", "decode_error", "scheme", "k1", "b", "sublinear_tf", "norm", "slope")}
+    params.update(min_df=bound(o["min_df"]), max_df=bound(o["max_df"]),
+                  n_jobs=o["n_jobs"] or None)
+    return params
 
 
 def _n_jobs(n_jobs: Optional[int]) -> int:
@@ -202,21 +215,11 @@ class NewsVectorizer(Estimator):
     def from_json(cls, text: str, origin: str = "<string>") -> "NewsVectorizer":
         """Reads ``to_json`` output (or a model saved by C++); raises ModelFormatError."""
         core = _core.NewsVectorizer.from_json(text, origin)  # checks everything C++ checks
-        model = json.loads(text)
-        params = (model.get("python") or {}).get("params")
-        if params is None:
-            o = model["options"]
-
-            def bound(b: Dict[str, Any]) -> Union[int, float]:
-                return b["fraction"] if "fraction" in b else b["count"]
-
-            params = {k: o[k] for k in (
-                "language", "fold_spelling", "stop_words", "names", "title_weight",
-                "lead_weight", "lead_words", "decode_error", "scheme", "k1", "b",
-                "sublinear_tf", "norm", "slope")}
-            params.update(min_df=bound(o["min_df"]), max_df=bound(o["max_df"]),
-                          n_jobs=o["n_jobs"] or None)
-        est = cls(**params)
+        try:
+            model = json.loads(text)
+        except RecursionError:  # nesting deeper than Python's json reads; C++ took it
+            raise _core.ModelFormatError(f"model {origin} is corrupt: nested too deeply") from None
+        est = from_python_section(origin, model, core, _params_from_options, None, cls)
         if core.is_fitted:
             est._set_fitted(core)
         return est

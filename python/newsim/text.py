@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator
+from newsim._base import Estimator, from_python_section
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "HashingVectorizer", "load"]
 
@@ -575,50 +575,55 @@ def load(path: Union[str, os.PathLike]) -> "_TextMixin":
     try:
         text = raw.decode("utf-8")
         model = json.loads(text)
-    except (UnicodeDecodeError, ValueError) as e:
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: deep nesting
         raise _core.ModelFormatError(
             f"model file {path!r} is not valid JSON ({e}); it may be truncated or corrupt") from None
     fmt = model.get("format") if isinstance(model, dict) else None
+    origin = f"file {path!r}"
     if fmt == _HASHING_FORMAT:
-        _core.HashingVectorizer.from_json(text, f"file {path!r}")  # checks it as C++ does
-        python = model.get("python") or {}
-        params = python.get("params")
-        if params is None:
-            options = model["options"]
-            params = {k: options[k] for k in (
-                "decode_error", "strip_accents", "lowercase", "token_pattern", "analyzer",
-                "n_features", "binary", "norm", "alternate_sign")}
-            params.update(stop_words=options["stop_words"] or None,
-                          ngram_range=options["ngram_range"], n_jobs=options["n_jobs"] or None,
-                          dtype="float64")
-        return HashingVectorizer(**_restore_params(params))
+        core = _core.HashingVectorizer.from_json(text, origin)  # checks it as C++ does
+        return from_python_section(origin, model, core, _hashing_params,
+                                   {"HashingVectorizer": HashingVectorizer}, HashingVectorizer,
+                                   _restore_params)
     if fmt != _MODEL_FORMAT:
         raise _core.ModelFormatError(f"model file {path!r} is not a newsim vectorizer model")
-    core = _core.Vectorizer.from_json(text, f"file {path!r}")
-    python = model.get("python") or {}
-    options = model["options"]
-    cls = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(
-        python.get("class"), TfidfVectorizer if options.get("use_idf") else CountVectorizer)
-    params = python.get("params")
-    if params is not None:
-        params = _restore_params(params)
-    else:  # a model written by C++: its options
-        def bound(b: Dict[str, Any]) -> Union[int, float]:
-            return b["fraction"] if "fraction" in b else b["count"]
-
-        params = dict(
-            decode_error=options["decode_error"], strip_accents=options["strip_accents"],
-            lowercase=options["lowercase"], stop_words=options["stop_words"] or None,
-            token_pattern=options["token_pattern"], ngram_range=tuple(options["ngram_range"]),
-            analyzer=options["analyzer"], max_df=bound(options["max_df"]),
-            min_df=bound(options["min_df"]), max_features=options["max_features"],
-            vocabulary=options["vocabulary"], binary=options["binary"],
-            dtype=np.float64 if cls is TfidfVectorizer else np.int64,
-            n_jobs=options["n_jobs"] or None)
-        if cls is TfidfVectorizer:
-            params.update(norm=options["norm"], use_idf=options["use_idf"],
-                          smooth_idf=options["smooth_idf"], sublinear_tf=options["sublinear_tf"])
-    est = cls(**params)
+    core = _core.Vectorizer.from_json(text, origin)
+    est = from_python_section(
+        origin, model, core, _vectorizer_params,
+        {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer},
+        TfidfVectorizer if any(model["options"].get(k) for k in ("use_idf", "norm", "sublinear_tf"))
+        else CountVectorizer, _restore_params)
     if core.is_fitted:
         est._set_fitted(core)
     return est
+
+
+def _hashing_params(options: Dict[str, Any], cls: type) -> Dict[str, Any]:
+    """HashingVectorizer parameters from the options of a model written by C++."""
+    params = {k: options[k] for k in (
+        "decode_error", "strip_accents", "lowercase", "token_pattern", "analyzer",
+        "n_features", "binary", "norm", "alternate_sign")}
+    params.update(stop_words=options["stop_words"] or None,
+                  ngram_range=tuple(options["ngram_range"]), n_jobs=options["n_jobs"] or None,
+                  dtype=np.float64)
+    return params
+
+
+def _vectorizer_params(options: Dict[str, Any], cls: type) -> Dict[str, Any]:
+    """Count/TfidfVectorizer parameters from the options of a model written by C++."""
+    def bound(b: Dict[str, Any]) -> Union[int, float]:
+        return b["fraction"] if "fraction" in b else b["count"]
+
+    params = dict(
+        decode_error=options["decode_error"], strip_accents=options["strip_accents"],
+        lowercase=options["lowercase"], stop_words=options["stop_words"] or None,
+        token_pattern=options["token_pattern"], ngram_range=tuple(options["ngram_range"]),
+        analyzer=options["analyzer"], max_df=bound(options["max_df"]),
+        min_df=bound(options["min_df"]), max_features=options["max_features"],
+        vocabulary=options["vocabulary"], binary=options["binary"],
+        dtype=np.float64 if cls is TfidfVectorizer else np.int64,
+        n_jobs=options["n_jobs"] or None)
+    if cls is TfidfVectorizer:
+        params.update(norm=options["norm"], use_idf=options["use_idf"],
+                      smooth_idf=options["smooth_idf"], sublinear_tf=options["sublinear_tf"])
+    return params

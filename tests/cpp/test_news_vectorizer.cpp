@@ -365,6 +365,27 @@ TEST(NewsVectorizer, JsonRoundTripAndCorruptModels) {
                newsim::ModelFormatError);
 }
 
+// Issue 20: an idf of 1e308 passed (finite, >= 0) and zeroed the rows it touched.
+TEST(NewsVectorizer, IdfOutsideItsRangeIsAModelFormatError) {
+  NewsVectorizer v;
+  v.fit({{"NATO talks", "Sergei Lavrov met NATO in Brussels."},
+         {"", "Missile defence plans were discussed in Brussels."}});
+  const std::string json = v.to_json();
+  const std::size_t at = json.find("\"idf\":[") + 7;
+  const std::size_t end = json.find_first_of(",]", at);
+  for (const std::string& bad : {std::string("1e308"), std::string("44.7"), std::string("-0.5")}) {
+    std::string m = json;
+    m.replace(at, end - at, bad);
+    try {
+      NewsVectorizer::from_json(m, "file 'news-idf.json'");
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const newsim::ModelFormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("news-idf.json"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("idf[0] = "), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(NewsVectorizer, BadInput) {
   NewsVectorizer v;
   EXPECT_THROW(v.fit({}), newsim::InvalidArgument);

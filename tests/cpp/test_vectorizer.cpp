@@ -289,6 +289,34 @@ TEST(Vectorizer, NumberBeyondDoubleRangeIsAModelFormatError) {
   std::remove(path.c_str());
 }
 
+// Issue 20: an idf of 1e308 passed the check (finite, >= 1) and zeroed the rows it touched
+// (their norm overflows). scikit-learn's idf, ln(n / df) + 1 or ln((1 + n) / (1 + df)) + 1 with
+// df <= n < 2^63, lies in [1, 1 + ln(2^63)].
+TEST(Vectorizer, IdfOutsideItsRangeIsAModelFormatError) {
+  Vectorizer v;
+  v.fit(kDocs);
+  const std::string json = v.to_json();
+  for (const std::string& bad : {std::string("1e308"), std::string("44.7"), std::string("0.99"),
+                                 std::string("-1"), std::string("1e-300")}) {
+    std::string m = json;
+    m.replace(m.find("\"idf\":["), 7, "\"idf\":[" + bad + ",");
+    m.replace(m.find("\"vocabulary\":["), 14, "\"vocabulary\":[\"aaa\",");
+    try {
+      Vectorizer::from_json(m, "file 'idf.json'");
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const newsim::ModelFormatError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("idf.json"), std::string::npos) << what;
+      EXPECT_NE(what.find("idf[0] = "), std::string::npos) << what;
+    }
+  }
+  // The bounds themselves load: 1 (a term in every document) and 1 + ln(2^63).
+  std::string m = json;
+  m.replace(m.find("\"idf\":["), 7, "\"idf\":[1.0,44.66827237527655,");
+  m.replace(m.find("\"vocabulary\":["), 14, "\"vocabulary\":[\"aaa\",\"aab\",");
+  EXPECT_NO_THROW(Vectorizer::from_json(m, "file 'idf.json'"));
+}
+
 TEST(Vectorizer, CorruptOrNewerModelsAreRejected) {
   Vectorizer v;
   v.fit(kDocs);

@@ -250,3 +250,102 @@ def test_jsonl_integer_ids_beyond_64_bits_stay_exact(tmp_path):
                     '{"id": 123456789012345678901234567891, "text": "b"}\n')
     corpus = newsim.read_articles(path)
     assert corpus.ids == ["123456789012345678901234567890", "123456789012345678901234567891"]
+
+
+# ---------------------------------------------------------------------------------------
+# Model files whose python section disagrees with the core model, or cannot be read
+# ---------------------------------------------------------------------------------------
+
+
+def _edit_model(path, edit):
+    model = json.loads(path.read_text())
+    edit(model)
+    path.write_text(json.dumps(model))
+
+
+def test_model_file_python_section_that_disagrees_with_options(tmp_path):
+    # A HashingVectorizer transformed to 7 columns where the C++ model says 32; a
+    # TfidfVectorizer's get_params() said l1 / no idf while transform used l2 and idf.
+    path = tmp_path / "hashing.json"
+    newsim.HashingVectorizer(n_features=32).save(path)
+    _edit_model(path, lambda m: m["python"]["params"].update(n_features=7))
+    with pytest.raises(newsim.ModelFormatError,
+                       match=r"hashing\.json.*python section disagrees.*n_features: 7 in python, "
+                             r"32 in options"):
+        newsim.load(path)
+    path = tmp_path / "tfidf.json"
+    newsim.TfidfVectorizer().fit(["nato summit", "summit talks"]).save(path)
+    _edit_model(path, lambda m: m["python"]["params"].update(norm="l1", use_idf=False))
+    with pytest.raises(newsim.ModelFormatError, match=r"tfidf\.json.*norm: 'l1' in python"):
+        newsim.load(path)
+    _edit_model(path, lambda m: m["python"].update(class_="x", **{"class": "CountVectorizer"}))
+    with pytest.raises(newsim.ModelFormatError, match=r"tfidf\.json"):
+        newsim.load(path)
+    path = tmp_path / "news.json"
+    newsim.NewsVectorizer().fit(["NATO summit in Brussels", "Summit talks end"]).save(path)
+    _edit_model(path, lambda m: m["python"]["params"].update(scheme="tfidf"))
+    with pytest.raises(newsim.ModelFormatError, match=r"news\.json.*scheme: 'tfidf' in python"):
+        newsim.NewsVectorizer.load(path)
+
+
+@pytest.mark.parametrize("python", [
+    [1, 2], {"params": [1]}, {"class": "Pipeline"}, {"class": ["a"]}, {"params": {"bogus": 1}},
+    {"params": {"dtype": 5}}, {"params": {"dtype": "float64", "ngram_range": 5}},
+    {"params": {"dtype": "float64", "vocabulary": {"__set__": [[1]]}}},
+    {"params": {"dtype": "float64", "encoding": "no-such-codec"}},
+    {"params": {"dtype": "float64", "encoding": 5}},
+])
+def test_model_file_unreadable_python_section_is_model_format_error(tmp_path, python):
+    # They raised TypeError, AttributeError, KeyError or LookupError.
+    path = tmp_path / "model.json"
+    newsim.TfidfVectorizer().fit(["nato summit", "summit talks"]).save(path)
+    _edit_model(path, lambda m: m.update(python=python))
+    with pytest.raises(newsim.ModelFormatError, match=r"model\.json.*python section"):
+        newsim.load(path)
+
+
+def test_model_file_nested_too_deeply_is_model_format_error(tmp_path):
+    # json.loads raised RecursionError.
+    path = tmp_path / "deep.json"
+    newsim.TfidfVectorizer().fit(["nato summit", "summit talks"]).save(path)
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(path.read_text().replace('"python": {', '"python": {"deep": %s, ' % deep, 1))
+    with pytest.raises(newsim.ModelFormatError, match=r"deep\.json"):
+        newsim.load(path)
+    news = tmp_path / "deep-news.json"
+    newsim.NewsVectorizer().fit(["NATO summit in Brussels", "Summit talks end"]).save(news)
+    news.write_text(news.read_text().replace('"python": {', '"python": {"deep": %s, ' % deep, 1))
+    with pytest.raises(newsim.ModelFormatError, match=r"deep-news\.json"):
+        newsim.NewsVectorizer.load(news)
+
+
+def test_model_files_written_by_cpp_still_load(tmp_path):
+    # Without a python section the parameters come from the options, and agree with them.
+    path = tmp_path / "cpp.json"
+    for est in [newsim.TfidfVectorizer(stop_words=["a"], ngram_range=(1, 2), max_df=3),
+                newsim.TfidfVectorizer(use_idf=False, norm="l1"),
+                newsim.CountVectorizer(vocabulary=["nato", "summit"]),
+                newsim.HashingVectorizer(n_features=64)]:
+        if not isinstance(est, newsim.HashingVectorizer):
+            est.fit(["nato summit", "summit talks"])
+        est.save(path)
+        _edit_model(path, lambda m: m.pop("python"))
+        loaded = newsim.load(path)
+        assert type(loaded) is type(est)
+        assert (loaded.transform(["nato talks"]) != est.transform(["nato talks"])).nnz == 0
+
+
+@pytest.mark.parametrize("idf", [1e308, 44.7, 0.5, -1.0])
+def test_model_file_idf_outside_its_range_is_model_format_error(tmp_path, idf):
+    # 1e308 passed (finite, >= 1) and zeroed every row holding the term.
+    path = tmp_path / "idf.json"
+    newsim.TfidfVectorizer().fit(["nato summit", "summit talks"]).save(path)
+    _edit_model(path, lambda m: m["idf"].__setitem__(0, idf))
+    with pytest.raises(newsim.ModelFormatError, match=r"idf\.json.*idf\[0\] = "):
+        newsim.load(path)
+    news = tmp_path / "news-idf.json"
+    newsim.NewsVectorizer().fit(["NATO summit in Brussels", "Summit talks end"]).save(news)
+    _edit_model(news, lambda m: m["idf"].__setitem__(0, idf))
+    if not 0 <= idf <= 44:  # BM25's idf may be below 1, not below 0
+        with pytest.raises(newsim.ModelFormatError, match=r"news-idf\.json.*idf\[0\] = "):
+            newsim.NewsVectorizer.load(news)
