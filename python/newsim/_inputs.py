@@ -8,9 +8,33 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 
 
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+# Python's datetime range (years 1 to 9999, UTC) as seconds since 1970: what results can show.
+_MIN_SECONDS = (_dt.datetime.min.replace(tzinfo=_dt.timezone.utc) - _EPOCH).total_seconds()
+_MAX_SECONDS = (_dt.datetime.max.replace(tzinfo=_dt.timezone.utc) - _EPOCH).total_seconds()
+# pandas' nanosecond timestamps: 1677-09-21 to 2262-04-11.
+_PD_MIN_SECONDS = -9223372036.0
+_PD_MAX_SECONDS = 9223372036.0
+
+
+def _in_range(seconds: float, where: str, value: Any) -> float:
+    if not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
+        raise ValueError(f"{where}: {value!r} is outside the years 1 to 9999 in UTC")
+    return seconds
+
+
+def _datetime_seconds(d: _dt.datetime, where: str, shown: Any = None) -> float:
+    """Seconds since 1970-01-01 UTC of a datetime (naive: UTC), for any year Python has;
+    ValueError naming ``where`` and ``shown`` (default: the datetime) outside those years."""
+    if d.tzinfo is None or d.utcoffset() is None:
+        d = d.replace(tzinfo=_dt.timezone.utc)
+    return _in_range((d - _EPOCH).total_seconds(), where, d if shown is None else shown)
+
+
 def _seconds(value: Any, where: str) -> float:
     """Seconds since 1970-01-01 UTC (naive values are taken as UTC; a number is already such
-    seconds); NaN for a missing one."""
+    seconds); NaN for a missing one. ISO 8601 text is read by the core's parse_date (any year
+    from 1 to 9999, as Article.date), other text by pandas."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or (
             isinstance(value, str) and not value.strip()):
         return float("nan")
@@ -19,14 +43,32 @@ def _seconds(value: Any, where: str) -> float:
     if isinstance(value, (int, float, np.integer, np.floating)):
         if not np.isfinite(value):
             raise ValueError(f"{where}: {value!r} is not a date")
-        return float(value)
+        return _in_range(float(value), where, value)
     import pandas as pd
 
     if value is pd.NaT:
         return float("nan")
+    if isinstance(value, str):
+        from newsim import _core
+
+        try:
+            y, mo, d, h, mi, s, us, _, offset = _core._parse_date(value.strip())
+        except ValueError:
+            pass  # not ISO 8601: pandas reads more forms ("May 1, 2024")
+        else:
+            tz = None if offset is None else _dt.timezone(_dt.timedelta(minutes=offset))
+            try:
+                when = _dt.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
+            except (ValueError, OverflowError) as e:
+                raise ValueError(f"{where}: cannot read {value!r} as a date ({e})") from None
+            return _datetime_seconds(when, where, value)
+    elif isinstance(value, _dt.datetime) and not isinstance(value, pd.Timestamp):
+        return _datetime_seconds(value, where)
+    elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return _datetime_seconds(_dt.datetime(value.year, value.month, value.day), where)
     try:
         ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, OverflowError) as e:
         raise ValueError(f"{where}: cannot read {value!r} as a date ({e})") from None
     if ts is pd.NaT:
         return float("nan")
@@ -39,9 +81,7 @@ def _article_seconds(article: Any) -> float:
     d = article.datetime
     if d is None:
         return float("nan")
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=_dt.timezone.utc)
-    return d.timestamp()
+    return _datetime_seconds(d, f"article {article.id!r}: date", article.date)
 
 
 def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: bool
@@ -79,15 +119,22 @@ def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: boo
 
 
 def to_datetimes(seconds: np.ndarray) -> Any:
-    """UTC pandas timestamps (NaT for NaN)."""
+    """UTC pandas timestamps (NaT for NaN). Dates outside pandas' range (1677 to 2262, e.g. the
+    year 204 of an archive) come as an object Index of aware ``datetime.datetime`` instead."""
     import pandas as pd
 
-    return pd.to_datetime(seconds, unit="s", utc=True)
+    seconds = np.asarray(seconds, dtype=float)
+    known = seconds[~np.isnan(seconds)]
+    if not len(known) or (known.min() >= _PD_MIN_SECONDS and known.max() <= _PD_MAX_SECONDS):
+        return pd.to_datetime(seconds, unit="s", utc=True)
+    return pd.Index([pd.NaT if np.isnan(s) else _EPOCH + _dt.timedelta(seconds=float(s))
+                     for s in seconds], dtype=object)
 
 
 def window_seconds(window: Any) -> float:
     """A time window as seconds: a number of days, a timedelta, or a pandas offset string such
-    as "7D"; None or 0 for no window."""
+    as "7D"; None or 0 for no window. A window longer than the years 1 to 9999 (1e308 days)
+    is that span: every pair of dates is within it."""
     if window is None:
         return 0.0
     if isinstance(window, bool):
@@ -95,13 +142,22 @@ def window_seconds(window: Any) -> float:
     if isinstance(window, (int, float, np.integer, np.floating)):
         if not np.isfinite(window) or window < 0:
             raise ValueError(f"time_window must be a finite number of days >= 0; got {window!r}")
-        return float(window) * 86400.0
-    import pandas as pd
+        return min(float(window) * 86400.0, _MAX_SECONDS - _MIN_SECONDS)
+    if isinstance(window, _dt.timedelta):  # pandas' Timedelta too
+        seconds = window.total_seconds()
+    else:
+        import pandas as pd
 
-    try:
-        td = pd.Timedelta(window)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"time_window: cannot read {window!r} as a duration ({e})") from None
-    if td < pd.Timedelta(0):
+        try:
+            seconds = pd.Timedelta(window).total_seconds()
+        except OverflowError:
+            raise ValueError(
+                f"time_window: {window!r} is longer than pandas' durations (about 292 years); "
+                "give it as a number of days instead") from None
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"time_window: cannot read {window!r} as a duration ({e})") from None
+    if seconds != seconds:  # NaT
+        raise ValueError(f"time_window: {window!r} is not a duration")
+    if seconds < 0:
         raise ValueError(f"time_window must not be negative; got {window!r}")
-    return td.total_seconds()
+    return min(seconds, _MAX_SECONDS - _MIN_SECONDS)

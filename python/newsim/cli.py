@@ -9,6 +9,7 @@ Exit codes: 0 success, 1 bad input (a one-line message, no traceback), 2 bad usa
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any, List, Optional, Sequence
@@ -28,6 +29,16 @@ def _unit(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"must be in (0, 1]; got {text}")
+    return v
+
+
+def _days(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if not math.isfinite(v) or v < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of days >= 0; got {text}")
     return v
 
 
@@ -61,8 +72,9 @@ def parser() -> argparse.ArgumentParser:
                    help="near-duplicates: Jaccard of 5-word shingles at least this (0.8)")
     a.add_argument("--story-threshold", type=_unit, default=0.2,
                    help="stories: merge while the mean cosine is at least this (0.2)")
-    a.add_argument("--time-window", metavar="DAYS", type=float,
-                   help="stories: articles further apart than this many days are unrelated")
+    a.add_argument("--time-window", metavar="DAYS", type=_days,
+                   help="stories: articles further apart than this many days are unrelated "
+                        "(7; 0 for no window)")
     a.add_argument("--text-field", default="text", help="JSON/CSV field with the text (text)")
     a.add_argument("--errors", choices=("raise", "skip", "report"), default="raise",
                    help="malformed input lines: stop (raise), or skip them and count them")

@@ -33,7 +33,13 @@ def as_csr(X: Any, name: str = "X") -> sp.csr_matrix:
     vector (one row). Raises ValueError for NaN or infinite values and other shapes.
     """
     if isinstance(X, (sp.spmatrix, getattr(sp, "sparray", sp.spmatrix))):
-        m = sp.csr_matrix(X)  # a no-copy view for csr_matrix input
+        try:
+            m = sp.csr_matrix(X)  # a no-copy view for csr_matrix input
+            # A decreasing or out-of-range indptr made scipy's own routines fail with
+            # "vector::_M_default_append"; check it (and the column indices) first. O(nnz).
+            m.check_format(full_check=True)
+        except ValueError as e:
+            raise ValueError(f"{name} is not a valid CSR matrix: {e}") from None
     else:
         a = np.asarray(X)
         if a.dtype == object:

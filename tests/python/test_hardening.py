@@ -349,3 +349,76 @@ def test_model_file_idf_outside_its_range_is_model_format_error(tmp_path, idf):
     if not 0 <= idf <= 44:  # BM25's idf may be below 1, not below 0
         with pytest.raises(newsim.ModelFormatError, match=r"news-idf\.json.*idf\[0\] = "):
             newsim.NewsVectorizer.load(news)
+
+
+# ---------------------------------------------------------------------------------------
+# Unclear errors: dates outside pandas' range, time windows, corrupt CSR arrays
+# ---------------------------------------------------------------------------------------
+
+_TEXTS = ["NATO and Russia discuss missile defence in Brussels on Friday.",
+          "NATO and Russia discuss missile defence in Brussels on Monday.",
+          "The football club won the cup final on Saturday."]
+
+
+def test_dates_outside_pandas_range_work():
+    # dates=["0001-01-01"] gave "Out of bounds nanosecond timestamp"; pandas' timestamps end
+    # in 1677 and 2262, Python's dates (and the core's parse_date) run from year 1 to 9999.
+    import datetime as dt
+
+    result = newsim.cluster_stories(_TEXTS, dates=["0001-01-01", "0001-01-02", "9999-12-31"])
+    firsts = sorted(str(d)[:10] for d in result.stories["first_date"])
+    assert firsts == ["0001-01-01", "9999-12-31"]
+    result = newsim.cluster_stories(_TEXTS, dates=[dt.datetime(204, 5, 1), dt.date(204, 5, 3),
+                                                   "May 1, 2024"])
+    assert sorted(d.year for d in result.stories["first_date"]) == [204, 2024]
+    assert sorted(d.year for d in result.stories["last_date"]) == [204, 2024]
+    with pytest.raises(ValueError, match=r"dates\[0\]: '0001-01-01T00:00\+05:00' is outside"):
+        newsim.cluster_stories(_TEXTS, dates=["0001-01-01T00:00+05:00", None, None])
+    with pytest.raises(ValueError, match=r"dates\[1\]: 1e\+300 is outside"):
+        newsim.cluster_stories(_TEXTS, dates=[None, 1e300, None])
+
+
+def test_cli_iso_date_before_1677(tmp_path):
+    # An ISO date 0204-05-01 stopped newsim analyze with "cannot convert input with unit 's'".
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": t, "date": d}) + "\n" for i, (t, d)
+                            in enumerate(zip(_TEXTS, ["0204-05-01", "0204-05-02", "2024-05-01"]))))
+    out = tmp_path / "report.json"
+    code, _, err = _run_cli("analyze", str(path), "--format", "json", "-o", str(out),
+                            "--no-progress")
+    assert code == 0, err
+    report = json.loads(out.read_text())
+    assert sorted(s["first_date"][:10] for s in report["stories"]) == ["0204-05-01", "2024-05-01"]
+
+
+def test_time_window_too_long_for_pandas_or_for_seconds(tmp_path):
+    # --time-window 1e308 was refused in "seconds" (the option is days);
+    # time_window='1000000000D' raised OverflowError.
+    dates = ["2024-01-01", "2024-01-02", "2024-01-03"]
+    huge = newsim.cluster_stories(_TEXTS, dates=dates, time_window=1e308)
+    none = newsim.cluster_stories(_TEXTS, dates=dates, time_window=0)
+    assert list(huge.labels) == list(none.labels)
+    with pytest.raises(ValueError, match=r"time_window: '1000000000D' is longer than pandas'"):
+        newsim.cluster_stories(_TEXTS, dates=dates, time_window="1000000000D")
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": t, "date": d}) + "\n"
+                            for i, (t, d) in enumerate(zip(_TEXTS, dates))))
+    code, _, err = _run_cli("analyze", str(path), "--time-window", "1e308", "-o",
+                            str(tmp_path / "r.txt"), "--no-progress")
+    assert code == 0, err
+    with pytest.raises(SystemExit) as exit_:
+        _run_cli("analyze", str(path), "--time-window", "nan", "--no-progress")
+    assert exit_.value.code == 2
+
+
+@pytest.mark.parametrize("indptr", [[0, 5, 2, 8], [0, -3, 4, 8], [2, 3, 5, 8]])
+def test_corrupt_csr_indptr_is_a_value_error_naming_the_matrix(indptr):
+    # A decreasing indptr gave RuntimeError "vector::_M_default_append" (from scipy).
+    X = newsim.TfidfVectorizer().fit_transform(["nato summit talks", "summit talks end",
+                                                "russia nato"])
+    X.indptr = np.array(indptr, dtype=X.indptr.dtype)
+    for call in (lambda: newsim.top_k(X, k=2), lambda: newsim.similarity_join(X, 0.1),
+                 lambda: newsim.top_k(np.ones((1, 5)), Y=X),
+                 lambda: newsim.LSA(n_components=2).fit_transform(X)):
+        with pytest.raises(ValueError, match=r"(X|Y) is not a valid CSR matrix"):
+            call()
