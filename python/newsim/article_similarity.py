@@ -55,23 +55,6 @@ def _n_jobs(n_jobs: Optional[int]) -> int:
     return 0 if n_jobs is None else int(n_jobs)
 
 
-def _distinct(labelled: List[Tuple[str, float]], top: int) -> List[Tuple[str, float]]:
-    """The first ``top`` entries a reader needs: a label is left out when it equals, ignoring
-    case, one already kept or a word of a name already kept (a name "Sarkozy" is also the word
-    term "sarkozy"; after "Nicolas Sarkozy", "nicolas" says nothing new)."""
-    seen = set()
-    out = []
-    for label, value in labelled:
-        key = label.casefold()
-        if key not in seen:
-            seen.add(key)
-            seen.update(key.split())
-            out.append((label, value))
-            if len(out) == top:
-                break
-    return out
-
-
 class ArticleSimilarity(Estimator):
     """The article similarity preset (see the module docstring).
 

@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 
 import newsim
-from newsim.article_similarity import _distinct
 from newsim.report import (MAX_HEATMAP, PAGE_KEY_TERMS, PAGE_SHARED_TERMS, SCHEMA_PATH,
                            _script_json, build_report, render_html, render_json, render_text,
                            terminal_safe)
@@ -85,6 +84,18 @@ def seeds_report():
 
 
 # -- batch explanations ---------------------------------------------------------------------
+
+def _distinct(labelled, top):
+    """The core's rule for labels a reader would see twice, written out as the test's oracle."""
+    seen, out = set(), []
+    for label, value in labelled:
+        key = label.casefold()
+        if key not in seen:
+            seen.add(key)
+            seen.update(key.split())
+            out.append((label, value))
+    return out[:top]
+
 
 def test_report_terms_agree_with_the_per_pair_explanations(seeds_report):
     """The batch path gives what ArticleSimilarity.explain and key_terms give one at a time."""
