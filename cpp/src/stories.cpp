@@ -17,6 +17,7 @@
 
 #include "newsim/detail/collect.hpp"
 #include "newsim/detail/hash.hpp"
+#include "newsim/detail/parallel.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
@@ -411,6 +412,119 @@ struct Rows {
   }
 };
 
+// The postings of a few rows (a time slice's partners): per column they hold, (position,
+// value / |row|) by ascending position, as in the similarity join's inverted index. Columns get
+// local slots through a map kept all -1 between uses, so that building costs the rows' terms,
+// not the number of columns. One per thread, reused.
+class SliceIndex {
+ public:
+  void build(const Rows& rows, const std::vector<std::int64_t>& articles, std::int64_t cols) {
+    if (slot_.size() != static_cast<std::size_t>(cols)) slot_.assign(static_cast<std::size_t>(cols), -1);
+    clear();
+    count_.clear();
+    std::size_t nnz = 0;
+    for (const std::int64_t a : articles) {
+      const std::int32_t* ix = rows.indices(a);
+      const std::int64_t n = rows.size(a);
+      for (std::int64_t k = 0; k < n; ++k) {
+        std::int32_t& slot = slot_[static_cast<std::size_t>(ix[k])];
+        if (slot < 0) {
+          slot = static_cast<std::int32_t>(cols_.size());
+          cols_.push_back(ix[k]);
+          count_.push_back(0);
+        }
+        ++count_[static_cast<std::size_t>(slot)];
+      }
+      nnz += static_cast<std::size_t>(n);
+    }
+    start_.assign(cols_.size() + 1, 0);
+    for (std::size_t t = 0; t < cols_.size(); ++t) start_[t + 1] = start_[t] + count_[t];
+    pos_.resize(nnz);
+    weight_.resize(nnz);
+    std::copy(start_.begin(), start_.end() - 1, count_.begin());  // fill cursors
+    for (std::size_t r = 0; r < articles.size(); ++r) {
+      const std::int32_t* ix = rows.indices(articles[r]);
+      const double* v = rows.data(articles[r]);
+      const std::int64_t n = rows.size(articles[r]);
+      const double s = detail::row_scale(v, n, Metric::cosine);
+      for (std::int64_t k = 0; k < n; ++k) {
+        const auto q = static_cast<std::size_t>(
+            count_[static_cast<std::size_t>(slot_[static_cast<std::size_t>(ix[k])])]++);
+        pos_[q] = static_cast<std::int32_t>(r);
+        weight_[q] = s == 0 ? 0.0 : v[k] / s;
+      }
+    }
+  }
+  // Forgets the columns (the map back to all -1).
+  void clear() {
+    for (const std::int32_t c : cols_) slot_[static_cast<std::size_t>(c)] = -1;
+    cols_.clear();
+  }
+  // The postings of a column: [begin, end) into positions(), weights(); empty if absent.
+  std::pair<std::size_t, std::size_t> postings(std::int32_t col) const {
+    const std::int32_t slot = slot_[static_cast<std::size_t>(col)];
+    if (slot < 0) return {0, 0};
+    return {start_[static_cast<std::size_t>(slot)], start_[static_cast<std::size_t>(slot) + 1]};
+  }
+  const std::int32_t* positions() const { return pos_.data(); }
+  const double* weights() const { return weight_.data(); }
+
+ private:
+  std::vector<std::int32_t> slot_;  // per column: its slot, or -1
+  std::vector<std::int32_t> cols_;  // per slot: its column
+  std::vector<std::size_t> count_;
+  std::vector<std::size_t> start_;
+  std::vector<std::int32_t> pos_;
+  std::vector<double> weight_;
+};
+
+// key_terms() of many stories with one accumulator, so that a story costs its members' terms
+// rather than the columns. The same sums in the same order: the same terms and weights.
+class KeyTermsOf {
+ public:
+  explicit KeyTermsOf(const CsrRef& m) : m_(m), sum_(static_cast<std::size_t>(m.cols), 0.0) {}
+
+  std::vector<TermWeight> operator()(const std::vector<std::int64_t>& rows, int top) {
+    seen_.clear();
+    for (const std::int64_t r : rows) {
+      for (std::int64_t p = m_.indptr[r]; p < m_.indptr[r + 1]; ++p) {
+        const std::int32_t c = m_.indices[p];
+        if (sum_[static_cast<std::size_t>(c)] == 0) seen_.push_back(c);
+        sum_[static_cast<std::size_t>(c)] += m_.data[p];
+      }
+    }
+    std::sort(seen_.begin(), seen_.end());
+    seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
+    std::vector<TermWeight> out;
+    const double n = static_cast<double>(rows.size());
+    for (const std::int32_t c : seen_) {
+      const double w = sum_[static_cast<std::size_t>(c)] / n;
+      sum_[static_cast<std::size_t>(c)] = 0;
+      if (w != 0) out.push_back({c, w});
+    }
+    const auto order = [](const TermWeight& p, const TermWeight& q) {
+      return p.weight > q.weight || (p.weight == q.weight && p.term < q.term);
+    };
+    if (top >= 0 && out.size() > static_cast<std::size_t>(top)) {
+      std::partial_sort(out.begin(), out.begin() + top, out.end(), order);
+      out.resize(static_cast<std::size_t>(top));
+    } else {
+      std::sort(out.begin(), out.end(), order);
+    }
+    return out;
+  }
+
+ private:
+  const CsrRef& m_;
+  std::vector<double> sum_;  // zero between calls
+  std::vector<std::int32_t> seen_;
+};
+
+constexpr std::size_t kSliceQueries = 512;  // dated queries per time slice, at most
+constexpr std::size_t kSliceRound = 16;     // slices per thread scored before their pairs are offered
+constexpr std::size_t kFewQueries = 256;  // few_search below this many queries
+constexpr std::size_t kFewChunk = 4096;   // partners per parallel task there
+
 }  // namespace
 
 StoryClusterer::StoryClusterer(StoryOptions options)
@@ -583,9 +697,169 @@ std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector
   };
   auto is_new = [&](std::int64_t v) { return v >= n_old_nodes; };
   auto rank_of = [&](std::int64_t v) { return rank[static_cast<std::size_t>(v - n_old_nodes)]; };
-  auto node_time = [&](std::int64_t v) { return time_of(first_article(v)); };
-  auto within = [&](std::int64_t q, std::int64_t p) {
-    return !(std::abs(node_time(q) - node_time(p)) > window);  // NaN: not limited
+  // Dated new nodes (in time order) against the later new ones and the earlier nodes dated
+  // within the window, a time slice (a quarter window, at most kSliceQueries) at a time. A
+  // slice indexes its partners only: the new nodes after it up to a window past its end and the
+  // earlier nodes within a window of it. Each query's partners are ranges of those positions,
+  // bounded with the window test itself; a pair's products are summed in column order, as the
+  // similarity join does, so its score is the join's to the bit.
+  auto dated_join = [&](const std::vector<std::pair<double, std::int64_t>>& dn) {
+    const double floor = options_.edge_floor();
+    const int threads = std::max(1, detail::resolve_threads(options_.n_jobs));
+    const InterruptCheck* poll = options_.interrupted ? &options_.interrupted : nullptr;
+    struct Found {
+      std::int64_t q, p;
+      double score;
+    };
+    struct Space {
+      SliceIndex index;
+      std::vector<double> acc;
+      std::vector<std::int64_t> partners;
+    };
+    std::vector<Space> spaces(static_cast<std::size_t>(threads));
+    std::vector<std::size_t> cuts{0};  // slice k: queries [cuts[k], cuts[k + 1]) of dn
+    while (cuts.back() < dn.size()) {
+      const std::size_t lo = cuts.back();
+      std::size_t hi = lo + 1;
+      while (hi < dn.size() && hi - lo < kSliceQueries && dn[hi].first < dn[lo].first + window / 4) ++hi;
+      cuts.push_back(hi);
+    }
+    const std::size_t n_slices = cuts.size() - 1;
+    auto time_after = [&](auto from, auto to, double t) {  // first with time - t > window
+      return std::partition_point(from, to, [&](const auto& d) { return !(d.first - t > window); });
+    };
+    auto time_from = [&](auto from, auto to, double t) {  // first with t - time <= window
+      return std::partition_point(from, to, [&](const auto& d) { return t - d.first > window; });
+    };
+    auto score_slice = [&](std::size_t slice, Space& sp, std::vector<Found>& out) {
+      const std::size_t k0 = cuts[slice];
+      const std::size_t k1 = cuts[slice + 1];
+      const auto dn_at = [&](std::size_t k) { return dn.begin() + static_cast<std::ptrdiff_t>(k); };
+      const auto p1 = static_cast<std::size_t>(time_after(dn_at(k1), dn.end(), dn[k1 - 1].first) -
+                                               dn.begin());
+      const auto o0 = time_from(s.dated.begin(), s.dated.end(), dn[k0].first);
+      const auto o1 = time_after(o0, s.dated.end(), dn[k1 - 1].first);
+      // Positions: new nodes k0 + 1 .. p1 - 1 first, then the earlier nodes o0 .. o1 - 1.
+      const std::size_t n_new = p1 - k0 - 1;
+      sp.partners.clear();
+      for (std::size_t k = k0 + 1; k < p1; ++k) sp.partners.push_back(first_article(dn[k].second));
+      for (auto it = o0; it != o1; ++it) sp.partners.push_back(first_article(it->second));
+      sp.index.build(rows, sp.partners, cols);
+      sp.acc.assign(sp.partners.size(), 0.0);
+      const std::int32_t* pos = sp.index.positions();
+      const double* wt = sp.index.weights();
+      double* acc = sp.acc.data();
+      for (std::size_t k = k0; k < k1; ++k) {
+        const double t = dn[k].first;
+        const std::int64_t q = dn[k].second;
+        // [a_lo, a_hi): the later new nodes within the window; [b_lo, b_hi): the earlier ones.
+        const auto a_lo = static_cast<std::int32_t>(k - k0);
+        const auto a_hi = static_cast<std::int32_t>(
+            time_after(dn_at(k + 1), dn_at(p1), t) - dn.begin() - static_cast<std::ptrdiff_t>(k0 + 1));
+        const auto b_from = time_from(o0, o1, t);
+        const auto b_lo = static_cast<std::int32_t>(n_new + static_cast<std::size_t>(b_from - o0));
+        const auto b_hi = static_cast<std::int32_t>(
+            n_new + static_cast<std::size_t>(time_after(b_from, o1, t) - o0));
+        const std::int64_t a = first_article(q);
+        const std::int64_t n = rows.size(a);
+        const std::int32_t* ix = rows.indices(a);
+        const double* v = rows.data(a);
+        const double scale = detail::row_scale(v, n, Metric::cosine);
+        if (scale == 0 || (a_lo >= a_hi && b_lo >= b_hi)) continue;
+        for (std::int64_t e = 0; e < n; ++e) {
+          const double x = v[e] / scale;
+          const auto [pb, pe] = sp.index.postings(ix[e]);
+          std::size_t i = pb;
+          while (i < pe && pos[i] < a_lo) ++i;
+          for (; i < pe && pos[i] < a_hi; ++i) acc[pos[i]] += x * wt[i];
+          if (b_lo >= b_hi) continue;
+          while (i < pe && pos[i] < b_lo) ++i;
+          for (; i < pe && pos[i] < b_hi; ++i) acc[pos[i]] += x * wt[i];
+        }
+        auto collect = [&](std::int32_t lo, std::int32_t hi, auto node_at) {
+          for (std::int32_t j = lo; j < hi; ++j) {
+            const double score = acc[j];
+            if (score == 0) continue;
+            acc[j] = 0;
+            if (score >= floor) out.push_back({q, node_at(j), score});
+          }
+        };
+        collect(a_lo, a_hi, [&](std::int32_t j) { return dn[k0 + 1 + static_cast<std::size_t>(j)].second; });
+        collect(b_lo, b_hi, [&](std::int32_t j) {
+          return (o0 + (j - static_cast<std::int32_t>(n_new)))->second;
+        });
+      }
+      sp.index.clear();
+    };
+    for (std::size_t r0 = 0; r0 < n_slices; r0 += kSliceRound * static_cast<std::size_t>(threads)) {
+      const std::size_t r1 = std::min(n_slices, r0 + kSliceRound * static_cast<std::size_t>(threads));
+      std::vector<std::vector<Found>> out(r1 - r0);
+      detail::parallel_for(
+          r1 - r0, threads,
+          [&](std::size_t i, std::size_t worker) { score_slice(r0 + i, spaces[worker], out[i]); },
+          poll);
+      for (const auto& slice : out) {
+        for (const Found& f : slice) {
+          offer(found[static_cast<std::size_t>(f.q)], {f.score, f.p}, m);
+          offer(found[static_cast<std::size_t>(f.p)], {f.score, f.q}, m);
+        }
+      }
+    }
+  };
+  // search() for a few queries: they are indexed instead, and the partners' rows stream past
+  // them, so that nothing is copied. The same products summed in the same column order: the
+  // same scores.
+  auto few_search = [&](const std::vector<std::int64_t>& queries,
+                        const std::vector<std::int64_t>& partners, auto accept) {
+    const double floor = options_.edge_floor();
+    const int threads = std::max(1, detail::resolve_threads(options_.n_jobs));
+    const InterruptCheck* poll = options_.interrupted ? &options_.interrupted : nullptr;
+    std::vector<std::int64_t> q_rows(queries.size());
+    for (std::size_t k = 0; k < queries.size(); ++k) q_rows[k] = first_article(queries[k]);
+    SliceIndex index;
+    index.build(rows, q_rows, cols);
+    const std::int32_t* pos = index.positions();
+    const double* wt = index.weights();
+    const std::size_t n_chunks = (partners.size() + kFewChunk - 1) / kFewChunk;
+    std::vector<std::vector<Partner>> out(n_chunks * queries.size());  // (score, partner)
+    detail::parallel_for(
+        n_chunks, threads,
+        [&](std::size_t c, std::size_t) {
+          std::vector<double> acc(queries.size(), 0.0);
+          const std::size_t end = std::min(partners.size(), (c + 1) * kFewChunk);
+          for (std::size_t k = c * kFewChunk; k < end; ++k) {
+            const std::int64_t p = partners[k];
+            const std::int64_t a = first_article(p);
+            const std::int64_t n = rows.size(a);
+            const std::int32_t* ix = rows.indices(a);
+            const double* v = rows.data(a);
+            const double scale = detail::row_scale(v, n, Metric::cosine);
+            if (scale == 0) continue;
+            for (std::int64_t e = 0; e < n; ++e) {
+              const double x = v[e] / scale;
+              const auto [pb, pe] = index.postings(ix[e]);
+              for (std::size_t i = pb; i < pe; ++i) acc[static_cast<std::size_t>(pos[i])] += x * wt[i];
+            }
+            for (std::size_t j = 0; j < queries.size(); ++j) {
+              const double score = acc[j];
+              acc[j] = 0;
+              if (score >= floor && p != queries[j] && accept(queries[j], p)) {
+                out[c * queries.size() + j].push_back({score, p});
+              }
+            }
+          }
+        },
+        poll);
+    index.clear();
+    for (std::size_t c = 0; c < n_chunks; ++c) {
+      for (std::size_t j = 0; j < queries.size(); ++j) {
+        const std::int64_t q = queries[j];
+        for (const Partner& f : out[c * queries.size() + j]) {
+          offer(found[static_cast<std::size_t>(q)], {f.score, f.node}, m);
+          offer(found[static_cast<std::size_t>(f.node)], {f.score, q}, m);
+        }
+      }
+    }
   };
   // (a) Undated new nodes (all of them without a window) against every node.
   if (!undated_new.empty()) {
@@ -593,37 +867,22 @@ std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector
     for (std::int64_t v = 0; v < n_nodes; ++v) {
       if (rows.size(first_article(v)) > 0) all.push_back(v);
     }
-    search(undated_new, all, [&](std::int64_t q, std::int64_t p) {
+    auto accept = [&](std::int64_t q, std::int64_t p) {
       return !is_new(p) || rank_of(p) > rank_of(q);
-    });
+    };
+    if (undated_new.size() <= kFewQueries) {
+      few_search(undated_new, all, accept);
+    } else {
+      search(undated_new, all, accept);
+    }
   }
   if (!dated_new.empty()) {
     // (b) Dated new nodes against the earlier undated ones...
     std::vector<std::int64_t> queries;
     for (const auto& d : dated_new) queries.push_back(d.second);
     search(queries, s.undated, [](std::int64_t, std::int64_t) { return true; });
-    // ... and against the dated nodes within the window, a quarter window of queries at a time.
-    for (std::size_t lo = 0; lo < dated_new.size();) {
-      const double start = dated_new[lo].first;
-      std::size_t hi = lo + 1;
-      while (hi < dated_new.size() && dated_new[hi].first < start + window / 4) ++hi;
-      const double end = dated_new[hi - 1].first;
-      std::vector<std::int64_t> seg;
-      for (std::size_t k = lo; k < hi; ++k) seg.push_back(dated_new[k].second);
-      std::vector<std::int64_t> partners;
-      for (std::size_t k = lo; k < dated_new.size() && dated_new[k].first <= end + window; ++k) {
-        partners.push_back(dated_new[k].second);
-      }
-      const auto from = std::lower_bound(s.dated.begin(), s.dated.end(),
-                                         std::make_pair(start - window, std::int64_t{-1}));
-      for (auto it = from; it != s.dated.end() && it->first <= end + window; ++it) {
-        partners.push_back(it->second);
-      }
-      search(seg, partners, [&](std::int64_t q, std::int64_t p) {
-        return within(q, p) && (!is_new(p) || rank_of(p) > rank_of(q));
-      });
-      lo = hi;
-    }
+    // ... and against the dated nodes within the window.
+    dated_join(dated_new);
   }
 
   // 3. Nothing can fail from here on: keep the batch.
@@ -789,6 +1048,7 @@ std::vector<Story> StoryClusterer::stories(int top) const {
   auto within_of = [&](std::int64_t i) {
     return within[static_cast<std::size_t>(s.node_of[static_cast<std::size_t>(i)])];
   };
+  KeyTermsOf key_terms_of(m);
   for (std::size_t k = 0; k < out.size(); ++k) {
     Story& st = out[k];
     st.representative = st.members.front();
@@ -797,7 +1057,7 @@ std::vector<Story> StoryClusterer::stories(int top) const {
     }
     const auto size = static_cast<double>(st.members.size());
     st.cohesion = st.members.size() < 2 ? 1.0 : internal[k] / (size * (size - 1) / 2);
-    if (top != 0) st.key_terms = key_terms(m, st.members, top);
+    if (top != 0) st.key_terms = key_terms_of(st.members, top);
   }
   return out;
 }

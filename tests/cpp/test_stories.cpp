@@ -476,3 +476,71 @@ TEST(StoryFeatures, NamesAreWeightedAndRowsHaveUnitLength) {
   EXPECT_THROW(newsim::StoryFeatures(0.0), newsim::InvalidArgument);
   EXPECT_THROW(newsim::StoryFeatures().transform(views(texts)), newsim::NotFittedError);
 }
+
+namespace {
+
+// Pairs that StoryClusterer keeps when no node has more than max_neighbors partners: every
+// pair of first copies within the window scoring at least the floor, with similarity_join's
+// score to the bit.
+std::vector<StoryClusterer::Pair> joined_within(const Archive& a, const Owned& m, double window,
+                                                double floor) {
+  newsim::JoinOptions j;
+  j.threshold = floor;
+  j.max_pairs = -1;
+  const newsim::CsrMatrix<double> joined = newsim::similarity_join(m.ref(), nullptr, j);
+  std::vector<bool> first(a.rows.size(), true);
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    for (std::size_t k = 0; k < i && first[i]; ++k) {
+      const bool same_time = a.times[k] == a.times[i] ||
+                             (std::isnan(a.times[k]) && std::isnan(a.times[i]));
+      first[i] = !(a.rows[k] == a.rows[i] && same_time);
+    }
+  }
+  std::vector<StoryClusterer::Pair> out;
+  for (std::int64_t i = 0; i < joined.rows; ++i) {
+    for (std::int64_t p = joined.indptr[static_cast<std::size_t>(i)];
+         p < joined.indptr[static_cast<std::size_t>(i) + 1]; ++p) {
+      const std::int64_t k = joined.indices[static_cast<std::size_t>(p)];
+      const auto ui = static_cast<std::size_t>(i);
+      const auto uk = static_cast<std::size_t>(k);
+      if (!first[ui] || !first[uk] || std::abs(a.times[ui] - a.times[uk]) > window) continue;
+      out.push_back({i, k, joined.data[static_cast<std::size_t>(p)]});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Stories, WindowedPairsAreTheJoinsPairsForAnyThreadsSlicesAndBatches) {
+  // 2,400 articles over 90 days, a few undated: many time slices, partners across slices.
+  Archive a = archive(2400, 60, 90, false, 21);
+  for (std::size_t i = 7; i < a.times.size(); i += 211) a.times[i] = std::nan("");
+  const Owned m(a.rows, 60);
+  StoryOptions o;
+  o.time_window = 5 * 86400;
+  o.max_neighbors = 100000;  // keeps every pair
+  const auto expected = joined_within(a, m, o.time_window, o.edge_floor());
+  ASSERT_GT(expected.size(), 10000U);
+  auto same = [&](const std::vector<StoryClusterer::Pair>& got, const char* what) {
+    ASSERT_EQ(got.size(), expected.size()) << what;
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      ASSERT_EQ(got[k].i, expected[k].i) << what << " " << k;
+      ASSERT_EQ(got[k].j, expected[k].j) << what << " " << k;
+      ASSERT_EQ(got[k].score, expected[k].score) << what << " " << k;  // to the bit
+    }
+  };
+  for (const int threads : {1, 2, 3}) {
+    o.n_jobs = threads;
+    StoryClusterer c(o);
+    c.add(m.ref(), &a.times);
+    same(c.pairs(), "one batch");
+  }
+  StoryClusterer c(o);
+  const std::vector<std::int64_t> cuts{0, 300, 301, 1500, 2400};
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    const std::vector<double> t(a.times.begin() + cuts[k], a.times.begin() + cuts[k + 1]);
+    c.add(m.rows(cuts[k], cuts[k + 1]), &t);
+  }
+  same(c.pairs(), "batches");
+}
