@@ -10,9 +10,9 @@
 // 2. Candidate pairs: each node keeps its max_neighbors best partners scoring at least
 //    edge_floor() (ties: the earlier node); a pair is kept when either side keeps it. With a
 //    time window and dates, a node is compared only with the nodes dated within the window
-//    (the dated rows are walked in time order, in segments of a quarter window, each joined
-//    with the rows of the next window), so the work grows with the articles times the
-//    articles per window, not with the square of the archive. Undated articles are compared
+//    (the dated rows are walked in time order, in slices of at most a quarter window, each
+//    scored against an index of the later rows within a window of it), so the work grows with
+//    the articles times the articles per window, not with the square of the archive. Undated articles are compared
 //    with every article. Without a window (or without dates) every pair is scored, in blocks,
 //    and memory stays bounded by max_neighbors per node.
 // 3. Agglomeration of the nodes over the kept pairs; pairs not kept count as similarity 0.
@@ -107,7 +107,7 @@ struct Story {
 /// Agglomerative clustering of the rows of x by cosine similarity (the three steps above).
 /// `times` (seconds, NaN when unknown), when given, has one entry per row and applies
 /// time_window. Returns one label per row; labels number stories by their first article.
-/// Work: with dates and a window w, O(Σ products of rows dated within 1.25·w of each other);
+/// Work: with dates and a window w, O(Σ products of rows dated within w of each other);
 /// otherwise all pairs are scored (as similarity_join). Then O(E log E) for the E ≤ nodes ·
 /// max_neighbors kept pairs (more when merges touch many neighbours). Memory: the rows, 16
 /// bytes per node and max_neighbors, and the join of one block of rows at a time.
