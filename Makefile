@@ -7,7 +7,7 @@ BUILD_DIR := $(CURDIR)/build
 PIP_INSTALL := NEWSIM_CMAKE_BUILD_DIR=$(BUILD_DIR) $(PYTHON) -m pip install \
                --no-build-isolation --no-index --disable-pip-version-check .
 
-.PHONY: all setup build install demo test clean distclean
+.PHONY: all setup build install demo test sanitize clean distclean
 
 all: build
 
@@ -32,6 +32,11 @@ test: build
 	ctest --test-dir build --output-on-failure
 	$(PIP_INSTALL)
 	$(PYTHON) -m pytest tests/python
+	$(MAKE) sanitize
+
+# ASan + UBSan build (clang) of the C++ tests and fuzz replays in build-asan/; part of test.
+sanitize: setup
+	bash scripts/sanitize.sh cpp
 
 clean:
 	rm -rf build dist *.egg-info python/*.egg-info python/newsim/_core*.so

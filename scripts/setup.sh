@@ -8,7 +8,7 @@
 set -euo pipefail
 
 readonly PACKAGES=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config clang
   libeigen3-dev nlohmann-json3-dev pybind11-dev python3-pybind11
   libutf8proc-dev libpcre2-dev libabsl-dev libxxhash-dev libstemmer-dev
   libgtest-dev libbenchmark-dev zlib1g-dev

@@ -959,6 +959,15 @@ CsrMatrix<double> get_csr(Reader& r, std::int64_t cols) {
   m.indices = Buffer<std::int32_t>(static_cast<std::size_t>(head[2]));
   m.data = Buffer<double>(static_cast<std::size_t>(head[2]));
   r.get(m.indptr.data(), static_cast<std::size_t>(m.rows) + 1);
+  // check_csr trusts indptr to stay within the entries: check that first (fuzz/model_loader
+  // found a heap overflow here).
+  const auto rows = static_cast<std::size_t>(m.rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (m.indptr[i + 1] < m.indptr[i]) throw bad("fitted rows: indptr decreases");
+  }
+  if (m.indptr[0] != 0 || m.indptr[rows] != head[2]) {
+    throw bad("fitted rows: indptr does not span the entries");
+  }
   r.get(m.indices.data(), m.nnz());
   r.get(m.data.data(), m.nnz());
   detail::check_csr(CsrRef(m), "fitted rows");

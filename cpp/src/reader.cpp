@@ -291,15 +291,34 @@ ReadResult read_folder(const std::string& path, OnError errors) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(path, ec)) throw IoError(path + ": not a folder");
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(path)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".txt") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
   ReadResult out;
+  // A .txt entry that cannot be read (a symlink loop or a dangling one, no permission) is a
+  // bad file, like one of invalid UTF-8: thrown as IoError under raise, else skipped, counted.
+  const auto unreadable = [&](const fs::path& file, const std::string& why) {
+    if (errors == OnError::raise) throw IoError(file.string() + ": cannot read: " + why);
+    ++out.skipped;
+    if (errors == OnError::report) out.issues.push_back({file.string(), 0, "cannot read: " + why});
+  };
+  std::vector<fs::path> files;
+  fs::directory_iterator it(path, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() != ".txt") continue;
+    std::error_code status_ec;
+    const bool regular = it->is_regular_file(status_ec);
+    if (status_ec) {
+      unreadable(it->path(), status_ec.message());
+    } else if (regular) {
+      files.push_back(it->path());
+    }
+  }
+  if (ec) throw IoError(path + ": cannot list the folder: " + ec.message());
+  std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw IoError(file.string() + ": cannot open");
+    if (!in) {
+      unreadable(file, std::strerror(errno));
+      continue;
+    }
     std::ostringstream ss;
     ss << in.rdbuf();
     Article a;

@@ -865,6 +865,25 @@ TEST(Folder, EmptyFolderAndEmptyFile) {
   EXPECT_EQ(e.corpus[0].text, "");
 }
 
+// Found by fuzz/folder_reader: a symlink loop escaped as std::filesystem::filesystem_error.
+TEST(Folder, UnreadableEntriesAreAnIoErrorOrASkip) {
+  TempDir dir;
+  dir.write("a.txt", "good");
+  fs::create_symlink(dir.path() / "loop.txt", dir.path() / "loop.txt");
+  try {
+    newsim::read_folder(dir.path().string());
+    ADD_FAILURE() << "no IoError";
+  } catch (const newsim::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("loop.txt: cannot read"), std::string::npos) << e.what();
+  }
+  fs::create_symlink(dir.path() / "nowhere", dir.path() / "dangling.txt");
+  const newsim::ReadResult r = newsim::read_folder(dir.path().string(), newsim::OnError::report);
+  EXPECT_EQ(ids(r.corpus), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(r.skipped, 2);
+  ASSERT_EQ(r.issues.size(), 2u);
+  for (const auto& issue : r.issues) EXPECT_EQ(issue.message.rfind("cannot read: ", 0), 0u);
+}
+
 TEST(Folder, InvalidUtf8) {
   TempDir dir;
   dir.write("a.txt", "good");

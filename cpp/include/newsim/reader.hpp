@@ -92,8 +92,10 @@ struct ReadResult {
 ReadResult read_jsonl(const std::string& path, const JsonlOptions& options = {});
 
 /// Reads the *.txt files of a folder, sorted by name: id = file name without ".txt", text =
-/// the file (UTF-8). Throws IoError (not a folder), InvalidArgument (invalid UTF-8 names the
-/// file and byte offset, when errors == raise; else the file is skipped and counted).
+/// the file (UTF-8). Throws IoError (not a folder, or one that cannot be listed). When
+/// errors == raise, also InvalidArgument (invalid UTF-8 names the file and byte offset) and
+/// IoError (a .txt entry that cannot be read: a symlink loop, a dangling symlink, no
+/// permission); else such a file is skipped and counted.
 ReadResult read_folder(const std::string& path, OnError errors = OnError::raise);
 
 }  // namespace newsim
