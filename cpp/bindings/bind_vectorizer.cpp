@@ -33,10 +33,7 @@ template <class Fn>
 py::tuple matrix_of(py::handle docs, const std::string& dtype, Fn&& fn) {
   std::vector<py::object> keep;
   const Documents d = documents_from(docs, keep);
-  return with_dtype(dtype, [&](auto tag) {
-    py::gil_scoped_release release;
-    return fn(d, tag);
-  });
+  return with_dtype(dtype, [&](auto tag) { return released([&] { return fn(d, tag); }); });
 }
 
 }  // namespace
@@ -103,6 +100,7 @@ void bind_vectorizer(py::module_& m) {
              o.sublinear_tf = sublinear_tf;
              o.norm = parse_norm(norm.value_or(""));
              o.n_jobs = n_jobs;
+             o.interrupted = python_interrupt();
              return Vectorizer(std::move(o));
            }),
            py::arg("analyzer") = "word", py::arg("lowercase") = true,
@@ -118,8 +116,7 @@ void bind_vectorizer(py::module_& m) {
           [](Vectorizer& v, py::handle docs) {
             std::vector<py::object> keep;
             const Documents d = documents_from(docs, keep);
-            py::gil_scoped_release release;
-            v.fit(d);
+            released([&] { v.fit(d); });
           },
           py::arg("documents"))
       .def(
@@ -143,12 +140,13 @@ void bind_vectorizer(py::module_& m) {
           [](const Vectorizer& v, py::handle docs) {
             std::vector<py::object> keep;
             const Documents d = documents_from(docs, keep);
-            py::gil_scoped_release release;
-            return v.statistics(d);
+            return released([&] { return v.statistics(d); });
           },
           py::arg("documents"))
-      .def("fit_statistics", &Vectorizer::fit_statistics, py::arg("stats"),
-           py::call_guard<py::gil_scoped_release>())
+      .def(
+          "fit_statistics",
+          [](Vectorizer& v, const VocabularyStats& stats) { released([&] { v.fit_statistics(stats); }); },
+          py::arg("stats"))
       .def_property_readonly("is_fitted", &Vectorizer::is_fitted)
       .def_property_readonly("fixed_vocabulary", &Vectorizer::fixed_vocabulary)
       .def_property_readonly("n_documents", &Vectorizer::n_documents)
@@ -175,10 +173,23 @@ void bind_vectorizer(py::module_& m) {
            })
       .def("pruned_terms", [](const Vectorizer& v) { return to_py_list(v.pruned_terms()); })
       .def("to_json", &Vectorizer::to_json)
-      .def_static("from_json", &Vectorizer::from_json, py::arg("text"),
-                  py::arg("origin") = "<string>")
+      .def_static(
+          "from_json",
+          [](std::string_view text, std::string_view origin) {
+            Vectorizer v = Vectorizer::from_json(text, origin);
+            v.set_interrupt_check(python_interrupt());
+            return v;
+          },
+          py::arg("text"), py::arg("origin") = "<string>")
       .def("save", &Vectorizer::save, py::arg("path"))
-      .def_static("load", &Vectorizer::load, py::arg("path"));
+      .def_static(
+          "load",
+          [](const std::string& path) {
+            Vectorizer v = Vectorizer::load(path);
+            v.set_interrupt_check(python_interrupt());
+            return v;
+          },
+          py::arg("path"));
 
   py::class_<HashingVectorizer>(m, "HashingVectorizer",
                                 "Hashed term vectors (scikit-learn HashingVectorizer numbers).")

@@ -222,7 +222,7 @@ struct Counted {
 // flight, and each worker reuses its table for its next chunk; merged ids depend on completion
 // order, final ids (sorted) do not.
 Counted count_documents(const Documents& docs, const Analyzer& analyzer, const Vocabulary* vocab,
-                        bool keep_rows, int threads) {
+                        bool keep_rows, int threads, const InterruptCheck* interrupted) {
   Counted out;
   out.chunks = detail::chunk_documents(docs);
   if (vocab == nullptr) out.maps.resize(out.chunks.size());
@@ -262,8 +262,17 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
       std::lock_guard<std::mutex> lock(merge_mutex);
       out.maps[c] = out.merged.merge(*stats);
     }
-  });
+  }, interrupted);
   return out;
+}
+
+const InterruptCheck* check_of(const VectorizerOptions& o) {
+  return o.interrupted ? &o.interrupted : nullptr;
+}
+
+// Between stages that each take seconds on a large corpus (merging, sorting, pruning).
+void poll(const InterruptCheck* interrupted) {
+  if (interrupted != nullptr && (*interrupted)()) throw Interrupted();
 }
 
 detail::Weighting weighting_of(const VectorizerOptions& o, const std::vector<double>& idf) {
@@ -322,10 +331,11 @@ void Vectorizer::set_idf_from_df(const std::vector<std::int64_t>& df, std::int64
 
 VocabularyStats Vectorizer::statistics(const Documents& docs) const {
   const int threads = detail::resolve_threads(options_.n_jobs);
-  return std::move(count_documents(docs, analyzer_, nullptr, false, threads).merged);
+  return std::move(count_documents(docs, analyzer_, nullptr, false, threads, check_of(options_)).merged);
 }
 
 void Vectorizer::fit_statistics(const VocabularyStats& stats) {
+  const InterruptCheck* interrupted = check_of(options_);
   if (fixed_vocabulary()) {
     std::vector<std::int64_t> df(vocabulary_.size(), 0);
     for (std::size_t j = 0; j < vocabulary_.size(); ++j) {
@@ -336,7 +346,10 @@ void Vectorizer::fit_statistics(const VocabularyStats& stats) {
   } else {
     PruneOptions prune_options = options_.prune;
     prune_options.rank_by_df = options_.binary;
-    PrunedVocabulary pruned = prune(stats, prune_options, detail::resolve_threads(options_.n_jobs));
+    poll(interrupted);
+    PrunedVocabulary pruned =
+        prune(stats, prune_options, detail::resolve_threads(options_.n_jobs), interrupted);
+    poll(interrupted);
     vocabulary_ = std::move(pruned.vocabulary);
     pruned_terms_ = std::move(pruned.pruned_terms);
     set_idf_from_df(pruned.df, stats.n_documents());
@@ -348,7 +361,8 @@ void Vectorizer::fit_statistics(const VocabularyStats& stats) {
 void Vectorizer::fit(const Documents& docs) {
   if (fixed_vocabulary()) {
     const int threads = detail::resolve_threads(options_.n_jobs);
-    Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
+    Counted counted =
+        count_documents(docs, analyzer_, &vocabulary_, true, threads, check_of(options_));
     set_idf_from_df(column_df(counted.chunks, vocabulary_.size()),
                     static_cast<std::int64_t>(docs.size()));
     n_documents_ = static_cast<std::int64_t>(docs.size());
@@ -361,27 +375,31 @@ void Vectorizer::fit(const Documents& docs) {
 template <class T>
 CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
   const int threads = detail::resolve_threads(options_.n_jobs);
+  const InterruptCheck* interrupted = check_of(options_);
   if (fixed_vocabulary()) {
-    Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
+    Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads, interrupted);
     set_idf_from_df(column_df(counted.chunks, vocabulary_.size()),
                     static_cast<std::int64_t>(docs.size()));
     n_documents_ = static_cast<std::int64_t>(docs.size());
     fitted_ = true;
-    detail::sort_all_rows(counted.chunks, threads);
+    detail::sort_all_rows(counted.chunks, threads, interrupted);
     return detail::assemble<T>(counted.chunks, docs.size(),
                                static_cast<std::int64_t>(vocabulary_.size()),
-                               weighting_of(options_, idf_), threads);
+                               weighting_of(options_, idf_), threads, interrupted);
   }
-  Counted counted = count_documents(docs, analyzer_, nullptr, true, threads);
+  Counted counted = count_documents(docs, analyzer_, nullptr, true, threads, interrupted);
+  poll(interrupted);
   counted.merged.compact();  // no more lookups: the table's memory is better spent on the result
+  poll(interrupted);
   PruneOptions prune_options = options_.prune;
   prune_options.rank_by_df = options_.binary;
-  PrunedVocabulary pruned = prune(counted.merged, prune_options, threads);
+  PrunedVocabulary pruned = prune(counted.merged, prune_options, threads, interrupted);
+  poll(interrupted);
   const std::int64_t n_documents = counted.merged.n_documents();
   counted.merged = VocabularyStats();  // free it before the matrix is built
   detail::parallel_for(counted.maps.size(), threads, [&](std::size_t c, std::size_t) {
     for (auto& id : counted.maps[c]) id = pruned.id_map[static_cast<std::size_t>(id)];
-  });
+  }, interrupted);
   vocabulary_ = std::move(pruned.vocabulary);
   pruned_terms_ = std::move(pruned.pruned_terms);
   set_idf_from_df(pruned.df, n_documents);
@@ -390,7 +408,7 @@ CsrMatrix<T> Vectorizer::fit_transform(const Documents& docs) {
   pruned = PrunedVocabulary();
   return detail::remap_assemble<T>(counted.chunks, counted.maps, docs.size(),
                                    static_cast<std::int64_t>(vocabulary_.size()),
-                                   weighting_of(options_, idf_), threads);
+                                   weighting_of(options_, idf_), threads, interrupted);
 }
 
 template <class T>
@@ -400,11 +418,12 @@ CsrMatrix<T> Vectorizer::transform(const Documents& docs) const {
     throw NotFittedError("The TF-IDF vectorizer is not fitted");
   }
   const int threads = detail::resolve_threads(options_.n_jobs);
-  Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads);
-  detail::sort_all_rows(counted.chunks, threads);
+  const InterruptCheck* interrupted = check_of(options_);
+  Counted counted = count_documents(docs, analyzer_, &vocabulary_, true, threads, interrupted);
+  detail::sort_all_rows(counted.chunks, threads, interrupted);
   return detail::assemble<T>(counted.chunks, docs.size(),
                              static_cast<std::int64_t>(vocabulary_.size()),
-                             weighting_of(options_, idf_), threads);
+                             weighting_of(options_, idf_), threads, interrupted);
 }
 
 template CsrMatrix<double> Vectorizer::fit_transform<double>(const Documents&);

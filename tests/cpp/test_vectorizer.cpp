@@ -292,6 +292,35 @@ TEST(Vectorizer, NumberBeyondDoubleRangeIsAModelFormatError) {
 // Issue 20: an idf of 1e308 passed the check (finite, >= 1) and zeroed the rows it touched
 // (their norm overflows). scikit-learn's idf, ln(n / df) + 1 or ln((1 + n) / (1 + df)) + 1 with
 // df <= n < 2^63, lies in [1, 1 + ln(2^63)].
+// Issue 20: the vectorizer polled no interrupt check (Ctrl-C in Python waited for the end).
+// It is polled between chunks and stages: stopping at the k-th poll throws Interrupted for
+// every k, and a check that never fires changes nothing.
+TEST(Vectorizer, InterruptCheckStopsEveryStage) {
+  const std::vector<std::string> texts = synthetic_corpus(3000);  // several 1 MB chunks
+  const newsim::Documents docs = newsim::as_documents(texts);
+  VectorizerOptions plain;
+  plain.analysis.ngram_range = {1, 2};
+  plain.n_jobs = 1;
+  const auto want = Vectorizer(plain).fit_transform<double>(docs);
+  int polls = 0;
+  VectorizerOptions counting = plain;
+  counting.interrupted = [&] { return ++polls < 0; };
+  expect_same(Vectorizer(counting).fit_transform<double>(docs), want);
+  // At least 8 polls whatever the timing (loops poll at most every 20 ms, the first time
+  // always): counting, after it, after compacting, in prune, after it, remapping, assembling.
+  ASSERT_GE(polls, 8);
+  for (int k = 1; k <= 8; ++k) {
+    int calls = 0;
+    VectorizerOptions o = plain;
+    o.interrupted = [&] { return ++calls >= k; };
+    EXPECT_THROW(Vectorizer(o).fit_transform<double>(docs), newsim::Interrupted) << k;
+  }
+  Vectorizer fitted(plain);
+  fitted.fit(docs);
+  fitted.set_interrupt_check([] { return true; });
+  EXPECT_THROW(fitted.transform<double>(docs), newsim::Interrupted);
+}
+
 TEST(Vectorizer, IdfOutsideItsRangeIsAModelFormatError) {
   Vectorizer v;
   v.fit(kDocs);

@@ -139,6 +139,27 @@ TEST(VocabularyStats, CopiesAreDeep) {
   EXPECT_EQ(b.term(b.find("x")), "x");
 }
 
+// Issue 20: Ctrl-C during fit_transform of 56k documents with trigrams took 7.9 s to stop:
+// prune (sorting millions of terms, one task per thread) polled nothing.
+TEST(Prune, InterruptCheckStopsIt) {
+  std::vector<std::vector<std::string>> docs;
+  for (int d = 0; d < 200; ++d) {
+    std::vector<std::string> doc;
+    for (int w = 0; w < 100; ++w) doc.push_back("t" + std::to_string(d * 1000 + w));
+    docs.push_back(doc);
+  }
+  const VocabularyStats s = stats_of(docs);
+  for (int threads : {1, 3}) {
+    int calls = 0;
+    const newsim::InterruptCheck stop = [&] { return ++calls >= 1; };
+    EXPECT_THROW(newsim::prune(s, PruneOptions{}, threads, &stop), newsim::Interrupted);
+    EXPECT_GE(calls, 1);
+    const newsim::InterruptCheck never = [] { return false; };
+    EXPECT_EQ(newsim::prune(s, PruneOptions{}, threads, &never).vocabulary.terms(),
+              newsim::prune(s, PruneOptions{}, threads).vocabulary.terms());
+  }
+}
+
 TEST(Prune, SortsByCodePointAndAppliesBounds) {
   const VocabularyStats s = stats_of({{"b", "a", "é"}, {"b", "c"}, {"b", "c"}});
   PruneOptions o;

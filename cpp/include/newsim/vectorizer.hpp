@@ -4,6 +4,7 @@
 // vocabulary, the same term ids and the same numbers, computed on all cores.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ struct VectorizerOptions {
   /// Threads: 0 = all cores, k > 0 = k threads, -1 = all, -2 = all but one. Results do not
   /// depend on it.
   int n_jobs = 0;
+  /// Optional; polled on the calling thread between chunks of documents and between the
+  /// stages of fit and transform (counting, merging, sorting and pruning the vocabulary,
+  /// building the matrix): returning true stops the call with Interrupted. Not saved.
+  InterruptCheck interrupted;
 
   /// CountVectorizer's defaults: raw counts, no idf, no normalisation.
   static VectorizerOptions counts();
@@ -87,6 +92,9 @@ class Vectorizer {
   void fit_statistics(const VocabularyStats& stats);
 
   const VectorizerOptions& options() const { return options_; }
+  /// Sets options().interrupted, e.g. of a model read with from_json (which does not save it).
+  /// Not while another thread uses this vectorizer.
+  void set_interrupt_check(InterruptCheck check) { options_.interrupted = std::move(check); }
   const Analyzer& analyzer() const { return analyzer_; }
   bool is_fitted() const { return fitted_; }
   bool fixed_vocabulary() const { return options_.vocabulary.has_value(); }

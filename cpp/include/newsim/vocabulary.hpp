@@ -3,6 +3,7 @@
 // Term statistics that merge across shards, and the fitted, pruned vocabulary built from them.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,10 @@
 #include <vector>
 
 namespace newsim {
+
+/// Polled during long calls; returning true stops the call, which then throws Interrupted
+/// (the same type as similarity.hpp's).
+using InterruptCheck = std::function<bool()>;
 
 namespace detail {
 struct TermCounts;
@@ -142,7 +147,9 @@ struct PrunedVocabulary {
 /// most frequent ones (ties broken exactly as scikit-learn's numpy argsort breaks them).
 /// O(V) (a radix sort on the first bytes, on up to `threads` threads) plus O(V log V) for
 /// max_features. Throws InvalidArgument with scikit-learn's messages when nothing is left.
+/// `interrupted`, when given, is polled on the calling thread every few thousand terms; once
+/// it returns true the call throws Interrupted.
 PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options,
-                       int threads = 1);
+                       int threads = 1, const InterruptCheck* interrupted = nullptr);
 
 }  // namespace newsim

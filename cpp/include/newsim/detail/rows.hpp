@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -134,8 +135,10 @@ inline void sort_rows(RowChunk& ch) {
 }
 
 /// Sorts every row of each chunk whose ids are already final.
-inline void sort_all_rows(std::vector<RowChunk>& chunks, int threads) {
-  parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) { sort_rows(chunks[c]); });
+inline void sort_all_rows(std::vector<RowChunk>& chunks, int threads,
+                          const std::function<bool()>* interrupted = nullptr) {
+  parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) { sort_rows(chunks[c]); },
+               interrupted);
 }
 
 /// The weight of one count before the row norm.
@@ -223,7 +226,8 @@ inline std::vector<std::uint32_t> order_by_new_id(const std::vector<std::int32_t
 template <class T>
 CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
                             const std::vector<std::vector<std::int32_t>>& maps, std::size_t rows,
-                            std::int64_t cols, const Weighting& w, int threads) {
+                            std::int64_t cols, const Weighting& w, int threads,
+                            const std::function<bool()>* interrupted = nullptr) {
   // Kept entries per row (all of them unless pruning dropped terms).
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
     RowChunk& ch = chunks[c];
@@ -237,7 +241,7 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
         nnz = kept;
       }
     });
-  });
+  }, interrupted);
   std::vector<std::size_t> first_row;
   CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
   // Per worker, reused from chunk to chunk. Values are computed in double and rounded once,
@@ -323,14 +327,15 @@ CsrMatrix<T> remap_assemble(std::vector<RowChunk>& chunks,
       k += ch.row_nnz[row];
     }
     ch.release();  // give the chunk's memory back as soon as it is copied
-  });
+  }, interrupted);
   return m;
 }
 
 /// Concatenates sorted chunk rows into one CSR matrix, weighting each row; frees the chunks.
 template <class T>
 CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int64_t cols,
-                      const Weighting& w, int threads) {
+                      const Weighting& w, int threads,
+                      const std::function<bool()>* interrupted = nullptr) {
   std::vector<std::size_t> first_row;
   CsrMatrix<T> m = allocate_rows<T>(chunks, rows, cols, first_row);
   parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t) {
@@ -351,7 +356,7 @@ CsrMatrix<T> assemble(std::vector<RowChunk>& chunks, std::size_t rows, std::int6
       k += nnz;
     }
     ch.release();  // give the chunk's memory back as soon as it is copied
-  });
+  }, interrupted);
   return m;
 }
 
