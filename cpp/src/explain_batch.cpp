@@ -61,7 +61,7 @@ TermLists key_terms_rows(const CsrRef& x, const std::vector<std::int64_t>& rows,
                          int n_jobs) {
   return gather(rows.size(), n_jobs, [&](std::size_t p, TermLists& out) {
     const std::int64_t r = rows[p];
-    explain(x, r, x, r, 0, Metric::dot);  // checks the row as key_terms() does
+    check_row(x, r, "row", "X");
     std::vector<TermWeight> row;
     for (std::int64_t k = x.indptr[r]; k < x.indptr[r + 1]; ++k) {
       if (x.data[k] != 0) row.push_back({x.indices[k], x.data[k]});

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "newsim/detail/collect.hpp"
+#include "newsim/detail/key_terms.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
 
@@ -561,13 +562,6 @@ std::vector<double> pairwise(const CsrRef& x, const CsrRef* y, Metric metric) {
 
 namespace {
 
-void check_row(const CsrRef& m, std::int64_t row, const char* name) {
-  if (row < 0 || row >= m.rows) {
-    throw IndexOutOfRange(std::string(name) + " " + std::to_string(row) + " is outside [0, " +
-                          std::to_string(m.rows) + ")");
-  }
-}
-
 void keep_top(std::vector<TermContribution>& v, int top, bool by_contribution, bool by_a) {
   auto key = [&](const TermContribution& c) {
     return by_contribution ? c.contribution : (by_a ? c.weight_a : c.weight_b);
@@ -580,17 +574,23 @@ void keep_top(std::vector<TermContribution>& v, int top, bool by_contribution, b
 
 }  // namespace
 
+void check_row(const CsrRef& m, std::int64_t row, const char* row_name, const char* matrix_name) {
+  if (row < 0 || row >= m.rows) {
+    throw IndexOutOfRange(std::string(row_name) + " " + std::to_string(row) + " is outside [0, " +
+                          std::to_string(m.rows) + ")");
+  }
+  check_entries(m, row, matrix_name);
+}
+
 Explanation explain(const CsrRef& a_matrix, std::int64_t a, const CsrRef& b_matrix,
                     std::int64_t b, int top, Metric metric) {
-  check_row(a_matrix, a, "row a");
-  check_row(b_matrix, b, "row b");
+  check_row(a_matrix, a, "row a", "A");
+  check_row(b_matrix, b, "row b", "B");
   if (a_matrix.cols != b_matrix.cols) {
     throw InvalidArgument("the matrices have " + std::to_string(a_matrix.cols) + " and " +
                           std::to_string(b_matrix.cols) + " columns: they must come from the "
                           "same vectorizer");
   }
-  check_entries(a_matrix, a, "A");
-  check_entries(b_matrix, b, "B");
   const std::int64_t pa = a_matrix.indptr[a];
   const std::int64_t pb = b_matrix.indptr[b];
   const double sa = row_scale(a_matrix.data + pa, a_matrix.indptr[a + 1] - pa, metric);
@@ -635,32 +635,8 @@ Explanation explain(const CsrRef& a_matrix, std::int64_t a, const CsrRef& b_matr
 std::vector<TermWeight> key_terms(const CsrRef& x, const std::vector<std::int64_t>& rows,
                                   int top) {
   if (rows.empty()) throw InvalidArgument("key_terms needs at least one row");
-  for (const std::int64_t r : rows) {
-    check_row(x, r, "row");
-    check_entries(x, r, "X");
-  }
-  std::vector<double> sum(static_cast<std::size_t>(x.cols), 0.0);
-  std::vector<std::int32_t> seen;
-  for (const std::int64_t r : rows) {
-    for (std::int64_t p = x.indptr[r]; p < x.indptr[r + 1]; ++p) {
-      const std::int32_t c = x.indices[p];
-      if (sum[static_cast<std::size_t>(c)] == 0) seen.push_back(c);
-      sum[static_cast<std::size_t>(c)] += x.data[p];
-    }
-  }
-  std::sort(seen.begin(), seen.end());
-  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-  std::vector<TermWeight> out;
-  const double n = static_cast<double>(rows.size());
-  for (const std::int32_t c : seen) {
-    const double w = sum[static_cast<std::size_t>(c)] / n;
-    if (w != 0) out.push_back({c, w});
-  }
-  std::sort(out.begin(), out.end(), [](const TermWeight& p, const TermWeight& q) {
-    return p.weight > q.weight || (p.weight == q.weight && p.term < q.term);
-  });
-  if (top >= 0 && out.size() > static_cast<std::size_t>(top)) out.resize(static_cast<std::size_t>(top));
-  return out;
+  for (const std::int64_t r : rows) check_row(x, r, "row", "X");
+  return detail::KeyTermsAccumulator(x)(rows, top);
 }
 
 }  // namespace newsim

@@ -17,6 +17,7 @@
 
 #include "newsim/detail/collect.hpp"
 #include "newsim/detail/hash.hpp"
+#include "newsim/detail/key_terms.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
@@ -476,48 +477,6 @@ class SliceIndex {
   std::vector<std::size_t> start_;
   std::vector<std::int32_t> pos_;
   std::vector<double> weight_;
-};
-
-// key_terms() of many stories with one accumulator, so that a story costs its members' terms
-// rather than the columns. The same sums in the same order: the same terms and weights.
-class KeyTermsOf {
- public:
-  explicit KeyTermsOf(const CsrRef& m) : m_(m), sum_(static_cast<std::size_t>(m.cols), 0.0) {}
-
-  std::vector<TermWeight> operator()(const std::vector<std::int64_t>& rows, int top) {
-    seen_.clear();
-    for (const std::int64_t r : rows) {
-      for (std::int64_t p = m_.indptr[r]; p < m_.indptr[r + 1]; ++p) {
-        const std::int32_t c = m_.indices[p];
-        if (sum_[static_cast<std::size_t>(c)] == 0) seen_.push_back(c);
-        sum_[static_cast<std::size_t>(c)] += m_.data[p];
-      }
-    }
-    std::sort(seen_.begin(), seen_.end());
-    seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
-    std::vector<TermWeight> out;
-    const double n = static_cast<double>(rows.size());
-    for (const std::int32_t c : seen_) {
-      const double w = sum_[static_cast<std::size_t>(c)] / n;
-      sum_[static_cast<std::size_t>(c)] = 0;
-      if (w != 0) out.push_back({c, w});
-    }
-    const auto order = [](const TermWeight& p, const TermWeight& q) {
-      return p.weight > q.weight || (p.weight == q.weight && p.term < q.term);
-    };
-    if (top >= 0 && out.size() > static_cast<std::size_t>(top)) {
-      std::partial_sort(out.begin(), out.begin() + top, out.end(), order);
-      out.resize(static_cast<std::size_t>(top));
-    } else {
-      std::sort(out.begin(), out.end(), order);
-    }
-    return out;
-  }
-
- private:
-  const CsrRef& m_;
-  std::vector<double> sum_;  // zero between calls
-  std::vector<std::int32_t> seen_;
 };
 
 constexpr std::size_t kSliceQueries = 512;  // dated queries per time slice, at most
@@ -1048,7 +1007,7 @@ std::vector<Story> StoryClusterer::stories(int top) const {
   auto within_of = [&](std::int64_t i) {
     return within[static_cast<std::size_t>(s.node_of[static_cast<std::size_t>(i)])];
   };
-  KeyTermsOf key_terms_of(m);
+  detail::KeyTermsAccumulator key_terms_of(m);  // one accumulator for all stories
   for (std::size_t k = 0; k < out.size(); ++k) {
     Story& st = out[k];
     st.representative = st.members.front();

@@ -152,6 +152,12 @@ struct Explanation {
   std::vector<TermContribution> only_b;
 };
 
+/// Checks that `row` is a row of m (else IndexOutOfRange naming `row_name`) and that its entries
+/// are valid: columns in range and strictly increasing, values finite (else InvalidArgument
+/// naming `matrix_name` and the row).
+void check_row(const CsrRef& m, std::int64_t row, const char* row_name = "row",
+               const char* matrix_name = "X");
+
 /// Explains score(a_matrix row a, b_matrix row b), keeping at most `top` terms in each list
 /// (top < 0: all). O(row lengths · log). Throws IndexOutOfRange, InvalidArgument.
 Explanation explain(const CsrRef& a_matrix, std::int64_t a, const CsrRef& b_matrix,
