@@ -54,6 +54,7 @@ from newsim.stories import (
     cluster_stories,
 )
 from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, load
+from newsim.text_reuse import SharedPassages, TextReuseResult, shared_passages, text_reuse
 
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
 
@@ -98,6 +99,8 @@ __all__ = [
     "plot_similarity",
     "plot_stories",
     "read_articles",
+    "SharedPassages",
+    "shared_passages",
     "SharedTerms",
     "shingles",
     "similarity_join",
@@ -105,6 +108,8 @@ __all__ = [
     "StoryClusterer",
     "StoryFeatures",
     "StoryResult",
+    "text_reuse",
+    "TextReuseResult",
     "TfidfVectorizer",
     "top_k",
     "VocabularyStats",

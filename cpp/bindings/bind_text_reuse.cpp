@@ -1,0 +1,128 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.hpp"
+#include "newsim/text_reuse.hpp"
+
+namespace newsim::bindings {
+
+namespace {
+
+TextReuseOptions options_of(const py::dict& kw) {
+  TextReuseOptions o;
+  for (const auto& [key, value] : kw) {
+    const auto name = key.cast<std::string>();
+    if (name == "seed_words") o.seed_words = value.cast<int>();
+    else if (name == "window") o.window = value.cast<int>();
+    else if (name == "align_words") o.align_words = value.cast<int>();
+    else if (name == "max_gap") o.max_gap = value.cast<int>();
+    else if (name == "min_passage_words") o.min_passage_words = value.cast<int>();
+    else if (name == "max_postings") o.max_postings = value.cast<int>();
+    else if (name == "copy_coverage") o.copy_coverage = value.cast<double>();
+    else if (name == "trimmed_coverage") o.trimmed_coverage = value.cast<double>();
+    else if (name == "rewrite_coverage") o.rewrite_coverage = value.cast<double>();
+    else if (name == "excerpt_coverage") o.excerpt_coverage = value.cast<double>();
+    else if (name == "template_changed") o.template_changed = value.cast<double>();
+    else if (name == "n_jobs") o.n_jobs = value.cast<int>();
+    else if (name == "max_pairs") o.max_pairs = value.cast<std::int64_t>();
+    else if (name == "decode_error") o.decode_error = parse_decode_errors(value.cast<std::string>());
+    else throw py::type_error("unexpected text reuse option '" + name + "'");
+  }
+  o.validate();
+  return o;
+}
+
+py::dict alignment_to_python(const Alignment& al) {
+  const auto n = static_cast<py::ssize_t>(al.passages.size());
+  py::array_t<std::int64_t> a_begin(n), a_end(n), b_begin(n), b_end(n), a_words(n), b_words(n),
+      matched(n);
+  for (std::size_t i = 0; i < al.passages.size(); ++i) {
+    const Passage& p = al.passages[i];
+    a_begin.mutable_data()[i] = p.a_begin;
+    a_end.mutable_data()[i] = p.a_end;
+    b_begin.mutable_data()[i] = p.b_begin;
+    b_end.mutable_data()[i] = p.b_end;
+    a_words.mutable_data()[i] = p.a_words;
+    b_words.mutable_data()[i] = p.b_words;
+    matched.mutable_data()[i] = p.matched;
+  }
+  py::dict d;
+  d["a_begin"] = a_begin;
+  d["a_end"] = a_end;
+  d["b_begin"] = b_begin;
+  d["b_end"] = b_end;
+  d["a_words"] = a_words;
+  d["b_words"] = b_words;
+  d["matched"] = matched;
+  py::dict m;
+  m["a_words"] = al.a_words;
+  m["b_words"] = al.b_words;
+  m["a_coverage"] = al.a_coverage;
+  m["b_coverage"] = al.b_coverage;
+  m["longest"] = al.longest;
+  m["matched"] = al.matched;
+  m["slots"] = al.slots;
+  m["slots_changed"] = al.slots_changed;
+  return py::dict(py::arg("passages") = d, py::arg("measures") = m);
+}
+
+py::dict pairs_to_python(const std::vector<ReusePair>& v) {
+  const auto n = static_cast<py::ssize_t>(v.size());
+  py::array_t<std::int64_t> a(n), b(n), origin(n), via(n), longest(n), matched(n), passages(n);
+  py::array_t<double> a_cov(n), b_cov(n);
+  py::list relation(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    a.mutable_data()[i] = v[i].a;
+    b.mutable_data()[i] = v[i].b;
+    origin.mutable_data()[i] = v[i].origin;
+    via.mutable_data()[i] = v[i].via;
+    longest.mutable_data()[i] = v[i].longest;
+    matched.mutable_data()[i] = v[i].matched;
+    passages.mutable_data()[i] = v[i].passages;
+    a_cov.mutable_data()[i] = v[i].a_coverage;
+    b_cov.mutable_data()[i] = v[i].b_coverage;
+    relation[i] = py::str(std::string(to_string(v[i].relation)));
+  }
+  py::dict d;
+  d["a"] = a;
+  d["b"] = b;
+  d["relation"] = relation;
+  d["origin"] = origin;
+  d["via"] = via;
+  d["a_coverage"] = a_cov;
+  d["b_coverage"] = b_cov;
+  d["longest"] = longest;
+  d["matched"] = matched;
+  d["passages"] = passages;
+  return d;
+}
+
+}  // namespace
+
+void bind_text_reuse(py::module_& m) {
+  m.def(
+      "_shared_passages",
+      [](py::handle a, py::handle b, const py::kwargs& kw) {
+        const TextReuseOptions o = options_of(kw);
+        std::vector<py::object> keep;
+        const std::vector<TextView> d = documents_from(py::make_tuple(a, b), keep);
+        return alignment_to_python(released([&] { return shared_passages(d[0], d[1], o); }));
+      },
+      py::arg("a"), py::arg("b"));
+  m.def(
+      "_text_reuse",
+      [](py::handle docs, const py::object& times, const py::kwargs& kw) {
+        TextReuseOptions o = options_of(kw);
+        o.interrupted = python_interrupt();
+        std::vector<py::object> keep;
+        const std::vector<TextView> d = documents_from(docs, keep);
+        const auto t = times_from(times, d.size(), "text");
+        TextReuse r = released([&] { return text_reuse(d, o, t ? &*t : nullptr); });
+        return py::make_tuple(pairs_to_python(r.pairs), py::cast(r.origins), py::cast(r.groups),
+                              r.candidates);
+      },
+      py::arg("docs"), py::arg("times") = py::none());
+}
+
+}  // namespace newsim::bindings

@@ -1,0 +1,609 @@
+#include "newsim/text_reuse.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "newsim/detail/decoder.hpp"
+#include "newsim/detail/hash.hpp"
+#include "newsim/detail/parallel.hpp"
+#include "newsim/detail/unicode.hpp"
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+namespace {
+
+constexpr std::uint32_t kFigure = 0x9E3779B9u;  // the masked value of every figure
+constexpr std::uint8_t kIsFigure = 1;
+constexpr std::uint8_t kIsCapital = 2;
+constexpr std::size_t kDocsPerTask = 64;
+constexpr std::size_t kPairsPerTask = 256;
+// An alignment seed that starts more often than this in one text is repetition, not a match.
+constexpr std::size_t kMaxSeedRepeats = 16;
+
+// The words of one text: 32-bit hashes of the lowercased words, flags, and (when asked) spans.
+struct Words {
+  std::vector<std::uint32_t> hash;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::int64_t> begin, end;
+
+  std::size_t size() const { return hash.size(); }
+  bool figure(std::size_t i) const { return (flags[i] & kIsFigure) != 0; }
+  bool slot(std::size_t i) const { return flags[i] != 0; }
+  // Equal as the alignment sees it: the same word, or two figures.
+  std::uint32_t masked(std::size_t i) const { return figure(i) ? kFigure : hash[i]; }
+};
+
+bool is_digit(char32_t c) {
+  if (c < 0x80) return c >= '0' && c <= '9';
+  return utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND;
+}
+
+template <class Decoder>
+void scan_words(Decoder dec, bool spans, Words& out) {
+  std::u32string word;
+  std::uint8_t flags = 0;
+  std::int64_t start = 0;
+  std::int64_t pos = 0;
+  auto finish = [&](std::int64_t stop) {
+    const auto h = XXH3_64bits(word.data(), word.size() * sizeof(char32_t));
+    out.hash.push_back(static_cast<std::uint32_t>(h ^ (h >> 32)));
+    out.flags.push_back(flags);
+    if (spans) {
+      out.begin.push_back(start);
+      out.end.push_back(stop);
+    }
+    word.clear();
+  };
+  char32_t c = 0;
+  for (;;) {
+    pos = static_cast<std::int64_t>(dec.position());
+    if (!dec.next(c)) break;
+    if (detail::is_word(c)) {
+      const char32_t low = detail::simple_lower(c);
+      if (word.empty()) {
+        start = pos;
+        flags = low != c ? kIsCapital : 0;
+      }
+      if (is_digit(c)) flags |= kIsFigure;
+      word.push_back(low);
+    } else if (!word.empty()) {
+      finish(pos);
+    }
+  }
+  if (!word.empty()) finish(pos);
+}
+
+Words words_of(TextView doc, DecodeErrors errors, std::size_t index, bool spans) {
+  Words w;
+  switch (doc.encoding) {
+    case Encoding::utf8: scan_words(detail::Decoder<Encoding::utf8>(doc, errors, index), spans, w); break;
+    case Encoding::latin1: scan_words(detail::Decoder<Encoding::latin1>(doc, errors, index), spans, w); break;
+    case Encoding::ucs2: scan_words(detail::Decoder<Encoding::ucs2>(doc, errors, index), spans, w); break;
+    case Encoding::ucs4: scan_words(detail::Decoder<Encoding::ucs4>(doc, errors, index), spans, w); break;
+  }
+  return w;
+}
+
+// Hash of the masked n-gram starting at i.
+std::uint64_t gram_hash(const Words& w, std::size_t i, std::size_t n) {
+  std::uint32_t buf[64];
+  std::uint64_t h = 0;
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t m = std::min<std::size_t>(64, n - done);
+    for (std::size_t k = 0; k < m; ++k) buf[k] = w.masked(i + done + k);
+    h = XXH3_64bits_withSeed(buf, m * sizeof(std::uint32_t), h);
+    done += m;
+  }
+  return h;
+}
+
+// Winnowed fingerprints, sorted and distinct: in every window of `window` consecutive n-grams
+// the smallest hash (n-grams mostly of figures take no part).
+std::vector<std::uint64_t> fingerprints(const Words& w, int seed_words, int window) {
+  std::vector<std::uint64_t> out;
+  const auto k = static_cast<std::size_t>(seed_words);
+  if (w.size() < k) return out;
+  const std::size_t grams = w.size() - k + 1;
+  constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
+  std::vector<std::uint64_t> h(grams);
+  std::size_t figures = 0;
+  for (std::size_t i = 0; i < k; ++i) figures += w.figure(i);
+  for (std::size_t i = 0; i < grams; ++i) {
+    if (i > 0) figures += static_cast<std::size_t>(w.figure(i + k - 1)) - w.figure(i - 1);
+    h[i] = 2 * figures > k ? kNone : gram_hash(w, i, k);
+  }
+  const std::size_t win = std::min<std::size_t>(static_cast<std::size_t>(window), grams);
+  for (std::size_t s = 0; s + win <= grams; ++s) {
+    const std::uint64_t m = *std::min_element(h.begin() + static_cast<std::ptrdiff_t>(s),
+                                              h.begin() + static_cast<std::ptrdiff_t>(s + win));
+    if (m != kNone && (out.empty() || out.back() != m)) out.push_back(m);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct Run {
+  std::int64_t i = 0, j = 0, len = 0;  // a[i, i+len) equals b[j, j+len)
+};
+
+// Runs of equal words seeded on align_words-grams, extended both ways, longest first without
+// overlap on either side; returned in b's order.
+std::vector<Run> equal_runs(const Words& a, const Words& b, int align_words) {
+  std::vector<Run> runs;
+  const auto k = static_cast<std::size_t>(align_words);
+  if (a.size() < k || b.size() < k) return runs;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> seeds(a.size() - k + 1);
+  for (std::size_t i = 0; i < seeds.size(); ++i) seeds[i] = {gram_hash(a, i, k), static_cast<std::uint32_t>(i)};
+  std::sort(seeds.begin(), seeds.end());
+  // Per diagonal (i - j), how far in b the last run found on it reaches.
+  std::vector<std::pair<std::int64_t, std::int64_t>> reach;  // sorted by diagonal
+  auto reached = [&](std::int64_t diag) -> std::int64_t* {
+    auto it = std::lower_bound(reach.begin(), reach.end(), std::make_pair(diag, std::int64_t{-1}));
+    return it != reach.end() && it->first == diag ? &it->second : nullptr;
+  };
+  const auto na = static_cast<std::int64_t>(a.size());
+  const auto nb = static_cast<std::int64_t>(b.size());
+  for (std::int64_t j = 0; j + static_cast<std::int64_t>(k) <= nb; ++j) {
+    const std::uint64_t h = gram_hash(b, static_cast<std::size_t>(j), k);
+    auto lo = std::lower_bound(seeds.begin(), seeds.end(), std::make_pair(h, std::uint32_t{0}));
+    auto hi = lo;
+    while (hi != seeds.end() && hi->first == h) ++hi;
+    if (lo == hi || static_cast<std::size_t>(hi - lo) > kMaxSeedRepeats) continue;
+    for (auto it = lo; it != hi; ++it) {
+      const std::int64_t i = it->second;
+      const std::int64_t diag = i - j;
+      std::int64_t* r = reached(diag);
+      if (r != nullptr && *r > j) continue;  // inside a run already found
+      std::int64_t s = 0;
+      while (i - s - 1 >= 0 && j - s - 1 >= 0 &&
+             a.masked(static_cast<std::size_t>(i - s - 1)) == b.masked(static_cast<std::size_t>(j - s - 1))) {
+        ++s;
+      }
+      std::int64_t e = 0;
+      while (i + e < na && j + e < nb &&
+             a.masked(static_cast<std::size_t>(i + e)) == b.masked(static_cast<std::size_t>(j + e))) {
+        ++e;
+      }
+      if (e < static_cast<std::int64_t>(k)) continue;  // a hash collision
+      runs.push_back({i - s, j - s, s + e});
+      if (r != nullptr) {
+        *r = j + e;
+      } else {
+        reach.insert(std::lower_bound(reach.begin(), reach.end(), std::make_pair(diag, std::int64_t{-1})),
+                     {diag, j + e});
+      }
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+    if (x.len != y.len) return x.len > y.len;
+    return x.j != y.j ? x.j < y.j : x.i < y.i;
+  });
+  std::vector<char> used_a(a.size(), 0), used_b(b.size(), 0);
+  std::vector<Run> kept;
+  for (const Run& r : runs) {
+    bool free = true;
+    for (std::int64_t t = 0; t < r.len && free; ++t) {
+      free = !used_a[static_cast<std::size_t>(r.i + t)] && !used_b[static_cast<std::size_t>(r.j + t)];
+    }
+    if (!free) continue;
+    for (std::int64_t t = 0; t < r.len; ++t) {
+      used_a[static_cast<std::size_t>(r.i + t)] = 1;
+      used_b[static_cast<std::size_t>(r.j + t)] = 1;
+    }
+    kept.push_back(r);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Run& x, const Run& y) { return x.j < y.j; });
+  return kept;
+}
+
+// A passage in word positions while it is built.
+struct WordPassage {
+  std::int64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, matched = 0, slots = 0, changed = 0;
+};
+
+// Counts figures and capitalised words of a run, and those that differ (figures may).
+void count_slots(const Words& a, const Words& b, const Run& r, WordPassage& p) {
+  for (std::int64_t t = 0; t < r.len; ++t) {
+    const auto i = static_cast<std::size_t>(r.i + t);
+    const auto j = static_cast<std::size_t>(r.j + t);
+    if (a.slot(i) || b.slot(j)) {
+      ++p.slots;
+      p.changed += a.hash[i] != b.hash[j];
+    }
+  }
+}
+
+// Passages in word positions: none unless one holds min_passage_words equal words; then also
+// those with half as many (at least align_words), so that coverage counts short paragraphs.
+std::vector<WordPassage> passages_of(const Words& a, const Words& b, const TextReuseOptions& o) {
+  const std::vector<Run> runs = equal_runs(a, b, o.align_words);
+  std::vector<WordPassage> out;
+  WordPassage cur;
+  bool open = false;
+  bool long_one = false;
+  const std::int64_t short_min = std::max(o.align_words, (o.min_passage_words + 1) / 2);
+  auto close = [&] {
+    if (open && cur.matched >= short_min) {
+      out.push_back(cur);
+      long_one = long_one || cur.matched >= o.min_passage_words;
+    }
+    open = false;
+  };
+  for (const Run& r : runs) {
+    const std::int64_t gap_a = r.i - cur.a1;
+    const std::int64_t gap_b = r.j - cur.b1;
+    if (open && gap_a >= 0 && gap_a <= o.max_gap && gap_b <= o.max_gap) {
+      // A gap of the same length on both sides made only of figures and capitalised words is
+      // a filled-in slot (a name or figure changed in place).
+      if (gap_a == gap_b && gap_a > 0) {
+        bool slots = true;
+        for (std::int64_t t = 0; t < gap_a && slots; ++t) {
+          slots = a.slot(static_cast<std::size_t>(cur.a1 + t)) && b.slot(static_cast<std::size_t>(cur.b1 + t));
+        }
+        if (slots) {
+          cur.slots += gap_a;
+          cur.changed += gap_a;
+        }
+      }
+      cur.a1 = r.i + r.len;
+      cur.b1 = r.j + r.len;
+      cur.matched += r.len;
+    } else {
+      close();
+      cur = WordPassage{r.i, r.i + r.len, r.j, r.j + r.len, r.len, 0, 0};
+      open = true;
+    }
+    count_slots(a, b, r, cur);
+  }
+  close();
+  if (!long_one) out.clear();
+  std::sort(out.begin(), out.end(), [](const WordPassage& x, const WordPassage& y) { return x.a0 < y.a0; });
+  return out;
+}
+
+// The measures of an alignment from its passages in word positions; spans when the words have them.
+Alignment measure(const Words& a, const Words& b, const std::vector<WordPassage>& ps) {
+  Alignment al;
+  al.a_words = static_cast<std::int64_t>(a.size());
+  al.b_words = static_cast<std::int64_t>(b.size());
+  std::vector<char> cov_a(a.size(), 0), cov_b(b.size(), 0);
+  const bool spans = !a.begin.empty() && !b.begin.empty();
+  for (const WordPassage& p : ps) {
+    std::fill(cov_a.begin() + p.a0, cov_a.begin() + p.a1, 1);
+    std::fill(cov_b.begin() + p.b0, cov_b.begin() + p.b1, 1);
+    al.longest = std::max(al.longest, p.matched);
+    al.matched += p.matched;
+    al.slots += p.slots;
+    al.slots_changed += p.changed;
+    Passage out;
+    out.a_words = p.a1 - p.a0;
+    out.b_words = p.b1 - p.b0;
+    out.matched = p.matched;
+    if (spans) {
+      out.a_begin = a.begin[static_cast<std::size_t>(p.a0)];
+      out.a_end = a.end[static_cast<std::size_t>(p.a1 - 1)];
+      out.b_begin = b.begin[static_cast<std::size_t>(p.b0)];
+      out.b_end = b.end[static_cast<std::size_t>(p.b1 - 1)];
+    }
+    al.passages.push_back(out);
+  }
+  auto share = [](const std::vector<char>& v) {
+    if (v.empty()) return 0.0;
+    return static_cast<double>(std::count(v.begin(), v.end(), 1)) / static_cast<double>(v.size());
+  };
+  al.a_coverage = share(cov_a);
+  al.b_coverage = share(cov_b);
+  return al;
+}
+
+// The relation and origin of an aligned pair a < b, or false when it shares no passage.
+bool classify(const Alignment& al, std::int64_t a, std::int64_t b, const TextReuseOptions& o,
+              double time_a, double time_b, ReusePair& out) {
+  if (al.passages.empty()) return false;
+  out.a = a;
+  out.b = b;
+  out.a_coverage = al.a_coverage;
+  out.b_coverage = al.b_coverage;
+  out.longest = al.longest;
+  out.matched = al.matched;
+  out.passages = static_cast<std::int64_t>(al.passages.size());
+  const double ca = al.a_coverage;
+  const double cb = al.b_coverage;
+  if (al.slots_changed >= 2 &&
+      static_cast<double>(al.slots_changed) >= o.template_changed * static_cast<double>(al.slots)) {
+    out.relation = ReuseRelation::template_;
+    out.origin = -1;
+    return true;
+  }
+  if (ca >= o.copy_coverage && cb >= o.copy_coverage) {
+    out.relation = ReuseRelation::copy;
+    out.origin = a;
+  } else if (std::max(ca, cb) >= o.trimmed_coverage) {
+    out.relation = ReuseRelation::trimmed;
+    out.origin = ca >= cb ? b : a;  // the derived text is the one covered more
+  } else if (std::min(ca, cb) >= o.rewrite_coverage &&
+             (al.passages.size() > 1 || std::min(ca, cb) >= o.excerpt_coverage)) {
+    out.relation = ReuseRelation::rewrite;
+    out.origin = a;
+  } else {
+    out.relation = ReuseRelation::excerpt;
+    out.origin = cb > ca ? b : a;
+  }
+  if (!std::isnan(time_a) && !std::isnan(time_b) && time_a != time_b) {
+    out.origin = time_a < time_b ? a : b;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(ReuseRelation relation) {
+  switch (relation) {
+    case ReuseRelation::copy: return "copy";
+    case ReuseRelation::trimmed: return "trimmed";
+    case ReuseRelation::rewrite: return "rewrite";
+    case ReuseRelation::excerpt: return "excerpt";
+    case ReuseRelation::template_: return "template";
+  }
+  return "excerpt";
+}
+
+void TextReuseOptions::validate() const {
+  auto at_least = [](int v, int lo, const char* name) {
+    if (v < lo) {
+      throw InvalidArgument(std::string(name) + " must be at least " + std::to_string(lo) +
+                            "; got " + std::to_string(v));
+    }
+  };
+  at_least(seed_words, 1, "seed_words");
+  at_least(window, 1, "window");
+  at_least(align_words, 1, "align_words");
+  at_least(max_gap, 0, "max_gap");
+  at_least(min_passage_words, 1, "min_passage_words");
+  at_least(max_postings, 2, "max_postings");
+  auto unit = [](double v, const char* name) {
+    if (!(v >= 0 && v <= 1)) {
+      throw InvalidArgument(std::string(name) + " must be in [0, 1]; got " + std::to_string(v));
+    }
+  };
+  unit(copy_coverage, "copy_coverage");
+  unit(trimmed_coverage, "trimmed_coverage");
+  unit(rewrite_coverage, "rewrite_coverage");
+  unit(excerpt_coverage, "excerpt_coverage");
+  unit(template_changed, "template_changed");
+  if (seed_words > 64 || align_words > 64) {
+    throw InvalidArgument("seed_words and align_words must be at most 64");
+  }
+}
+
+Alignment shared_passages(TextView a, TextView b, const TextReuseOptions& options) {
+  options.validate();
+  const Words wa = words_of(a, options.decode_error, 0, true);
+  const Words wb = words_of(b, options.decode_error, 1, true);
+  return measure(wa, wb, passages_of(wa, wb, options));
+}
+
+TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& options,
+                     const std::vector<double>* times) {
+  options.validate();
+  if (times != nullptr && times->size() != docs.size()) {
+    throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
+                          std::to_string(docs.size()) + " texts");
+  }
+  const std::size_t n = docs.size();
+  const int threads = detail::resolve_threads(options.n_jobs);
+  const auto* check = options.interrupted ? &options.interrupted : nullptr;
+  auto time_of = [&](std::size_t i) { return times != nullptr ? (*times)[i] : std::nan(""); };
+
+  // Words and fingerprints of every text, on all cores.
+  std::vector<Words> words(n);
+  std::vector<std::vector<std::uint64_t>> prints(n);
+  std::vector<std::uint64_t> text_hash(n);
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
+          words[i] = words_of(docs[i], options.decode_error, i, false);
+          text_hash[i] = XXH3_64bits(words[i].hash.data(), words[i].size() * sizeof(std::uint32_t));
+        }
+      },
+      check);
+
+  // Texts with the same words: the earliest dated (else the first) stands for all.
+  std::vector<std::int64_t> stands_for(n);
+  {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    auto earlier = [&](std::size_t x, std::size_t y) {
+      const double tx = time_of(x), ty = time_of(y);
+      if (std::isnan(tx) != std::isnan(ty)) return !std::isnan(tx);
+      if (!std::isnan(tx) && tx != ty) return tx < ty;
+      return x < y;
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return text_hash[x] != text_hash[y] ? text_hash[x] < text_hash[y] : earlier(x, y);
+    });
+    for (std::size_t s = 0; s < n;) {
+      std::size_t e = s + 1;
+      while (e < n && text_hash[order[e]] == text_hash[order[s]]) ++e;
+      // Within equal hashes, texts are grouped by equal words (a collision splits them).
+      for (std::size_t x = s; x < e; ++x) {
+        const std::size_t i = order[x];
+        stands_for[i] = static_cast<std::int64_t>(i);
+        for (std::size_t y = s; y < x; ++y) {
+          const std::size_t r = order[y];
+          if (stands_for[r] == static_cast<std::int64_t>(r) && words[r].hash == words[i].hash) {
+            stands_for[i] = static_cast<std::int64_t>(r);
+            break;
+          }
+        }
+      }
+      s = e;
+    }
+  }
+
+  TextReuse result;
+  std::vector<std::pair<std::int64_t, std::int64_t>> cand;
+  std::vector<ReusePair> copies;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = static_cast<std::size_t>(stands_for[i]);
+    if (r == i || words[i].size() == 0) continue;
+    ReusePair p;
+    p.a = static_cast<std::int64_t>(std::min(i, r));
+    p.b = static_cast<std::int64_t>(std::max(i, r));
+    p.relation = ReuseRelation::copy;
+    p.origin = static_cast<std::int64_t>(r);
+    p.a_coverage = p.b_coverage = 1;
+    p.longest = p.matched = static_cast<std::int64_t>(words[i].size());
+    p.passages = 1;
+    copies.push_back(p);
+  }
+
+  // Fingerprints of the texts that stand for themselves, in an inverted index.
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
+          if (stands_for[i] == static_cast<std::int64_t>(i)) {
+            prints[i] = fingerprints(words[i], options.seed_words, options.window);
+          }
+        }
+      },
+      check);
+  std::vector<std::pair<std::uint64_t, std::int64_t>> postings;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const std::uint64_t f : prints[i]) postings.emplace_back(f, static_cast<std::int64_t>(i));
+  }
+  std::sort(postings.begin(), postings.end());
+
+  // Candidates: per text b, the earlier texts that share a fingerprint held by few texts.
+  const auto max_post = static_cast<std::ptrdiff_t>(options.max_postings);
+  std::vector<std::vector<std::int64_t>> mates(n);
+  std::atomic<std::int64_t> total{static_cast<std::int64_t>(copies.size())};
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t b = task * kDocsPerTask; b < std::min(n, (task + 1) * kDocsPerTask); ++b) {
+          std::vector<std::int64_t>& m = mates[b];
+          for (const std::uint64_t f : prints[b]) {
+            auto lo = std::lower_bound(postings.begin(), postings.end(), std::make_pair(f, std::int64_t{-1}));
+            auto hi = lo;
+            while (hi != postings.end() && hi->first == f && hi - lo <= max_post) ++hi;
+            if (hi - lo > max_post) continue;
+            for (auto it = lo; it != hi && it->second < static_cast<std::int64_t>(b); ++it) {
+              m.push_back(it->second);
+            }
+          }
+          std::sort(m.begin(), m.end());
+          m.erase(std::unique(m.begin(), m.end()), m.end());
+          const std::int64_t now = total += static_cast<std::int64_t>(m.size());
+          if (options.max_pairs >= 0 && now > options.max_pairs) {
+            throw InvalidArgument(
+                "text reuse: more than max_pairs = " + std::to_string(options.max_pairs) +
+                " candidate pairs (identical texts count once); raise min_passage_words or "
+                "lower max_postings, or raise max_pairs (negative: no bound) if the memory is there");
+          }
+        }
+      },
+      check);
+  std::vector<std::vector<std::uint64_t>>().swap(prints);
+  std::vector<std::pair<std::uint64_t, std::int64_t>>().swap(postings);
+  for (std::size_t b = 0; b < n; ++b) {
+    for (const std::int64_t a : mates[b]) cand.emplace_back(a, static_cast<std::int64_t>(b));
+    std::vector<std::int64_t>().swap(mates[b]);
+  }
+  result.candidates = static_cast<std::int64_t>(cand.size() + copies.size());
+
+  // Every candidate aligned, on all cores; results keep the candidates' order.
+  std::vector<ReusePair> found(cand.size());
+  std::vector<char> kept(cand.size(), 0);
+  detail::parallel_for(
+      (cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t p = task * kPairsPerTask; p < std::min(cand.size(), (task + 1) * kPairsPerTask); ++p) {
+          const auto [a, b] = cand[p];
+          const Words& wa = words[static_cast<std::size_t>(a)];
+          const Words& wb = words[static_cast<std::size_t>(b)];
+          const Alignment al = measure(wa, wb, passages_of(wa, wb, options));
+          kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
+                             time_of(static_cast<std::size_t>(b)), found[p]);
+        }
+      },
+      check);
+
+  result.pairs = std::move(copies);
+  for (std::size_t p = 0; p < cand.size(); ++p) {
+    if (kept[p]) result.pairs.push_back(found[p]);
+  }
+  std::sort(result.pairs.begin(), result.pairs.end(), [](const ReusePair& x, const ReusePair& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+
+  // Two texts derived from one origin that share no more than each shares with it share it
+  // through that origin: no derivation between them.
+  struct Edge {
+    std::int64_t derived, origin, matched;
+    bool operator<(const Edge& e) const {
+      return derived != e.derived ? derived < e.derived : origin < e.origin;
+    }
+  };
+  std::vector<Edge> derived_from;
+  for (const ReusePair& p : result.pairs) {
+    if (p.origin >= 0) derived_from.push_back({p.origin == p.a ? p.b : p.a, p.origin, p.matched});
+  }
+  std::sort(derived_from.begin(), derived_from.end());
+  auto origins_of = [&](std::int64_t x) {
+    const auto lo = std::lower_bound(derived_from.begin(), derived_from.end(), Edge{x, -1, 0});
+    auto hi = lo;
+    while (hi != derived_from.end() && hi->derived == x) ++hi;
+    return std::make_pair(lo, hi);
+  };
+  for (ReusePair& p : result.pairs) {
+    if (p.origin < 0) continue;
+    const auto [a0, a1] = origins_of(p.a);
+    const auto [b0, b1] = origins_of(p.b);
+    for (auto x = a0, y = b0; x != a1 && y != b1;) {
+      if (x->origin < y->origin) {
+        ++x;
+      } else if (y->origin < x->origin) {
+        ++y;
+      } else {
+        if (x->origin != p.a && x->origin != p.b && p.matched <= std::min(x->matched, y->matched)) {
+          p.via = x->origin;
+          break;
+        }
+        ++x;
+        ++y;
+      }
+    }
+  }
+
+  // Groups: each origin with the texts derived from it.
+  std::vector<std::pair<std::int64_t, std::int64_t>> edges;  // (origin, derived)
+  for (ReusePair& p : result.pairs) {
+    if (p.via >= 0) p.origin = -1;
+    if (p.origin < 0) continue;
+    edges.emplace_back(p.origin, p.origin == p.a ? p.b : p.a);
+  }
+  std::sort(edges.begin(), edges.end());
+  for (std::size_t s = 0; s < edges.size();) {
+    std::size_t e = s;
+    std::vector<std::int64_t> g{edges[s].first};
+    while (e < edges.size() && edges[e].first == edges[s].first) g.push_back(edges[e++].second);
+    result.origins.push_back(edges[s].first);
+    result.groups.push_back(std::move(g));
+    s = e;
+  }
+  return result;
+}
+
+}  // namespace newsim
