@@ -169,7 +169,7 @@ def main():
     t1 = time.perf_counter()
     new = score(zip(r.pairs["a"], r.pairs["b"], r.pairs["relation"], r.pairs["origin"]), gold)
     t2 = time.perf_counter()
-    nd = newsim.near_duplicates(texts)
+    nd = newsim.near_duplicates(texts, 0.8)
     t3 = time.perf_counter()
     old = score(zip(nd.pairs["a"], nd.pairs["b"], nd.pairs["relation"], nd.pairs["a"]), gold)
     print(f"{'finder':34} {'cut':>10} {'rewritten':>10} {'quoted':>10} {'precision':>10} "

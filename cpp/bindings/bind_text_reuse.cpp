@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "newsim/errors.hpp"
 #include "newsim/text_reuse.hpp"
 
 namespace newsim::bindings {
@@ -19,6 +20,7 @@ TextReuseOptions options_of(const py::dict& kw) {
     else if (name == "max_gap") o.max_gap = value.cast<int>();
     else if (name == "min_passage_words") o.min_passage_words = value.cast<int>();
     else if (name == "max_postings") o.max_postings = value.cast<int>();
+    else if (name == "min_fingerprints") o.min_fingerprints = value.cast<int>();
     else if (name == "copy_coverage") o.copy_coverage = value.cast<double>();
     else if (name == "trimmed_coverage") o.trimmed_coverage = value.cast<double>();
     else if (name == "rewrite_coverage") o.rewrite_coverage = value.cast<double>();
@@ -110,6 +112,48 @@ void bind_text_reuse(py::module_& m) {
         return alignment_to_python(released([&] { return shared_passages(d[0], d[1], o); }));
       },
       py::arg("a"), py::arg("b"));
+  m.def(
+      "_pair_passages",
+      [](py::handle docs, const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& a,
+         const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& b,
+         const py::kwargs& kw) {
+        TextReuseOptions o = options_of(kw);
+        o.interrupted = python_interrupt();
+        if (a.size() != b.size()) throw InvalidArgument("a and b must have one length");
+        std::vector<std::pair<std::int64_t, std::int64_t>> pairs(static_cast<std::size_t>(a.size()));
+        for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {a.data()[i], b.data()[i]};
+        std::vector<py::object> keep;
+        const std::vector<TextView> d = documents_from(docs, keep);
+        const std::vector<Alignment> al = released([&] { return shared_passages(d, pairs, o); });
+        // Flat: the passages of pair p are rows offsets[p] to offsets[p + 1].
+        std::size_t total = 0;
+        for (const Alignment& x : al) total += x.passages.size();
+        const auto m = static_cast<py::ssize_t>(total);
+        py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(al.size() + 1));
+        py::array_t<std::int64_t> a_begin(m), a_end(m), b_begin(m), b_end(m), matched(m);
+        std::size_t r = 0;
+        offsets.mutable_data()[0] = 0;
+        for (std::size_t p = 0; p < al.size(); ++p) {
+          for (const Passage& x : al[p].passages) {
+            a_begin.mutable_data()[r] = x.a_begin;
+            a_end.mutable_data()[r] = x.a_end;
+            b_begin.mutable_data()[r] = x.b_begin;
+            b_end.mutable_data()[r] = x.b_end;
+            matched.mutable_data()[r] = x.matched;
+            ++r;
+          }
+          offsets.mutable_data()[p + 1] = static_cast<std::int64_t>(r);
+        }
+        py::dict out;
+        out["offsets"] = offsets;
+        out["a_begin"] = a_begin;
+        out["a_end"] = a_end;
+        out["b_begin"] = b_begin;
+        out["b_end"] = b_end;
+        out["matched"] = matched;
+        return out;
+      },
+      py::arg("docs"), py::arg("a"), py::arg("b"));
   m.def(
       "_text_reuse",
       [](py::handle docs, const py::object& times, const py::kwargs& kw) {

@@ -65,8 +65,17 @@ void scan_words(Decoder dec, bool spans, Words& out) {
   for (;;) {
     pos = static_cast<std::int64_t>(dec.position());
     if (!dec.next(c)) break;
-    if (detail::is_word(c)) {
-      const char32_t low = detail::simple_lower(c);
+    bool word_char = false;
+    char32_t low = c;
+    if (c < 0x80) {  // ASCII without the tables
+      word_char = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                  (c >= 'A' && c <= 'Z');
+      if (c >= 'A' && c <= 'Z') low = c + ('a' - 'A');
+    } else if (detail::is_word(c)) {
+      word_char = true;
+      low = detail::simple_lower(c);
+    }
+    if (word_char) {
       if (word.empty()) {
         start = pos;
         flags = low != c ? kIsCapital : 0;
@@ -82,6 +91,8 @@ void scan_words(Decoder dec, bool spans, Words& out) {
 
 Words words_of(TextView doc, DecodeErrors errors, std::size_t index, bool spans) {
   Words w;
+  w.hash.reserve(doc.size / 6 + 1);
+  w.flags.reserve(doc.size / 6 + 1);
   switch (doc.encoding) {
     case Encoding::utf8: scan_words(detail::Decoder<Encoding::utf8>(doc, errors, index), spans, w); break;
     case Encoding::latin1: scan_words(detail::Decoder<Encoding::latin1>(doc, errors, index), spans, w); break;
@@ -91,40 +102,25 @@ Words words_of(TextView doc, DecodeErrors errors, std::size_t index, bool spans)
   return w;
 }
 
-// Hash of the masked n-gram starting at i.
+// Hash of the n-gram of words starting at i.
 std::uint64_t gram_hash(const Words& w, std::size_t i, std::size_t n) {
-  std::uint32_t buf[64];
-  std::uint64_t h = 0;
-  std::size_t done = 0;
-  while (done < n) {
-    const std::size_t m = std::min<std::size_t>(64, n - done);
-    for (std::size_t k = 0; k < m; ++k) buf[k] = w.masked(i + done + k);
-    h = XXH3_64bits_withSeed(buf, m * sizeof(std::uint32_t), h);
-    done += m;
-  }
-  return h;
+  return XXH3_64bits(w.hash.data() + i, n * sizeof(std::uint32_t));
 }
 
 // Winnowed fingerprints, sorted and distinct: in every window of `window` consecutive n-grams
-// the smallest hash (n-grams mostly of figures take no part).
+// (words as they are) the smallest hash.
 std::vector<std::uint64_t> fingerprints(const Words& w, int seed_words, int window) {
   std::vector<std::uint64_t> out;
   const auto k = static_cast<std::size_t>(seed_words);
   if (w.size() < k) return out;
   const std::size_t grams = w.size() - k + 1;
-  constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
   std::vector<std::uint64_t> h(grams);
-  std::size_t figures = 0;
-  for (std::size_t i = 0; i < k; ++i) figures += w.figure(i);
-  for (std::size_t i = 0; i < grams; ++i) {
-    if (i > 0) figures += static_cast<std::size_t>(w.figure(i + k - 1)) - w.figure(i - 1);
-    h[i] = 2 * figures > k ? kNone : gram_hash(w, i, k);
-  }
+  for (std::size_t i = 0; i < grams; ++i) h[i] = gram_hash(w, i, k);
   const std::size_t win = std::min<std::size_t>(static_cast<std::size_t>(window), grams);
   for (std::size_t s = 0; s + win <= grams; ++s) {
     const std::uint64_t m = *std::min_element(h.begin() + static_cast<std::ptrdiff_t>(s),
                                               h.begin() + static_cast<std::ptrdiff_t>(s + win));
-    if (m != kNone && (out.empty() || out.back() != m)) out.push_back(m);
+    if (out.empty() || out.back() != m) out.push_back(m);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -135,53 +131,78 @@ struct Run {
   std::int64_t i = 0, j = 0, len = 0;  // a[i, i+len) equals b[j, j+len)
 };
 
-// Runs of equal words seeded on align_words-grams, extended both ways, longest first without
-// overlap on either side; returned in b's order.
-std::vector<Run> equal_runs(const Words& a, const Words& b, int align_words) {
-  std::vector<Run> runs;
+// The align_words-grams of a text (words as they are) as (32-bit hash, position), sorted.
+struct Seed {
+  std::uint32_t hash, pos;
+  bool operator<(const Seed& o) const { return hash != o.hash ? hash < o.hash : pos < o.pos; }
+};
+std::vector<Seed> seeds_of(const Words& w, int align_words) {
+  std::vector<Seed> out;
   const auto k = static_cast<std::size_t>(align_words);
-  if (a.size() < k || b.size() < k) return runs;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> seeds(a.size() - k + 1);
-  for (std::size_t i = 0; i < seeds.size(); ++i) seeds[i] = {gram_hash(a, i, k), static_cast<std::uint32_t>(i)};
-  std::sort(seeds.begin(), seeds.end());
-  // Per diagonal (i - j), how far in b the last run found on it reaches.
-  std::vector<std::pair<std::int64_t, std::int64_t>> reach;  // sorted by diagonal
-  auto reached = [&](std::int64_t diag) -> std::int64_t* {
-    auto it = std::lower_bound(reach.begin(), reach.end(), std::make_pair(diag, std::int64_t{-1}));
-    return it != reach.end() && it->first == diag ? &it->second : nullptr;
-  };
+  if (w.size() < k) return out;
+  out.resize(w.size() - k + 1);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::uint64_t h = gram_hash(w, i, k);
+    out[i] = {static_cast<std::uint32_t>(h ^ (h >> 32)), static_cast<std::uint32_t>(i)};
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Runs of equal words (figures equal to figures) seeded where the seeds of a and b meet (a
+// merge of the sorted seeds), extended both ways, one per stretch of a diagonal; then the longest first without overlap on
+// either side; returned in b's order.
+std::vector<Run> equal_runs(const Words& a, const Words& b, const std::vector<Seed>& sa,
+                            const std::vector<Seed>& sb, int align_words) {
+  std::vector<Run> runs;
+  std::vector<std::pair<std::int64_t, std::int64_t>> matches;  // (i - j, j)
+  for (std::size_t x = 0, y = 0; x < sa.size() && y < sb.size();) {
+    if (sa[x].hash < sb[y].hash) {
+      ++x;
+    } else if (sb[y].hash < sa[x].hash) {
+      ++y;
+    } else {
+      const std::uint32_t h = sa[x].hash;
+      std::size_t x1 = x, y1 = y;
+      while (x1 < sa.size() && sa[x1].hash == h) ++x1;
+      while (y1 < sb.size() && sb[y1].hash == h) ++y1;
+      if (x1 - x <= kMaxSeedRepeats && y1 - y <= kMaxSeedRepeats) {
+        for (std::size_t u = x; u < x1; ++u) {
+          for (std::size_t v = y; v < y1; ++v) {
+            matches.emplace_back(static_cast<std::int64_t>(sa[u].pos) - sb[v].pos, sb[v].pos);
+          }
+        }
+      }
+      x = x1;
+      y = y1;
+    }
+  }
+  std::sort(matches.begin(), matches.end());
   const auto na = static_cast<std::int64_t>(a.size());
   const auto nb = static_cast<std::int64_t>(b.size());
-  for (std::int64_t j = 0; j + static_cast<std::int64_t>(k) <= nb; ++j) {
-    const std::uint64_t h = gram_hash(b, static_cast<std::size_t>(j), k);
-    auto lo = std::lower_bound(seeds.begin(), seeds.end(), std::make_pair(h, std::uint32_t{0}));
-    auto hi = lo;
-    while (hi != seeds.end() && hi->first == h) ++hi;
-    if (lo == hi || static_cast<std::size_t>(hi - lo) > kMaxSeedRepeats) continue;
-    for (auto it = lo; it != hi; ++it) {
-      const std::int64_t i = it->second;
-      const std::int64_t diag = i - j;
-      std::int64_t* r = reached(diag);
-      if (r != nullptr && *r > j) continue;  // inside a run already found
-      std::int64_t s = 0;
-      while (i - s - 1 >= 0 && j - s - 1 >= 0 &&
-             a.masked(static_cast<std::size_t>(i - s - 1)) == b.masked(static_cast<std::size_t>(j - s - 1))) {
-        ++s;
-      }
-      std::int64_t e = 0;
-      while (i + e < na && j + e < nb &&
-             a.masked(static_cast<std::size_t>(i + e)) == b.masked(static_cast<std::size_t>(j + e))) {
-        ++e;
-      }
-      if (e < static_cast<std::int64_t>(k)) continue;  // a hash collision
-      runs.push_back({i - s, j - s, s + e});
-      if (r != nullptr) {
-        *r = j + e;
-      } else {
-        reach.insert(std::lower_bound(reach.begin(), reach.end(), std::make_pair(diag, std::int64_t{-1})),
-                     {diag, j + e});
-      }
+  const auto k = static_cast<std::int64_t>(align_words);
+  std::int64_t diag = std::numeric_limits<std::int64_t>::min();
+  std::int64_t reach = 0;  // on this diagonal, where the last run ends in b
+  for (const auto& [d, j] : matches) {
+    if (d != diag) {
+      diag = d;
+      reach = -1;
     }
+    if (j < reach) continue;  // inside a run already found
+    const std::int64_t i = d + j;
+    std::int64_t s = 0;
+    while (i - s - 1 >= 0 && j - s - 1 >= reach &&
+           a.masked(static_cast<std::size_t>(i - s - 1)) == b.masked(static_cast<std::size_t>(j - s - 1))) {
+      ++s;
+    }
+    std::int64_t e = 0;
+    while (i + e < na && j + e < nb &&
+           a.masked(static_cast<std::size_t>(i + e)) == b.masked(static_cast<std::size_t>(j + e))) {
+      ++e;
+    }
+    if (e < k) continue;  // a hash collision
+    runs.push_back({i - s, j - s, s + e});
+    reach = j + e;
   }
   std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
     if (x.len != y.len) return x.len > y.len;
@@ -224,8 +245,9 @@ void count_slots(const Words& a, const Words& b, const Run& r, WordPassage& p) {
 
 // Passages in word positions: none unless one holds min_passage_words equal words; then also
 // those with half as many (at least align_words), so that coverage counts short paragraphs.
-std::vector<WordPassage> passages_of(const Words& a, const Words& b, const TextReuseOptions& o) {
-  const std::vector<Run> runs = equal_runs(a, b, o.align_words);
+std::vector<WordPassage> passages_of(const Words& a, const Words& b, const std::vector<Seed>& sa,
+                                     const std::vector<Seed>& sb, const TextReuseOptions& o) {
+  const std::vector<Run> runs = equal_runs(a, b, sa, sb, o.align_words);
   std::vector<WordPassage> out;
   WordPassage cur;
   bool open = false;
@@ -370,6 +392,7 @@ void TextReuseOptions::validate() const {
   at_least(max_gap, 0, "max_gap");
   at_least(min_passage_words, 1, "min_passage_words");
   at_least(max_postings, 2, "max_postings");
+  at_least(min_fingerprints, 1, "min_fingerprints");
   auto unit = [](double v, const char* name) {
     if (!(v >= 0 && v <= 1)) {
       throw InvalidArgument(std::string(name) + " must be in [0, 1]; got " + std::to_string(v));
@@ -389,7 +412,37 @@ Alignment shared_passages(TextView a, TextView b, const TextReuseOptions& option
   options.validate();
   const Words wa = words_of(a, options.decode_error, 0, true);
   const Words wb = words_of(b, options.decode_error, 1, true);
-  return measure(wa, wb, passages_of(wa, wb, options));
+  return measure(wa, wb, passages_of(wa, wb, seeds_of(wa, options.align_words),
+                                     seeds_of(wb, options.align_words), options));
+}
+
+std::vector<Alignment> shared_passages(
+    const std::vector<TextView>& docs, const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+    const TextReuseOptions& options) {
+  options.validate();
+  const auto n = static_cast<std::int64_t>(docs.size());
+  for (const auto& [a, b] : pairs) {
+    if (a < 0 || a >= n || b < 0 || b >= n) {
+      throw IndexOutOfRange("pair (" + std::to_string(a) + ", " + std::to_string(b) +
+                            ") is outside [0, " + std::to_string(n) + ")");
+    }
+  }
+  std::vector<Alignment> out(pairs.size());
+  const auto* check = options.interrupted ? &options.interrupted : nullptr;
+  detail::parallel_for(
+      (pairs.size() + kPairsPerTask - 1) / kPairsPerTask, detail::resolve_threads(options.n_jobs),
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t p = task * kPairsPerTask; p < std::min(pairs.size(), (task + 1) * kPairsPerTask); ++p) {
+          const auto a = static_cast<std::size_t>(pairs[p].first);
+          const auto b = static_cast<std::size_t>(pairs[p].second);
+          const Words wa = words_of(docs[a], options.decode_error, a, true);
+          const Words wb = words_of(docs[b], options.decode_error, b, true);
+          out[p] = measure(wa, wb, passages_of(wa, wb, seeds_of(wa, options.align_words),
+                                               seeds_of(wb, options.align_words), options));
+        }
+      },
+      check);
+  return out;
 }
 
 TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& options,
@@ -407,6 +460,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   // Words and fingerprints of every text, on all cores.
   std::vector<Words> words(n);
   std::vector<std::vector<std::uint64_t>> prints(n);
+  std::vector<std::vector<Seed>> seeds(n);
   std::vector<std::uint64_t> text_hash(n);
   detail::parallel_for(
       (n + kDocsPerTask - 1) / kDocsPerTask, threads,
@@ -475,6 +529,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
         for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
           if (stands_for[i] == static_cast<std::int64_t>(i)) {
             prints[i] = fingerprints(words[i], options.seed_words, options.window);
+            seeds[i] = seeds_of(words[i], options.align_words);
           }
         }
       },
@@ -503,8 +558,18 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
               m.push_back(it->second);
             }
           }
+          // Kept: texts that share min_fingerprints (or all of the smaller's) fingerprints.
           std::sort(m.begin(), m.end());
-          m.erase(std::unique(m.begin(), m.end()), m.end());
+          std::size_t kept_mates = 0;
+          for (std::size_t x = 0; x < m.size();) {
+            std::size_t y = x;
+            while (y < m.size() && m[y] == m[x]) ++y;
+            const std::size_t need = std::min({static_cast<std::size_t>(options.min_fingerprints),
+                                               prints[b].size(), prints[static_cast<std::size_t>(m[x])].size()});
+            if (y - x >= need) m[kept_mates++] = m[x];
+            x = y;
+          }
+          m.resize(kept_mates);
           const std::int64_t now = total += static_cast<std::int64_t>(m.size());
           if (options.max_pairs >= 0 && now > options.max_pairs) {
             throw InvalidArgument(
@@ -533,7 +598,9 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
           const auto [a, b] = cand[p];
           const Words& wa = words[static_cast<std::size_t>(a)];
           const Words& wb = words[static_cast<std::size_t>(b)];
-          const Alignment al = measure(wa, wb, passages_of(wa, wb, options));
+          const Alignment al =
+              measure(wa, wb, passages_of(wa, wb, seeds[static_cast<std::size_t>(a)],
+                                          seeds[static_cast<std::size_t>(b)], options));
           kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
                              time_of(static_cast<std::size_t>(b)), found[p]);
         }

@@ -68,8 +68,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=FORMATS, default="text", help="report format (text)")
     a.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
     a.add_argument("--top-k", type=_count, default=3, help="nearest articles per article (3)")
-    a.add_argument("--threshold", type=_unit, default=0.8,
-                   help="near-duplicates: Jaccard of 5-word shingles at least this (0.8)")
+    a.add_argument("--threshold", type=_unit, default=None,
+                   help="near-duplicates: Jaccard of 5-word shingles at least this (default: "
+                        "by shared passages, which also finds edited copies and excerpts)")
     a.add_argument("--story-threshold", type=_unit, default=0.2,
                    help="stories: merge while the mean cosine is at least this (0.2)")
     a.add_argument("--time-window", metavar="DAYS", type=_days,

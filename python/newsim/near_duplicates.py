@@ -57,6 +57,10 @@ def _frame(pairs: Dict[str, Any], ids: Optional[List[str]]) -> Any:
 class NearDuplicateResult:
     """Near-duplicate pairs and groups of a collection.
 
+    Found by shared passages (the default of :func:`near_duplicates`), ``pairs``, ``groups``
+    and ``canonical`` are those of :class:`newsim.TextReuseResult` (its ``origins``); an article
+    may be in two groups. Found by Jaccard (a threshold given):
+
     ``pairs``: a DataFrame, one row per pair (a < b, input positions) with their Jaccard index,
     containment (share of the smaller article inside the other) and cosine, all on word
     shingles, the relation (``copy``, ``contains`` or ``update``) and, for ``contains``, the
@@ -75,10 +79,11 @@ class NearDuplicateResult:
         self.ids = ids
 
     def group_labels(self) -> np.ndarray:
-        """Per input position, its group number, or -1 when it has no near-duplicate."""
+        """Per input position, its group number (the first, if in two), or -1 when it has no
+        near-duplicate."""
         labels = np.full(self.n, -1, dtype=np.int64)
-        for g, members in enumerate(self.groups):
-            labels[members] = g
+        for g in range(len(self.groups) - 1, -1, -1):  # in two groups: the first
+            labels[self.groups[g]] = g
         return labels
 
     def to_pandas(self) -> Any:
@@ -204,14 +209,22 @@ class NearDuplicateIndex:
                 f" num_perm={self.num_perm}, banding={self.banding}, articles={len(self)})")
 
 
-def near_duplicates(data: Any, threshold: float = 0.8, *, dates: Optional[Sequence[Any]] = None,
-                    shingle_size: int = 5, num_perm: int = 128, bands: Optional[int] = None,
+def near_duplicates(data: Any, threshold: Optional[float] = None, *,
+                    dates: Optional[Sequence[Any]] = None, shingle_size: int = 5,
+                    num_perm: int = 128, bands: Optional[int] = None,
                     copy_threshold: float = 0.9, containment_threshold: float = 0.9,
                     seed: int = 1, n_jobs: Optional[int] = None,
                     max_pairs: Optional[int] = 10_000_000) -> NearDuplicateResult:
     """Near-duplicate pairs and groups of a Corpus or a list of texts.
 
-    Articles are sets of word shingles (``shingle_size`` consecutive lowercased words); two are
+    By default (``threshold=None``) copies are found by the passages they share, as
+    :func:`newsim.text_reuse` finds them with its defaults, so edited copies, cuts and quoted
+    excerpts are found too: ``pairs`` has text reuse's columns (relation ``copy``, ``trimmed``,
+    ``rewrite``, ``excerpt`` or ``template``, origin, coverage of each, ...), ``groups`` are
+    origins with what was derived from them (origin first; they do not chain) and
+    ``canonical`` their origins. The MinHash options below do not apply then.
+
+    With a ``threshold``, the Jaccard method: articles are sets of word shingles (``shingle_size`` consecutive lowercased words); two are
     near-duplicates when the Jaccard index of their sets is at least ``threshold``. Candidates
     come from MinHash signatures (``num_perm`` values) split into LSH bands, chosen so that a
     pair at the threshold is a candidate with probability >= 0.999; every candidate is then
@@ -237,6 +250,22 @@ def near_duplicates(data: Any, threshold: float = 0.8, *, dates: Optional[Sequen
     >>> r.groups, r.canonical
     ([[0, 2]], [0])
     """
+    # The Jaccard options are checked whichever method runs.
+    if threshold is not None:
+        _unit(threshold, "threshold")
+    for value, name in ((shingle_size, "shingle_size"), (num_perm, "num_perm")):
+        _positive_int(value, name)
+    if bands is not None and not 1 <= _positive_int(bands, "bands") <= num_perm:
+        raise ValueError(f"bands must be in [1, num_perm]; got {bands!r}")
+    _unit(copy_threshold, "copy_threshold")
+    _unit(containment_threshold, "containment_threshold")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0; got {seed!r}")
+    if threshold is None:
+        from newsim.text_reuse import text_reuse
+
+        r = text_reuse(data, dates=dates, n_jobs=n_jobs, max_pairs=max_pairs)
+        return NearDuplicateResult(r.pairs, r.groups, r.origins, r.candidates, r.n, r.ids)
     index = NearDuplicateIndex(threshold, shingle_size=shingle_size, num_perm=num_perm,
                                bands=bands, copy_threshold=copy_threshold,
                                containment_threshold=containment_threshold, seed=seed,

@@ -265,6 +265,7 @@ class SharedTerms:
         self.spans = spans
         self.explanation = explanation
         self.similarity = similarity
+        self.passages: Any = None  # the SharedPassages, when passages were marked
 
     def marked(self, side: int = 0) -> List[str]:
         """The marked words of text 0 or 1, as they are written there.
@@ -311,7 +312,11 @@ class SharedTerms:
     def _repr_html_(self) -> str:
         score = "" if self.similarity is None else f"similarity {self.similarity:.3f}; "
         terms = ", ".join(html.escape(t) for t in self.terms)
-        return (f"<div><p>{score}{len(self.terms)} shared terms: {terms}</p>"
+        if self.passages is not None:
+            terms = (f"covering {self.passages.a_coverage:.0%} and {self.passages.b_coverage:.0%}"
+                     f" of the texts")
+        kind = "passages" if self.passages is not None else "terms"
+        return (f"<div><p>{score}{len(self.terms)} shared {kind}: {terms}</p>"
                 f"<div style='display: flex; gap: 1em'>{self._side_html(0)}"
                 f"{self._side_html(1)}</div></div>")
 
@@ -353,7 +358,7 @@ def _stop_set(stop_words: Any) -> frozenset:
 
 def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = None, *,
                      vectorizer: Any = None, top: Optional[int] = None,
-                     max_chars: Optional[int] = None) -> SharedTerms:
+                     max_chars: Optional[int] = None, passages: bool = False) -> SharedTerms:
     """Two articles side by side with the terms they share marked (``<mark>``), as HTML.
 
     ``text_a`` and ``text_b`` are strings or Articles (shown under their titles; the title
@@ -365,6 +370,10 @@ def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = 
     vectorizer's token pattern, case and accents as it treats them; a term of several words
     (n-grams) marks each word of every run of them. ``max_chars`` cuts each text shown.
     Everything else is HTML-escaped.
+
+    With ``passages=True`` the passages the texts share (:func:`newsim.shared_passages` on the
+    texts shown) are marked instead of terms, named "passage 1", "passage 2", ... in the order
+    of the first text; the result's ``passages`` holds them.
 
     >>> s = highlight_shared("Talks <b>stall</b> on missile defence", "Missile talks resume",
     ...                      terms=["missile", "talks"])
@@ -384,6 +393,20 @@ def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = 
             raise ValueError(f"max_chars must be an int >= 1; got {max_chars!r}")
         shown_a, shown_b = (s if len(s) <= max_chars else s[:max_chars].rstrip() + " \u2026"
                             for s in (shown_a, shown_b))
+    if passages:
+        if terms is not None or vectorizer is not None:
+            raise ValueError("passages=True marks shared passages: give no terms or vectorizer")
+        from newsim.text_reuse import shared_passages
+
+        sp = shared_passages(shown_a, shown_b)
+        names = [f"passage {i + 1}" for i in range(len(sp))]
+        p = sp.passages
+        side_a = list(zip(p["a_begin"].tolist(), p["a_end"].tolist(), names))
+        side_b = sorted(zip(p["b_begin"].tolist(), p["b_end"].tolist(), names))
+        result = SharedTerms((shown_a, shown_b), (title_a, title_b), names,
+                             (_no_overlap(side_a), _no_overlap(side_b)))
+        result.passages = sp
+        return result
     v = vectorizer if vectorizer is not None else TfidfVectorizer(stop_words="english")
     if getattr(v, "analyzer", "word") != "word":
         raise ValueError("highlighting needs a word analyzer (analyzer='word')")
@@ -414,6 +437,16 @@ def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = 
              _find(shown_b, chosen, pattern, normalise, stops))
     return SharedTerms((shown_a, shown_b), (title_a, title_b), chosen, spans, explanation,
                        similarity)
+
+
+def _no_overlap(spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
+    """Spans by start, each cut where an earlier one reaches."""
+    out: List[Tuple[int, int, str]] = []
+    for a, b, name in sorted(spans):
+        a = max(a, out[-1][1]) if out else a
+        if a < b:
+            out.append((a, b, name))
+    return out
 
 
 def _normaliser(vectorizer: Any) -> Any:

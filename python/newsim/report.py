@@ -79,13 +79,38 @@ def _removed(corpus: Any, n_jobs: Optional[int]) -> Tuple[Any, List[Dict[str, in
     return result.corpus, per_article, dict(sorted(totals.items()))
 
 
-def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
+def _dup_method(report: Dict[str, Any], html: bool = False) -> str:
+    """How near-duplicates were found, for the report's headings."""
+    t = report["settings"]["threshold"]
+    if t is None:
+        return "by shared passages"
+    return f"at Jaccard {'≥' if html else '>='} {t}"
+
+
+def _reuse_pairs(pairs: Any, passages: Any) -> List[Dict[str, Any]]:
+    """Text-reuse pairs for the report: relation, origin, coverage and passage spans
+    ([a_begin, a_end, b_begin, b_end] in the cleaned texts)."""
+    spans: List[List[List[int]]] = [[] for _ in range(len(pairs))]
+    cols = [passages[c].tolist() for c in ("pair", "a_begin", "a_end", "b_begin", "b_end")]
+    for p, a0, a1, b0, b1 in zip(*cols):
+        spans[p].append([a0, a1, b0, b1])
+    return [{"a": int(a), "b": int(b), "relation": str(rel), "origin": int(o),
+             "a_coverage": round(float(ca), 4), "b_coverage": round(float(cb), 4),
+             "longest": int(lg), "passages": sp}
+            for a, b, rel, o, ca, cb, lg, sp in zip(
+                pairs["a"], pairs["b"], pairs["relation"], pairs["origin"], pairs["a_coverage"],
+                pairs["b_coverage"], pairs["longest"], spans)]
+
+
+def build_report(corpus: Any, *, top_k: int = 3, threshold: Optional[float] = None,
                  story_threshold: float = 0.2, time_window: Any = None, clean: bool = True,
                  key_terms: int = 8, n_jobs: Optional[int] = None,
                  step: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
     """The report of a Corpus as a JSON-ready dict (see report.schema.json). ``step``, when
     given, is called with the name of each stage as it starts (cleaning, term vectors,
-    neighbours, near-duplicates, stories, report), for progress display and timing."""
+    neighbours, near-duplicates, stories, report), for progress display and timing.
+    Near-duplicates are found by shared passages (:func:`newsim.text_reuse`), or by the
+    Jaccard index of 5-word shingles when ``threshold`` is given."""
     import newsim
 
     step = step or (lambda name: None)
@@ -134,16 +159,23 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: float = 0.8,
     times = _seconds(corpus)
     step("near-duplicates")
     dates = [None if math.isnan(t) else t for t in times.tolist()]
-    dups = newsim.near_duplicates(corpus, threshold=threshold, dates=dates, n_jobs=n_jobs)
+    if threshold is None:
+        dups = newsim.text_reuse(corpus, dates=dates, n_jobs=n_jobs, passages=True)
+        canonical = dups.origins
+        pairs = _reuse_pairs(dups.pairs, dups.passages)
+    else:
+        dups = newsim.near_duplicates(corpus, threshold=threshold, dates=dates, n_jobs=n_jobs)
+        canonical = dups.canonical
+        pairs = [{"a": int(a), "b": int(b), "jaccard": float(jac), "relation": str(rel)}
+                 for a, b, jac, rel in zip(dups.pairs["a"], dups.pairs["b"],
+                                           dups.pairs["jaccard"], dups.pairs["relation"])]
     group_of = np.full(n, -1, dtype=np.int64)
-    for g, members in enumerate(dups.groups):
-        group_of[members] = g
+    for g in range(len(dups.groups) - 1, -1, -1):  # in two groups: the first
+        group_of[dups.groups[g]] = g
     near_duplicates = {
-        "pairs": [{"a": int(a), "b": int(b), "jaccard": float(jac), "relation": str(rel)}
-                  for a, b, jac, rel in zip(dups.pairs["a"], dups.pairs["b"],
-                                            dups.pairs["jaccard"], dups.pairs["relation"])],
-        "groups": [{"group": g, "members": [int(m) for m in members], "canonical": int(c)}
-                   for g, (members, c) in enumerate(zip(dups.groups, dups.canonical))]}
+        "pairs": pairs,
+        "groups": [{"group": g, "members": sorted(int(m) for m in members), "canonical": int(c)}
+                   for g, (members, c) in enumerate(zip(dups.groups, canonical))]}
     del dups
     step("stories")
     result = newsim.cluster_stories(corpus, dates, threshold=story_threshold,
@@ -312,7 +344,7 @@ def render_text(report: Dict[str, Any], *, full: Optional[bool] = None) -> str:
         out.append("")
     groups = report["near_duplicates"]["groups"]
     shown = groups if full else sorted(groups, key=lambda g: (-len(g["members"]), g["group"]))[:SHOWN]
-    out.append(f"near-duplicate groups (Jaccard >= {report['settings']['threshold']}): "
+    out.append(f"near-duplicate groups ({_dup_method(report)}): "
                f"{len(groups) or 'none'}" + ("" if full or len(groups) <= SHOWN
                                             else f", the {SHOWN} largest:"))
     for g in shown:
@@ -922,7 +954,7 @@ stories instead, one row each (story, articles, title), darker where they have m
 <style>{_CSS}</style></head><body>
 <h1>newsim report: {n:,} articles</h1>
 <p class="muted">newsim {e(report['newsim_version'])}, {e(report['generated'])};
-{report['settings']['terms']:,} terms; near-duplicates at Jaccard ≥ {report['settings']['threshold']};
+{report['settings']['terms']:,} terms; near-duplicates {e(_dup_method(report, html=True))};
 stories at mean cosine ≥ {report['settings']['story_threshold']}.</p>
 {summary}
 {overview}

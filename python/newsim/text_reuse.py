@@ -105,7 +105,13 @@ def shared_passages(a: str, b: str, *, seed_words: int = 5, window: int = 8,
                     align_words: int = 4, max_gap: int = 12, min_passage_words: int = 15
                     ) -> SharedPassages:
     """The passages texts ``a`` and ``b`` share, as character spans in both (see the module
-    documentation for how they are found), with the share of each text they cover."""
+    documentation for how they are found), with the share of each text they cover.
+
+    >>> words = " ".join(f"w{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(20))
+    >>> p = shared_passages("Before. " + words, words + " after")
+    >>> p.passages[["a_begin", "b_begin", "matched"]].values.tolist(), p.b_coverage
+    ([[8, 0, 20]], 0.9523809523809523)
+    """
     for name, t in (("a", a), ("b", b)):
         if not isinstance(t, str):
             raise TypeError(f"{name} must be a str, not {type(t).__name__}")
@@ -123,10 +129,13 @@ class TextReuseResult:
     each, the longest passage and all equal words, and the number of passages.
     ``groups``: per origin (``origins``), the origin first and then the articles derived from
     it; an article derived from two origins is in both groups.
+    ``passages`` (when asked for): one row per shared passage, its pair (row of ``pairs``),
+    ``a``, ``b`` and its character spans in both texts, and its equal words; else None.
     """
 
     def __init__(self, pairs: Any, origins: List[int], groups: List[List[int]],
                  candidates: int, n: int, ids: Optional[List[str]]) -> None:
+        self.passages: Any = None
         self.pairs = pairs
         self.origins = origins
         self.groups = groups
@@ -153,15 +162,16 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
                copy_coverage: float = 0.9, trimmed_coverage: float = 0.95,
                rewrite_coverage: float = 0.4, excerpt_coverage: float = 0.5,
                template_changed: float = 0.3,
-               n_jobs: Optional[int] = None, max_pairs: Optional[int] = 10_000_000
-               ) -> TextReuseResult:
+               n_jobs: Optional[int] = None, max_pairs: Optional[int] = 10_000_000,
+               passages: bool = False) -> TextReuseResult:
     """Pairs of articles that share passages, their relation and origin, and groups, for a
     Corpus (its texts as they are; its dates) or a list of texts (``dates``: one per text).
 
     Articles with the same words are aligned once: each later one is a ``copy`` of the first
     (the earliest dated), so n identical texts give n - 1 pairs. Articles without words are
     never paired. ``max_pairs`` bounds the candidate pairs (None: no bound); past it ValueError
-    is raised. Results do not depend on ``n_jobs``.
+    is raised. Results do not depend on ``n_jobs``. With ``passages=True`` the result's
+    ``passages`` holds every pair's shared passages (see :class:`TextReuseResult`).
 
     >>> base = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(60))
     >>> r = text_reuse([base, base[:len(base) // 2], "something else entirely"])
@@ -184,5 +194,15 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
     if ids is not None:
         df.insert(2, "id_a", pd.Series([ids[i] for i in df["a"]], dtype=object))
         df.insert(3, "id_b", pd.Series([ids[i] for i in df["b"]], dtype=object))
-    return TextReuseResult(df, [int(o) for o in origins], [list(map(int, g)) for g in groups],
-                           int(candidates), len(texts), ids)
+    result = TextReuseResult(df, [int(o) for o in origins], [list(map(int, g)) for g in groups],
+                             int(candidates), len(texts), ids)
+    if passages:
+        a = df["a"].to_numpy(np.int64)
+        b = df["b"].to_numpy(np.int64)
+        p = _core._pair_passages(texts, a, b, n_jobs=_n_jobs(n_jobs), **opts)
+        pair = np.repeat(np.arange(len(df), dtype=np.int64), np.diff(p["offsets"]))
+        result.passages = pd.DataFrame({
+            "pair": pair, "a": a[pair], "b": b[pair], "a_begin": p["a_begin"],
+            "a_end": p["a_end"], "b_begin": p["b_begin"], "b_end": p["b_end"],
+            "matched": p["matched"]})
+    return result

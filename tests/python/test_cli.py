@@ -56,7 +56,7 @@ def test_text_report_lists_nearest_articles_with_shared_terms_and_one_storyline(
         assert re.search(r"shared terms \(share of the term similarity\): \w+ \d+%", block)
     assert "\nstories: 1\n" in text
     assert re.search(rf"story 0: {N_SEEDS} article\(s\) \[0, 1, 2, 3, 4\]", text)
-    assert "near-duplicate groups (Jaccard >= 0.8): none" in text
+    assert "near-duplicate groups (by shared passages): none" in text
 
 
 def test_json_report_validates_against_the_schema_and_agrees_with_the_library(seeds_json):
@@ -109,7 +109,11 @@ def test_duplicates_and_dates_reach_the_report(tmp_path):
     assert code == 0, err
     report = json.loads(out)
     assert report["near_duplicates"]["groups"] == [{"group": 0, "members": [0, 1], "canonical": 1}]
-    assert report["near_duplicates"]["pairs"][0]["relation"] == "copy"
+    pair = report["near_duplicates"]["pairs"][0]
+    assert pair["relation"] == "copy" and pair["origin"] == 1
+    # The passage spans point at the same text in both articles.
+    a0, a1, b0, b1 = pair["passages"][0]
+    assert body[a0:a1] == body[b0:b1] and a1 - a0 > 200
     assert [a["duplicate_group"] for a in report["articles"]] == [0, 0, None]
     story = [s for s in report["stories"] if 0 in s["members"]][0]
     assert story["first_date"].startswith("2011-07-03") and story["last_date"].startswith("2011-07-04")

@@ -314,7 +314,7 @@ def test_copy_relation_for_identical_and_near_identical_text(article):
     shouted = text.upper().replace(" w", ", W")
     one_word = article.copy()
     one_word[200] = "changed"
-    r = newsim.near_duplicates([text, "unrelated words " * 3, shouted, " ".join(one_word)])
+    r = newsim.near_duplicates([text, "unrelated words " * 3, shouted, " ".join(one_word)], 0.8)
     assert r.groups == [[0, 2, 3]]
     df = r.pairs
     assert list(df.columns) == ["a", "b", "jaccard", "containment", "cosine", "relation",
@@ -462,13 +462,18 @@ def test_corpus_input_gives_ids_and_uses_its_dates(article):
         {"id": "other", "text": "nothing to see here at all today", "date": "2020-01-01"},
         {"id": "early", "text": text + " extra words at the end", "date": "2020-01-15"},
     ])
-    r = newsim.near_duplicates(corpus)
+    r = newsim.near_duplicates(corpus, 0.8)
     assert list(r.pairs.columns) == ["a", "b", "id_a", "id_b", "jaccard", "containment",
                                      "cosine", "relation", "container"]
     assert r.pairs[["a", "b", "id_a", "id_b"]].values.tolist() == [[0, 2, "late", "early"]]
     assert r.canonical == [2]  # the Corpus's own dates
     assert r.to_pandas()["id"].tolist() == ["late", "early"]
-    assert newsim.near_duplicates(corpus, dates=["2019-01-01", None, None]).canonical == [0]
+    assert newsim.near_duplicates(corpus, 0.8, dates=["2019-01-01", None, None]).canonical == [0]
+    # By passages (the default): the same pair, the earlier dated as origin.
+    r = newsim.near_duplicates(corpus)
+    assert r.pairs[["a", "b", "id_a", "id_b", "origin"]].values.tolist() == [
+        [0, 2, "late", "early", 2]]
+    assert r.canonical == [2] and r.groups == [[2, 0]]
 
 
 # ---------------------------------------------------------------------------------------

@@ -197,3 +197,20 @@ def test_results_show_as_html_and_as_tables():
     html_text = s._repr_html_()
     assert "StoryResult(8 articles, 2 stories)" in html_text
     assert html_text.count("<tr") == 1 + s.n_stories  # the header and one row a story
+
+
+def test_highlight_passages_marks_the_shared_passages_in_both_texts():
+    quote = ("the minister said the missile shield would cost far more than planned and that "
+             "talks would resume in brussels next week after the summit")
+    a = "Intro <b>here</b>. " + quote + ". Then other words follow."
+    b = "Quote: " + quote.upper() + "! Nothing else."
+    s = newsim.highlight_shared(a, b, passages=True)
+    assert s.terms == ["passage 1"]
+    assert s.marked(0) == [quote] and s.marked(1) == [quote.upper()]
+    assert s.passages.longest == 24
+    page = s._repr_html_()
+    assert "1 shared passages" in page and "&lt;b&gt;here&lt;/b&gt;" in page
+    none = newsim.highlight_shared("short text", "other text", passages=True)
+    assert none.terms == [] and none.marked(0) == []
+    with pytest.raises(ValueError, match="passages=True"):
+        newsim.highlight_shared(a, b, terms=["minister"], passages=True)

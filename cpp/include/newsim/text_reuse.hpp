@@ -3,11 +3,12 @@
 //
 // Words are maximal runs of word characters (Python's \w), lowercased; a word holding a digit
 // is a figure. Candidates come from winnowed fingerprints (the smallest hash in every window
-// of `window` consecutive `seed_words`-grams, figures masked) in an inverted index, so a
-// passage of at least seed_words + window - 1 words shared by two texts makes them candidates
-// whatever else the texts hold (a short excerpt inside a long article included). Fingerprints
-// found in more than `max_postings` distinct texts (boilerplate) are ignored, so pairs are never
-// formed from a loop over all pairs. Every candidate is aligned: runs of equal words (figures
+// of `window` consecutive `seed_words`-grams) in an inverted index: two texts that share
+// `min_fingerprints` of them (or all that the smaller text has) are candidates, which every
+// shared passage of 2 * window + seed_words - 1 words ensures, whatever else the texts hold (a
+// short excerpt inside a long article included). Fingerprints found in more than
+// `max_postings` distinct texts (boilerplate) are ignored, so pairs never come from a loop over
+// all pairs. Every candidate is aligned: runs of equal words (figures
 // equal as figures) are seeded on word n-gram matches and extended, the longest runs that do
 // not overlap are kept, and runs in the same order in both texts with at most `max_gap` words
 // between them are merged into passages.
@@ -15,6 +16,7 @@
 // Spans are in code units of the input: bytes of UTF-8, characters of a Python str.
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newsim/similarity.hpp"
@@ -42,6 +44,7 @@ struct TextReuseOptions {
   int min_passage_words = 15;     // a pair needs a passage of this many equal words, >= 1;
                                   // its other passages need half as many (>= align_words)
   int max_postings = 100;         // fingerprints in more distinct texts are ignored, >= 2
+  int min_fingerprints = 2;       // candidates share this many (or all the smaller has), >= 1
   double copy_coverage = 0.9;     // copy: each text covered at least this much
   double trimmed_coverage = 0.95; // trimmed: the derived text covered at least this much
   double rewrite_coverage = 0.4;  // rewrite: each text covered at least this much, and
@@ -80,6 +83,13 @@ struct Alignment {
 /// The passages two texts share. O(|a| + |b| + seed matches). Throws DecodeError (invalid UTF-8
 /// under decode_error="strict"), InvalidArgument for bad options.
 Alignment shared_passages(TextView a, TextView b, const TextReuseOptions& options = {});
+
+/// The passages of many pairs of `docs` (positions), in the pairs' order, on all cores (as the
+/// one-pair call, whose spans these are). Throws IndexOutOfRange for a position outside docs,
+/// DecodeError naming the text, InvalidArgument, Interrupted.
+std::vector<Alignment> shared_passages(
+    const std::vector<TextView>& docs, const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+    const TextReuseOptions& options = {});
 
 /// A pair of texts that share passages, a < b.
 struct ReusePair {
