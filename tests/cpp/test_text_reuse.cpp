@@ -95,6 +95,59 @@ TEST(SharedPassages, SmallEditsStayInsideOnePassageShortMatchesDoNot) {
   EXPECT_EQ(newsim::shared_passages(a, c, o).passages.size(), 1U);
 }
 
+TEST(SharedPassages, ManyPairsAtOnceAreTheOnePairResults) {
+  const std::vector<std::string> docs = {text(40, 1) + text(30, 2), "Lead. " + text(30, 2),
+                                         text(50, 3), text(20, 1, 10) + " " + text(25, 3, 5)};
+  const std::vector<std::pair<std::int64_t, std::int64_t>> pairs = {{0, 1}, {1, 0}, {0, 2}, {2, 3}, {0, 3}};
+  for (const int threads : {1, 2}) {
+    TextReuseOptions o;
+    o.n_jobs = threads;
+    const std::vector<newsim::Alignment> all = newsim::shared_passages(views(docs), pairs, o);
+    ASSERT_EQ(all.size(), pairs.size());
+    for (std::size_t p = 0; p < pairs.size(); ++p) {
+      const newsim::Alignment one = newsim::shared_passages(docs[pairs[p].first], docs[pairs[p].second]);
+      ASSERT_EQ(all[p].passages.size(), one.passages.size()) << p;
+      for (std::size_t i = 0; i < one.passages.size(); ++i) {
+        EXPECT_EQ(all[p].passages[i].a_begin, one.passages[i].a_begin);
+        EXPECT_EQ(all[p].passages[i].b_end, one.passages[i].b_end);
+      }
+      EXPECT_EQ(all[p].a_coverage, one.a_coverage);
+    }
+    EXPECT_EQ(all[0].passages.size(), 1U);
+    EXPECT_TRUE(all[2].passages.empty());
+    EXPECT_EQ(all[3].passages.size(), 1U);
+  }
+  EXPECT_THROW(newsim::shared_passages(views(docs), {{0, 4}}), newsim::IndexOutOfRange);
+  EXPECT_THROW(newsim::shared_passages(views(docs), {{-1, 0}}), newsim::IndexOutOfRange);
+}
+
+TEST(TextReuse, FigureTextsAlignAndChangedFiguresMakeATemplate) {
+  // Texts of figures only: a copy with words added is still found.
+  std::string table;
+  for (int i = 0; i < 200; ++i) table += std::to_string(1000 + i * 7) + " ";
+  const std::vector<std::string> docs = {table, table + "source: the ministry"};
+  const newsim::TextReuse r = newsim::text_reuse(views(docs));
+  ASSERT_EQ(r.pairs.size(), 1U);
+  EXPECT_EQ(r.pairs[0].relation, ReuseRelation::copy);
+}
+
+TEST(TextReuse, MinFingerprintsDecidesWhatIsACandidate) {
+  // A 16-word passage inside long texts: found with one shared fingerprint required.
+  const std::vector<std::string> docs = {text(200, 1) + text(16, 9) + text(200, 2),
+                                         text(200, 3) + text(16, 9) + text(200, 4)};
+  TextReuseOptions o;
+  o.min_fingerprints = 1;
+  const newsim::TextReuse one = newsim::text_reuse(views(docs), o);
+  ASSERT_EQ(one.pairs.size(), 1U);
+  EXPECT_EQ(one.pairs[0].longest, 16);
+  EXPECT_EQ(one.pairs[0].relation, ReuseRelation::excerpt);
+  o.min_passage_words = 17;
+  EXPECT_TRUE(newsim::text_reuse(views(docs), o).pairs.empty());
+  o = {};
+  o.min_fingerprints = 0;
+  EXPECT_THROW(newsim::text_reuse(views(docs), o), newsim::InvalidArgument);
+}
+
 TEST(SharedPassages, EmptyWordlessAndBadInput) {
   EXPECT_TRUE(newsim::shared_passages("", "").passages.empty());
   EXPECT_TRUE(newsim::shared_passages("!!! ... ???", "!!! ... ???").passages.empty());
