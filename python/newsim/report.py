@@ -79,6 +79,17 @@ def _removed(corpus: Any, n_jobs: Optional[int]) -> Tuple[Any, List[Dict[str, in
     return result.corpus, per_article, dict(sorted(totals.items()))
 
 
+def _group_relations(report: Dict[str, Any]) -> Dict[int, str]:
+    """Per group, how its members were made from the canonical article ("2 copy, 1 excerpt"),
+    from the pairs that name it as origin; empty for the Jaccard method."""
+    derived: Dict[int, Counter] = {}
+    for p in report["near_duplicates"]["pairs"]:
+        if p.get("origin", -1) >= 0:
+            derived.setdefault(p["origin"], Counter())[p["relation"]] += 1
+    return {g["group"]: ", ".join(f"{n} {r}" for r, n in derived[g["canonical"]].most_common())
+            for g in report["near_duplicates"]["groups"] if g["canonical"] in derived}
+
+
 def _dup_method(report: Dict[str, Any], html: bool = False) -> str:
     """How near-duplicates were found, for the report's headings."""
     t = report["settings"]["threshold"]
@@ -347,10 +358,13 @@ def render_text(report: Dict[str, Any], *, full: Optional[bool] = None) -> str:
     out.append(f"near-duplicate groups ({_dup_method(report)}): "
                f"{len(groups) or 'none'}" + ("" if full or len(groups) <= SHOWN
                                             else f", the {SHOWN} largest:"))
+    how = _group_relations(report)
     for g in shown:
         members = g["members"] if full or len(g["members"]) <= 10 else g["members"][:10] + ["..."]
+        made = f" ({how[g['group']]})" if g["group"] in how else ""
         out.append(f"  group {g['group']} ({len(g['members'])}): "
-                   f"{', '.join(str(m) for m in members)}; canonical {_label(arts[g['canonical']])}")
+                   f"{', '.join(str(m) for m in members)}; canonical {_label(arts[g['canonical']])}"
+                   f"{made}")
     out.append("")
     stories = report["stories"] if full else report["stories"][:SHOWN]
     out.append(f"stories: {len(report['stories'])}" + (
@@ -940,9 +954,11 @@ stories instead, one row each (story, articles, title), darker where they have m
         f"<td>{e((x['first_date'] or '')[:10])}{' – ' + e(x['last_date'][:10]) if x['last_date'] else ''}</td>"
         f"<td class='terms'>{e(', '.join(x['key_terms'][:8]))}</td></tr>" for x in shown)
     groups = sorted(report["near_duplicates"]["groups"], key=lambda g: (-len(g["members"]), g["group"]))
+    how = _group_relations(report)
     group_rows = "".join(
         f"<tr><td class='num'>{g['group']}</td><td class='num'>{len(g['members'])}</td>"
         f"<td>{_open(g['canonical'], name(g['canonical']))}</td>"
+        f"<td>{e(how.get(g['group'], ''))}</td>"
         f"<td><button type='button' class='link' data-group='{g['group']}'>list them</button></td></tr>"
         for g in groups[:SHOWN])
     more_groups = f" (the {SHOWN} largest of {len(groups):,})" if len(groups) > SHOWN else ""
@@ -963,7 +979,7 @@ stories at mean cosine ≥ {report['settings']['story_threshold']}.</p>
 <table><tr><th>story</th><th>size</th><th>representative</th><th>dates</th><th>key terms</th></tr>
 {story_rows}</table><p class='muted'>{more_stories}</p>
 <h2>Largest near-duplicate groups{more_groups}</h2>
-{'<table><tr><th>group</th><th>articles</th><th>canonical</th><th></th></tr>' + group_rows + '</table>'
+{'<table><tr><th>group</th><th>articles</th><th>canonical</th><th>made from it</th><th></th></tr>' + group_rows + '</table>'
  if groups else '<p class="muted">None.</p>'}
 <section id="articles"><h2>Articles</h2>
 <p class="muted">Search a title, an id, a key term or #position; filter by source, story,
