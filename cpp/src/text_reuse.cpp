@@ -529,7 +529,6 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
         for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
           if (stands_for[i] == static_cast<std::int64_t>(i)) {
             prints[i] = fingerprints(words[i], options.seed_words, options.window);
-            seeds[i] = seeds_of(words[i], options.align_words);
           }
         }
       },
@@ -539,9 +538,18 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     for (const std::uint64_t f : prints[i]) postings.emplace_back(f, static_cast<std::int64_t>(i));
   }
   std::sort(postings.begin(), postings.end());
+  // Per text, the postings of its fingerprints held by 2 to max_postings texts, as ranges.
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> lists(n);
+  for (std::size_t lo = 0; lo < postings.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < postings.size() && postings[hi].first == postings[lo].first) ++hi;
+    if (hi - lo >= 2 && hi - lo <= static_cast<std::size_t>(options.max_postings)) {
+      for (std::size_t x = lo; x < hi; ++x) lists[static_cast<std::size_t>(postings[x].second)].emplace_back(lo, hi);
+    }
+    lo = hi;
+  }
 
   // Candidates: per text b, the earlier texts that share a fingerprint held by few texts.
-  const auto max_post = static_cast<std::ptrdiff_t>(options.max_postings);
   std::vector<std::vector<std::int64_t>> mates(n);
   std::atomic<std::int64_t> total{static_cast<std::int64_t>(copies.size())};
   detail::parallel_for(
@@ -549,15 +557,12 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       [&](std::size_t task, std::size_t) {
         for (std::size_t b = task * kDocsPerTask; b < std::min(n, (task + 1) * kDocsPerTask); ++b) {
           std::vector<std::int64_t>& m = mates[b];
-          for (const std::uint64_t f : prints[b]) {
-            auto lo = std::lower_bound(postings.begin(), postings.end(), std::make_pair(f, std::int64_t{-1}));
-            auto hi = lo;
-            while (hi != postings.end() && hi->first == f && hi - lo <= max_post) ++hi;
-            if (hi - lo > max_post) continue;
-            for (auto it = lo; it != hi && it->second < static_cast<std::int64_t>(b); ++it) {
-              m.push_back(it->second);
+          for (const auto& [lo, hi] : lists[b]) {
+            for (std::size_t x = lo; x < hi && postings[x].second < static_cast<std::int64_t>(b); ++x) {
+              m.push_back(postings[x].second);
             }
           }
+          std::vector<std::pair<std::size_t, std::size_t>>().swap(lists[b]);
           // Kept: texts that share min_fingerprints (or all of the smaller's) fingerprints.
           std::sort(m.begin(), m.end());
           std::size_t kept_mates = 0;
@@ -587,6 +592,18 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     std::vector<std::int64_t>().swap(mates[b]);
   }
   result.candidates = static_cast<std::int64_t>(cand.size() + copies.size());
+
+  // Alignment seeds of the texts in a candidate pair.
+  std::vector<char> involved(n, 0);
+  for (const auto& [a, b] : cand) involved[static_cast<std::size_t>(a)] = involved[static_cast<std::size_t>(b)] = 1;
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
+          if (involved[i]) seeds[i] = seeds_of(words[i], options.align_words);
+        }
+      },
+      check);
 
   // Every candidate aligned, on all cores; results keep the candidates' order.
   std::vector<ReusePair> found(cand.size());
