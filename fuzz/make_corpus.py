@@ -124,6 +124,17 @@ def main():
     write("near_duplicates", "copies", bytes([2, 50, 64]) + "\0".join(["same words in every copy here"] * 8).encode())
     write("near_duplicates", "seeds", bytes([28, 129, 9]) + "\0".join(cut(s, 1200) for s in seeds).encode())
 
+    # text_reuse: three option bytes, then documents separated by NUL: cuts, quotes, edits.
+    for name, v in texts.items():
+        docs = [cut(t, 600) for t in v[:4]]
+        if docs:
+            half = docs[0][:len(docs[0]) // 2]
+            docs += [half, "Quote: " + half + " end.", docs[0].replace(" the ", " a "),
+                     "".join(ch if not ch.isdigit() else "7" for ch in docs[0])]
+        write("text_reuse", name, bytes([4 | 56, 4 | 120, 2 | 16 | 4]) + "\0".join(docs).encode())
+    write("text_reuse", "copies", bytes([2, 9, 64]) + "\0".join(["same words in every copy here"] * 6).encode())
+    write("text_reuse", "seeds", bytes([4, 120, 12]) + "\0".join(cut(s, 1200) for s in seeds).encode())
+
     # model_loader: hand-made corrupt models; fitted ones come from fuzz_model_seeds.
     for kind in range(6):
         write("model_loader", f"junk_{kind}", bytes([kind]) + b'{"format": "newsim", "version": 1e400}')
