@@ -538,13 +538,15 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     for (const std::uint64_t f : prints[i]) postings.emplace_back(f, static_cast<std::int64_t>(i));
   }
   std::sort(postings.begin(), postings.end());
-  // Per text, the postings of its fingerprints held by 2 to max_postings texts, as ranges.
+  // Per text, the postings of its fingerprints held by 2 to max_postings texts, as ranges; of
+  // one held by more, only its first text (so a text shared by thousands still meets one).
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> lists(n);
   for (std::size_t lo = 0; lo < postings.size();) {
     std::size_t hi = lo + 1;
     while (hi < postings.size() && postings[hi].first == postings[lo].first) ++hi;
-    if (hi - lo >= 2 && hi - lo <= static_cast<std::size_t>(options.max_postings)) {
-      for (std::size_t x = lo; x < hi; ++x) lists[static_cast<std::size_t>(postings[x].second)].emplace_back(lo, hi);
+    if (hi - lo >= 2) {
+      const std::size_t end = hi - lo <= static_cast<std::size_t>(options.max_postings) ? hi : lo + 1;
+      for (std::size_t x = lo; x < hi; ++x) lists[static_cast<std::size_t>(postings[x].second)].emplace_back(lo, end);
     }
     lo = hi;
   }

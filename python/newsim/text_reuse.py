@@ -3,8 +3,9 @@
 Words are runs of word characters, lowercased; a word holding a digit is a figure. Candidates
 come from winnowed fingerprints of ``seed_words``-word runs in an inverted index, so any
 passage of ``seed_words + window - 1`` words two articles share makes them candidates, however
-long the rest (a quote inside a long article, a cut copy); fingerprints held by more than
-``max_postings`` distinct texts are boilerplate and ignored. Each candidate is aligned: runs of
+long the rest (a quote inside a long article, a cut copy); a fingerprint held by more than
+``max_postings`` distinct texts (boilerplate, or a story copied thousands of times) links
+each of them only to the first text that has it. Each candidate is aligned: runs of
 equal words are seeded and extended, and runs in the same order with at most ``max_gap``
 words between them form one passage (an edited word, a switched spelling, a changed figure
 stay inside it). Two texts share passages when one has at least ``min_passage_words`` equal

@@ -259,6 +259,22 @@ TEST(TextReuse, IdenticalTextsCollapseEmptyTextsNeverPair) {
   EXPECT_EQ(r.groups[0][0], 1);
 }
 
+TEST(TextReuse, ATextCopiedMoreThanMaxPostingsTimesStillFormsOneGroup) {
+  // 300 near-identical texts: their fingerprints are held by more than max_postings (100)
+  // texts, so each meets only the first holder: 299 copies of text 0, one group.
+  std::vector<std::string> docs;
+  for (int i = 0; i < 300; ++i) docs.push_back(text(40, 1) + " item " + letters(i));
+  const newsim::TextReuse r = newsim::text_reuse(views(docs));
+  ASSERT_EQ(r.pairs.size(), 299U);
+  for (const ReusePair& p : r.pairs) {
+    EXPECT_EQ(p.a, 0);
+    EXPECT_EQ(p.relation, ReuseRelation::copy);
+  }
+  ASSERT_EQ(r.groups.size(), 1U);
+  EXPECT_EQ(r.groups[0].size(), 300U);
+  EXPECT_LT(r.candidates, 600);
+}
+
 TEST(TextReuse, SameResultsWithAnyNumberOfThreads) {
   std::mt19937 rng(7);
   std::vector<std::string> docs;

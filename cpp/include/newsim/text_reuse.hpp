@@ -6,9 +6,9 @@
 // of `window` consecutive `seed_words`-grams) in an inverted index: two texts that share
 // `min_fingerprints` of them (or all that the smaller text has) are candidates, which every
 // shared passage of 2 * window + seed_words - 1 words ensures, whatever else the texts hold (a
-// short excerpt inside a long article included). Fingerprints found in more than
-// `max_postings` distinct texts (boilerplate) are ignored, so pairs never come from a loop over
-// all pairs. Every candidate is aligned: runs of equal words (figures
+// short excerpt inside a long article included). A fingerprint found in more than
+// `max_postings` distinct texts (boilerplate, or a text copied thousands of times) links each
+// of them only to the first that has it, so pairs never come from a loop over all pairs. Every candidate is aligned: runs of equal words (figures
 // equal as figures) are seeded on word n-gram matches and extended, the longest runs that do
 // not overlap are kept, and runs in the same order in both texts with at most `max_gap` words
 // between them are merged into passages.
@@ -43,7 +43,7 @@ struct TextReuseOptions {
   int max_gap = 12;               // most words between two runs of one passage, >= 0
   int min_passage_words = 15;     // a pair needs a passage of this many equal words, >= 1;
                                   // its other passages need half as many (>= align_words)
-  int max_postings = 100;         // fingerprints in more distinct texts are ignored, >= 2
+  int max_postings = 100;         // fingerprints in more texts link them to the first, >= 2
   int min_fingerprints = 2;       // candidates share this many (or all the smaller has), >= 1
   double copy_coverage = 0.9;     // copy: each text covered at least this much
   double trimmed_coverage = 0.95; // trimmed: the derived text covered at least this much
