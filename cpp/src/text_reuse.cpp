@@ -182,11 +182,11 @@ std::vector<Run> equal_runs(const Words& a, const Words& b, const std::vector<Se
   const auto nb = static_cast<std::int64_t>(b.size());
   const auto k = static_cast<std::int64_t>(align_words);
   std::int64_t diag = std::numeric_limits<std::int64_t>::min();
-  std::int64_t reach = 0;  // on this diagonal, where the last run ends in b
+  std::int64_t reach = 0;  // on this diagonal, where the last run ends in b (0: none yet)
   for (const auto& [d, j] : matches) {
     if (d != diag) {
       diag = d;
-      reach = -1;
+      reach = 0;
     }
     if (j < reach) continue;  // inside a run already found
     const std::int64_t i = d + j;
