@@ -224,11 +224,12 @@ def near_duplicates(data: Any, threshold: Optional[float] = None, *,
     origins with what was derived from them (origin first; they do not chain) and
     ``canonical`` their origins. The MinHash options below do not apply then.
 
-    With a ``threshold``, the Jaccard method: articles are sets of word shingles (``shingle_size`` consecutive lowercased words); two are
-    near-duplicates when the Jaccard index of their sets is at least ``threshold``. Candidates
-    come from MinHash signatures (``num_perm`` values) split into LSH bands, chosen so that a
-    pair at the threshold is a candidate with probability >= 0.999; every candidate is then
-    checked exactly, so no reported pair falls below the threshold. Articles without words are
+    With a ``threshold``, the Jaccard method: articles are sets of word shingles
+    (``shingle_size`` consecutive lowercased words); two are near-duplicates when the Jaccard
+    index of their sets is at least ``threshold``. Candidates come from MinHash signatures
+    (``num_perm`` values) split into LSH bands, chosen so that a pair at the threshold is a
+    candidate with probability >= 0.999; every candidate is then checked exactly, so no
+    reported pair falls below the threshold. Articles without words are
     never near-duplicates. A Corpus is compared on its texts as they are (clean it first to
     leave page furniture out); its dates, or ``dates`` (one per article, as in
     :func:`cluster_stories`), choose each group's canonical article.
