@@ -41,6 +41,12 @@ def _positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def _seed(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"seed must be an int >= 0; got {value!r}")
+    return int(value)
+
+
 def _frame(pairs: Dict[str, Any], ids: Optional[List[str]]) -> Any:
     import pandas as pd
 
@@ -142,9 +148,7 @@ class NearDuplicateIndex:
         self.bands = 0 if bands is None else _positive_int(bands, "bands")
         self.copy_threshold = _unit(copy_threshold, "copy_threshold")
         self.containment_threshold = _unit(containment_threshold, "containment_threshold")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be an int >= 0; got {seed!r}")
-        self.seed = int(seed)
+        self.seed = _seed(seed)
         if max_pairs is not None and (isinstance(max_pairs, bool) or
                                       not isinstance(max_pairs, numbers.Integral) or
                                       max_pairs < 0):
@@ -260,8 +264,7 @@ def near_duplicates(data: Any, threshold: Optional[float] = None, *,
         raise ValueError(f"bands must be in [1, num_perm]; got {bands!r}")
     _unit(copy_threshold, "copy_threshold")
     _unit(containment_threshold, "containment_threshold")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0; got {seed!r}")
+    _seed(seed)
     if threshold is None:
         from newsim.text_reuse import text_reuse
 
