@@ -691,15 +691,17 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
 
 namespace {
 
-// Per-thread buffers of score_block: the latent block and one accumulator per component.
+// Per-thread buffers of score_block: the latent block (kBlockRows × n, allocated once) and one
+// accumulator per component.
 struct Scratch {
   DenseMatrix latent;
   std::vector<double> acc, names, title;
 };
 
-std::vector<Scratch> scratch_for(int threads, std::int64_t n) {
+std::vector<Scratch> scratch_for(int threads, std::int64_t n, bool latent) {
   std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(1, threads)));
   for (auto& sc : scratch) {
+    if (latent) sc.latent.resize(kBlockRows, n);
     sc.acc.assign(static_cast<std::size_t>(n), 0.0);
     sc.names.assign(static_cast<std::size_t>(n), 0.0);
     sc.title.assign(static_cast<std::size_t>(n), 0.0);
@@ -707,13 +709,30 @@ std::vector<Scratch> scratch_for(int threads, std::int64_t n) {
   return scratch;
 }
 
+// Which fitted articles have names and a title (1 byte each), read in score_block's inner loop.
+struct RowFlags {
+  std::vector<std::uint8_t> names, title;
+  explicit RowFlags(const ArticleVectors& f) {
+    const auto n = static_cast<std::size_t>(f.rows());
+    names.resize(n);
+    title.resize(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      names[j] = row_empty(f.names, static_cast<std::int64_t>(j)) ? 0 : 1;
+      title[j] = row_empty(f.titles, static_cast<std::int64_t>(j)) ? 0 : 1;
+    }
+  }
+};
+
 // Scores query rows [r0, r1) against every fitted article (or, for a join, those after the
-// query) and calls emit(i, j, score) for each non-zero score, j ascending.
-template <class Emit>
+// query) and calls emit(i, j, score) for each non-zero score, j ascending, that can reach
+// floor(i, j). A pair whose bound sqrt(base) (the score without its time factor, which is at
+// most 1) is below the floor is not finished: callers pass the least score that can still
+// matter (a top-k list's k-th score, a join's threshold), so results are those of scoring
+// every pair. The arithmetic is PairScorer::finish's, in the same order.
+template <class Floor, class Emit>
 void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
-                 const ArticleVectors& q, std::int64_t r0, std::int64_t r1, bool self,
-                 bool upper_only, Scratch& scratch, Emit&& emit) {
-  DenseMatrix& latent = scratch.latent;
+                 const RowFlags& flags, const ArticleVectors& q, std::int64_t r0, std::int64_t r1,
+                 bool self, bool upper_only, Scratch& scratch, Floor&& floor, Emit&& emit) {
   std::vector<double>& acc = scratch.acc;
   std::vector<double>& names = scratch.names;
   std::vector<double>& title = scratch.title;
@@ -721,39 +740,55 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
   const std::int64_t n = f.rows();
   const std::int64_t c0 = upper_only ? r0 + 1 : 0;  // first column any row of the block needs
   if (s.latent && c0 < n) {
-    latent.noalias() = q.latent.middleRows(r0, r1 - r0) * f.latent.bottomRows(n - c0).transpose();
+    scratch.latent.topLeftCorner(r1 - r0, n - c0).noalias() =
+        q.latent.middleRows(r0, r1 - r0) * f.latent.bottomRows(n - c0).transpose();
   }
   PairScorer ps{s, o};
+  // The weight sum of each case (names apply, title applies), as finish computes it.
+  double wsum[2][2];
+  for (int a = 0; a < 2; ++a) {
+    for (int b = 0; b < 2; ++b) {
+      wsum[a][b] = s.w_terms + s.w_latent + (a ? s.w_names : 0.0) + (b ? s.w_title : 0.0);
+    }
+  }
+  const std::uint8_t* f_names = flags.names.data();
+  const std::uint8_t* f_title = flags.title.data();
   for (std::int64_t i = r0; i < r1; ++i) {
     const std::int64_t j0 = upper_only ? i + 1 : 0;
     if (j0 >= n) continue;
-    std::fill(acc.begin() + j0, acc.end(), 0.0);
     if (s.latent) {
-      const auto row = latent.row(i - r0);
+      const double* row = scratch.latent.row(i - r0).data() - c0;
       for (std::int64_t j = j0; j < n; ++j) {
-        acc[static_cast<std::size_t>(j)] = s.w_latent * std::max(0.0, row(j - c0));
+        acc[static_cast<std::size_t>(j)] = s.w_latent * std::max(0.0, row[j]);
       }
+    } else {
+      std::fill(acc.begin() + j0, acc.end(), 0.0);
     }
     add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data(), j0);
-    const bool has_names = !row_empty(q.names, i);
+    const std::uint8_t has_names = row_empty(q.names, i) ? 0 : 1;
     if (has_names) {
       std::fill(names.begin() + j0, names.end(), 0.0);
       add_row(s.names_index, q.names, i, 1.0, names.data(), j0);
     }
-    const bool has_title = s.titles && !row_empty(q.titles, i);
+    const std::uint8_t has_title = s.titles && !row_empty(q.titles, i) ? 1 : 0;
     if (has_title) {
       std::fill(title.begin() + j0, title.end(), 0.0);
       add_row(s.titles_index, q.titles, i, 1.0, title.data(), j0);
     }
     const double ti = q.times[static_cast<std::size_t>(i)];
     for (std::int64_t j = j0; j < n; ++j) {
-      if (self && j == i) continue;
       const auto uj = static_cast<std::size_t>(j);
-      const bool applies = has_title && !row_empty(f.titles, j);
-      const bool names_apply = has_names && !row_empty(f.names, j);
-      const double sc =
-          ps.finish(acc[uj], names_apply ? names[uj] : 0.0, names_apply, applies ? title[uj] : 0.0,
-                    applies, ps.time_factor(ti, f.times[uj]));
+      const int na = has_names & f_names[uj];
+      const int ta = has_title & f_title[uj];
+      const double w = wsum[na][ta];
+      if (w <= 0) continue;
+      const double base =
+          (acc[uj] + (na ? s.w_names * names[uj] : 0.0) + (ta ? s.w_title * title[uj] : 0.0)) / w;
+      // Below kNoise a base is rounding left by the latent product of unrelated articles.
+      if (!(base > kNoise) || (self && j == i)) continue;
+      const double bound = std::sqrt(std::min(base, 1.0));
+      if (bound < floor(i, j)) continue;
+      const double sc = bound * ps.time_factor(ti, f.times[uj]);
       if (sc > 0) emit(i, j, sc);
     }
   }
@@ -782,21 +817,26 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
   std::fill(out.scores.begin(), out.scores.end(), 0.0);
   const auto blocks = static_cast<std::size_t>((q.rows() + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
-  std::vector<Scratch> scratch = scratch_for(threads, n);
+  std::vector<Scratch> scratch = scratch_for(threads, n, s.latent);
+  const RowFlags flags(f);
   if (self) {
     // Each pair i < j is scored once and offered to both rows, in per-thread lists that are
     // merged at the end; the k kept do not depend on the order of offers (a strict order).
+    // kth[r] is the k-th score of row r's list (0 until it holds k): a pair below both rows'
+    // k-th scores cannot enter either list, in this thread or in the merge.
     const auto cells = static_cast<std::size_t>(n) * static_cast<std::size_t>(kk);
     struct Lists {
       Buffer<double> scores;
       Buffer<std::int64_t> index;
       std::vector<std::int32_t> count;
+      std::vector<double> kth;
     };
     std::vector<Lists> lists(static_cast<std::size_t>(std::max(1, threads)));
     for (auto& l : lists) {
       l.scores = Buffer<double>(cells);
       l.index = Buffer<std::int64_t>(cells);
       l.count.assign(static_cast<std::size_t>(n), 0);
+      l.kth.assign(static_cast<std::size_t>(n), 0.0);
     }
     detail::parallel_for(
         blocks, threads,
@@ -804,15 +844,22 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
           const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
           const std::int64_t r1 = std::min(n, r0 + kBlockRows);
           Lists& l = lists[w];
-          score_block(s, options_, f, r0, r1, true, true, scratch[w],
-                      [&](std::int64_t i, std::int64_t j, double sc) {
-                        const auto bi = static_cast<std::size_t>(i) * static_cast<std::size_t>(kk);
-                        const auto bj = static_cast<std::size_t>(j) * static_cast<std::size_t>(kk);
-                        detail::offer(l.scores.data() + bi, l.index.data() + bi,
-                                      l.count[static_cast<std::size_t>(i)], kk, sc, j);
-                        detail::offer(l.scores.data() + bj, l.index.data() + bj,
-                                      l.count[static_cast<std::size_t>(j)], kk, sc, i);
-                      });
+          const auto add = [&](std::int64_t r, double sc, std::int64_t other) {
+            const auto ur = static_cast<std::size_t>(r);
+            const auto at = ur * static_cast<std::size_t>(kk);
+            detail::offer(l.scores.data() + at, l.index.data() + at, l.count[ur], kk, sc, other);
+            if (l.count[ur] == kk) l.kth[ur] = l.scores[at + static_cast<std::size_t>(kk) - 1];
+          };
+          score_block(
+              s, options_, flags, f, r0, r1, true, true, scratch[w],
+              [&](std::int64_t i, std::int64_t j) {
+                return std::min(l.kth[static_cast<std::size_t>(i)],
+                                l.kth[static_cast<std::size_t>(j)]);
+              },
+              [&](std::int64_t i, std::int64_t j, double sc) {
+                add(i, sc, j);
+                add(j, sc, i);
+              });
         },
         options_.interrupted ? &options_.interrupted : nullptr);
     for (std::int64_t r = 0; r < n; ++r) {
@@ -835,12 +882,20 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(q.rows(), r0 + kBlockRows);
         std::vector<std::int32_t> count(static_cast<std::size_t>(r1 - r0), 0);
-        score_block(s, options_, q, r0, r1, false, false, scratch[w],
-                    [&](std::int64_t i, std::int64_t j, double sc) {
-                      const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
-                      detail::offer(out.scores.data() + base, out.indices.data() + base,
-                                    count[static_cast<std::size_t>(i - r0)], kk, sc, j);
-                    });
+        score_block(
+            s, options_, flags, q, r0, r1, false, false, scratch[w],
+            [&](std::int64_t i, std::int64_t) {
+              const auto c = static_cast<std::size_t>(i - r0);
+              return count[c] == kk ? out.scores[static_cast<std::size_t>(i) *
+                                                     static_cast<std::size_t>(k) +
+                                                 static_cast<std::size_t>(kk) - 1]
+                                    : 0.0;
+            },
+            [&](std::int64_t i, std::int64_t j, double sc) {
+              const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
+              detail::offer(out.scores.data() + base, out.indices.data() + base,
+                            count[static_cast<std::size_t>(i - r0)], kk, sc, j);
+            });
       },
       options_.interrupted ? &options_.interrupted : nullptr);
   return out;
@@ -855,7 +910,8 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
   const std::int64_t n = f.rows();
   const auto blocks = static_cast<std::size_t>((n + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
-  std::vector<Scratch> scratch = scratch_for(threads, n);
+  std::vector<Scratch> scratch = scratch_for(threads, n, s.latent);
+  const RowFlags flags(f);
   std::vector<detail::JoinBlock> found(blocks);
   std::vector<std::int64_t> per_row(static_cast<std::size_t>(n), 0);
   detail::parallel_for(
@@ -863,7 +919,8 @@ CsrMatrix<double> ArticleSimilarity::join(double threshold) const {
       [&](std::size_t b, std::size_t w) {
         const std::int64_t r0 = static_cast<std::int64_t>(b) * kBlockRows;
         const std::int64_t r1 = std::min(n, r0 + kBlockRows);
-        score_block(s, options_, f, r0, r1, true, true, scratch[w],
+        score_block(s, options_, flags, f, r0, r1, true, true, scratch[w],
+                    [&](std::int64_t, std::int64_t) { return threshold; },
                     [&](std::int64_t i, std::int64_t j, double sc) {
                       if (sc < threshold) return;
                       found[b].cols.push_back(static_cast<std::int32_t>(j));

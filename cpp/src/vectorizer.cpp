@@ -253,6 +253,7 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     }
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
+      detail::poll_point();
       sink.start_document(i);
       analyzer.analyze(docs[i], workspaces[worker], sink, i);
       sink.end_document(keep_rows);

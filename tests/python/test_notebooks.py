@@ -51,7 +51,8 @@ def kernel_env(**extra: str) -> Dict[str, str]:
     """This process's environment, with newsim's folder first on PYTHONPATH (a relative
     ``PYTHONPATH=python`` would not survive the kernel's working directory, notebooks/)."""
     env = dict(os.environ)
-    package_parent = str(Path(newsim.__file__).resolve().parents[1])
+    # abspath, not resolve: the sanitizer build's package folder holds symlinks to python/newsim.
+    package_parent = str(Path(os.path.abspath(newsim.__file__)).parents[1])
     installed = {str(Path(p).resolve()) for p in site.getsitepackages()}
     if package_parent not in installed:
         paths = [package_parent] + [str(Path(p).resolve()) for p in

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html.parser
 import json
+import os
 import random
 import re
 import shutil
@@ -289,10 +290,17 @@ chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium
                               "installed (scripts/setup.sh installs it)")
 
 
+def _browser_env() -> dict:
+    """The environment without the sanitizer runtime that scripts/sanitize.sh preloads into
+    Python: Chromium must not load it (it hangs)."""
+    return {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
+
+
 def _dump_dom(page: Path, fragment: str = "") -> str:
     res = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                           "--disable-dev-shm-usage", "--virtual-time-budget=15000", "--dump-dom",
-                          page.as_uri() + fragment], capture_output=True, text=True, timeout=180)
+                          page.as_uri() + fragment], capture_output=True, text=True, timeout=180,
+                         env=_browser_env())
     assert res.returncode == 0, res.stderr[-2000:]
     return res.stdout
 
@@ -350,7 +358,7 @@ def test_small_page_screenshot_shows_text_and_the_heatmap(seeds_report, tmp_path
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,2200",
                     f"--screenshot={shot}", page.as_uri()], check=True, capture_output=True,
-                   timeout=120)
+                   timeout=120, env=_browser_env())
     import matplotlib.image
 
     img = matplotlib.image.imread(str(shot))

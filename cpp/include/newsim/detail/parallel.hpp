@@ -41,28 +41,85 @@ class InterruptPoll {
   std::chrono::steady_clock::time_point last_{};
 };
 
+/// The loop the calling thread is working for: lets a long task stop early (poll_point).
+struct LoopStop {
+  std::atomic<bool>* failed = nullptr;
+  std::atomic<bool>* stopped = nullptr;
+  bool (*poll)(void*) = nullptr;  // set on the thread that polls the check
+  void* poll_state = nullptr;
+};
+
+inline LoopStop*& current_loop() {
+  thread_local LoopStop* loop = nullptr;
+  return loop;
+}
+
+/// Thrown by poll_point; parallel_for catches it and throws Interrupted or the error that
+/// stopped the loop.
+struct LoopStopped {};
+
+/// Called inside a long task of parallel_for: ends the task once the loop is interrupted (the
+/// check is polled here on the calling thread, at most every 20 ms). A task that is still
+/// running when another one fails runs on, so that the error reported stays the one from the
+/// lowest task index. Does nothing outside parallel_for.
+inline void poll_point() {
+  LoopStop* loop = current_loop();
+  if (loop == nullptr) return;
+  if (loop->poll != nullptr && loop->poll(loop->poll_state)) {
+    loop->stopped->store(true);
+    loop->failed->store(true);
+    throw LoopStopped();
+  }
+  if (loop->stopped->load(std::memory_order_relaxed)) throw LoopStopped();
+}
+
+/// Sets the thread's current loop for a scope.
+class LoopScope {
+ public:
+  explicit LoopScope(LoopStop* loop) : saved_(current_loop()) { current_loop() = loop; }
+  ~LoopScope() { current_loop() = saved_; }
+  LoopScope(const LoopScope&) = delete;
+  LoopScope& operator=(const LoopScope&) = delete;
+
+ private:
+  LoopStop* saved_;
+};
+
 /// Runs task(i, worker) for i in [0, n) on up to `threads` threads; tasks are claimed in order.
 /// An exception stops the loop; the one from the lowest task index is rethrown here, so errors do
 /// not depend on the thread count. `interrupted`, when given, is polled on the calling thread
-/// between tasks; once it returns true no new task starts and Interrupted is thrown.
+/// between tasks and at the tasks' poll_point calls; once it returns true no new task starts
+/// and Interrupted is thrown.
 template <class Task, class Check = bool (*)()>
 void parallel_for(std::size_t n, int threads, Task&& task, const Check* interrupted = nullptr) {
   const auto workers = static_cast<std::size_t>(std::max(1, threads));
   InterruptPoll<Check> poll(interrupted);
+  std::atomic<bool> failed{false};
+  std::atomic<bool> stopped{false};
+  LoopStop others{&failed, &stopped, nullptr, nullptr};
+  LoopStop caller = others;
+  if (interrupted != nullptr) {
+    caller.poll = [](void* p) { return (*static_cast<InterruptPoll<Check>*>(p))(); };
+    caller.poll_state = &poll;
+  }
   if (workers == 1 || n <= 1) {
+    LoopScope scope(&caller);
     for (std::size_t i = 0; i < n; ++i) {
       if (poll()) throw Interrupted();
-      task(i, std::size_t{0});
+      try {
+        task(i, std::size_t{0});
+      } catch (const LoopStopped&) {
+        throw Interrupted();
+      }
     }
     return;
   }
   std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::atomic<bool> stopped{false};
   std::exception_ptr error;
   std::size_t error_index = n;
   std::mutex error_mutex;
   auto run = [&](std::size_t worker) {
+    LoopScope scope(worker == 0 ? &caller : &others);
     for (;;) {
       if (worker == 0) {
         bool stop = false;
@@ -85,6 +142,8 @@ void parallel_for(std::size_t n, int threads, Task&& task, const Check* interrup
       if (i >= n || failed.load()) return;
       try {
         task(i, worker);
+      } catch (const LoopStopped&) {
+        return;
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (i < error_index) {
