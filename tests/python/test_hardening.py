@@ -430,8 +430,9 @@ def test_corrupt_csr_indptr_is_a_value_error_naming_the_matrix(indptr):
 # ---------------------------------------------------------------------------------------
 
 
-# Under scripts/sanitize.sh (ASan preloaded) the same code runs several times slower.
-STOP_WITHIN = 3.0 if "asan" in os.environ.get("LD_PRELOAD", "") else 1.0
+# Under scripts/sanitize.sh (ASan preloaded) the same code runs several times slower, and
+# more so on a loaded machine: there the test checks that Ctrl-C stops the call at all.
+STOP_WITHIN = 8.0 if "asan" in os.environ.get("LD_PRELOAD", "") else 1.0
 
 
 def _interrupt_after(seconds, call):
