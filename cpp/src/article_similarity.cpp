@@ -571,8 +571,9 @@ struct PairScorer {
   }
   // acc: w_terms·cos_terms + w_latent·max(0, cos_latent); names, title: their cosines, which
   // count only when both articles have names (a title).
-  double finish(double acc, double names, bool names_apply, double title, bool title_applies,
-                double tf) const {
+  // The score before its time factor (which is at most 1), so also a bound of the score.
+  double untimed(double acc, double names, bool names_apply, double title,
+                 bool title_applies) const {
     const double wsum = s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
                         (title_applies ? s.w_title : 0.0);
     if (wsum <= 0) return 0.0;
@@ -580,7 +581,11 @@ struct PairScorer {
                          (title_applies ? s.w_title * title : 0.0)) /
                         wsum;
     // Below kNoise a base is rounding left by the latent product of unrelated articles.
-    return base > kNoise ? std::sqrt(std::min(base, 1.0)) * tf : 0.0;
+    return base > kNoise ? std::sqrt(std::min(base, 1.0)) : 0.0;
+  }
+  double finish(double acc, double names, bool names_apply, double title, bool title_applies,
+                double tf) const {
+    return untimed(acc, names, names_apply, title, title_applies) * tf;
   }
 };
 
@@ -725,10 +730,9 @@ struct RowFlags {
 
 // Scores query rows [r0, r1) against every fitted article (or, for a join, those after the
 // query) and calls emit(i, j, score) for each non-zero score, j ascending, that can reach
-// floor(i, j). A pair whose bound sqrt(base) (the score without its time factor, which is at
-// most 1) is below the floor is not finished: callers pass the least score that can still
-// matter (a top-k list's k-th score, a join's threshold), so results are those of scoring
-// every pair. The arithmetic is PairScorer::finish's, in the same order.
+// floor(i, j). A pair whose untimed score (PairScorer::untimed, a bound of its score) is below
+// the floor gets no time factor: callers pass the least score that can still matter (a top-k
+// list's k-th score, a join's threshold), so results are those of scoring every pair.
 template <class Floor, class Emit>
 void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
                  const RowFlags& flags, const ArticleVectors& q, std::int64_t r0, std::int64_t r1,
@@ -744,13 +748,6 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
         q.latent.middleRows(r0, r1 - r0) * f.latent.bottomRows(n - c0).transpose();
   }
   PairScorer ps{s, o};
-  // The weight sum of each case (names apply, title applies), as finish computes it.
-  double wsum[2][2];
-  for (int a = 0; a < 2; ++a) {
-    for (int b = 0; b < 2; ++b) {
-      wsum[a][b] = s.w_terms + s.w_latent + (a ? s.w_names : 0.0) + (b ? s.w_title : 0.0);
-    }
-  }
   const std::uint8_t* f_names = flags.names.data();
   const std::uint8_t* f_title = flags.title.data();
   for (std::int64_t i = r0; i < r1; ++i) {
@@ -778,16 +775,11 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
     const double ti = q.times[static_cast<std::size_t>(i)];
     for (std::int64_t j = j0; j < n; ++j) {
       const auto uj = static_cast<std::size_t>(j);
-      const int na = has_names & f_names[uj];
-      const int ta = has_title & f_title[uj];
-      const double w = wsum[na][ta];
-      if (w <= 0) continue;
-      const double base =
-          (acc[uj] + (na ? s.w_names * names[uj] : 0.0) + (ta ? s.w_title * title[uj] : 0.0)) / w;
-      // Below kNoise a base is rounding left by the latent product of unrelated articles.
-      if (!(base > kNoise) || (self && j == i)) continue;
-      const double bound = std::sqrt(std::min(base, 1.0));
-      if (bound < floor(i, j)) continue;
+      if (self && j == i) continue;
+      const bool na = (has_names & f_names[uj]) != 0;
+      const bool ta = (has_title & f_title[uj]) != 0;
+      const double bound = ps.untimed(acc[uj], names[uj], na, title[uj], ta);
+      if (bound <= 0 || bound < floor(i, j)) continue;
       const double sc = bound * ps.time_factor(ti, f.times[uj]);
       if (sc > 0) emit(i, j, sc);
     }
