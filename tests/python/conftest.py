@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
 from pathlib import Path
 from typing import Callable, Dict, List
 
@@ -25,6 +26,16 @@ CORPORA_DIR = REPO_ROOT.parent / "shared" / "corpora"
 SEED_DIRS = (REPO_ROOT / "data" / "seeds", REPO_ROOT.parent / "shared" / "seeds")
 
 _corpus_cache: Dict[str, List[dict]] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sigint_raises_keyboard_interrupt():
+    """The Ctrl-C tests simulate SIGINT with ``_thread.interrupt_main``, which does nothing
+    while SIGINT is ignored, as it is in a process a shell without job control started in the
+    background (``pytest ... &`` in a script): give SIGINT Python's handler for the session."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _load_corpus(name: str) -> List[dict]:
