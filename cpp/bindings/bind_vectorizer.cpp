@@ -171,6 +171,7 @@ void bind_vectorizer(py::module_& m) {
              std::copy(idf.begin(), idf.end(), out.mutable_data());
              return out;
            })
+      .def("set_idf", &Vectorizer::set_idf, py::arg("idf"))
       .def("pruned_terms", [](const Vectorizer& v) { return to_py_list(v.pruned_terms()); })
       .def("to_json", &Vectorizer::to_json)
       .def_static(
@@ -228,6 +229,17 @@ void bind_vectorizer(py::module_& m) {
       .def_static("from_json", &HashingVectorizer::from_json, py::arg("text"),
                   py::arg("origin") = "<string>");
 
+  m.def(
+      "idf_from_df",
+      [](const std::vector<std::int64_t>& df, std::int64_t n_documents, bool smooth) {
+        const std::vector<double> idf = idf_from_df(df, n_documents, smooth);
+        py::array_t<double> out(static_cast<py::ssize_t>(idf.size()));
+        std::copy(idf.begin(), idf.end(), out.mutable_data());
+        return out;
+      },
+      py::arg("df"), py::arg("n_documents"), py::arg("smooth"),
+      "scikit-learn's idf of document frequencies: ln((1 + n) / (1 + df)) + 1 when smooth, "
+      "else ln(n / df) + 1.");
   m.def(
       "murmurhash3_32",
       [](const std::string& key, std::uint32_t seed) { return murmurhash3_32(key, seed); },

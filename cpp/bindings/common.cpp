@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include <cmath>
+
 #include "newsim/analyzer.hpp"
 #include "newsim/article_similarity.hpp"
 #include "newsim/stop_words.hpp"
@@ -24,6 +26,10 @@ std::vector<TextView> documents_from(py::handle iterable, std::vector<py::object
     } else if (PyBytes_Check(o)) {
       docs.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)),
                         Encoding::utf8);
+    } else if (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) {
+      // What pandas gives for a missing text; scikit-learn's message.
+      throw py::value_error("np.nan is an invalid document, expected byte or unicode string. "
+                            "(document " + std::to_string(index) + ")");
     } else {
       throw py::type_error("document " + std::to_string(index) + " is of type " +
                            std::string(Py_TYPE(o)->tp_name) + "; expected str or bytes");

@@ -4,6 +4,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -130,8 +131,9 @@ AnalyzerKind parse_analyzer_kind(std::string_view name) {
   if (name == "word") return AnalyzerKind::word;
   if (name == "char") return AnalyzerKind::char_ngrams;
   if (name == "char_wb") return AnalyzerKind::char_wb_ngrams;
-  throw InvalidArgument("analyzer must be 'word', 'char' or 'char_wb'; got '" + std::string(name) +
-                        "'");
+  if (name == "terms") return AnalyzerKind::terms;
+  throw InvalidArgument("analyzer must be 'word', 'char', 'char_wb' or 'terms'; got '" +
+                        std::string(name) + "'");
 }
 
 std::string_view to_string(AnalyzerKind kind) {
@@ -139,6 +141,7 @@ std::string_view to_string(AnalyzerKind kind) {
     case AnalyzerKind::word: return "word";
     case AnalyzerKind::char_ngrams: return "char";
     case AnalyzerKind::char_wb_ngrams: return "char_wb";
+    case AnalyzerKind::terms: return "terms";
   }
   return "word";
 }
@@ -170,6 +173,12 @@ void AnalyzerOptions::validate() const {
     throw InvalidArgument("Invalid value for ngram_range=(" + std::to_string(ngram_range.first) +
                           ", " + std::to_string(ngram_range.second) +
                           ") lower boundary larger than the upper boundary.");
+  }
+  if (analyzer == AnalyzerKind::terms &&
+      (ngram_range != std::pair<int, int>{1, 1} || !stop_words.empty() || lowercase ||
+       strip_accents != StripAccents::none)) {
+    throw InvalidArgument("analyzer 'terms' takes documents that are already terms: it needs "
+                          "ngram_range (1, 1), no stop words, lowercase off and no strip_accents");
   }
 }
 
@@ -537,6 +546,21 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
   const auto* end = begin + text_len;
   const std::uint8_t* props = detail::bmp_properties();
   auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
+
+  if (options_.analyzer == AnalyzerKind::terms) {
+    // Each term ends at a '\0'; text after the last one is one more term.
+    std::size_t at = 0;
+    while (at < text_len) {
+      const void* nul = std::memchr(text.data() + at, '\0', text_len - at);
+      const std::size_t stop =
+          nul == nullptr ? text_len
+                         : static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
+      add_token(at, stop - at);
+      at = stop + 1;
+    }
+    flush();
+    return;
+  }
 
   if (options_.analyzer == AnalyzerKind::char_wb_ngrams) {
     // For each whitespace-separated word w, n-grams of " " + w + " ", a short word once.

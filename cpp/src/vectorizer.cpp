@@ -319,15 +319,53 @@ const std::vector<double>& Vectorizer::idf() const {
   return idf_;
 }
 
+namespace {
+
+// Throws Error naming the first value that no ln(n / df) + 1 can take.
+template <class Error>
+void check_idf(const std::vector<double>& idf) {
+  for (std::size_t j = 0; j < idf.size(); ++j) {
+    if (!model_io::valid_idf(idf[j], 1.0)) {
+      std::ostringstream value;
+      value << idf[j];
+      throw Error("idf[" + std::to_string(j) + "] = " + value.str() +
+                  " is not a valid idf (ln(n / df) + 1 lies in [1, 1 + ln(2^63)])");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<double> idf_from_df(const std::vector<std::int64_t>& df, std::int64_t n_documents,
+                                bool smooth) {
+  std::vector<double> idf(df.size());
+  const double add = smooth ? 1.0 : 0.0;
+  const double n = static_cast<double>(n_documents) + add;
+  for (std::size_t j = 0; j < df.size(); ++j) {
+    idf[j] = std::log(n / (static_cast<double>(df[j]) + add)) + 1.0;
+  }
+  return idf;
+}
+
 void Vectorizer::set_idf_from_df(const std::vector<std::int64_t>& df, std::int64_t n_documents) {
   idf_.clear();
-  if (!options_.use_idf) return;
-  idf_.resize(df.size());
-  const double smooth = options_.smooth_idf ? 1.0 : 0.0;
-  const double n = static_cast<double>(n_documents) + smooth;
-  for (std::size_t j = 0; j < df.size(); ++j) {
-    idf_[j] = std::log(n / (static_cast<double>(df[j]) + smooth)) + 1.0;
+  if (options_.use_idf) idf_ = idf_from_df(df, n_documents, options_.smooth_idf);
+}
+
+void Vectorizer::set_idf(std::vector<double> idf) {
+  if (!options_.use_idf) throw InvalidArgument("`idf_` cannot be set when `use_idf=False`.");
+  if (!fitted_ && !fixed_vocabulary()) {
+    throw InvalidArgument("idf_ can be set once the vocabulary is known: after fit, or with a "
+                          "fixed vocabulary");
   }
+  if (idf.size() != vocabulary_.size()) {
+    throw InvalidArgument("idf length = " + std::to_string(idf.size()) +
+                          " must be equal to vocabulary size = " +
+                          std::to_string(vocabulary_.size()));
+  }
+  check_idf<InvalidArgument>(idf);
+  idf_ = std::move(idf);
+  fitted_ = true;
 }
 
 VocabularyStats Vectorizer::statistics(const Documents& docs) const {
@@ -443,14 +481,7 @@ void Vectorizer::set_fitted_state(Vocabulary vocabulary, std::vector<double> idf
     throw ModelFormatError("idf has " + std::to_string(idf.size()) + " values for " +
                            std::to_string(vocabulary.size()) + " terms");
   }
-  for (std::size_t j = 0; j < idf.size(); ++j) {
-    if (!model_io::valid_idf(idf[j], 1.0)) {
-      std::ostringstream value;
-      value << idf[j];
-      throw ModelFormatError("idf[" + std::to_string(j) + "] = " + value.str() +
-                             " is not a valid idf (ln(n / df) + 1 lies in [1, 1 + ln(2^63)])");
-    }
-  }
+  check_idf<ModelFormatError>(idf);
   vocabulary_ = std::move(vocabulary);
   idf_ = std::move(idf);
   pruned_terms_ = std::move(pruned_terms);

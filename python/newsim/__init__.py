@@ -53,7 +53,7 @@ from newsim.stories import (
     StoryResult,
     cluster_stories,
 )
-from newsim.text import CountVectorizer, HashingVectorizer, TfidfVectorizer, load
+from newsim.text import CountVectorizer, HashingVectorizer, TfidfTransformer, TfidfVectorizer, load
 from newsim.text_reuse import SharedPassages, TextReuseResult, shared_passages, text_reuse
 
 ENGLISH_STOP_WORDS = frozenset(english_stop_words())
@@ -110,6 +110,7 @@ __all__ = [
     "StoryResult",
     "text_reuse",
     "TextReuseResult",
+    "TfidfTransformer",
     "TfidfVectorizer",
     "top_k",
     "VocabularyStats",

@@ -132,6 +132,33 @@ TEST(Analyzer, NulBytesSeparateWords) {
   EXPECT_EQ(make({}).analyze(text), (Terms{"ab", "cd"}));
 }
 
+TEST(Analyzer, TermsKindTakesEachNulTerminatedTermAsIs) {
+  AnalyzerOptions o;
+  o.analyzer = AnalyzerKind::terms;
+  o.lowercase = false;
+  // Terms keep case, spaces and empty strings; text after the last '\0' is one more term.
+  const std::string text("New York\0\0the the\0\xc3\x9c\0tail", 25);
+  EXPECT_EQ(make(o).analyze(text), (Terms{"New York", "", "the the", "\xc3\x9c", "tail"}));
+  EXPECT_EQ(make(o).analyze(""), Terms{});
+  const std::u32string wide(U"Ab\0c\0", 5);
+  EXPECT_EQ(make(o).analyze(newsim::TextView(wide.data(), wide.size(), newsim::Encoding::ucs4)),
+            (Terms{"Ab", "c"}));
+}
+
+TEST(Analyzer, TermsKindRefusesOptionsItCannotApply) {
+  AnalyzerOptions o;
+  o.analyzer = AnalyzerKind::terms;
+  EXPECT_THROW(make(o), newsim::InvalidArgument);  // lowercase is on by default
+  o.lowercase = false;
+  o.ngram_range = {1, 2};
+  EXPECT_THROW(make(o), newsim::InvalidArgument);
+  o.ngram_range = {1, 1};
+  o.stop_words = {"the"};
+  EXPECT_THROW(make(o), newsim::InvalidArgument);
+  EXPECT_EQ(newsim::parse_analyzer_kind("terms"), AnalyzerKind::terms);
+  EXPECT_EQ(newsim::to_string(AnalyzerKind::terms), "terms");
+}
+
 TEST(StopWords, EnglishListIsScikitLearns) {
   const auto& words = newsim::english_stop_words();
   EXPECT_EQ(words.size(), 318u);

@@ -232,6 +232,37 @@ TEST(Vectorizer, FixedVocabulary) {
   EXPECT_EQ(X.coeff(0, 1), 1);
 }
 
+TEST(Vectorizer, IdfFromDfIsScikitLearnsFormula) {
+  // n = 3 documents; df 1, 2, 3 (the idf values of TfidfMatchesScikitLearn).
+  const auto smooth = newsim::idf_from_df({1, 2, 3}, 3, true);
+  EXPECT_NEAR(smooth[0], 1.6931471805599454, 1e-15);
+  EXPECT_NEAR(smooth[1], 1.2876820724517808, 1e-15);
+  EXPECT_NEAR(smooth[2], 1.0, 1e-15);
+  const auto raw = newsim::idf_from_df({1, 3}, 3, false);
+  EXPECT_NEAR(raw[0], std::log(3.0) + 1.0, 1e-15);
+  EXPECT_NEAR(raw[1], 1.0, 1e-15);
+}
+
+TEST(Vectorizer, SetIdfOnAFixedVocabularyGivesTheFittedNumbers) {
+  Vectorizer fitted;
+  const auto expected = fitted.fit_transform(kDocs);
+  VectorizerOptions o;
+  o.vocabulary = fitted.vocabulary().terms();
+  Vectorizer copy(o);
+  EXPECT_THROW(copy.transform(kDocs), newsim::NotFittedError);
+  EXPECT_THROW(copy.set_idf(std::vector<double>(fitted.idf().size() + 1, 1.0)),
+               newsim::InvalidArgument);
+  EXPECT_THROW(copy.set_idf(std::vector<double>(fitted.idf().size(), 0.5)),
+               newsim::InvalidArgument);  // below 1: no ln(n / df) + 1 gives it
+  copy.set_idf(fitted.idf());
+  expect_same(copy.transform(kDocs), expected);
+  Vectorizer no_vocabulary;
+  EXPECT_THROW(no_vocabulary.set_idf({1.0}), newsim::InvalidArgument);
+  VectorizerOptions counts = VectorizerOptions::counts();
+  counts.vocabulary = o.vocabulary;
+  EXPECT_THROW(Vectorizer(counts).set_idf(fitted.idf()), newsim::InvalidArgument);
+}
+
 TEST(Vectorizer, ErrorsBeforeFitAndOnEmptyInput) {
   Vectorizer v;
   EXPECT_THROW(v.transform(kDocs), newsim::NotFittedError);

@@ -16,12 +16,14 @@
 
 namespace newsim {
 
-/// Which terms a document yields (scikit-learn's `analyzer`).
-enum class AnalyzerKind { word, char_ngrams, char_wb_ngrams };
+/// Which terms a document yields (scikit-learn's `analyzer`). `terms`: the document is already
+/// its terms, each followed by '\0' (how Python passes the output of a callable analyzer,
+/// tokenizer or preprocessor); it takes no n-grams, stop words, lowercase or accent stripping.
+enum class AnalyzerKind { word, char_ngrams, char_wb_ngrams, terms };
 /// scikit-learn's `strip_accents`: None, "unicode" (NFKD, drop combining marks), "ascii".
 enum class StripAccents { none, unicode, ascii };
 
-/// Parses "word" | "char" | "char_wb" and None | "unicode" | "ascii" ("" for None).
+/// Parses "word" | "char" | "char_wb" | "terms" and None | "unicode" | "ascii" ("" for None).
 AnalyzerKind parse_analyzer_kind(std::string_view name);
 std::string_view to_string(AnalyzerKind kind);
 StripAccents parse_strip_accents(std::string_view name);

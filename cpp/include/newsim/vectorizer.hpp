@@ -56,6 +56,11 @@ using Documents = std::vector<TextView>;
 /// Views of std::strings, for C++ callers.
 Documents as_documents(const std::vector<std::string>& texts);
 
+/// scikit-learn's idf of each document frequency among n_documents: ln((1 + n) / (1 + df)) + 1
+/// with `smooth`, else ln(n / df) + 1. The one formula Vectorizer and TfidfTransformer use.
+std::vector<double> idf_from_df(const std::vector<std::int64_t>& df, std::int64_t n_documents,
+                                bool smooth);
+
 /// Learns a vocabulary (and idf) from documents and turns documents into sparse term vectors.
 class Vectorizer {
  public:
@@ -115,6 +120,11 @@ class Vectorizer {
   /// Writes / reads a model file; throws IoError or ModelFormatError naming the path.
   void save(const std::string& path) const;
   static Vectorizer load(const std::string& path);
+
+  /// Replaces the idf (scikit-learn's `idf_` setter): the vocabulary must be fitted or fixed
+  /// (a fixed one becomes fitted), use_idf on, one value per term, each a valid idf
+  /// (in [1, 1 + ln(2^63)], as in model files). Throws InvalidArgument otherwise.
+  void set_idf(std::vector<double> idf);
 
   /// Restores fitted state (used by from_json). Throws ModelFormatError on inconsistent sizes.
   void set_fitted_state(Vocabulary vocabulary, std::vector<double> idf,
