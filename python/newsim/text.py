@@ -683,7 +683,8 @@ class CountVectorizer(_TextMixin):
 
     def __getstate__(self) -> Dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("_core", "vocabulary_", "stop_words_", "_idf")}
+                 if k not in ("_core", "vocabulary_", "stop_words_", "_idf", "_stop_words_id",
+                              "_vocabulary_terms")}
         core = self.__dict__.get("_core")
         state["_model_json"] = core.to_json() if core is not None else None
         return state
@@ -812,7 +813,13 @@ class TfidfTransformer(Estimator):
         if not sp.issparse(X):
             X = np.asarray(X)
             if X.ndim != 2:
-                raise ValueError(f"expected a 2-D count matrix; got {X.ndim} dimension(s)")
+                raise ValueError(f"expected a 2-D count matrix; got {X.ndim} dimension(s). "
+                                 "Reshape your data with array.reshape(1, -1) for one document.")
+        if np.iscomplexobj(X):
+            raise ValueError("Complex data not supported: expected a count matrix")
+        if X.shape[0] < 1 or X.shape[1] < 1:
+            raise ValueError(f"Found array with {X.shape[0]} sample(s) and {X.shape[1]} "
+                             f"feature(s) (shape={X.shape}) while a minimum of 1 is required.")
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
         X = sp.csr_matrix(X, dtype=dtype, copy=copy)
         if X.data.size and not np.isfinite(X.data).all():

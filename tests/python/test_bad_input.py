@@ -245,19 +245,6 @@ def test_single_string(cls):
         vec.transform("one document, not a list")
 
 
-@pytest.mark.parametrize(
-    "param",
-    [dict(preprocessor=str.lower), dict(tokenizer=str.split), dict(analyzer=str.split)],
-    ids=["preprocessor", "tokenizer", "analyzer"],
-)
-@pytest.mark.parametrize("cls", CLASSES)
-def test_callables_are_rejected(cls, param):
-    vec = getattr(newsim, cls)(**param)  # constructing is fine, as in scikit-learn
-    with pytest.raises(ValueError) as info:
-        vec.fit_transform(GOOD)
-    assert next(iter(param)) in str(info.value)
-
-
 # --------------------------------------------------------------------------------------
 # Very large documents
 # --------------------------------------------------------------------------------------

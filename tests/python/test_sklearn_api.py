@@ -312,3 +312,193 @@ def test_fit_accepts_y():
     X1 = newsim.TfidfVectorizer().fit(DOCS, y).transform(DOCS)
     X2 = newsim.TfidfVectorizer().fit_transform(DOCS, y)
     assert abs(X1 - X2).max() <= 1e-12
+
+
+# --------------------------------------------------------------------------------------
+# Callables, decode, TfidfTransformer (issue 17)
+# --------------------------------------------------------------------------------------
+
+
+def _strip_html(doc):
+    return doc.replace("<p>", " ").lower()
+
+
+def _split_tokens(doc):
+    return doc.split()
+
+
+def _char_and_word(doc):
+    return [doc[:3], *doc.lower().split()[:5]]
+
+
+def _no_accents(doc):
+    return doc.replace("é", "e").replace("ü", "u")
+
+
+CALLABLE_PARAMS = [
+    dict(preprocessor=_strip_html),
+    dict(preprocessor=_strip_html, analyzer="char_wb", ngram_range=(2, 4)),
+    dict(tokenizer=_split_tokens, token_pattern=None, ngram_range=(1, 2), stop_words="english"),
+    dict(tokenizer=_split_tokens, token_pattern=None, preprocessor=_strip_html),
+    dict(analyzer=_char_and_word),
+    dict(strip_accents=_no_accents, ngram_range=(1, 2)),
+]
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("params", CALLABLE_PARAMS, ids=range(len(CALLABLE_PARAMS)))
+def test_callables_give_scikit_learns_results(cls, params, bbc_subset):
+    texts = bbc_subset[0][:200] + ["", "Café <p>Zürich", "naïve é ü"]
+    ours, ref = getattr(newsim, cls)(**params), getattr(sk, cls)(**params)
+    X, R = ours.fit_transform(texts), ref.fit_transform(texts)
+    assert X.shape == R.shape and X.dtype == R.dtype
+    assert abs(X - R).max() <= 1e-12  # sparse: HashingVectorizer has 2**20 columns
+    if cls != "HashingVectorizer":
+        assert ours.vocabulary_ == ref.vocabulary_
+        np.testing.assert_allclose(ours.transform(texts[::-1]).toarray(),
+                                   ref.transform(texts[::-1]).toarray(), rtol=1e-12)
+    assert ours.build_analyzer()(texts[-2]) == ref.build_analyzer()(texts[-2])
+    # Module-level callables pickle, and the copy gives the same matrix.
+    copy = pickle.loads(pickle.dumps(ours))
+    assert (copy.transform(texts) != ours.transform(texts)).nnz == 0
+
+
+def test_callable_analyzer_terms_that_newsim_cannot_hold():
+    with pytest.raises(ValueError, match=r"document 1: the term 'a\\x00b' holds a NUL"):
+        newsim.CountVectorizer(analyzer=lambda d: d.split("|")).fit(["x", "a\0b|c"])
+    with pytest.raises(TypeError, match="document 0: the analyzer gave a term of type int"):
+        newsim.CountVectorizer(analyzer=lambda d: [len(d)]).fit(["x"])
+    # Empty terms count, as in scikit-learn.
+    v = newsim.CountVectorizer(analyzer=lambda d: d.split(","))
+    X = v.fit_transform(["a,,b", ","])
+    assert v.get_feature_names_out().tolist() == ["", "a", "b"]
+    assert X.toarray().tolist() == [[1, 1, 1], [2, 0, 0]]
+
+
+def test_callables_are_not_json(tmp_path):
+    v = newsim.TfidfVectorizer(tokenizer=_split_tokens, token_pattern=None).fit(DOCS)
+    with pytest.raises(ValueError, match="callable tokenizer cannot be saved as JSON"):
+        v.save(tmp_path / "m.json")
+
+    class Custom(newsim.CountVectorizer):
+        def build_preprocessor(self):
+            return lambda doc: doc.upper()
+
+    with pytest.raises(ValueError, match="method override cannot be saved"):
+        Custom(lowercase=False).fit(DOCS).to_json()
+
+
+def test_overridden_build_methods_are_used():
+    class Upper(newsim.CountVectorizer):
+        def build_preprocessor(self):
+            return str.upper
+
+    class Halves(newsim.CountVectorizer):
+        def build_analyzer(self):
+            return lambda doc: [doc[: len(doc) // 2]]
+
+    # The word analyzer keeps lowercase=True's meaning only in the default preprocessor.
+    assert Upper().fit(["Nato talks"]).get_feature_names_out().tolist() == ["NATO", "TALKS"]
+    assert Halves().fit(["abcd"]).get_feature_names_out().tolist() == ["ab"]
+
+
+def test_decode_reads_files_and_rejects_nan(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("Zürich talks".encode("latin-1"))
+    v = newsim.CountVectorizer(input="filename", encoding="latin-1")
+    assert v.decode(str(path)) == "Zürich talks"
+    assert v.fit([str(path)]).get_feature_names_out().tolist() == ["talks", "zürich"]
+    for cls in CLASSES:
+        with pytest.raises(ValueError, match=r"np\.nan is an invalid document.*\(document 1\)"):
+            getattr(newsim, cls)().fit_transform(["a b", float("nan")])
+        with pytest.raises(ValueError, match=r"np\.nan is an invalid document"):
+            getattr(newsim, cls)(preprocessor=str.lower).fit_transform(["a b", np.nan])
+
+
+def test_stop_words_and_consistency_warning():
+    v = newsim.CountVectorizer(stop_words="english")
+    assert v.get_stop_words() is newsim.ENGLISH_STOP_WORDS
+    assert newsim.CountVectorizer(stop_words=["a", "b"]).get_stop_words() == {"a", "b"}
+    assert newsim.CountVectorizer().get_stop_words() is None
+    with pytest.raises(ValueError, match="not a built-in stop list"):
+        newsim.CountVectorizer(stop_words="french").get_stop_words()
+    v = newsim.CountVectorizer(stop_words=["you've", "you"])
+    with pytest.warns(UserWarning, match=r"generated tokens \['ve'\] not in stop_words"):
+        v.fit(DOCS)
+    v.fit(DOCS)  # once per stop list: no second warning (warnings are errors here)
+
+
+def test_unused_parameters_and_dtype_warn():
+    with pytest.warns(UserWarning, match="'token_pattern' will not be used since 'tokenizer'"):
+        newsim.CountVectorizer(tokenizer=str.split).fit(DOCS)
+    with pytest.warns(UserWarning, match="'stop_words' will not be used since 'analyzer' != "):
+        newsim.HashingVectorizer(analyzer="char", stop_words="english").fit(DOCS)
+    with pytest.warns(UserWarning, match="Upper case characters found in vocabulary"):
+        newsim.CountVectorizer(vocabulary=["Rates", "bank"]).fit(DOCS)
+    with pytest.warns(UserWarning, match="int32 'dtype' will be converted to np.float64"):
+        X = newsim.TfidfVectorizer(dtype=np.int32).fit_transform(DOCS)
+    assert X.dtype == np.float64
+
+
+def test_idf_setter_and_tfidf_attribute():
+    orig = newsim.TfidfVectorizer().fit(DOCS)
+    copy = newsim.TfidfVectorizer(vocabulary=orig.vocabulary_)
+    with pytest.raises(newsim.NotFittedError):
+        copy.transform(DOCS)
+    with pytest.raises(ValueError, match="idf length = 3 must be equal to vocabulary size"):
+        copy.idf_ = [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match=r"idf\[0\] = 0.5 is not a valid idf"):
+        copy.idf_ = np.full(len(orig.idf_), 0.5)
+    copy.idf_ = orig.idf_
+    np.testing.assert_array_equal(copy.transform(DOCS).toarray(), orig.transform(DOCS).toarray())
+    with pytest.raises(ValueError, match="cannot be set when `user_idf=False`"):
+        newsim.TfidfVectorizer(vocabulary=orig.vocabulary_, use_idf=False).idf_ = orig.idf_
+    with pytest.raises(newsim.NotFittedError):
+        newsim.TfidfVectorizer().idf_ = [1.0]
+    t = orig._tfidf
+    assert isinstance(t, newsim.TfidfTransformer) and t.norm == "l2"
+    np.testing.assert_array_equal(t.idf_, orig.idf_)
+
+
+def test_inverse_transform_matches_scikit_learn():
+    ours, ref = newsim.CountVectorizer().fit(DOCS), sk.CountVectorizer().fit(DOCS)
+    X = ours.transform(DOCS)
+    for a, b in zip(ours.inverse_transform(X), ref.inverse_transform(X)):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(ours.inverse_transform(X.toarray()), ref.inverse_transform(X.toarray())):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("params", [dict(), dict(norm="l1", smooth_idf=False),
+                                    dict(sublinear_tf=True, norm=None),
+                                    dict(use_idf=False)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_tfidf_transformer_matches_scikit_learn(params, dtype, bbc_subset):
+    counts = sk.CountVectorizer().fit_transform(bbc_subset[0]).astype(dtype)
+    counts = sp.vstack([sp.csr_matrix((1, counts.shape[1]), dtype=dtype), counts]).tocsr()
+    ours, ref = newsim.TfidfTransformer(**params), sk.TfidfTransformer(**params)
+    X, R = ours.fit_transform(counts), ref.fit_transform(counts)
+    assert X.dtype == R.dtype and X.format == "csr"
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(X.toarray(), R.toarray(), rtol=tol, atol=tol)
+    if ours.use_idf:
+        np.testing.assert_allclose(ours.idf_, ref.idf_, rtol=tol)
+    np.testing.assert_allclose(ours.transform(counts.tocsc()).toarray(), R.toarray(),
+                               rtol=tol, atol=tol)
+
+
+def test_tfidf_transformer_passes_scikit_learns_estimator_checks():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(newsim.TfidfTransformer())
+
+
+def test_hashing_partial_fit_checks_parameters():
+    h = newsim.HashingVectorizer(n_features=8)
+    assert h.partial_fit(DOCS) is h
+    with pytest.raises(ValueError, match="n_features"):
+        newsim.HashingVectorizer(n_features=0).partial_fit(DOCS)
