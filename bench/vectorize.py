@@ -6,6 +6,8 @@ On the 20 Newsgroups corpus (18,846 raw Usenet posts, ~36 MB of text) this times
 * TfidfVectorizer().fit_transform(docs)   scikit-learn, newsim (n_jobs=1 and 2), gensim
 * CountVectorizer().fit_transform(docs)   scikit-learn, newsim (n_jobs=1 and 2)
 * HashingVectorizer().fit_transform(docs) scikit-learn, newsim (n_jobs=1 and 2)
+* TfidfVectorizer(tokenizer=split_tokenizer, token_pattern=None).fit_transform(docs), the
+  same Python callable in both libraries: what a callable costs (case *-tfidf-tokenizer)
 
 checks that newsim's results agree with scikit-learn's (shape, vocabulary, entries), and
 measures the memory each call adds (peak RSS during the call minus RSS before it), each in a
@@ -52,9 +54,19 @@ TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")
 TARGET_TFIDF_SPEEDUP = {1: 10.0, 2: 20.0}
 TARGET_MEMORY_RATIO = 0.5
 
-OPERATIONS = ("tfidf", "count", "hashing")
+OPERATIONS = ("tfidf", "count", "hashing", "tfidf-tokenizer")
 OP_CLASS = {"tfidf": "TfidfVectorizer", "count": "CountVectorizer",
-            "hashing": "HashingVectorizer"}
+            "hashing": "HashingVectorizer", "tfidf-tokenizer": "TfidfVectorizer"}
+
+
+def split_tokenizer(doc: str) -> List[str]:
+    """A Python tokenizer, the same callable for both libraries."""
+    return doc.split()
+
+
+# Parameters beyond the defaults, by operation.
+OP_PARAMS: Dict[str, Dict[str, Any]] = {
+    "tfidf-tokenizer": dict(tokenizer=split_tokenizer, token_pattern=None)}
 
 # Every measured case: key -> (library, operation, threads). Keys name memory children.
 CASES: Dict[str, Tuple[str, str, int]] = {
@@ -68,6 +80,9 @@ CASES: Dict[str, Tuple[str, str, int]] = {
     "sklearn-hashing": ("sklearn", "hashing", 1),
     "newsim-hashing-1": ("newsim", "hashing", 1),
     "newsim-hashing-2": ("newsim", "hashing", 2),
+    "sklearn-tfidf-tokenizer": ("sklearn", "tfidf-tokenizer", 1),
+    "newsim-tfidf-tokenizer-1": ("newsim", "tfidf-tokenizer", 1),
+    "newsim-tfidf-tokenizer-2": ("newsim", "tfidf-tokenizer", 2),
 }
 
 
@@ -160,9 +175,10 @@ def make_runner(key: str, newsim: Any, gensim_tokenizer: str) -> Callable[[List[
         from sklearn import feature_extraction
 
         cls = getattr(feature_extraction.text, OP_CLASS[op])
+        params = OP_PARAMS.get(op, {})
 
         def run(docs: List[str]) -> Tuple[Any, Any]:
-            vec = cls()
+            vec = cls(**params)
             return vec.fit_transform(docs), vec
 
         return run
@@ -173,8 +189,10 @@ def make_runner(key: str, newsim: Any, gensim_tokenizer: str) -> Callable[[List[
         except TypeError as e:
             raise RuntimeError(f"newsim.{OP_CLASS[op]}(n_jobs={threads}) fails: {e}") from e
 
+        params = OP_PARAMS.get(op, {})
+
         def run(docs: List[str]) -> Tuple[Any, Any]:
-            vec = cls(n_jobs=threads)
+            vec = cls(n_jobs=threads, **params)
             return vec.fit_transform(docs), vec
 
         return run

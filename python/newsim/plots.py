@@ -453,7 +453,7 @@ def _normaliser(vectorizer: Any) -> Any:
     if hasattr(vectorizer, "build_preprocessor"):
         try:
             return vectorizer.build_preprocessor()
-        except (ValueError, TypeError):  # callables newsim cannot run: fall back
+        except (ValueError, TypeError):  # a vectorizer with bad parameters: fall back
             pass
     return str.lower
 
