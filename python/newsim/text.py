@@ -235,9 +235,7 @@ class _TextMixin(Estimator):
     def _prepared(self, raw_documents: Iterable[Any]) -> Union[list, Iterable[Any]]:
         """The documents as the core takes them in this vectorizer's mode."""
         mode = self._mode()
-        if self.analyzer == "word" and not callable(self.analyzer) and self.stop_words is not None:
-            self._check_stop_words_consistency(self.get_stop_words(), self.build_preprocessor(),
-                                               self.build_tokenizer())
+        self._check_stop_words_once()
         if mode == "core":
             return self._documents(raw_documents)
         if isinstance(raw_documents, (str, bytes)):
@@ -327,6 +325,12 @@ class _TextMixin(Estimator):
                           "not in stop_words.", UserWarning)
         return not inconsistent
 
+    def _check_stop_words_once(self) -> None:
+        """The consistency check of a word analyzer's stop words (cached per stop list)."""
+        if self.analyzer == "word" and not callable(self.analyzer) and self.stop_words is not None:
+            self._check_stop_words_consistency(self.get_stop_words(), self.build_preprocessor(),
+                                               self.build_tokenizer())
+
     def build_preprocessor(self) -> Callable[[str], str]:
         """The preprocessor: ``preprocessor`` when given, else lowercasing and accent
         stripping as scikit-learn's (picklable)."""
@@ -370,9 +374,7 @@ class _TextMixin(Estimator):
                            analyze=partial(_word_terms, tokenize=tokenize, stop_words=stop_words,
                                            ngram_range=tuple(self.ngram_range)))
         mode = self._mode()
-        if mode == "core" and self.analyzer == "word" and self.stop_words is not None:
-            self._check_stop_words_consistency(self.get_stop_words(), self.build_preprocessor(),
-                                               self.build_tokenizer())
+        self._check_stop_words_once()
         core = _CoreAnalyzer(**self._analysis_kwargs("text" if mode != "core" else "core"))
         preprocess = self.build_preprocessor() if mode != "core" else None
         return partial(_analyze, decode=self.decode, preprocess=preprocess, analyze=core.analyze)
@@ -548,7 +550,7 @@ class CountVectorizer(_TextMixin):
                                or mf < 1):
             raise ValueError("The 'max_features' parameter must be an int in the range [1, inf) "
                              f"or None. Got {mf!r} instead.")
-        self._out_dtype()
+        _dtype_name(self.dtype)
         min_df = int(self.min_df) if isinstance(self.min_df, numbers.Integral) else float(self.min_df)
         max_df = int(self.max_df) if isinstance(self.max_df, numbers.Integral) else float(self.max_df)
         return _core.Vectorizer(
