@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t a = in.byte();
   const std::uint8_t b = in.byte();
   newsim::AnalyzerOptions options;
-  options.analyzer = static_cast<newsim::AnalyzerKind>(a % 3);
+  options.analyzer = static_cast<newsim::AnalyzerKind>(a % 4);
   options.lowercase = (a & 4) == 0;
   options.strip_accents = static_cast<newsim::StripAccents>((a >> 3) % 3);
   options.decode_error = static_cast<newsim::DecodeErrors>((a >> 5) % 3);
@@ -41,6 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((b & 16) != 0) options.stop_words = newsim::english_stop_words();
   if (const char* pattern = kPatterns[(b >> 5) % 4]) options.token_pattern = pattern;
   const int encoding = (b >> 7) == 0 ? 0 : 1 + a % 3;
+  if (options.analyzer == newsim::AnalyzerKind::terms && (b & 8) == 0) {
+    // Mostly the options 'terms' takes; otherwise its refusal is exercised.
+    options.lowercase = false;
+    options.strip_accents = newsim::StripAccents::none;
+    options.ngram_range = {1, 1};
+    options.stop_words.clear();
+  }
 
   const std::string_view rest = in.rest();
   std::vector<std::uint16_t> ucs2(rest.size() / 2);
