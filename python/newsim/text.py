@@ -574,12 +574,36 @@ class CountVectorizer(_TextMixin):
         core = self.__dict__.get("_core")
         if name == "vocabulary_" and (core is not None or self.__dict__.get("vocabulary") is not None):
             value = self._vocabulary_core().vocabulary_dict()
-        elif core is not None and name == "stop_words_":
+            object.__setattr__(self, name, value)
+            return value
+        if core is not None and name == "stop_words_":
             value = set(core.pruned_terms())
         else:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         self.__dict__[name] = value
         return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Assigning vocabulary_ (as scikit-learn allows) changes the model: transform counts
+        # the given terms, in the given columns; the idf, if any, must have one value per term.
+        if name == "vocabulary_" and self.__dict__.get("_core") is not None:
+            self._replace_vocabulary(value)
+        object.__setattr__(self, name, value)
+
+    def _replace_vocabulary(self, vocabulary: Any) -> None:
+        if not isinstance(vocabulary, Mapping):
+            raise TypeError("vocabulary_ must be a mapping of term to column")
+        old = self.__dict__["_core"]
+        saved = self.vocabulary
+        try:
+            object.__setattr__(self, "vocabulary", dict(vocabulary))
+            core = self._make_core()
+        finally:
+            object.__setattr__(self, "vocabulary", saved)
+        if old.is_fitted and self._weighting_kwargs()["use_idf"]:
+            core.set_idf(old.idf())
+        self._set_fitted(core)
+        self.fixed_vocabulary_ = old.fixed_vocabulary
 
     def _start_fit(self, raw_documents: Iterable[Any]) -> None:
         """scikit-learn's checks and warnings at the start of a fit."""

@@ -502,3 +502,21 @@ def test_hashing_partial_fit_checks_parameters():
     assert h.partial_fit(DOCS) is h
     with pytest.raises(ValueError, match="n_features"):
         newsim.HashingVectorizer(n_features=0).partial_fit(DOCS)
+
+
+@pytest.mark.parametrize("cls", FITTED_CLASSES)
+def test_assigning_vocabulary_changes_the_model_as_in_scikit_learn(cls):
+    ours, ref = getattr(newsim, cls)().fit(DOCS), getattr(sk, cls)().fit(DOCS)
+    terms = sorted(ref.vocabulary_)[::-1]  # same terms, other columns
+    new = {t: i for i, t in enumerate(terms)}
+    ours.vocabulary_, ref.vocabulary_ = dict(new), dict(new)
+    np.testing.assert_allclose(ours.transform(DOCS).toarray(), ref.transform(DOCS).toarray(),
+                               rtol=1e-12)
+    assert ours.get_feature_names_out().tolist() == terms and not ours.fixed_vocabulary_
+    if cls == "TfidfVectorizer":  # the idf stays by column: one value per term
+        with pytest.raises(ValueError, match="idf length = 31 must be equal to vocabulary size = 1"):
+            ours.vocabulary_ = {"rates": 0}
+        assert ours.vocabulary_ == new
+    else:
+        ours.vocabulary_ = {"rates": 0, "band": 1}
+        assert ours.transform(DOCS).toarray().tolist() == [[1, 0], [0, 1], [1, 0], [0, 1], [0, 0]]
