@@ -1,7 +1,6 @@
 #include "newsim/vocabulary.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -312,35 +311,10 @@ struct SortedTerms {
   std::vector<std::size_t> group_begin;  // group g is ids[group_begin[g], group_begin[g + 1])
 };
 
-// Stops the workers of a parallel_for from within their tasks: worker 0 (the calling
-// thread) polls the check every few thousand items, the others see the flag. Prune's tasks
-// are one per thread, each seconds long on millions of terms, so polling between tasks is
-// not enough.
-class TaskStop {
- public:
-  explicit TaskStop(const InterruptCheck* check) : poll_(check) {}
-  /// Call every item; true once the call should stop.
-  bool operator()(std::size_t worker) {
-    if (worker == 0 && (++count_ & 4095) == 0 && poll_()) stop_.store(true);
-    return stop_.load(std::memory_order_relaxed);
-  }
-  /// The same for items of a millisecond or more (the check itself runs at most every 20 ms).
-  bool large(std::size_t worker) {
-    if (worker == 0 && poll_()) stop_.store(true);
-    return stop_.load(std::memory_order_relaxed);
-  }
-  /// After the parallel_for: throws Interrupted when it was stopped.
-  void rethrow() const {
-    if (stop_.load()) throw Interrupted();
-  }
-
- private:
-  detail::InterruptPoll<InterruptCheck> poll_;
-  std::size_t count_ = 0;
-  std::atomic<bool> stop_{false};
-};
-
-SortedTerms sort_terms(const detail::TermTable& table, int threads, TaskStop& stop) {
+// Prune's tasks are one per thread, each seconds long on millions of terms, so they call
+// detail::poll_point every few thousand items: polling between tasks is not enough.
+SortedTerms sort_terms(const detail::TermTable& table, int threads,
+                       const InterruptCheck* interrupted) {
   const std::size_t n = table.size();
   const std::vector<std::string_view>& term = table.keys();
   // A few thousand terms sort in well under a millisecond: not worth another thread.
@@ -377,21 +351,20 @@ SortedTerms sort_terms(const detail::TermTable& table, int threads, TaskStop& st
     if (ta.size() <= 16 || tb.size() <= 16) return ta.size() < tb.size();  // one is a prefix
     return ta < tb;
   };
-  detail::parallel_for(groups, static_cast<int>(groups), [&](std::size_t g, std::size_t worker) {
+  detail::parallel_for(groups, static_cast<int>(groups), [&](std::size_t g, std::size_t) {
     for (std::size_t v = first_byte[g]; v < first_byte[g + 1]; ++v) {
-      if (stop.large(worker)) return;
+      detail::poll_point();
       radix_sort(keys.get() + bucket[v], buffer.get() + bucket[v], bucket[v + 1] - bucket[v], 7);
     }
     const std::size_t end = out.group_begin[g + 1];
     for (std::size_t i = out.group_begin[g]; i < end;) {
-      if (stop(worker)) return;
+      if ((i & 4095) == 0) detail::poll_point();
       std::size_t j = i + 1;
       while (j < end && keys[j].prefix == keys[i].prefix) ++j;
       if (j - i > 1) std::sort(keys.get() + i, keys.get() + j, tie_less);
       for (; i < j; ++i) out.ids[i] = keys[i].id;
     }
-  });
-  stop.rethrow();
+  }, interrupted);
   return out;
 }
 
@@ -399,7 +372,6 @@ SortedTerms sort_terms(const detail::TermTable& table, int threads, TaskStop& st
 
 PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options, int threads,
                        const InterruptCheck* interrupted) {
-  TaskStop stop(interrupted);
   options.validate();
   const std::size_t n = stats.size();
   if (n == 0) {
@@ -412,7 +384,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   const std::vector<std::string_view>& term = stats.terms();
   const std::vector<std::int64_t>& dfs = stats.document_frequencies();
   const std::vector<std::int64_t>& tfs = stats.term_frequencies();
-  const SortedTerms sorted_terms = sort_terms(stats.counts().table, threads, stop);
+  const SortedTerms sorted_terms = sort_terms(stats.counts().table, threads, interrupted);
   const std::vector<std::int32_t>& sorted = sorted_terms.ids;
   const std::vector<std::size_t>& group_begin = sorted_terms.group_begin;
   const std::size_t groups = group_begin.size() - 1;
@@ -422,17 +394,16 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   // df bounds, per group.
   std::vector<char> keep(n);
   std::vector<std::int64_t> sorted_df(n);
-  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t worker) {
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
     const std::size_t end = group_begin[g + 1];
     for (std::size_t k = group_begin[g]; k < end; ++k) {
-      if (stop(worker)) return;
+      if ((k & 4095) == 0) detail::poll_point();
       if (k + 16 < end) prefetch(&dfs[static_cast<std::size_t>(sorted[k + 16])]);
       sorted_df[k] = dfs[static_cast<std::size_t>(sorted[k])];
       const auto df = static_cast<double>(sorted_df[k]);
       keep[k] = df <= high && df >= low ? 1 : 0;
     }
-  });
-  stop.rethrow();
+  }, interrupted);
   if (options.max_features) {
     std::vector<std::int64_t> kept_positions;
     for (std::size_t k = 0; k < n; ++k) {
@@ -479,12 +450,12 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   std::vector<std::size_t> ends(n_keep);
   out.df.resize(n_keep);
   std::vector<std::vector<std::string>> pruned(groups);
-  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t worker) {
+  detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
     std::size_t at = kept_before[g], byte = bytes_before[g];
     pruned[g].reserve(group_begin[g + 1] - group_begin[g] - (kept_before[g + 1] - at));
     const std::size_t end = group_begin[g + 1];
     for (std::size_t k = group_begin[g]; k < end; ++k) {
-      if (stop(worker)) return;
+      if ((k & 4095) == 0) detail::poll_point();
       if (k + 16 < end) prefetch(&term[static_cast<std::size_t>(sorted[k + 16])]);
       if (k + 8 < end) prefetch(term[static_cast<std::size_t>(sorted[k + 8])].data());
       const std::int32_t id = sorted[k];
@@ -500,8 +471,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
         pruned[g].emplace_back(t);
       }
     }
-  });
-  stop.rethrow();
+  }, interrupted);
   out.pruned_terms = std::move(pruned[0]);
   for (std::size_t g = 1; g < groups; ++g) {
     out.pruned_terms.insert(out.pruned_terms.end(), std::make_move_iterator(pruned[g].begin()),
