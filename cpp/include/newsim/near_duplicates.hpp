@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "newsim/analyzer.hpp"
-#include "newsim/similarity.hpp"
+#include "newsim/interrupt.hpp"
 #include "newsim/text.hpp"
 
 namespace newsim {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "newsim/errors.hpp"
+#include "newsim/interrupt.hpp"
 #include "newsim/sparse.hpp"
 
 namespace newsim {
@@ -41,10 +42,6 @@ struct CsrRef {
 
 /// cosine: x·y / (|x| |y|), 0 when either row is all zeros. dot: x·y as given.
 enum class Metric { cosine, dot };
-
-/// Polled on the calling thread between blocks of work; returning true stops the call, which
-/// then throws Interrupted. Used by the Python module for Ctrl-C.
-using InterruptCheck = std::function<bool()>;
 
 struct TopKOptions {
   int k = 10;                      // neighbours per row, > 0

@@ -10,11 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace newsim {
+#include "newsim/interrupt.hpp"
 
-/// Polled during long calls; returning true stops the call, which then throws Interrupted
-/// (the same type as similarity.hpp's).
-using InterruptCheck = std::function<bool()>;
+namespace newsim {
 
 namespace detail {
 struct TermCounts;
