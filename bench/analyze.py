@@ -43,7 +43,7 @@ from typing import Any, Dict, List, Optional
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from _memory import peak_bytes, reset_peak  # noqa: E402
-from vectorize import import_newsim, machine_info, print_rows, source_state  # noqa: E402
+from _common import import_newsim, machine_info, print_rows, source_state  # noqa: E402
 
 REPO = HERE.parent
 REUTERS = REPO.parent / "shared" / "corpora" / "reuters21578.jsonl.gz"

@@ -41,7 +41,7 @@ from typing import Any, Dict, List, Optional, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Waiting for a quiet machine, others' CPU, finding newsim: shared with vectorize.py.
-from vectorize import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
+from _common import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = REPO.parent / "shared" / "corpora"

@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vectorize import (  # noqa: E402
+from _common import (  # noqa: E402
     OthersCpu, fmt, import_newsim, machine_info, newsim_build_note, print_rows, source_state,
     wait_until_idle,
 )

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _memory  # noqa: E402  (the helper beside this file)
 
 # Waiting for a quiet machine, others' CPU, finding newsim: shared with vectorize.py.
-from vectorize import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
+from _common import OthersCpu, import_newsim, source_state, wait_until_idle  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024

@@ -34,7 +34,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _memory  # noqa: E402  (the helpers beside this file)
-from vectorize import (  # noqa: E402
+from _common import (  # noqa: E402
     OthersCpu, compilers_running, fmt, import_newsim, library_versions, load_corpus,
     machine_info, newsim_build_note, print_rows, ratio_text, wait_until_idle,
 )

@@ -42,7 +42,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vectorize import fmt, import_newsim, machine_info, print_rows, source_state  # noqa: E402
+from _common import fmt, import_newsim, machine_info, print_rows, source_state  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpora" / "ecbplus_dev.jsonl.gz"
