@@ -178,6 +178,7 @@ CsrMatrix<T> HashingVectorizer::transform(const Documents& docs) const {
   std::vector<Analyzer::Workspace> workspaces(static_cast<std::size_t>(threads));
   detail::parallel_for(chunks.size(), threads, [&](std::size_t c, std::size_t worker) {
     detail::RowChunk& ch = chunks[c];
+    detail::reserve_rows(ch, docs);
     HashSink sink(options_.n_features, options_.alternate_sign);
     for (std::size_t i = ch.begin; i < ch.end; ++i) {
       sink.start_document();

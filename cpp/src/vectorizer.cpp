@@ -236,21 +236,8 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     if (stats != nullptr) stats->clear();
     std::vector<std::int32_t>& where = wheres[worker];
     where.assign(vocab != nullptr ? vocab->size() : 0, -1);
-    chunk.row_nnz.reserve(chunk.end - chunk.begin);
     chunk.packed = stats != nullptr;  // ids local to the chunk: they pack while below 2^16
-    if (keep_rows) {
-      // About one distinct term per document per 12 code units of text on average; room for
-      // half as many again, since growing copies the rows into fresh pages, while reserved
-      // pages that are never written cost only address space.
-      std::size_t units = 0;
-      for (std::size_t i = chunk.begin; i < chunk.end; ++i) units += docs[i].size;
-      if (chunk.packed) {
-        chunk.cells.reserve(units / 8 + 64);
-      } else {
-        chunk.ids.reserve(units / 8 + 64);
-        chunk.counts.reserve(units / 8 + 64);
-      }
-    }
+    if (keep_rows) detail::reserve_rows(chunk, docs);
     CountSink sink(chunk, stats, vocab, where);
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
       detail::poll_point();

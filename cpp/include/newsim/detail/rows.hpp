@@ -89,6 +89,22 @@ struct Weighting {
   int norm = 0;                 // 0 none, 1 l1, 2 l2
 };
 
+/// Reserves a chunk's rows before they are written: about one distinct term per document per
+/// 12 code units of text on average, with room for half as many again, since growing copies
+/// the rows into fresh pages, while reserved pages that are never written cost only address
+/// space. Uses `cells` when the chunk is packed, `ids` and `counts` otherwise.
+inline void reserve_rows(RowChunk& ch, const std::vector<TextView>& docs) {
+  ch.row_nnz.reserve(ch.end - ch.begin);
+  std::size_t units = 0;
+  for (std::size_t i = ch.begin; i < ch.end; ++i) units += docs[i].size;
+  if (ch.packed) {
+    ch.cells.reserve(units / 8 + 64);
+  } else {
+    ch.ids.reserve(units / 8 + 64);
+    ch.counts.reserve(units / 8 + 64);
+  }
+}
+
 /// Splits documents into chunks of about 1 MiB of text: a chunk's term table mostly stays in
 /// cache, and there are few enough chunks that merging their statistics stays cheap. Chunk
 /// boundaries do not affect results.
