@@ -164,13 +164,7 @@ void bind_vectorizer(py::module_& m) {
              }
              return out;
            })
-      .def("idf",
-           [](const Vectorizer& v) {
-             const auto& idf = v.idf();
-             py::array_t<double> out(static_cast<py::ssize_t>(idf.size()));
-             std::copy(idf.begin(), idf.end(), out.mutable_data());
-             return out;
-           })
+      .def("idf", [](const Vectorizer& v) { return to_array(v.idf()); })
       .def("set_idf", &Vectorizer::set_idf, py::arg("idf"))
       .def("pruned_terms", [](const Vectorizer& v) { return to_py_list(v.pruned_terms()); })
       .def("to_json", &Vectorizer::to_json)
@@ -232,10 +226,7 @@ void bind_vectorizer(py::module_& m) {
   m.def(
       "idf_from_df",
       [](const std::vector<std::int64_t>& df, std::int64_t n_documents, bool smooth) {
-        const std::vector<double> idf = idf_from_df(df, n_documents, smooth);
-        py::array_t<double> out(static_cast<py::ssize_t>(idf.size()));
-        std::copy(idf.begin(), idf.end(), out.mutable_data());
-        return out;
+        return to_array(idf_from_df(df, n_documents, smooth));
       },
       py::arg("df"), py::arg("n_documents"), py::arg("smooth"),
       "scikit-learn's idf of document frequencies: ln((1 + n) / (1 + df)) + 1 when smooth, "

@@ -46,6 +46,12 @@ def _n_jobs(n_jobs: Optional[int]) -> int:
     return int(n_jobs)
 
 
+def _iterable(raw_documents: Any) -> None:
+    """scikit-learn's error for one string given where documents are expected."""
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError("Iterable over raw text documents expected, string object received.")
+
+
 def _to_csr(parts: Tuple[Any, Any, Any, Tuple[int, int]]) -> sp.csr_matrix:
     data, indices, indptr, shape = parts
     return sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
@@ -233,42 +239,43 @@ class _TextMixin(Estimator):
                 warn("tokenizer", "'analyzer' != 'word'")
 
     def _prepared(self, raw_documents: Iterable[Any]) -> Union[list, Iterable[Any]]:
-        """The documents as the core takes them in this vectorizer's mode."""
-        mode = self._mode()
+        """The documents as the core takes them in this vectorizer's mode. A newsim Corpus gives
+        each article's title (``title_weight`` times) and text."""
+        _iterable(raw_documents)
         self._check_stop_words_once()
-        if mode == "core":
-            return self._documents(raw_documents)
-        if isinstance(raw_documents, (str, bytes)):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
         from newsim.articles import Corpus
 
+        mode = self._mode()
         if isinstance(raw_documents, Corpus):
             raw_documents = raw_documents.documents(title_weight=getattr(self, "title_weight", 1))
+            if mode == "core":
+                return raw_documents
+        if mode == "core":
+            return self._documents(raw_documents)
         if mode == "text":
             decode, preprocess = self.decode, self.build_preprocessor()
             return [preprocess(decode(doc)) for doc in raw_documents]
         analyze = self.build_analyzer()
         return [_joined_terms(analyze(doc), i) for i, doc in enumerate(raw_documents)]
 
-    def _documents(self, raw_documents: Iterable[Any]) -> Union[list, Iterable[Any]]:
-        """str/bytes items for the core, read from files or decoded here when asked."""
-        if isinstance(raw_documents, (str, bytes)):
-            raise ValueError(
-                "Iterable over raw text documents expected, string object received.")
-        from newsim.articles import Corpus
+    def _read(self, doc: Any) -> Any:
+        """The document's content, read from its file for input 'filename' or 'file'."""
+        if self.input == "filename":
+            with open(doc, "rb") as f:
+                return f.read()
+        if self.input == "file":
+            return doc.read()
+        return doc
 
-        if isinstance(raw_documents, Corpus):
-            return raw_documents.documents(title_weight=getattr(self, "title_weight", 1))
+    def _documents(self, raw_documents: Iterable[Any]) -> Union[list, Iterable[Any]]:
+        """str/bytes items for the core: read from files, and decoded here unless UTF-8 (the
+        core decodes that, with decode_error)."""
         utf8 = self.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
         if self.input == "content" and utf8:
             return raw_documents
         docs = []
         for i, doc in enumerate(raw_documents):
-            if self.input == "filename":
-                with open(doc, "rb") as f:
-                    doc = f.read()
-            elif self.input == "file":
-                doc = doc.read()
+            doc = self._read(doc)
             if isinstance(doc, bytes) and not utf8:
                 doc = doc.decode(self.encoding, self.decode_error)
             elif not isinstance(doc, (str, bytes)):
@@ -279,11 +286,7 @@ class _TextMixin(Estimator):
     def decode(self, doc: Any) -> Any:
         """The document as text: read from its file (input 'filename' or 'file') and bytes
         decoded with ``encoding`` and ``decode_error``, as scikit-learn's ``decode`` does."""
-        if self.input == "filename":
-            with open(doc, "rb") as f:
-                doc = f.read()
-        elif self.input == "file":
-            doc = doc.read()
+        doc = self._read(doc)
         if isinstance(doc, bytes):
             doc = doc.decode(self.encoding, self.decode_error)
         if isinstance(doc, float) and doc != doc:
@@ -607,8 +610,7 @@ class CountVectorizer(_TextMixin):
 
     def _start_fit(self, raw_documents: Iterable[Any]) -> None:
         """scikit-learn's checks and warnings at the start of a fit."""
-        if isinstance(raw_documents, (str, bytes)):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
+        _iterable(raw_documents)
         self._check_common_params()
         self._warn_for_unused_params()
         terms = self._fixed_vocabulary()
@@ -671,8 +673,7 @@ class CountVectorizer(_TextMixin):
 
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         """Document-term matrix over the fitted vocabulary; unknown terms are ignored."""
-        if isinstance(raw_documents, (str, bytes)):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
+        _iterable(raw_documents)
         core = self._vocabulary_core()
         if self._weighting_kwargs()["use_idf"] and not core.is_fitted:
             raise _core.NotFittedError(self._not_fitted_message)
@@ -863,8 +864,7 @@ class TfidfTransformer(Estimator):
             if not self.smooth_idf and (df == 0).any():
                 warnings.warn("divide by zero: a column without documents gets an infinite idf "
                               "(smooth_idf=False)", RuntimeWarning)
-            with np.errstate(divide="ignore"):
-                idf = _core.idf_from_df(df.astype(np.int64), X.shape[0], bool(self.smooth_idf))
+            idf = _core.idf_from_df(df.astype(np.int64), X.shape[0], bool(self.smooth_idf))
             self._idf = idf.astype(X.dtype, copy=False)
         return self
 
@@ -983,8 +983,7 @@ class HashingVectorizer(_TextMixin):
 
     def fit(self, X: Any = None, y: Any = None) -> "HashingVectorizer":
         """Checks the parameters; nothing is learned."""
-        if isinstance(X, (str, bytes)):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
+        _iterable(X)
         self._warn_for_unused_params()
         self._make_core()
         return self
@@ -996,8 +995,7 @@ class HashingVectorizer(_TextMixin):
 
     def transform(self, X: Iterable[Any]) -> sp.csr_matrix:
         """Hashed document-term matrix (n_documents, n_features)."""
-        if isinstance(X, (str, bytes)):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
+        _iterable(X)
         core = self._make_core()
         return _to_csr(core.transform(self._prepared(X), _dtype_name(self.dtype)))
 
