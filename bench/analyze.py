@@ -104,7 +104,10 @@ def child(case: str, path: Path, threads: int, html_out: Path) -> Dict[str, Any]
     except ValueError as e:  # an older reader stops at a malformed date
         note = f"default read failed ({str(e)[:120]}); read with errors='report'"
         corpus = newsim.read_articles(path, errors="report")
-    names = {"cleaning": "clean", "term vectors": "vectors", "report": "report building"}
+    # As `newsim analyze` does: cleaned before the report, the raw articles freed.
+    stages.start("clean")
+    corpus = newsim.clean(corpus, n_jobs=threads)
+    names = {"term vectors": "vectors", "report": "report building"}
     report = build_report(corpus, n_jobs=threads,
                           step=lambda s: stages.start(names.get(s, s)))
     stages.start("HTML")

@@ -49,6 +49,20 @@ void bind_stories(py::module_& m) {
             return to_array(released([&] { return c.add(cx.ref, t ? &*t : nullptr); }));
           },
           py::arg("x"), py::arg("times") = py::none())
+      .def(
+          "add_texts",
+          // The features' matrix stays in C++ (one copy less than add(x) from Python).
+          [](StoryClusterer& c, StoryFeatures& f, const py::object& texts,
+             const py::object& times) {
+            std::vector<py::object> keep;
+            const Documents d = documents_from(texts, keep);
+            const auto t = times_from(times, d.size(), "article");
+            return to_array(released([&] {
+              const CsrMatrix<double> x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
+              return c.add(CsrRef(x), t ? &*t : nullptr);
+            }));
+          },
+          py::arg("features"), py::arg("texts"), py::arg("times") = py::none())
       .def_property_readonly("labels", [](const StoryClusterer& c) {
         return to_array(released([&] { return c.labels(); }));  // waits for an add
       })

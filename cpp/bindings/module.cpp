@@ -2,6 +2,10 @@
 
 #include "newsim/version.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace py = pybind11;
 
 namespace newsim::bindings {
@@ -32,4 +36,16 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_stories(m);
   newsim::bindings::bind_news(m);
   newsim::bindings::bind_article_similarity(m);
+  m.def(
+      "_release_memory",
+      [] {
+#if defined(__GLIBC__)
+        // glibc keeps freed heap pages (of every thread's arena) for reuse; give them back.
+        return malloc_trim(0) != 0;
+#else
+        return false;
+#endif
+      },
+      "Returns freed heap memory to the operating system where the C library allows it "
+      "(glibc's malloc_trim); whether any was returned.");
 }

@@ -143,6 +143,19 @@ void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, doub
   }
 }
 
+// Sets back to 0 what add_row(p, q, i, ..., acc, min_row) wrote.
+void clear_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double* acc,
+               std::int64_t min_row = 0) {
+  for (auto k = q.indptr[static_cast<std::size_t>(i)];
+       k < q.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
+    const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
+    const auto* first = p.row.data() + p.start[c];
+    const auto* last = p.row.data() + p.start[c + 1];
+    if (min_row > 0) first = std::lower_bound(first, last, min_row);
+    for (const auto* r = first; r != last; ++r) acc[*r] = 0.0;
+  }
+}
+
 void check_times(const std::vector<double>* times, std::size_t n) {
   if (times != nullptr && times->size() != n) {
     throw InvalidArgument("times has " + std::to_string(times->size()) + " entries for " +
@@ -697,7 +710,8 @@ ArticleExplanation ArticleSimilarity::explain(const ArticleVectors& a, std::int6
 namespace {
 
 // Per-thread buffers of score_block: the latent block (kBlockRows × n, allocated once) and one
-// accumulator per component.
+// accumulator per component. names and title stay all 0 between rows (score_block clears what
+// it wrote), so a row costs the postings it touches, not a pass over n.
 struct Scratch {
   DenseMatrix latent;
   std::vector<double> acc, names, title;
@@ -714,16 +728,17 @@ std::vector<Scratch> scratch_for(int threads, std::int64_t n, bool latent) {
   return scratch;
 }
 
-// Which fitted articles have names and a title (1 byte each), read in score_block's inner loop.
+// Which fitted articles have names (bit 1) and a title (bit 0), read in score_block's inner
+// loop.
 struct RowFlags {
-  std::vector<std::uint8_t> names, title;
+  std::vector<std::uint8_t> code;
   explicit RowFlags(const ArticleVectors& f) {
     const auto n = static_cast<std::size_t>(f.rows());
-    names.resize(n);
-    title.resize(n);
+    code.resize(n);
     for (std::size_t j = 0; j < n; ++j) {
-      names[j] = row_empty(f.names, static_cast<std::int64_t>(j)) ? 0 : 1;
-      title[j] = row_empty(f.titles, static_cast<std::int64_t>(j)) ? 0 : 1;
+      const auto r = static_cast<std::int64_t>(j);
+      code[j] = static_cast<std::uint8_t>((row_empty(f.names, r) ? 0 : 2) |
+                                          (row_empty(f.titles, r) ? 0 : 1));
     }
   }
 };
@@ -733,6 +748,8 @@ struct RowFlags {
 // floor(i, j). A pair whose untimed score (PairScorer::untimed, a bound of its score) is below
 // the floor gets no time factor: callers pass the least score that can still matter (a top-k
 // list's k-th score, a join's threshold), so results are those of scoring every pair.
+// A first test on base · (1 / weight sum), against floor², lets most pairs go without a
+// division or a square root; it rejects only pairs the exact test would (a 1e-6 margin).
 template <class Floor, class Emit>
 void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptions& o,
                  const RowFlags& flags, const ArticleVectors& q, std::int64_t r0, std::int64_t r1,
@@ -748,8 +765,14 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
         q.latent.middleRows(r0, r1 - r0) * f.latent.bottomRows(n - c0).transpose();
   }
   PairScorer ps{s, o};
-  const std::uint8_t* f_names = flags.names.data();
-  const std::uint8_t* f_title = flags.title.data();
+  double inverse[4];  // 1 / weight sum by (names apply) · 2 + (title applies)
+  for (int c = 0; c < 4; ++c) {
+    const double wsum =
+        s.w_terms + s.w_latent + ((c & 2) ? s.w_names : 0.0) + ((c & 1) ? s.w_title : 0.0);
+    inverse[c] = wsum > 0 ? 1 / wsum : 0.0;
+  }
+  constexpr double kLow = 1 - 1e-6;
+  const std::uint8_t* f_code = flags.code.data();
   for (std::int64_t i = r0; i < r1; ++i) {
     const std::int64_t j0 = upper_only ? i + 1 : 0;
     if (j0 >= n) continue;
@@ -762,27 +785,29 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
       std::fill(acc.begin() + j0, acc.end(), 0.0);
     }
     add_row(s.terms_index, q.terms, i, std::sqrt(s.w_terms), acc.data(), j0);
-    const std::uint8_t has_names = row_empty(q.names, i) ? 0 : 1;
-    if (has_names) {
-      std::fill(names.begin() + j0, names.end(), 0.0);
-      add_row(s.names_index, q.names, i, 1.0, names.data(), j0);
-    }
-    const std::uint8_t has_title = s.titles && !row_empty(q.titles, i) ? 1 : 0;
-    if (has_title) {
-      std::fill(title.begin() + j0, title.end(), 0.0);
-      add_row(s.titles_index, q.titles, i, 1.0, title.data(), j0);
-    }
+    const bool has_names = !row_empty(q.names, i);
+    if (has_names) add_row(s.names_index, q.names, i, 1.0, names.data(), j0);
+    const bool has_title = s.titles && !row_empty(q.titles, i);
+    if (has_title) add_row(s.titles_index, q.titles, i, 1.0, title.data(), j0);
+    const std::uint8_t code_i = static_cast<std::uint8_t>((has_names ? 2 : 0) | (has_title ? 1 : 0));
     const double ti = q.times[static_cast<std::size_t>(i)];
     for (std::int64_t j = j0; j < n; ++j) {
       const auto uj = static_cast<std::size_t>(j);
       if (self && j == i) continue;
-      const bool na = (has_names & f_names[uj]) != 0;
-      const bool ta = (has_title & f_title[uj]) != 0;
+      // names[j] (title[j]) is 0 unless both articles have names (a title).
+      const double num = acc[uj] + s.w_names * names[uj] + s.w_title * title[uj];
+      const double approx = num * inverse[code_i & f_code[uj]];
+      const double fl = floor(i, j);
+      if (approx <= kNoise * kLow || approx < fl * fl * kLow) continue;
+      const bool na = (code_i & f_code[uj] & 2) != 0;
+      const bool ta = (code_i & f_code[uj] & 1) != 0;
       const double bound = ps.untimed(acc[uj], names[uj], na, title[uj], ta);
-      if (bound <= 0 || bound < floor(i, j)) continue;
+      if (bound <= 0 || bound < fl) continue;
       const double sc = bound * ps.time_factor(ti, f.times[uj]);
       if (sc > 0) emit(i, j, sc);
     }
+    if (has_names) clear_row(s.names_index, q.names, i, names.data(), j0);
+    if (has_title) clear_row(s.titles_index, q.titles, i, title.data(), j0);
   }
 }
 

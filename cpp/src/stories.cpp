@@ -161,6 +161,7 @@ VectorizerOptions story_vectorizer_options(std::size_t n_docs, int n_jobs) {
   o.analysis.ngram_range = {1, 2};
   // Terms in one article only cannot link two; a tiny corpus keeps them all.
   o.prune.min_df = DfBound::count(n_docs >= 3 ? 2 : 1);
+  o.prune.keep_pruned_terms = false;  // most word pairs; nothing reads them
   o.n_jobs = n_jobs;
   return o;
 }

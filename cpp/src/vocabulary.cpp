@@ -452,7 +452,9 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   std::vector<std::vector<std::string>> pruned(groups);
   detail::parallel_for(groups, workers, [&](std::size_t g, std::size_t) {
     std::size_t at = kept_before[g], byte = bytes_before[g];
-    pruned[g].reserve(group_begin[g + 1] - group_begin[g] - (kept_before[g + 1] - at));
+    if (options.keep_pruned_terms) {
+      pruned[g].reserve(group_begin[g + 1] - group_begin[g] - (kept_before[g + 1] - at));
+    }
     const std::size_t end = group_begin[g + 1];
     for (std::size_t k = group_begin[g]; k < end; ++k) {
       if ((k & 4095) == 0) detail::poll_point();
@@ -467,7 +469,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
         ends[at] = byte;
         out.df[at] = sorted_df[k];
         ++at;
-      } else {
+      } else if (options.keep_pruned_terms) {
         pruned[g].emplace_back(t);
       }
     }

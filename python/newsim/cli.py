@@ -155,6 +155,7 @@ class _Progress:
 
 
 def analyze(args: argparse.Namespace) -> int:
+    import newsim
     from newsim.report import build_report, render_html, render_json, render_text
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -164,13 +165,17 @@ def analyze(args: argparse.Namespace) -> int:
         if len(corpus) == 0:
             raise ValueError(f"no articles in {', '.join(args.paths)}")
         progress.articles = len(corpus)
+        skipped = getattr(corpus, "skipped", 0)
+        if not args.no_clean:
+            # Cleaned here, so that the raw articles are freed before the report is built.
+            progress.stage("cleaning")
+            corpus = newsim.clean(corpus, n_jobs=args.n_jobs)
         report = build_report(corpus, top_k=args.top_k, threshold=args.threshold,
                               story_threshold=args.story_threshold,
                               time_window=args.time_window, clean=not args.no_clean,
                               n_jobs=args.n_jobs, step=progress.stage)
     finally:
         progress.close()
-    skipped = getattr(corpus, "skipped", 0)
     if skipped:
         print(f"newsim: {skipped} malformed input line(s) skipped", file=sys.stderr)
     text = {"text": render_text, "json": render_json, "html": render_html}[args.format](report)

@@ -57,13 +57,10 @@ def _seconds(corpus: Any) -> np.ndarray:
     return out
 
 
-def _removed(corpus: Any, n_jobs: Optional[int]) -> Tuple[Any, List[Dict[str, int]],
-                                                          Dict[str, Dict[str, int]]]:
-    """The cleaned corpus, the lines removed from each article by label, and the lines and
-    words removed in all by label."""
-    import newsim
-
-    result = newsim.clean(corpus, n_jobs=n_jobs)
+def _removed(result: Any) -> Tuple[Any, List[Dict[str, int]], Dict[str, Dict[str, int]]]:
+    """The cleaned corpus of a CleanResult, the lines removed from each article by label, and
+    the lines and words removed in all by label."""
+    corpus = result.corpus
     position = {a: i for i, a in enumerate(corpus.ids)}
     per_article: List[Dict[str, int]] = [{} for _ in range(len(corpus))]
     totals: Dict[str, Dict[str, int]] = {}
@@ -76,7 +73,7 @@ def _removed(corpus: Any, n_jobs: Optional[int]) -> Tuple[Any, List[Dict[str, in
         t = totals.setdefault(label, {"lines": 0, "words": 0})
         t["lines"] += 1
         t["words"] += len(str(text).split())
-    return result.corpus, per_article, dict(sorted(totals.items()))
+    return corpus, per_article, dict(sorted(totals.items()))
 
 
 def _group_relations(report: Dict[str, Any]) -> Dict[int, str]:
@@ -117,22 +114,36 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: Optional[float] = No
                  story_threshold: float = 0.2, time_window: Any = None, clean: bool = True,
                  key_terms: int = 8, n_jobs: Optional[int] = None,
                  step: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
-    """The report of a Corpus as a JSON-ready dict (see report.schema.json). ``step``, when
-    given, is called with the name of each stage as it starts (cleaning, term vectors,
-    neighbours, near-duplicates, stories, report), for progress display and timing.
+    """The report of a Corpus as a JSON-ready dict (see report.schema.json). ``corpus`` may
+    also be what :func:`newsim.clean` returned (then it is not cleaned again, and a caller that
+    drops the raw articles first needs less memory). ``step``, when given, is called with the
+    name of each stage as it starts (cleaning, term vectors, neighbours, near-duplicates,
+    stories, report), for progress display and timing.
     Near-duplicates are found by shared passages (:func:`newsim.text_reuse`), or by the
     Jaccard index of 5-word shingles when ``threshold`` is given."""
     import newsim
 
-    step = step or (lambda name: None)
-    if len(corpus) == 0:
+    announce = step or (lambda name: None)
+
+    def step(name: str) -> None:
+        # Each stage frees what the last one built; hand those pages back before the next
+        # one grows (glibc would otherwise keep them, and the peak would add up).
+        newsim._core._release_memory()
+        announce(name)
+
+    cleaned = corpus if isinstance(corpus, newsim.CleanResult) else None
+    if len(cleaned.corpus if cleaned is not None else corpus) == 0:
         raise ValueError("no articles to analyse")
-    n = len(corpus)
+    n = len(cleaned.corpus if cleaned is not None else corpus)
     removed: List[Dict[str, int]] = [{} for _ in range(n)]
     cleaning: Dict[str, Dict[str, int]] = {}
-    if clean:
+    if cleaned is None and clean:
         step("cleaning")
-        corpus, removed, cleaning = _removed(corpus, n_jobs)
+        cleaned = newsim.clean(corpus, n_jobs=n_jobs)
+    if cleaned is not None:
+        corpus, removed, cleaning = _removed(cleaned)
+        clean = True
+        del cleaned
     step("term vectors")
     # The article similarity preset: its neighbours, shared terms and key terms.
     sim = newsim.ArticleSimilarity(n_jobs=n_jobs)

@@ -61,14 +61,7 @@ class StoryFeatures:
             # The default features live in the C++ core (StoryFeatures in stories.hpp).
             core = _core._StoryFeatures(self.entity_weight, _n_jobs(self.n_jobs))
             X = _to_csr(core.fit_transform(texts))
-            self._core = core
-            self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words="english",
-                                               ngram_range=(1, 2),
-                                               min_df=2 if len(texts) >= 3 else 1,
-                                               n_jobs=self.n_jobs)
-            self.vectorizer_._set_fitted(core.vectorizer)
-            self.entities_ = set(core.entities())
-            self.weights_ = core.weights()
+            self._adopt(core, len(texts))
             return X if transform else None
         from sklearn.base import clone
 
@@ -85,6 +78,27 @@ class StoryFeatures:
                 weights[j] = self.entity_weight
         self.weights_ = weights
         return None if raw is None else self._weighted(raw)
+
+    def _core_features(self) -> Any:
+        """The core object of the default features (fitted, or new for an add to fit), or None
+        when the features are another vectorizer's or were unpickled."""
+        if self.vectorizer is not None:
+            return None
+        if hasattr(self, "weights_"):
+            return self.__dict__.get("_core")
+        return _core._StoryFeatures(self.entity_weight, _n_jobs(self.n_jobs))
+
+    def _adopt(self, core: Any, n_texts: int) -> None:
+        """Takes the state of core features fitted on n_texts texts."""
+        if hasattr(self, "weights_"):
+            return
+        self._core = core
+        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, stop_words="english",
+                                           ngram_range=(1, 2), min_df=2 if n_texts >= 3 else 1,
+                                           n_jobs=self.n_jobs)
+        self.vectorizer_._set_fitted(core.vectorizer)
+        self.entities_ = set(core.entities())
+        self.weights_ = core.weights()
 
     def _names(self, texts: List[str]) -> set:
         """The rule of the C++ StoryFeatures, for another vectorizer: words written capitalised
@@ -219,11 +233,16 @@ class StoryClusterer:
                 if len(self) == 0:
                     raise ValueError("no articles to cluster")
                 return self.labels_
-            if hasattr(self.features, "weights_"):
-                X = self.features.transform(texts)
+            core = self.features._core_features()
+            if core is not None:  # texts to stories in the core, the matrix never in Python
+                labels = self._core.add_texts(core, texts, times)
+                self.features._adopt(core, len(texts))
             else:
-                X = self.features.fit_transform(texts)
-            labels = self._core.add(_parts(X), times)
+                if hasattr(self.features, "weights_"):
+                    X = self.features.transform(texts)
+                else:
+                    X = self.features.fit_transform(texts)
+                labels = self._core.add(_parts(X), times)
             if self._ids is not None and ids is not None:
                 self._ids.extend(ids)
             else:

@@ -167,6 +167,12 @@ TEST(Prune, SortsByCodePointAndAppliesBounds) {
   const auto p = newsim::prune(s, o);
   EXPECT_EQ(p.vocabulary.terms(), (std::vector<std::string>{"b", "c"}));
   EXPECT_EQ(p.pruned_terms, (std::vector<std::string>{"a", "é"}));
+  o.keep_pruned_terms = false;  // the same vocabulary, the dropped terms not collected
+  const auto q = newsim::prune(s, o);
+  EXPECT_EQ(q.vocabulary.terms(), p.vocabulary.terms());
+  EXPECT_EQ(q.df, p.df);
+  EXPECT_TRUE(q.pruned_terms.empty());
+  o.keep_pruned_terms = true;
   o.min_df = DfBound::count(1);
   o.max_df = DfBound::fraction(0.9);
   EXPECT_EQ(newsim::prune(s, o).vocabulary.terms(), (std::vector<std::string>{"a", "c", "é"}));

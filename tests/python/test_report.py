@@ -368,3 +368,36 @@ def test_small_page_screenshot_shows_text_and_the_heatmap(seeds_report, tmp_path
     assert (rgb.mean(axis=2) < 0.3).mean() > 0.005
     blue = (rgb[..., 2] > 0.6) & (rgb[..., 0] < 0.35)
     assert blue.sum() > 2000
+
+
+def test_report_of_a_clean_result_is_the_report_of_its_corpus(archive_rows):
+    # newsim analyze cleans first (to free the raw articles) and passes the CleanResult.
+    corpus = newsim.read_articles(archive_rows)
+    a = build_report(corpus, n_jobs=2)
+    b = build_report(newsim.clean(corpus, n_jobs=2), n_jobs=2)
+    a.pop("generated")
+    b.pop("generated")
+    assert a == b
+    assert b["settings"]["clean"] is True and b["summary"]["removed"] == a["summary"]["removed"]
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_release_memory_hands_freed_heap_back():
+    # Many small C++ allocations freed: glibc keeps the pages until they are released
+    # (build_report does so between stages).
+    import gc
+
+    corpus = newsim.read_articles([{"id": str(i), "text": f"word {i} and more words here"}
+                                   for i in range(200_000)])
+    del corpus
+    gc.collect()
+    before = _rss_kb()
+    released = newsim._core._release_memory()
+    if not released:
+        pytest.skip("the C library gives nothing back (not glibc)")
+    assert _rss_kb() < before - 10_000

@@ -20,6 +20,8 @@ from scipy.spatial.distance import squareform
 from sklearn.base import BaseEstimator
 
 import newsim
+from newsim import _core
+from newsim.similarity import _parts
 
 
 class RowsVectorizer(BaseEstimator):
@@ -624,6 +626,28 @@ def test_story_features_weight_names():
     np.testing.assert_allclose(np.asarray(X.multiply(X).sum(axis=1)).ravel(), 1.0, rtol=1e-12)
     plain = newsim.StoryFeatures(entity_weight=1.0).fit(texts)
     assert plain.entities_ == set() and (plain.weights_ == 1).all()
+
+
+def test_default_features_cluster_in_the_core_as_from_their_matrix(ecb):
+    # StoryClusterer.add hands default features' texts to the core (add_texts): the same
+    # labels as clustering the features' matrix, and the features end up fitted as by fit.
+    texts = ecb["texts"][:200]
+    clusterer = newsim.StoryClusterer()
+    labels = clusterer.add(texts)
+    f = clusterer.features
+    assert f._core is not None and len(f.get_feature_names_out()) == len(f.weights_)
+    reference = newsim.StoryFeatures().fit(texts)
+    assert f.entities_ == reference.entities_
+    np.testing.assert_array_equal(f.weights_, reference.weights_)
+    core = _core._StoryClusterer("average", 0.2, 0.1, 0.0, newsim.stories._window(None),
+                                 _core._STORY_MAX_NEIGHBORS, 2)
+    np.testing.assert_array_equal(labels, core.add(_parts(reference.transform(texts))))
+    # A second batch is transformed with the fitted features, in the core as well.
+    more = clusterer.add(ecb["texts"][200:260])
+    assert same_partition(more, newsim.cluster_stories(ecb["texts"][:260],
+                                                       features=reference).labels)
+    # The stored word pairs that min_df dropped are not kept (nothing reads them).
+    assert f.vectorizer_.stop_words_ == set()
 
 
 def test_stories_over_the_article_similarity_preset():

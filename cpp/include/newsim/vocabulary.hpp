@@ -38,6 +38,9 @@ struct PruneOptions {
   std::optional<std::int64_t> max_features;
   /// Rank terms for max_features by document frequency instead of term frequency (binary=True).
   bool rank_by_df = false;
+  /// Keep the dropped terms (PrunedVocabulary::pruned_terms, scikit-learn's stop_words_); off,
+  /// they are not collected: with word pairs they can outnumber the kept terms ten to one.
+  bool keep_pruned_terms = true;
 
   /// Throws InvalidArgument naming the bad setting (ranges as scikit-learn checks them).
   void validate() const;
