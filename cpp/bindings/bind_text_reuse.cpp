@@ -28,6 +28,7 @@ TextReuseOptions options_of(const py::dict& kw) {
     else if (name == "template_changed") o.template_changed = value.cast<double>();
     else if (name == "n_jobs") o.n_jobs = value.cast<int>();
     else if (name == "max_pairs") o.max_pairs = value.cast<std::int64_t>();
+    else if (name == "passages") o.passages = value.cast<bool>();
     else if (name == "decode_error") o.decode_error = parse_decode_errors(value.cast<std::string>());
     else throw py::type_error("unexpected text reuse option '" + name + "'");
   }
@@ -102,6 +103,37 @@ py::dict pairs_to_python(const std::vector<ReusePair>& v) {
 
 }  // namespace
 
+// Flat: the passages of pair p are rows offsets[p] to offsets[p + 1].
+template <class Of>
+py::dict flat_passages(std::size_t pairs, Of&& of) {
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < pairs; ++p) total += of(p).size();
+  const auto m = static_cast<py::ssize_t>(total);
+  py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(pairs + 1));
+  py::array_t<std::int64_t> a_begin(m), a_end(m), b_begin(m), b_end(m), matched(m);
+  std::size_t r = 0;
+  offsets.mutable_data()[0] = 0;
+  for (std::size_t p = 0; p < pairs; ++p) {
+    for (const Passage& x : of(p)) {
+      a_begin.mutable_data()[r] = x.a_begin;
+      a_end.mutable_data()[r] = x.a_end;
+      b_begin.mutable_data()[r] = x.b_begin;
+      b_end.mutable_data()[r] = x.b_end;
+      matched.mutable_data()[r] = x.matched;
+      ++r;
+    }
+    offsets.mutable_data()[p + 1] = static_cast<std::int64_t>(r);
+  }
+  py::dict out;
+  out["offsets"] = offsets;
+  out["a_begin"] = a_begin;
+  out["a_end"] = a_end;
+  out["b_begin"] = b_begin;
+  out["b_end"] = b_end;
+  out["matched"] = matched;
+  return out;
+}
+
 void bind_text_reuse(py::module_& m) {
   m.def(
       "_shared_passages",
@@ -113,48 +145,6 @@ void bind_text_reuse(py::module_& m) {
       },
       py::arg("a"), py::arg("b"));
   m.def(
-      "_pair_passages",
-      [](py::handle docs, const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& a,
-         const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& b,
-         const py::kwargs& kw) {
-        TextReuseOptions o = options_of(kw);
-        o.interrupted = python_interrupt();
-        if (a.size() != b.size()) throw InvalidArgument("a and b must have one length");
-        std::vector<std::pair<std::int64_t, std::int64_t>> pairs(static_cast<std::size_t>(a.size()));
-        for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {a.data()[i], b.data()[i]};
-        std::vector<py::object> keep;
-        const std::vector<TextView> d = documents_from(docs, keep);
-        const std::vector<Alignment> al = released([&] { return shared_passages(d, pairs, o); });
-        // Flat: the passages of pair p are rows offsets[p] to offsets[p + 1].
-        std::size_t total = 0;
-        for (const Alignment& x : al) total += x.passages.size();
-        const auto m = static_cast<py::ssize_t>(total);
-        py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(al.size() + 1));
-        py::array_t<std::int64_t> a_begin(m), a_end(m), b_begin(m), b_end(m), matched(m);
-        std::size_t r = 0;
-        offsets.mutable_data()[0] = 0;
-        for (std::size_t p = 0; p < al.size(); ++p) {
-          for (const Passage& x : al[p].passages) {
-            a_begin.mutable_data()[r] = x.a_begin;
-            a_end.mutable_data()[r] = x.a_end;
-            b_begin.mutable_data()[r] = x.b_begin;
-            b_end.mutable_data()[r] = x.b_end;
-            matched.mutable_data()[r] = x.matched;
-            ++r;
-          }
-          offsets.mutable_data()[p + 1] = static_cast<std::int64_t>(r);
-        }
-        py::dict out;
-        out["offsets"] = offsets;
-        out["a_begin"] = a_begin;
-        out["a_end"] = a_end;
-        out["b_begin"] = b_begin;
-        out["b_end"] = b_end;
-        out["matched"] = matched;
-        return out;
-      },
-      py::arg("docs"), py::arg("a"), py::arg("b"));
-  m.def(
       "_text_reuse",
       [](py::handle docs, const py::object& times, const py::kwargs& kw) {
         TextReuseOptions o = options_of(kw);
@@ -163,8 +153,14 @@ void bind_text_reuse(py::module_& m) {
         const std::vector<TextView> d = documents_from(docs, keep);
         const auto t = times_from(times, d.size(), "text");
         TextReuse r = released([&] { return text_reuse(d, o, t ? &*t : nullptr); });
+        py::object passages = py::none();
+        if (o.passages) {
+          passages = flat_passages(r.pairs.size(), [&](std::size_t p) -> const std::vector<Passage>& {
+            return r.passages[p];
+          });
+        }
         return py::make_tuple(pairs_to_python(r.pairs), py::cast(r.origins), py::cast(r.groups),
-                              r.candidates);
+                              r.candidates, passages);
       },
       py::arg("docs"), py::arg("times") = py::none());
 }

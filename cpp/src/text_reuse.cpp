@@ -315,6 +315,11 @@ Alignment measure(const Words& a, const Words& b, const std::vector<WordPassage>
       out.a_end = a.end[static_cast<std::size_t>(p.a1 - 1)];
       out.b_begin = b.begin[static_cast<std::size_t>(p.b0)];
       out.b_end = b.end[static_cast<std::size_t>(p.b1 - 1)];
+    } else {  // word positions, [first, last]; to_code_units turns them into spans
+      out.a_begin = p.a0;
+      out.a_end = p.a1 - 1;
+      out.b_begin = p.b0;
+      out.b_end = p.b1 - 1;
     }
     al.passages.push_back(out);
   }
@@ -444,6 +449,51 @@ std::vector<Alignment> shared_passages(
       check);
   return out;
 }
+
+namespace {
+
+// Passages in word positions (measure without spans) to code-unit spans: each text is read
+// again with spans, once, on all cores.
+void to_code_units(const std::vector<TextView>& docs, const std::vector<ReusePair>& pairs,
+                   std::vector<std::vector<Passage>>& passages, const TextReuseOptions& options,
+                   int threads, const InterruptCheck* check) {
+  const std::size_t n = docs.size();
+  std::vector<std::int64_t> start(n + 1, 0);  // (pair, side) references of each text
+  for (const ReusePair& p : pairs) {
+    ++start[static_cast<std::size_t>(p.a) + 1];
+    ++start[static_cast<std::size_t>(p.b) + 1];
+  }
+  for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
+  std::vector<std::int64_t> refs(static_cast<std::size_t>(start[n]));
+  std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    refs[static_cast<std::size_t>(fill[static_cast<std::size_t>(pairs[p].a)]++)] =
+        static_cast<std::int64_t>(2 * p);
+    refs[static_cast<std::size_t>(fill[static_cast<std::size_t>(pairs[p].b)]++)] =
+        static_cast<std::int64_t>(2 * p + 1);
+  }
+  // Each side of each passage is written by the task of its own text alone.
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
+          if (start[i] == start[i + 1]) continue;
+          const Words w = words_of(docs[i], options.decode_error, i, true);
+          for (auto r = start[i]; r < start[i + 1]; ++r) {
+            const auto ref = static_cast<std::size_t>(refs[static_cast<std::size_t>(r)]);
+            for (Passage& x : passages[ref / 2]) {
+              std::int64_t& b = ref % 2 == 0 ? x.a_begin : x.b_begin;
+              std::int64_t& e = ref % 2 == 0 ? x.a_end : x.b_end;
+              b = w.begin[static_cast<std::size_t>(b)];
+              e = w.end[static_cast<std::size_t>(e)];
+            }
+          }
+        }
+      },
+      check);
+}
+
+}  // namespace
 
 TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& options,
                      const std::vector<double>* times) {
@@ -598,6 +648,11 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   // Alignment seeds of the texts in a candidate pair.
   std::vector<char> involved(n, 0);
   for (const auto& [a, b] : cand) involved[static_cast<std::size_t>(a)] = involved[static_cast<std::size_t>(b)] = 1;
+  if (options.passages) {  // copies are aligned too, for their passages
+    for (const ReusePair& p : copies) {
+      involved[static_cast<std::size_t>(p.a)] = involved[static_cast<std::size_t>(p.b)] = 1;
+    }
+  }
   detail::parallel_for(
       (n + kDocsPerTask - 1) / kDocsPerTask, threads,
       [&](std::size_t task, std::size_t) {
@@ -610,6 +665,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   // Every candidate aligned, on all cores; results keep the candidates' order.
   std::vector<ReusePair> found(cand.size());
   std::vector<char> kept(cand.size(), 0);
+  std::vector<std::vector<Passage>> found_passages(options.passages ? cand.size() : 0);
   detail::parallel_for(
       (cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
       [&](std::size_t task, std::size_t) {
@@ -617,22 +673,56 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
           const auto [a, b] = cand[p];
           const Words& wa = words[static_cast<std::size_t>(a)];
           const Words& wb = words[static_cast<std::size_t>(b)];
-          const Alignment al =
+          Alignment al =
               measure(wa, wb, passages_of(wa, wb, seeds[static_cast<std::size_t>(a)],
                                           seeds[static_cast<std::size_t>(b)], options));
           kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
                              time_of(static_cast<std::size_t>(b)), found[p]);
+          if (kept[p] && options.passages) found_passages[p] = std::move(al.passages);
         }
       },
       check);
-
-  result.pairs = std::move(copies);
-  for (std::size_t p = 0; p < cand.size(); ++p) {
-    if (kept[p]) result.pairs.push_back(found[p]);
+  std::vector<std::vector<Passage>> copy_passages(options.passages ? copies.size() : 0);
+  if (options.passages) {
+    detail::parallel_for(
+        (copies.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
+        [&](std::size_t task, std::size_t) {
+          for (std::size_t p = task * kPairsPerTask; p < std::min(copies.size(), (task + 1) * kPairsPerTask); ++p) {
+            const auto a = static_cast<std::size_t>(copies[p].a);
+            const auto b = static_cast<std::size_t>(copies[p].b);
+            copy_passages[p] =
+                measure(words[a], words[b], passages_of(words[a], words[b], seeds[a], seeds[b], options))
+                    .passages;
+          }
+        },
+        check);
   }
-  std::sort(result.pairs.begin(), result.pairs.end(), [](const ReusePair& x, const ReusePair& y) {
-    return x.a != y.a ? x.a < y.a : x.b < y.b;
-  });
+
+  // Copies, then the kept candidates, sorted by (a, b) with their passages.
+  std::vector<std::size_t> order;
+  {
+    std::vector<ReusePair> all = std::move(copies);
+    std::vector<std::vector<Passage>> all_passages = std::move(copy_passages);
+    for (std::size_t p = 0; p < cand.size(); ++p) {
+      if (!kept[p]) continue;
+      all.push_back(found[p]);
+      if (options.passages) all_passages.push_back(std::move(found_passages[p]));
+    }
+    order.resize(all.size());
+    for (std::size_t p = 0; p < all.size(); ++p) order[p] = p;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return all[x].a != all[y].a ? all[x].a < all[y].a : all[x].b < all[y].b;
+    });
+    result.pairs.reserve(all.size());
+    for (const std::size_t p : order) result.pairs.push_back(all[p]);
+    if (options.passages) {
+      result.passages.reserve(all.size());
+      for (const std::size_t p : order) result.passages.push_back(std::move(all_passages[p]));
+    }
+  }
+  std::vector<std::vector<Passage>>().swap(found_passages);
+  std::vector<Words>().swap(words);
+  if (options.passages) to_code_units(docs, result.pairs, result.passages, options, threads, check);
 
   // Two texts derived from one origin that share no more than each shares with it share it
   // through that origin: no derivation between them.

@@ -186,9 +186,9 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
                                   not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be an int >= 0 or None; got {max_pairs!r}")
     texts, ids, times, _ = texts_ids_times(data, dates, documents=False)
-    pairs, origins, groups, candidates = _core._text_reuse(
+    pairs, origins, groups, candidates, spans = _core._text_reuse(
         texts, times, n_jobs=_n_jobs(n_jobs), max_pairs=-1 if max_pairs is None else max_pairs,
-        **opts)
+        passages=bool(passages), **opts)
     import pandas as pd
 
     df = pd.DataFrame({c: pairs[c] for c in _PAIR_COLUMNS})
@@ -200,7 +200,7 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
     if passages:
         a = df["a"].to_numpy(np.int64)
         b = df["b"].to_numpy(np.int64)
-        p = _core._pair_passages(texts, a, b, n_jobs=_n_jobs(n_jobs), **opts)
+        p = spans  # from the alignments that classified the pairs
         pair = np.repeat(np.arange(len(df), dtype=np.int64), np.diff(p["offsets"]))
         result.passages = pd.DataFrame({
             "pair": pair, "a": a[pair], "b": b[pair], "a_begin": p["a_begin"],

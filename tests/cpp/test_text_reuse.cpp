@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "newsim/errors.hpp"
@@ -300,6 +301,54 @@ TEST(TextReuse, SameResultsWithAnyNumberOfThreads) {
   }
   EXPECT_EQ(one.groups, three.groups);
   EXPECT_EQ(one.candidates, three.candidates);
+}
+
+TEST(TextReuse, KeptPassagesAreThoseOfSharedPassages) {
+  // With options.passages, each pair's passages (copies included, wide text included) are
+  // what shared_passages gives for that pair, in any number of threads.
+  std::mt19937 rng(11);
+  std::vector<std::string> docs;
+  for (int i = 0; i < 120; ++i) {
+    std::string d = text(40 + static_cast<int>(rng() % 40), i);
+    const int src = static_cast<int>(rng() % (i + 1));
+    if (rng() % 2 == 0) d += "\n\n\u00e9t\u00e9 " + text(25 + static_cast<int>(rng() % 20), src, 3);
+    docs.push_back(d);
+    if (i % 10 == 0) docs.push_back(d);  // an identical copy
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+  for (const int threads : {1, 2}) {
+    TextReuseOptions o;
+    o.n_jobs = threads;
+    o.passages = true;
+    const newsim::TextReuse r = newsim::text_reuse(views(docs), o);
+    o.passages = false;
+    const newsim::TextReuse plain = newsim::text_reuse(views(docs), o);
+    ASSERT_EQ(r.pairs.size(), plain.pairs.size());
+    EXPECT_TRUE(plain.passages.empty());
+    ASSERT_EQ(r.passages.size(), r.pairs.size());
+    ASSERT_GT(r.pairs.size(), 30U);
+    pairs.clear();
+    bool copies = false;
+    for (std::size_t p = 0; p < r.pairs.size(); ++p) {
+      EXPECT_EQ(r.pairs[p].a, plain.pairs[p].a);
+      EXPECT_EQ(r.pairs[p].b, plain.pairs[p].b);
+      EXPECT_EQ(static_cast<std::int64_t>(r.passages[p].size()), r.pairs[p].passages);
+      pairs.emplace_back(r.pairs[p].a, r.pairs[p].b);
+      copies = copies || r.pairs[p].relation == ReuseRelation::copy;
+    }
+    EXPECT_TRUE(copies);
+    const std::vector<newsim::Alignment> ref = newsim::shared_passages(views(docs), pairs);
+    for (std::size_t p = 0; p < pairs.size(); ++p) {
+      ASSERT_EQ(r.passages[p].size(), ref[p].passages.size()) << p;
+      for (std::size_t i = 0; i < ref[p].passages.size(); ++i) {
+        const newsim::Passage& x = r.passages[p][i];
+        const newsim::Passage& y = ref[p].passages[i];
+        EXPECT_EQ(std::tie(x.a_begin, x.a_end, x.b_begin, x.b_end, x.a_words, x.b_words, x.matched),
+                  std::tie(y.a_begin, y.a_end, y.b_begin, y.b_end, y.a_words, y.b_words, y.matched))
+            << p << " " << i;
+      }
+    }
+  }
 }
 
 TEST(TextReuse, BadInput) {

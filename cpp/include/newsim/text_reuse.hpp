@@ -55,6 +55,9 @@ struct TextReuseOptions {
   InterruptCheck interrupted;     // optional, polled between tasks
   /// Most candidate pairs (< 0: no bound); identical texts count once each.
   std::int64_t max_pairs = 10'000'000;
+  /// text_reuse also returns each pair's passages (TextReuse::passages), the spans
+  /// shared_passages gives for the pair, from the alignment that classified it.
+  bool passages = false;
 
   /// Throws InvalidArgument naming the first bad setting.
   void validate() const;
@@ -116,6 +119,7 @@ struct TextReuse {
   std::vector<std::int64_t> origins;              // one per group, ascending
   std::vector<std::vector<std::int64_t>> groups;  // origin first, then derived ascending
   std::int64_t candidates = 0;                    // candidate pairs aligned
+  std::vector<std::vector<Passage>> passages;     // per pair, with options.passages
 };
 
 /// Text reuse in a collection. `times` (seconds, NaN when unknown), when given, has one entry
