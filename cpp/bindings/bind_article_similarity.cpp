@@ -102,6 +102,22 @@ void bind_article_similarity(py::module_& m) {
           },
           py::arg("queries"), py::arg("k"))
       .def(
+          "top_k_search",
+          [](const ArticleSimilarity& s, const py::object& queries, int k, std::int64_t cells,
+             int probes, int candidates, std::int64_t time_neighbors, std::uint64_t seed) {
+            const ArticleVectors* q =
+                queries.is_none() ? nullptr : &queries.cast<const ArticleVectors&>();
+            ArticleSimilarity::Search search;
+            search.cells = cells;
+            search.probes = probes;
+            search.candidates = candidates;
+            search.time_neighbors = time_neighbors;
+            search.seed = seed;
+            return neighbors_to_python(released([&] { return s.top_k_search(q, k, search); }));
+          },
+          py::arg("queries"), py::arg("k"), py::arg("cells"), py::arg("probes"),
+          py::arg("candidates"), py::arg("time_neighbors"), py::arg("seed"))
+      .def(
           "join",
           [](const ArticleSimilarity& s, double threshold) {
             return csr_to_python(released([&] { return s.join(threshold); }));

@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <utf8proc.h>
 
+#include "cells.hpp"
 #include "model_io.hpp"
 #include "newsim/detail/collect.hpp"
 #include "newsim/detail/parallel.hpp"
@@ -915,6 +916,227 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
             });
       },
       options_.interrupted ? &options_.interrupted : nullptr);
+  return out;
+}
+
+Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
+                                           const Search& search) const {
+  const State& s = state();
+  const ArticleVectors& f = fitted();
+  if (!s.latent) {
+    throw InvalidArgument("top_k by search needs the latent part (n_components > 0)");
+  }
+  if (k <= 0) throw InvalidArgument("k must be positive; got " + std::to_string(k));
+  if (search.cells < 0) throw InvalidArgument("cells must be >= 0; got " + std::to_string(search.cells));
+  if (search.probes < 1) throw InvalidArgument("probes must be >= 1; got " + std::to_string(search.probes));
+  if (search.candidates < 1) {
+    throw InvalidArgument("candidates must be >= 1; got " + std::to_string(search.candidates));
+  }
+  if (search.time_neighbors < 0) {
+    throw InvalidArgument("time_neighbors must be >= 0; got " + std::to_string(search.time_neighbors));
+  }
+  const bool self = queries == nullptr;
+  const ArticleVectors& q = self ? f : *queries;
+  if (q.terms.cols != f.terms.cols || q.latent.cols() != f.latent.cols()) {
+    throw InvalidArgument("the queries come from another model");
+  }
+  const std::int64_t n = f.rows();
+  const std::int64_t nq = q.rows();
+  const int threads = detail::resolve_threads(options_.n_jobs);
+  const InterruptCheck* check = options_.interrupted ? &options_.interrupted : nullptr;
+  const std::int64_t want =
+      search.cells > 0 ? search.cells
+                       : static_cast<std::int64_t>(std::ceil(2 * std::sqrt(static_cast<double>(n))));
+  const detail::Cells cells = detail::build_cells(f.latent, want, 4, search.seed, threads, check);
+  const std::vector<std::int32_t> home =
+      self ? cells.cell_of : detail::nearest_cells(cells, q.latent, threads, check);
+  const int probes = static_cast<int>(std::min<std::int64_t>(search.probes, std::max<std::int64_t>(1, cells.size())));
+  const std::vector<std::int32_t> probe = detail::probe_lists(cells, probes);
+  const auto probes_of = [&](std::int64_t i) {
+    return probe.data() + static_cast<std::size_t>(home[static_cast<std::size_t>(i)]) * static_cast<std::size_t>(probes);
+  };
+  PairScorer ps{s, options_};
+  // Each query's candidate list: the best m by latent cosine times the pair's time factor
+  // (dates weigh as much in the full score), filled by two passes, each writing only the
+  // lists of its own queries.
+  const int m = search.candidates;
+  std::vector<double> cs(static_cast<std::size_t>(nq) * static_cast<std::size_t>(m));
+  std::vector<std::int64_t> ci(cs.size());
+  std::vector<std::int32_t> count(static_cast<std::size_t>(nq), 0);
+  const auto offer_candidate = [&](std::int64_t i, std::int64_t j, double lat) {
+    if (lat <= 0 || (self && j == i)) return;
+    const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m);
+    // The time factor is at most 1: below the list's last, the pair cannot enter.
+    if (count[static_cast<std::size_t>(i)] == m && lat < cs[at + static_cast<std::size_t>(m) - 1]) return;
+    const double proxy = lat * ps.time_factor(q.times[static_cast<std::size_t>(i)],
+                                              f.times[static_cast<std::size_t>(j)]);
+    detail::offer(cs.data() + at, ci.data() + at, count[static_cast<std::size_t>(i)], m, proxy, j);
+  };
+
+  // 1. The articles of the cells nearest each query's own: one task per cell of queries, a
+  // GEMM per probed cell.
+  std::vector<std::int64_t> qstart(static_cast<std::size_t>(cells.size()) + 1, 0);
+  for (const std::int32_t c : home) {
+    if (c >= 0) ++qstart[static_cast<std::size_t>(c) + 1];
+  }
+  for (std::int64_t c = 0; c < cells.size(); ++c) qstart[static_cast<std::size_t>(c) + 1] += qstart[static_cast<std::size_t>(c)];
+  std::vector<std::int64_t> qrows(static_cast<std::size_t>(qstart.back()));
+  {
+    std::vector<std::int64_t> fill(qstart.begin(), qstart.end() - 1);
+    for (std::int64_t i = 0; i < nq; ++i) {
+      const std::int32_t c = home[static_cast<std::size_t>(i)];
+      if (c >= 0) qrows[static_cast<std::size_t>(fill[static_cast<std::size_t>(c)]++)] = i;
+    }
+  }
+  detail::parallel_for(
+      static_cast<std::size_t>(cells.size()), threads,
+      [&](std::size_t g, std::size_t) {
+        const std::int64_t q0 = qstart[g], group = qstart[g + 1] - q0;
+        if (group == 0) return;
+        DenseMatrix qm(group, q.latent.cols());
+        for (std::int64_t a = 0; a < group; ++a) qm.row(a) = q.latent.row(qrows[static_cast<std::size_t>(q0 + a)]);
+        DenseMatrix members, sims;
+        for (int p = 0; p < probes; ++p) {
+          const auto c = static_cast<std::size_t>(probe[g * static_cast<std::size_t>(probes) + static_cast<std::size_t>(p)]);
+          const std::int64_t r0 = cells.start[c], nr = cells.start[c + 1] - r0;
+          if (nr == 0) continue;
+          members.resize(nr, f.latent.cols());
+          for (std::int64_t b = 0; b < nr; ++b) members.row(b) = f.latent.row(cells.rows[static_cast<std::size_t>(r0 + b)]);
+          sims.noalias() = qm * members.transpose();
+          for (std::int64_t a = 0; a < group; ++a) {
+            const std::int64_t i = qrows[static_cast<std::size_t>(q0 + a)];
+            for (std::int64_t b = 0; b < nr; ++b) offer_candidate(i, cells.rows[static_cast<std::size_t>(r0 + b)], sims(a, b));
+          }
+        }
+      },
+      check);
+
+  // 2. For dated queries, the dated articles nearest in time (time_neighbors on each side),
+  // those of the probed cells left out (offered already): one task per block of queries
+  // consecutive in time, one GEMM over the block's window.
+  const std::int64_t w = search.time_neighbors;
+  std::vector<std::int64_t> by_time;  // dated fitted articles, by time
+  for (std::int64_t j = 0; j < n; ++j) {
+    if (std::isfinite(f.times[static_cast<std::size_t>(j)])) by_time.push_back(j);
+  }
+  std::vector<std::int64_t> dated_q;  // dated queries with a latent vector, by time
+  for (std::int64_t i = 0; i < nq; ++i) {
+    if (std::isfinite(q.times[static_cast<std::size_t>(i)]) && home[static_cast<std::size_t>(i)] >= 0) dated_q.push_back(i);
+  }
+  const auto earlier = [](const std::vector<double>& t) {
+    return [&t](std::int64_t x, std::int64_t y) {
+      return t[static_cast<std::size_t>(x)] != t[static_cast<std::size_t>(y)]
+                 ? t[static_cast<std::size_t>(x)] < t[static_cast<std::size_t>(y)]
+                 : x < y;
+    };
+  };
+  std::sort(by_time.begin(), by_time.end(), earlier(f.times));
+  std::sort(dated_q.begin(), dated_q.end(), earlier(q.times));
+  if (w > 0 && !by_time.empty() && !dated_q.empty()) {
+    std::vector<double> sorted_times(by_time.size());
+    for (std::size_t x = 0; x < by_time.size(); ++x) sorted_times[x] = f.times[static_cast<std::size_t>(by_time[x])];
+    constexpr std::int64_t kTimeBlock = 64;
+    const auto blocks = static_cast<std::size_t>((static_cast<std::int64_t>(dated_q.size()) + kTimeBlock - 1) / kTimeBlock);
+    std::vector<std::vector<std::uint32_t>> stamps(static_cast<std::size_t>(std::max(1, threads)));
+    detail::parallel_for(
+        blocks, threads,
+        [&](std::size_t b, std::size_t worker) {
+          const std::int64_t x0 = static_cast<std::int64_t>(b) * kTimeBlock;
+          const std::int64_t x1 = std::min<std::int64_t>(static_cast<std::int64_t>(dated_q.size()), x0 + kTimeBlock);
+          // Position of each query among the articles by time, and the block's window.
+          const auto position = [&](std::int64_t i) {
+            return static_cast<std::int64_t>(std::lower_bound(sorted_times.begin(), sorted_times.end(), q.times[static_cast<std::size_t>(i)]) - sorted_times.begin());
+          };
+          const std::int64_t lo = std::max<std::int64_t>(0, position(dated_q[static_cast<std::size_t>(x0)]) - w);
+          const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(by_time.size()), position(dated_q[static_cast<std::size_t>(x1 - 1)]) + w + 1);
+          if (hi <= lo) return;
+          DenseMatrix qm(x1 - x0, q.latent.cols()), window(hi - lo, f.latent.cols());
+          for (std::int64_t a = 0; a < x1 - x0; ++a) qm.row(a) = q.latent.row(dated_q[static_cast<std::size_t>(x0 + a)]);
+          for (std::int64_t r = lo; r < hi; ++r) window.row(r - lo) = f.latent.row(by_time[static_cast<std::size_t>(r)]);
+          const DenseMatrix sims = qm * window.transpose();
+          std::vector<std::uint32_t>& stamp = stamps[worker];
+          stamp.resize(static_cast<std::size_t>(cells.size()), 0);
+          for (std::int64_t a = 0; a < x1 - x0; ++a) {
+            const std::int64_t i = dated_q[static_cast<std::size_t>(x0 + a)];
+            const auto mark = static_cast<std::uint32_t>(b * kTimeBlock + static_cast<std::size_t>(a) + 1);
+            const std::int32_t* pl = probes_of(i);
+            for (int p = 0; p < probes; ++p) stamp[static_cast<std::size_t>(pl[p])] = mark;
+            const std::int64_t pos = position(i);
+            const std::int64_t r0 = std::max(lo, pos - w), r1 = std::min(hi, pos + w + 1);
+            for (std::int64_t r = r0; r < r1; ++r) {
+              const std::int64_t j = by_time[static_cast<std::size_t>(r)];
+              const std::int32_t cj = cells.cell_of[static_cast<std::size_t>(j)];
+              if (cj < 0 || stamp[static_cast<std::size_t>(cj)] == mark) continue;
+              offer_candidate(i, j, sims(a, r - lo));
+            }
+          }
+        },
+        check);
+  }
+
+  // 3. Each query's candidates scored in full, as score() does (a query row spread over a
+  // dense buffer and each candidate's row summed over it in column order: row_dot's sums).
+  Neighbors out;
+  out.rows = nq;
+  out.k = k;
+  out.indices = Buffer<std::int64_t>(static_cast<std::size_t>(nq) * static_cast<std::size_t>(k));
+  out.scores = Buffer<double>(static_cast<std::size_t>(nq) * static_cast<std::size_t>(k));
+  std::fill(out.indices.begin(), out.indices.end(), -1);
+  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  const int kk = static_cast<int>(std::min<std::int64_t>(k, std::max<std::int64_t>(n, 1)));
+  constexpr std::int64_t kScoreRows = 256;
+  std::vector<std::vector<double>> spread(static_cast<std::size_t>(std::max(1, threads)));
+  detail::parallel_for(
+      static_cast<std::size_t>((nq + kScoreRows - 1) / kScoreRows), threads,
+      [&](std::size_t b, std::size_t worker) {
+        std::vector<double>& dense = spread[worker];
+        dense.resize(static_cast<std::size_t>(f.terms.cols), 0.0);
+        std::vector<double> dots(static_cast<std::size_t>(3 * m));
+        // Dot products of row i of `a` with the candidates' rows of `b` (where `use` says).
+        const auto dots_of = [&](const CsrMatrix<double>& a, std::int64_t i,
+                                 const CsrMatrix<double>& bm, const std::int64_t* cand,
+                                 std::int32_t count_i, double* into) {
+          const auto p0 = static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i)]);
+          const auto p1 = static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i) + 1]);
+          for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(a.indices[p])] = a.data[p];
+          for (std::int32_t c = 0; c < count_i; ++c) {
+            const auto j = static_cast<std::size_t>(cand[c]);
+            double sum = 0;
+            for (auto p = static_cast<std::size_t>(bm.indptr[j]); p < static_cast<std::size_t>(bm.indptr[j + 1]); ++p) {
+              sum += dense[static_cast<std::size_t>(bm.indices[p])] * bm.data[p];  // + 0 off row i
+            }
+            into[c] = sum;
+          }
+          for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(a.indices[p])] = 0.0;
+        };
+        const std::int64_t r1 = std::min(nq, static_cast<std::int64_t>(b + 1) * kScoreRows);
+        for (std::int64_t i = static_cast<std::int64_t>(b) * kScoreRows; i < r1; ++i) {
+          const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m);
+          const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
+          const std::int32_t cnt = count[static_cast<std::size_t>(i)];
+          if (cnt == 0) continue;
+          const std::int64_t* cand = ci.data() + at;
+          const bool q_names = !row_empty(q.names, i);
+          const bool q_title = s.titles && !row_empty(q.titles, i);
+          dots_of(q.terms, i, f.terms, cand, cnt, dots.data());
+          if (q_names) dots_of(q.names, i, f.names, cand, cnt, dots.data() + m);
+          if (q_title) dots_of(q.titles, i, f.titles, cand, cnt, dots.data() + 2 * m);
+          std::int32_t found = 0;
+          for (std::int32_t c = 0; c < cnt; ++c) {
+            const std::int64_t j = cand[c];
+            double acc = s.w_terms * dots[static_cast<std::size_t>(c)];
+            acc += s.w_latent * std::max(0.0, q.latent.row(i).dot(f.latent.row(j)));
+            const bool na = q_names && !row_empty(f.names, j);
+            const bool ta = q_title && !row_empty(f.titles, j);
+            const double sc = ps.finish(
+                acc, na ? dots[static_cast<std::size_t>(m + c)] : 0.0, na,
+                ta ? dots[static_cast<std::size_t>(2 * m + c)] : 0.0, ta,
+                ps.time_factor(q.times[static_cast<std::size_t>(i)], f.times[static_cast<std::size_t>(j)]));
+            if (sc > 0) detail::offer(out.scores.data() + base, out.indices.data() + base, found, kk, sc, j);
+          }
+        }
+      },
+      check);
   return out;
 }
 

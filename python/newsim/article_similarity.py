@@ -51,6 +51,29 @@ def _weight(name: str, value: Any) -> float:
     return float(value)
 
 
+SEARCH_DEFAULTS = {"cells": 0, "probes": 16, "candidates": 64, "time_neighbors": 1024, "seed": 0}
+
+
+def _search_options(search: Any) -> Optional[Dict[str, int]]:
+    """top_k's ``search`` argument as the core's keywords, or None for the exact search."""
+    if search is False or search is None:
+        return None
+    if search is True:
+        return dict(SEARCH_DEFAULTS)
+    if not isinstance(search, dict):
+        raise TypeError(f"search must be a bool or a dict; got {type(search).__name__}")
+    unknown = set(search) - set(SEARCH_DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown search options {sorted(unknown)}; known: "
+                         f"{sorted(SEARCH_DEFAULTS)}")
+    out = dict(SEARCH_DEFAULTS, **search)
+    for name, value in out.items():
+        low = 0 if name in ("cells", "seed", "time_neighbors") else 1
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ValueError(f"search option {name} must be an int >= {low}; got {value!r}")
+    return {name: int(value) for name, value in out.items()}
+
+
 def _n_jobs(n_jobs: Optional[int]) -> int:
     return 0 if n_jobs is None else int(n_jobs)
 
@@ -168,16 +191,29 @@ class ArticleSimilarity(Estimator):
         return core.score(a, b)
 
     def top_k(self, queries: Any = None, k: int = 10, *, dates: Optional[Sequence[Any]] = None,
-              titles: Optional[Sequence[str]] = None) -> Tuple[np.ndarray, np.ndarray]:
+              titles: Optional[Sequence[str]] = None, search: Union[bool, Dict[str, int]] = False
+              ) -> Tuple[np.ndarray, np.ndarray]:
         """The k nearest fitted articles of each query text (of each fitted article, itself
         left out, when ``queries`` is None), as ``(indices, scores)`` arrays of shape
-        (queries, k), best first; exact. Rows with fewer than k neighbours of non-zero score
-        are padded with index -1 and score 0."""
+        (queries, k), best first. Rows with fewer than k neighbours of non-zero score are padded
+        with index -1 and score 0.
+
+        Exact by default: every pair is scored, so the work grows with the square of the
+        archive. ``search=True`` (or a dict of ``cells``, ``probes``, ``candidates``, ``seed``)
+        searches instead, for large archives: articles are grouped in cells by k-means of their
+        latent vectors (default 2·√n cells), each query takes the ``candidates`` (64) most
+        similar articles by latent cosine from the ``probes`` (16) cells nearest its own, and
+        keeps the k best by the full score. Scores are exact; a neighbour can be missed
+        (recall against the exact search is printed by ``bench/scale.py``). Needs the latent
+        part; queries with no terms get no neighbours."""
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k <= 0:
             raise ValueError(f"k must be a positive int; got {k!r}")
+        options = _search_options(search)
         core = self._fitted()
         q = None if queries is None else self.transform(queries, dates, titles)
-        return core.top_k(q, int(k))
+        if options is None:
+            return core.top_k(q, int(k))
+        return core.top_k_search(q, int(k), **options)
 
     def join(self, threshold: float = 0.5) -> Any:
         """Every pair i < j of fitted articles scoring at least ``threshold``, as a

@@ -53,6 +53,8 @@ def _count(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from newsim.report import SEARCH_ABOVE
+
     p = _Parser(prog="newsim", description="Term vectors and similarity of news articles.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -80,6 +82,10 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--errors", choices=("raise", "skip", "report"), default="raise",
                    help="malformed input lines: stop (raise), or skip them and count them")
     a.add_argument("--no-clean", action="store_true", help="do not remove page furniture")
+    a.add_argument("--neighbours", choices=("auto", "exact", "search"), default="auto",
+                   help="nearest articles: score every pair (exact), or search, which is much "
+                        "faster on large archives but can miss some (auto: search beyond "
+                        f"{SEARCH_ABOVE:,} articles)")
     a.add_argument("--n-jobs", type=int, default=None, help="threads (all cores)")
     a.add_argument("--progress", dest="progress", action="store_true", default=None,
                    help="show progress (default: when stderr is a terminal)")
@@ -173,7 +179,8 @@ def analyze(args: argparse.Namespace) -> int:
         report = build_report(corpus, top_k=args.top_k, threshold=args.threshold,
                               story_threshold=args.story_threshold,
                               time_window=args.time_window, clean=not args.no_clean,
-                              n_jobs=args.n_jobs, step=progress.stage)
+                              neighbours=args.neighbours, n_jobs=args.n_jobs,
+                              step=progress.stage)
     finally:
         progress.close()
     if skipped:

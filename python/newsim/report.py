@@ -32,6 +32,8 @@ import numpy as np
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 MAX_HEATMAP = 300  # articles; beyond this the report is an archive report (no matrix)
+SEARCHED = "nearest articles: found by search, which can miss some (exact: --neighbours exact)"
+SEARCH_ABOVE = 50_000  # articles; beyond this neighbours="auto" searches instead of scoring all pairs
 SHOWN = 20         # stories and near-duplicate groups listed in the text and HTML summaries
 _DAY = 86400.0
 PAGE_KEY_TERMS = 6     # per article in the HTML page (the JSON report keeps all)
@@ -114,15 +116,18 @@ def _reuse_pairs(pairs: Any, passages: Any) -> List[Dict[str, Any]]:
 
 def build_report(corpus: Any, *, top_k: int = 3, threshold: Optional[float] = None,
                  story_threshold: float = 0.2, time_window: Any = None, clean: bool = True,
-                 key_terms: int = 8, n_jobs: Optional[int] = None,
+                 key_terms: int = 8, neighbours: str = "auto", n_jobs: Optional[int] = None,
                  step: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
     """The report of a Corpus as a JSON-ready dict (see report.schema.json). ``corpus`` may
     also be what :func:`newsim.clean` returned (then it is not cleaned again, and a caller that
     drops the raw articles first needs less memory). ``step``, when given, is called with the
     name of each stage as it starts (cleaning, term vectors, neighbours, near-duplicates,
-    stories, report), for progress display and timing.
-    Near-duplicates are found by shared passages (:func:`newsim.text_reuse`), or by the
-    Jaccard index of 5-word shingles when ``threshold`` is given."""
+    stories, report), for progress display and timing. ``neighbours``: "exact" scores every
+    pair of articles (the time grows with the square of the archive), "search" searches
+    (:meth:`ArticleSimilarity.top_k` with ``search=True``: exact scores, but a neighbour can be
+    missed), "auto" searches beyond SEARCH_ABOVE articles. Near-duplicates are found by shared
+    passages (:func:`newsim.text_reuse`), or by the Jaccard index of 5-word shingles when
+    ``threshold`` is given."""
     # The report is millions of small dicts and lists at archive scale, none in a cycle:
     # without the cyclic collector's passes over them, building it takes half the time.
     enabled = gc.isenabled()
@@ -130,7 +135,8 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: Optional[float] = No
     try:
         return _build_report(corpus, top_k=top_k, threshold=threshold,
                              story_threshold=story_threshold, time_window=time_window,
-                             clean=clean, key_terms=key_terms, n_jobs=n_jobs, step=step)
+                             clean=clean, key_terms=key_terms, neighbours=neighbours,
+                             n_jobs=n_jobs, step=step)
     finally:
         if enabled:
             gc.enable()
@@ -138,7 +144,8 @@ def build_report(corpus: Any, *, top_k: int = 3, threshold: Optional[float] = No
 
 def _build_report(corpus: Any, *, top_k: int, threshold: Optional[float],
                   story_threshold: float, time_window: Any, clean: bool, key_terms: int,
-                  n_jobs: Optional[int], step: Optional[Callable[[str], None]]
+                  neighbours: str, n_jobs: Optional[int],
+                  step: Optional[Callable[[str], None]]
                   ) -> Dict[str, Any]:
     import newsim
 
@@ -154,6 +161,9 @@ def _build_report(corpus: Any, *, top_k: int, threshold: Optional[float],
     if len(cleaned.corpus if cleaned is not None else corpus) == 0:
         raise ValueError("no articles to analyse")
     n = len(cleaned.corpus if cleaned is not None else corpus)
+    if neighbours not in ("auto", "exact", "search"):
+        raise ValueError(f"neighbours must be 'auto', 'exact' or 'search'; got {neighbours!r}")
+    mode = ("search" if n > SEARCH_ABOVE else "exact") if neighbours == "auto" else neighbours
     removed: List[Dict[str, int]] = [{} for _ in range(n)]
     cleaning: Dict[str, Dict[str, int]] = {}
     if cleaned is None and clean:
@@ -177,7 +187,7 @@ def _build_report(corpus: Any, *, top_k: int, threshold: Optional[float],
     step("neighbours")
     k = max(1, min(top_k, n - 1)) if n > 1 else 1
     if n > 1 and top_k > 0:
-        idx, scores = sim.top_k(k=k)
+        idx, scores = sim.top_k(k=k, search=mode == "search" and sim._fitted().has_latent)
         found = (idx >= 0) & (scores > 0)
     else:
         idx, scores = np.zeros((n, 0), np.int64), np.zeros((n, 0))
@@ -267,7 +277,7 @@ def _build_report(corpus: Any, *, top_k: int, threshold: Optional[float],
         "generated": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "settings": {"top_k": top_k, "threshold": threshold, "story_threshold": story_threshold,
                      "time_window": None if time_window is None else str(time_window),
-                     "clean": clean, "terms": n_terms},
+                     "clean": clean, "terms": n_terms, "neighbours": mode},
         "summary": _summary(times, sources, words, cleaning, stories, near_duplicates["groups"]),
         "articles": articles,
         "near_duplicates": near_duplicates,
@@ -418,6 +428,8 @@ def _text_summary(report: Dict[str, Any]) -> List[str]:
     s = report["summary"]
     e = terminal_safe
     out = [f"words: {s['words']:,} (after cleaning)"]
+    if report["settings"].get("neighbours") == "search":
+        out.append(SEARCHED)
     src = list(s["sources"].items())
     out.append(f"sources: {len(src)}: " + ", ".join(
         f"{e(k) or '(none)'} {v:,}" for k, v in src[:10]) + (", ..." if len(src) > 10 else ""))
@@ -994,6 +1006,8 @@ stories instead, one row each (story, articles, title), darker where they have m
     more_groups = f" (the {SHOWN} largest of {len(groups):,})" if len(groups) > SHOWN else ""
     more_stories = f" (the {SHOWN} largest of {len(stories):,})" if len(shown) < len(stories) else ""
     data = _script_json(_page_data(report, days))
+    searched = (" The nearest articles were found by search, which can miss some."
+                if report["settings"].get("neighbours") == "search" else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>newsim report: {n} articles</title>
@@ -1014,7 +1028,7 @@ stories at mean cosine ≥ {report['settings']['story_threshold']}.</p>
 <section id="articles"><h2>Articles</h2>
 <p class="muted">Search a title, an id, a key term or #position; filter by source, story,
 near-duplicate group or dates. Click an article for its nearest articles with the terms they
-share, its key terms, story and copies.</p>
+share, its key terms, story and copies.{searched}</p>
 <div id="filters">
 <label>search<input id="f-q" type="search" size="30"></label>
 <label>source<select id="f-source"><option value="">all</option></select></label>

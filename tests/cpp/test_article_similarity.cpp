@@ -477,6 +477,62 @@ TEST(ArticleSimilarity, ResultsDoNotDependOnTheThreadCount) {
   expect_top_k_matches(s2.top_k(nullptr, 4), brute_scores(s2, big, big), 4, true);
 }
 
+TEST(ArticleSimilarity, SearchWithEverythingProbedIsTheExactTopK) {
+  // Every cell probed, every dated article a time neighbour, every candidate scored: the
+  // search returns exactly what scoring every pair returns.
+  const auto big = large_corpus(200);
+  const auto s = fitted_model(2, big);
+  ArticleSimilarity::Search all;
+  all.cells = 9;
+  all.probes = 9;
+  all.candidates = 400;
+  all.time_neighbors = 400;
+  const auto brute = brute_scores(s, big, big);
+  expect_top_k_matches(s.top_k_search(nullptr, 5, all), brute, 5, true);
+  auto [qd, qt] = pick(big, {0, 3, 77, 150, 199});
+  const ArticleVectors q = s.transform(qd, &qt);
+  auto qa = big;
+  qa.resize(0);
+  for (std::size_t r : {0, 3, 77, 150, 199}) qa.push_back(big[r]);
+  expect_top_k_matches(s.top_k_search(&q, 5, all), brute_scores(s, qa, big), 5, false);
+}
+
+TEST(ArticleSimilarity, SearchScoresAreThePairScoresAndDoNotDependOnThreads) {
+  const auto big = large_corpus(300);
+  const auto s1 = fitted_model(1, big);
+  const auto s2 = fitted_model(2, big);
+  ArticleSimilarity::Search few;  // small: neighbours can be missed, scores stay exact
+  few.cells = 12;
+  few.probes = 2;
+  few.candidates = 8;
+  few.time_neighbors = 10;
+  const auto a = s1.top_k_search(nullptr, 4, few);
+  expect_same_neighbors(a, s2.top_k_search(nullptr, 4, few));
+  const auto brute = brute_scores(s1, big, big);
+  std::int64_t found = 0, hits = 0;
+  for (std::size_t i = 0; i < big.size(); ++i) {
+    const auto want = brute_top(brute[i], 4, static_cast<std::int64_t>(i));
+    for (int p = 0; p < 4; ++p) {
+      const std::int64_t j = a.indices[i * 4 + static_cast<std::size_t>(p)];
+      if (j < 0) continue;
+      ++found;
+      EXPECT_NE(j, static_cast<std::int64_t>(i));
+      EXPECT_EQ(a.scores[i * 4 + static_cast<std::size_t>(p)], brute[i][static_cast<std::size_t>(j)]) << i;
+      for (const auto& w : want) hits += w.first == j ? 1 : 0;
+    }
+  }
+  EXPECT_GT(found, 600);
+  EXPECT_GT(hits, found / 2);  // most of what it finds are true neighbours
+  // The article without terms gets no neighbour; bad settings are refused.
+  const auto empty = corpus().size() - 1;
+  EXPECT_EQ(fitted_model().top_k_search(nullptr, 3, {}).indices[empty * 3], -1);
+  for (auto bad : {ArticleSimilarity::Search{-1, 16, 64, 1024, 0}, ArticleSimilarity::Search{0, 0, 64, 1024, 0},
+                   ArticleSimilarity::Search{0, 16, 0, 1024, 0}, ArticleSimilarity::Search{0, 16, 64, -1, 0}}) {
+    EXPECT_THROW(s1.top_k_search(nullptr, 3, bad), newsim::InvalidArgument);
+  }
+  EXPECT_THROW(s1.top_k_search(nullptr, 0, {}), newsim::InvalidArgument);
+}
+
 TEST(ArticleSimilarity, ScoresAreInUnitRangeAndSymmetric) {
   const auto s = fitted_model();
   const auto brute = brute_scores(s, corpus(), corpus());
@@ -903,6 +959,7 @@ TEST(ArticleSimilarity, WithoutALatentPart) {
   EXPECT_EQ(ex.components[3].weight, 0.0);
   EXPECT_TRUE(ex.latent_terms.empty());
   expect_top_k_matches(s.top_k(nullptr, 6), brute_scores(s, corpus(), corpus()), 6, true);
+  EXPECT_THROW(s.top_k_search(nullptr, 3, {}), newsim::InvalidArgument);  // needs the latent part
 }
 
 TEST(ArticleSimilarity, ClusterStoriesGroupsTheTopics) {

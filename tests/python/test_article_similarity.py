@@ -207,6 +207,48 @@ def test_top_k_equals_brute_force(sim):
     assert np.all(idx[-1] == -1)  # the article without terms has no neighbour
 
 
+def test_top_k_search_probing_everything_is_exact(sim):
+    scores = all_pairs(sim, TEXTS, DATES)
+    everything = {"cells": 3, "probes": 3, "candidates": 50, "time_neighbors": 50}
+    assert_top_k_matches(sim.top_k(k=4, search=everything), brute_top_k(scores, 4, True))
+    queries = TEXTS[2:6]
+    got = sim.top_k(queries, k=3, dates=DATES[2:6], search=everything)
+    assert_top_k_matches(got, sim.top_k(queries, k=3, dates=DATES[2:6]))
+
+
+def test_top_k_search_on_real_articles(bbc_texts):
+    # Scores are the pairs' scores; most exact neighbours are found; 1 and 2 threads agree.
+    texts = bbc_texts[:1200]
+    one = ArticleSimilarity(n_jobs=1).fit(texts)
+    exact_i, exact_s = one.top_k(k=5)
+    idx, val = one.top_k(k=5, search=True)
+    ok = idx >= 0
+    assert ok.mean() > 0.95
+    rows = np.nonzero(ok)[0]
+    np.testing.assert_allclose(val[ok], one.score([texts[i] for i in rows],
+                                                  [texts[j] for j in idx[ok]]), atol=1e-12)
+    hits = sum(len(set(exact_i[r]) & set(idx[r])) for r in range(len(texts)))
+    assert hits / (exact_i >= 0).sum() > 0.8
+    two = ArticleSimilarity(n_jobs=2).fit(texts)
+    i2, v2 = two.top_k(k=5, search={"probes": 8})
+    i1, v1 = one.top_k(k=5, search={"probes": 8})
+    assert np.array_equal(i1, i2) and np.array_equal(v1, v2)
+
+
+@pytest.mark.parametrize("search, error", [
+    ({"probes": 0}, ValueError), ({"cells": -1}, ValueError), ({"candidates": 1.5}, ValueError),
+    ({"beam": 3}, ValueError), ("yes", TypeError)])
+def test_top_k_search_bad_options(sim, search, error):
+    with pytest.raises(error):
+        sim.top_k(k=3, search=search)
+
+
+def test_top_k_search_needs_the_latent_part():
+    flat = ArticleSimilarity(n_components=0).fit(TEXTS)
+    with pytest.raises(ValueError, match="latent"):
+        flat.top_k(k=3, search=True)
+
+
 def test_top_k_with_queries_equals_brute_force(sim):
     queries = ["Russia criticised NATO missile interceptors in Poland.",
                "Heavy rain and floods in York.",

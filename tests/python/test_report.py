@@ -401,3 +401,25 @@ def test_release_memory_hands_freed_heap_back():
     if not released:
         pytest.skip("the C library gives nothing back (not glibc)")
     assert _rss_kb() < before - 10_000
+
+
+def test_neighbours_by_search_are_said_so(archive_rows, archive_report):
+    corpus = newsim.read_articles(archive_rows)
+    searched = build_report(corpus, n_jobs=2, neighbours="search")
+    assert archive_report["settings"]["neighbours"] == "exact"  # auto, at this size
+    assert searched["settings"]["neighbours"] == "search"
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(searched, json.loads(SCHEMA_PATH.read_text()))
+    # Searched neighbours are real neighbours with their exact scores.
+    exact = {(a["position"], n["position"]): n["score"]
+             for a in archive_report["articles"] for n in a["neighbours"]}
+    found = [(a["position"], n["position"], n["score"])
+             for a in searched["articles"] for n in a["neighbours"]]
+    same = [(i, j) for i, j, _ in found if (i, j) in exact]
+    assert len(same) > 0.8 * len(exact)
+    assert all(abs(exact[(i, j)] - s) < 1e-9 for i, j, s in found if (i, j) in exact)
+    assert "found by search" in render_text(searched)
+    assert "found by search" in render_html(searched)
+    assert "found by search" not in render_html(archive_report)
+    with pytest.raises(ValueError, match="neighbours"):
+        build_report(corpus, neighbours="fast")

@@ -136,6 +136,24 @@ class ArticleSimilarity {
   /// without queries (each pair is scored once). Extra memory per thread: 64·n latent scores
   /// and three n-long accumulators, and without queries n·k·16 bytes of neighbour lists.
   Neighbors top_k(const ArticleVectors* queries, int k) const;
+  /// top_k by search rather than by scoring every pair, for large archives (needs the latent
+  /// part). Candidates of a query: the articles of the `probes` cells nearest its own (cells:
+  /// spherical k-means of the latent vectors) and, when dated, the `time_neighbors` dated
+  /// articles nearest in time on each side; of those, the `candidates` best by latent cosine
+  /// times the pair's time factor are scored in full (score() of the pair) and the k best
+  /// kept. Neighbours may be missed (recall against top_k: bench/scale.py); scores are exact.
+  /// Results do not depend on n_jobs. Work about rows(q)·(probes·n / cells + 2·time_neighbors)
+  /// ·latent + rows(q)·candidates·(terms per article); memory rows(q)·candidates·20 bytes.
+  /// A query whose latent vector is zero (no terms) gets no neighbours. Throws
+  /// InvalidArgument (no latent part, k, cells or time_neighbors < 0, probes or candidates < 1).
+  struct Search {
+    std::int64_t cells = 0;  // 0: 2·√(fitted articles)
+    int probes = 16;
+    int candidates = 64;
+    std::int64_t time_neighbors = 1024;
+    std::uint64_t seed = 0;
+  };
+  Neighbors top_k_search(const ArticleVectors* queries, int k, const Search& search) const;
   /// Every pair i < j of fitted articles with score >= threshold (0 < threshold <= 1), as an
   /// upper-triangular CSR matrix of scores. Work as top_k.
   CsrMatrix<double> join(double threshold) const;
