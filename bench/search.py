@@ -64,7 +64,7 @@ def main() -> int:
     args = ap.parse_args()
     newsim, where = import_newsim()
     m = machine_info()
-    print(f"newsim {newsim.__version__} from {where}\nsource {source_state()}; {m['cpu']}, "
+    print(f"{where}\nsource {source_state()}; {m['cpu']}, "
           f"{m['nproc']} cores; {args.threads} threads")
     paths = {"reuters": REUTERS, "100k": None}
     rows = []
