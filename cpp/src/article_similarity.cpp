@@ -601,6 +601,21 @@ struct PairScorer {
                 double tf) const {
     return untimed(acc, names, names_apply, title, title_applies) * tf;
   }
+  // The score of article i of a and j of b; dot(x, y, part) gives the cosine of their rows of
+  // x and y (part 0 terms, 1 names, 2 titles), asked for names and titles only where both
+  // articles have some.
+  template <class Dot>
+  double pair(const ArticleVectors& a, std::int64_t i, const ArticleVectors& b, std::int64_t j,
+              Dot&& dot) const {
+    double acc = s.w_terms * dot(a.terms, b.terms, 0);
+    if (s.latent) acc += s.w_latent * std::max(0.0, a.latent.row(i).dot(b.latent.row(j)));
+    const bool na = !row_empty(a.names, i) && !row_empty(b.names, j);
+    const bool ta = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, j);
+    return finish(acc, na ? dot(a.names, b.names, 1) : 0.0, na,
+                  ta ? dot(a.titles, b.titles, 2) : 0.0, ta,
+                  time_factor(a.times[static_cast<std::size_t>(i)],
+                              b.times[static_cast<std::size_t>(j)]));
+  }
 };
 
 }  // namespace
@@ -615,14 +630,9 @@ std::vector<double> ArticleSimilarity::score(const ArticleVectors& a,
   PairScorer ps{s, options_};
   std::vector<double> out(static_cast<std::size_t>(a.rows()));
   for (std::int64_t i = 0; i < a.rows(); ++i) {
-    double acc = s.w_terms * row_dot(a.terms, i, b.terms, i);
-    if (s.latent) acc += s.w_latent * std::max(0.0, a.latent.row(i).dot(b.latent.row(i)));
-    const bool na = !row_empty(a.names, i) && !row_empty(b.names, i);
-    const bool ta = s.titles && !row_empty(a.titles, i) && !row_empty(b.titles, i);
-    out[static_cast<std::size_t>(i)] = ps.finish(
-        acc, na ? row_dot(a.names, i, b.names, i) : 0.0, na,
-        ta ? row_dot(a.titles, i, b.titles, i) : 0.0, ta,
-        ps.time_factor(a.times[static_cast<std::size_t>(i)], b.times[static_cast<std::size_t>(i)]));
+    out[static_cast<std::size_t>(i)] = ps.pair(
+        a, i, b, i,
+        [&](const CsrMatrix<double>& x, const CsrMatrix<double>& y, int) { return row_dot(x, i, y, i); });
   }
   return out;
 }
@@ -1124,14 +1134,9 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
           std::int32_t found = 0;
           for (std::int32_t c = 0; c < cnt; ++c) {
             const std::int64_t j = cand[c];
-            double acc = s.w_terms * dots[static_cast<std::size_t>(c)];
-            acc += s.w_latent * std::max(0.0, q.latent.row(i).dot(f.latent.row(j)));
-            const bool na = q_names && !row_empty(f.names, j);
-            const bool ta = q_title && !row_empty(f.titles, j);
-            const double sc = ps.finish(
-                acc, na ? dots[static_cast<std::size_t>(m + c)] : 0.0, na,
-                ta ? dots[static_cast<std::size_t>(2 * m + c)] : 0.0, ta,
-                ps.time_factor(q.times[static_cast<std::size_t>(i)], f.times[static_cast<std::size_t>(j)]));
+            const double sc = ps.pair(q, i, f, j, [&](const CsrMatrix<double>&, const CsrMatrix<double>&, int part) {
+              return dots[static_cast<std::size_t>(part * m + c)];
+            });
             if (sc > 0) detail::offer(out.scores.data() + base, out.indices.data() + base, found, kk, sc, j);
           }
         }
