@@ -126,11 +126,13 @@ class Vectorizer {
   /// (in [1, 1 + ln(2^63)], as in model files). Throws InvalidArgument otherwise.
   void set_idf(std::vector<double> idf);
 
-  /// Restores fitted state (used by from_json). Throws ModelFormatError on inconsistent sizes.
+ private:
+  // StoryFeatures fits "no term" when no term is in two articles (each is then its own story).
+  friend class StoryFeatures;
+
+  /// Restores fitted state (from_json). Throws ModelFormatError on inconsistent sizes.
   void set_fitted_state(Vocabulary vocabulary, std::vector<double> idf,
                         std::vector<std::string> pruned_terms, std::int64_t n_documents);
-
- private:
   void set_idf_from_df(const std::vector<std::int64_t>& df, std::int64_t n_documents);
   void require_fitted() const;
 
