@@ -378,6 +378,8 @@ def render_text(report: Dict[str, Any], *, full: Optional[bool] = None) -> str:
     arts = report["articles"]
     full = not _is_archive(report) if full is None else full
     out = [f"newsim report: {len(arts)} articles", ""]
+    if report["settings"].get("neighbours") == "search":
+        out[1:1] = [SEARCHED]
     if not full:
         out += _text_summary(report) + [""]
     for a in arts if full else []:
@@ -428,8 +430,6 @@ def _text_summary(report: Dict[str, Any]) -> List[str]:
     s = report["summary"]
     e = terminal_safe
     out = [f"words: {s['words']:,} (after cleaning)"]
-    if report["settings"].get("neighbours") == "search":
-        out.append(SEARCHED)
     src = list(s["sources"].items())
     out.append(f"sources: {len(src)}: " + ", ".join(
         f"{e(k) or '(none)'} {v:,}" for k, v in src[:10]) + (", ..." if len(src) > 10 else ""))
