@@ -39,6 +39,7 @@ import numpy as np
 from newsim import _core
 from newsim._base import Estimator
 from newsim._inputs import texts_ids_times
+from newsim.text import _n_jobs
 
 __all__ = ["ArticleSimilarity"]
 
@@ -72,10 +73,6 @@ def _search_options(search: Any) -> Optional[Dict[str, int]]:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
             raise ValueError(f"search option {name} must be an int >= {low}; got {value!r}")
     return {name: int(value) for name, value in out.items()}
-
-
-def _n_jobs(n_jobs: Optional[int]) -> int:
-    return 0 if n_jobs is None else int(n_jobs)
 
 
 class ArticleSimilarity(Estimator):

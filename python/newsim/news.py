@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from newsim import _core
 from newsim._base import Estimator, from_python_section
+from newsim.text import _iterable, _n_jobs
 
 __all__ = ["NewsVectorizer"]
 
@@ -39,14 +40,6 @@ def _params_from_options(o: Dict[str, Any], cls: type) -> Dict[str, Any]:
     return params
 
 
-def _n_jobs(n_jobs: Optional[int]) -> int:
-    if n_jobs is None:
-        return 0
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None, a positive int or a negative int; got {n_jobs!r}")
-    return int(n_jobs)
-
-
 def _df(name: str, value: Any) -> Union[int, float]:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be an int (documents) or a float in [0.0, 1.0]; "
@@ -55,8 +48,7 @@ def _df(name: str, value: Any) -> Union[int, float]:
 
 
 def _texts(raw_documents: Any, what: str) -> Any:
-    if isinstance(raw_documents, (str, bytes)):
-        raise ValueError(f"Iterable over raw text {what} expected, string object received.")
+    _iterable(raw_documents, what)
     return raw_documents if isinstance(raw_documents, (list, tuple)) else list(raw_documents)
 
 

@@ -46,10 +46,10 @@ def _n_jobs(n_jobs: Optional[int]) -> int:
     return int(n_jobs)
 
 
-def _iterable(raw_documents: Any) -> None:
+def _iterable(raw_documents: Any, what: str = "documents") -> None:
     """scikit-learn's error for one string given where documents are expected."""
     if isinstance(raw_documents, (str, bytes)):
-        raise ValueError("Iterable over raw text documents expected, string object received.")
+        raise ValueError(f"Iterable over raw text {what} expected, string object received.")
 
 
 def _to_csr(parts: Tuple[Any, Any, Any, Tuple[int, int]]) -> sp.csr_matrix:

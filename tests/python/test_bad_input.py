@@ -332,7 +332,15 @@ INVALID_PARAMS = [
     ("HashingVectorizer", dict(analyzer="foo"), "analyzer"),
     ("HashingVectorizer", dict(decode_error="bogus"), "decode_error"),
     ("HashingVectorizer", dict(n_jobs=0), "n_jobs"),
+    ("NewsVectorizer", dict(n_jobs=0), "n_jobs"),
 ]
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, True])
+def test_article_similarity_checks_n_jobs_as_the_vectorizers(n_jobs):
+    sim = newsim.ArticleSimilarity(n_jobs=n_jobs)
+    with pytest.raises(ValueError, match="n_jobs"):
+        sim.fit(GOOD)
 
 
 @pytest.mark.parametrize(
