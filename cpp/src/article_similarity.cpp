@@ -970,17 +970,18 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
   // (dates weigh as much in the full score), filled by two passes, each writing only the
   // lists of its own queries.
   const int m = search.candidates;
-  std::vector<double> cs(static_cast<std::size_t>(nq) * static_cast<std::size_t>(m));
+  const int m1 = 2 * m;  // first round; the second keeps m of them by a sketch of the terms
+  std::vector<double> cs(static_cast<std::size_t>(nq) * static_cast<std::size_t>(m1));
   std::vector<std::int64_t> ci(cs.size());
   std::vector<std::int32_t> count(static_cast<std::size_t>(nq), 0);
   const auto offer_candidate = [&](std::int64_t i, std::int64_t j, double lat) {
     if (lat <= 0 || (self && j == i)) return;
-    const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m);
+    const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m1);
     // The time factor is at most 1: below the list's last, the pair cannot enter.
-    if (count[static_cast<std::size_t>(i)] == m && lat < cs[at + static_cast<std::size_t>(m) - 1]) return;
+    if (count[static_cast<std::size_t>(i)] == m1 && lat < cs[at + static_cast<std::size_t>(m1) - 1]) return;
     const double proxy = lat * ps.time_factor(q.times[static_cast<std::size_t>(i)],
                                               f.times[static_cast<std::size_t>(j)]);
-    detail::offer(cs.data() + at, ci.data() + at, count[static_cast<std::size_t>(i)], m, proxy, j);
+    detail::offer(cs.data() + at, ci.data() + at, count[static_cast<std::size_t>(i)], m1, proxy, j);
   };
 
   // 1. The articles of the cells nearest each query's own: one task per cell of queries, a
@@ -1084,8 +1085,35 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
         check);
   }
 
-  // 3. Each query's candidates scored in full, as score() does (a query row spread over a
-  // dense buffer and each candidate's row summed over it in column order: row_dot's sums).
+  // 3. The second round: the m best of each list by (w_terms·sketch + w_latent·latent) × time
+  // factor, where the sketch is the terms cosine over the candidate's kSketch heaviest terms;
+  // those m scored in full, as score() does (a query row spread over a dense buffer and each
+  // candidate's row summed over it in column order: row_dot's sums).
+  constexpr std::int64_t kSketch = 24;
+  std::vector<std::int32_t> sketch_col(static_cast<std::size_t>(n * kSketch), -1);
+  std::vector<double> sketch_val(static_cast<std::size_t>(n * kSketch), 0.0);
+  detail::parallel_for(
+      static_cast<std::size_t>((n + 1023) / 1024), threads,
+      [&](std::size_t b, std::size_t) {
+        std::vector<std::int64_t> order;
+        for (std::int64_t j = static_cast<std::int64_t>(b) * 1024; j < std::min<std::int64_t>(n, static_cast<std::int64_t>(b + 1) * 1024); ++j) {
+          const std::int64_t p0 = f.terms.indptr[static_cast<std::size_t>(j)];
+          const std::int64_t len = f.terms.indptr[static_cast<std::size_t>(j) + 1] - p0;
+          order.resize(static_cast<std::size_t>(len));
+          for (std::int64_t t = 0; t < len; ++t) order[static_cast<std::size_t>(t)] = p0 + t;
+          const std::int64_t keep = std::min(len, kSketch);
+          std::partial_sort(order.begin(), order.begin() + keep, order.end(), [&](std::int64_t x, std::int64_t y) {
+            const double vx = f.terms.data[static_cast<std::size_t>(x)], vy = f.terms.data[static_cast<std::size_t>(y)];
+            return vx != vy ? vx > vy : x < y;
+          });
+          for (std::int64_t t = 0; t < keep; ++t) {
+            const auto at = static_cast<std::size_t>(j * kSketch + t);
+            sketch_col[at] = f.terms.indices[static_cast<std::size_t>(order[static_cast<std::size_t>(t)])];
+            sketch_val[at] = f.terms.data[static_cast<std::size_t>(order[static_cast<std::size_t>(t)])];
+          }
+        }
+      },
+      check);
   Neighbors out;
   out.rows = nq;
   out.k = k;
@@ -1119,13 +1147,35 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
           }
           for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(a.indices[p])] = 0.0;
         };
+        std::vector<double> kept_score(static_cast<std::size_t>(m));
+        std::vector<std::int64_t> kept(static_cast<std::size_t>(m));
         const std::int64_t r1 = std::min(nq, static_cast<std::int64_t>(b + 1) * kScoreRows);
         for (std::int64_t i = static_cast<std::int64_t>(b) * kScoreRows; i < r1; ++i) {
-          const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m);
+          const auto at = static_cast<std::size_t>(i) * static_cast<std::size_t>(m1);
           const auto base = static_cast<std::size_t>(i) * static_cast<std::size_t>(k);
-          const std::int32_t cnt = count[static_cast<std::size_t>(i)];
-          if (cnt == 0) continue;
-          const std::int64_t* cand = ci.data() + at;
+          const std::int32_t cnt1 = count[static_cast<std::size_t>(i)];
+          if (cnt1 == 0) continue;
+          std::int32_t cnt = 0;
+          {
+            const auto p0 = static_cast<std::size_t>(q.terms.indptr[static_cast<std::size_t>(i)]);
+            const auto p1 = static_cast<std::size_t>(q.terms.indptr[static_cast<std::size_t>(i) + 1]);
+            for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(q.terms.indices[p])] = q.terms.data[p];
+            for (std::int32_t c = 0; c < cnt1; ++c) {
+              const std::int64_t j = ci[at + static_cast<std::size_t>(c)];
+              double sketch = 0;
+              for (std::int64_t t = 0; t < kSketch; ++t) {
+                const std::int32_t col = sketch_col[static_cast<std::size_t>(j * kSketch + t)];
+                if (col < 0) break;
+                sketch += dense[static_cast<std::size_t>(col)] * sketch_val[static_cast<std::size_t>(j * kSketch + t)];
+              }
+              // cs holds latent × time factor.
+              const double tf = ps.time_factor(q.times[static_cast<std::size_t>(i)], f.times[static_cast<std::size_t>(j)]);
+              const double proxy = s.w_terms * sketch * tf + s.w_latent * cs[at + static_cast<std::size_t>(c)];
+              detail::offer(kept_score.data(), kept.data(), cnt, m, proxy, j);
+            }
+            for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(q.terms.indices[p])] = 0.0;
+          }
+          const std::int64_t* cand = kept.data();
           const bool q_names = !row_empty(q.names, i);
           const bool q_title = s.titles && !row_empty(q.titles, i);
           dots_of(q.terms, i, f.terms, cand, cnt, dots.data());
