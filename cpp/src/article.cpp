@@ -1,6 +1,7 @@
 #include "newsim/article.hpp"
 
 #include <cctype>
+#include <limits>
 #include <string>
 
 #include "newsim/errors.hpp"
@@ -87,6 +88,48 @@ DateTime parse_date(std::string_view text) {
   d.has_offset = true;
   d.offset_minutes = sign * (oh * 60 + om);
   return d;
+}
+
+namespace {
+
+// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+double seconds_since_epoch(const DateTime& d) {
+  const std::int64_t days = days_from_civil(d.year, static_cast<unsigned>(d.month),
+                                            static_cast<unsigned>(d.day));
+  const std::int64_t seconds = days * 86400 + d.hour * 3600 + d.minute * 60 + d.second -
+                               (d.has_offset ? std::int64_t{d.offset_minutes} * 60 : 0);
+  // Python's datetime range in UTC: 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999.
+  constexpr std::int64_t kMin = -62135596800, kMax = 253402300799;
+  if (seconds < kMin || seconds > kMax) {
+    throw InvalidArgument("the instant is outside the years 1 to 9999 in UTC");
+  }
+  // Whole microseconds over 1e6 in one rounding, as timedelta.total_seconds().
+  return static_cast<double>(seconds * 1000000 + d.microsecond) / 1e6;
+}
+
+std::vector<double> article_seconds(const Corpus& corpus) {
+  std::vector<double> out(corpus.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    const Article& a = corpus[i];
+    if (a.date.empty()) continue;
+    try {
+      out[i] = seconds_since_epoch(parse_date(a.date));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument("article '" + a.id + "': date '" + a.date + "': " + e.what());
+    }
+  }
+  return out;
 }
 
 void Corpus::add(Article article) {

@@ -113,7 +113,7 @@ def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: boo
             raise ValueError(f"dates has {len(dates)} entries for {len(texts)} articles")
         times = np.array([_seconds(d, f"dates[{i}]") for i, d in enumerate(dates)], dtype=float)
     elif corpus is not None:
-        t = np.array([_article_seconds(a) for a in corpus], dtype=float)
+        t = np.asarray(corpus._core.seconds(), dtype=float)
         times = None if np.isnan(t).all() else t
     return texts, ids, times, corpus
 

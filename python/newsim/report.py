@@ -50,6 +50,10 @@ def _seconds(corpus: Any) -> np.ndarray:
     """Seconds since 1970 UTC of each article's date (NaN where unknown or unreadable)."""
     from newsim._inputs import _article_seconds
 
+    try:
+        return np.asarray(corpus._core.seconds(), dtype=float)
+    except ValueError:  # some date out of range: that one is NaN, the others are read
+        pass
     out = np.full(len(corpus), np.nan)
     for i, article in enumerate(corpus):
         if article.date:

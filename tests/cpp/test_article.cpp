@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
@@ -355,4 +356,36 @@ TEST(DateParse, BadStringsNameTheText) {
   }
   EXPECT_FALSE(date_error("").empty());
   EXPECT_THROW(newsim::parse_date("not a date"), std::invalid_argument);
+}
+
+TEST(DateParse, SecondsSinceTheEpochAsPython) {
+  // Values of Python's (datetime - epoch).total_seconds() for the same instants.
+  using newsim::parse_date;
+  using newsim::seconds_since_epoch;
+  EXPECT_EQ(seconds_since_epoch(parse_date("1970-01-01")), 0.0);
+  EXPECT_EQ(seconds_since_epoch(parse_date("1987-03-31T06:05:12")), 544169112.0);
+  EXPECT_EQ(seconds_since_epoch(parse_date("2024-02-29T23:59:59.25+02:00")), 1709243999.25);
+  EXPECT_EQ(seconds_since_epoch(parse_date("1969-12-31T23:59:59Z")), -1.0);
+  EXPECT_EQ(seconds_since_epoch(parse_date("0001-01-01")), -62135596800.0);
+  EXPECT_EQ(seconds_since_epoch(parse_date("9999-12-31T23:59:59")), 253402300799.0);
+  // Outside the years 1 to 9999 once in UTC.
+  EXPECT_THROW(seconds_since_epoch(parse_date("0001-01-01T00:00:00+01:00")), newsim::InvalidArgument);
+  EXPECT_THROW(seconds_since_epoch(parse_date("9999-12-31T23:00:00-02:00")), newsim::InvalidArgument);
+}
+
+TEST(DateParse, ArticleSecondsNaNWithoutADateAndNameTheArticle) {
+  newsim::Corpus c;
+  c.add({"a", "", "x", "", "2024-05-01T10:00:00", "", "{}"});
+  c.add({"b", "", "y", "", "", "", "{}"});
+  const std::vector<double> t = newsim::article_seconds(c);
+  ASSERT_EQ(t.size(), 2U);
+  EXPECT_EQ(t[0], 1714557600.0);
+  EXPECT_TRUE(std::isnan(t[1]));
+  c.add({"c", "", "z", "", "0001-01-01T00:00:00+05:00", "", "{}"});
+  try {
+    (void)newsim::article_seconds(c);
+    FAIL() << "no error";
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("article 'c'"), std::string::npos) << e.what();
+  }
 }

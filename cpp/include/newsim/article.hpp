@@ -42,6 +42,16 @@ struct DateTime {
 /// InvalidArgument naming the text.
 DateTime parse_date(std::string_view text);
 
+/// Seconds since 1970-01-01 UTC (a naive time is taken as UTC), as Python's
+/// (datetime - epoch).total_seconds(). Throws InvalidArgument when the instant falls outside
+/// the years 1 to 9999 in UTC.
+double seconds_since_epoch(const DateTime& d);
+
+class Corpus;
+/// seconds_since_epoch of every article's date, NaN where it has none. Throws InvalidArgument
+/// naming the article (a date that does not parse, or outside the years 1 to 9999 in UTC).
+std::vector<double> article_seconds(const Corpus& corpus);
+
 /// An ordered collection of articles with unique ids: access by position or by id in O(1).
 class Corpus {
  public:
