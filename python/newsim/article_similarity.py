@@ -198,9 +198,11 @@ class ArticleSimilarity(Estimator):
         Exact by default: every pair is scored, so the work grows with the square of the
         archive. ``search=True`` (or a dict of ``cells``, ``probes``, ``candidates``, ``seed``)
         searches instead, for large archives: articles are grouped in cells by k-means of their
-        latent vectors (default 2·√n cells), each query takes the ``candidates`` (64) most
-        similar articles by latent cosine from the ``probes`` (16) cells nearest its own, and
-        keeps the k best by the full score. Scores are exact; a neighbour can be missed
+        latent vectors (default 2·√n cells); each query takes, from the ``probes`` (16) cells
+        nearest its own and, when dated, the ``time_neighbors`` (1,024) dated articles nearest in
+        time on each side, twice ``candidates`` (64) by latent cosine × time factor, keeps
+        ``candidates`` of them by a sketch of the terms cosine, and keeps the k best of those
+        by the full score. Scores are exact; a neighbour can be missed
         (recall against the exact search is printed by ``bench/scale.py``). Needs the latent
         part; queries with no terms get no neighbours."""
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k <= 0:

@@ -139,11 +139,12 @@ class ArticleSimilarity {
   /// top_k by search rather than by scoring every pair, for large archives (needs the latent
   /// part). Candidates of a query: the articles of the `probes` cells nearest its own (cells:
   /// spherical k-means of the latent vectors) and, when dated, the `time_neighbors` dated
-  /// articles nearest in time on each side; of those, the `candidates` best by latent cosine
-  /// times the pair's time factor are scored in full (score() of the pair) and the k best
-  /// kept. Neighbours may be missed (recall against top_k: bench/scale.py); scores are exact.
+  /// articles nearest in time on each side; of those, the 2·`candidates` best by latent cosine
+  /// times the pair's time factor, then the `candidates` best of these by a sketch of the terms
+  /// cosine (the candidate's 24 heaviest terms) with the latent cosine, are scored in full
+  /// (score() of the pair) and the k best kept. Neighbours may be missed (recall against top_k: bench/scale.py); scores are exact.
   /// Results do not depend on n_jobs. Work about rows(q)·(probes·n / cells + 2·time_neighbors)
-  /// ·latent + rows(q)·candidates·(terms per article); memory rows(q)·candidates·20 bytes.
+  /// ·latent + rows(q)·candidates·(terms per article); memory rows(q)·candidates·40 bytes.
   /// A query whose latent vector is zero (no terms) gets no neighbours. Throws
   /// InvalidArgument (no latent part, k, cells or time_neighbors < 0, probes or candidates < 1).
   struct Search {
