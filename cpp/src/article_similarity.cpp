@@ -128,33 +128,34 @@ Postings invert(const CsrMatrix<double>& m, double scale) {
   return p;
 }
 
-// Adds row i of q times the indexed rows from `min_row` on to acc.
-void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double scale,
-             double* acc, std::int64_t min_row = 0) {
+// Calls visit(v, r, at) for each posting of row i of q from `min_row` on: v the row's value for
+// the column, r the indexed row, at the posting's position in p.
+template <class Visit>
+void for_postings(const Postings& p, const CsrMatrix<double>& q, std::int64_t i,
+                  std::int64_t min_row, Visit&& visit) {
   for (auto k = q.indptr[static_cast<std::size_t>(i)];
        k < q.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
-    const double v = q.data[static_cast<std::size_t>(k)] * scale;
+    const double v = q.data[static_cast<std::size_t>(k)];
     const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
     const auto* first = p.row.data() + p.start[c];
     const auto* last = p.row.data() + p.start[c + 1];
     if (min_row > 0) first = std::lower_bound(first, last, min_row);
-    for (const auto* r = first; r != last; ++r) {
-      acc[*r] += v * p.value[static_cast<std::size_t>(r - p.row.data())];
-    }
+    for (const auto* r = first; r != last; ++r) visit(v, *r, static_cast<std::size_t>(r - p.row.data()));
   }
+}
+
+// Adds row i of q times the indexed rows from `min_row` on to acc.
+void add_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double scale,
+             double* acc, std::int64_t min_row = 0) {
+  for_postings(p, q, i, min_row, [&](double v, std::int32_t r, std::size_t at) {
+    acc[r] += v * scale * p.value[at];
+  });
 }
 
 // Sets back to 0 what add_row(p, q, i, ..., acc, min_row) wrote.
 void clear_row(const Postings& p, const CsrMatrix<double>& q, std::int64_t i, double* acc,
                std::int64_t min_row = 0) {
-  for (auto k = q.indptr[static_cast<std::size_t>(i)];
-       k < q.indptr[static_cast<std::size_t>(i) + 1]; ++k) {
-    const auto c = static_cast<std::size_t>(q.indices[static_cast<std::size_t>(k)]);
-    const auto* first = p.row.data() + p.start[c];
-    const auto* last = p.row.data() + p.start[c + 1];
-    if (min_row > 0) first = std::lower_bound(first, last, min_row);
-    for (const auto* r = first; r != last; ++r) acc[*r] = 0.0;
-  }
+  for_postings(p, q, i, min_row, [&](double, std::int32_t r, std::size_t) { acc[r] = 0.0; });
 }
 
 void check_times(const std::vector<double>* times, std::size_t n) {
@@ -586,10 +587,14 @@ struct PairScorer {
   // acc: w_terms·cos_terms + w_latent·max(0, cos_latent); names, title: their cosines, which
   // count only when both articles have names (a title).
   // The score before its time factor (which is at most 1), so also a bound of the score.
+  // The weights that apply to a pair.
+  double weight_sum(bool names_apply, bool title_applies) const {
+    return s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
+           (title_applies ? s.w_title : 0.0);
+  }
   double untimed(double acc, double names, bool names_apply, double title,
                  bool title_applies) const {
-    const double wsum = s.w_terms + s.w_latent + (names_apply ? s.w_names : 0.0) +
-                        (title_applies ? s.w_title : 0.0);
+    const double wsum = weight_sum(names_apply, title_applies);
     if (wsum <= 0) return 0.0;
     const double base = (acc + (names_apply ? s.w_names * names : 0.0) +
                          (title_applies ? s.w_title * title : 0.0)) /
@@ -778,8 +783,7 @@ void score_block(const ArticleSimilarity::State& s, const ArticleSimilarityOptio
   PairScorer ps{s, o};
   double inverse[4];  // 1 / weight sum by (names apply) · 2 + (title applies)
   for (int c = 0; c < 4; ++c) {
-    const double wsum =
-        s.w_terms + s.w_latent + ((c & 2) ? s.w_names : 0.0) + ((c & 1) ? s.w_title : 0.0);
+    const double wsum = ps.weight_sum((c & 2) != 0, (c & 1) != 0);
     inverse[c] = wsum > 0 ? 1 / wsum : 0.0;
   }
   constexpr double kLow = 1 - 1e-6;
@@ -835,14 +839,7 @@ Neighbors ArticleSimilarity::top_k(const ArticleVectors* queries, int k) const {
   }
   const std::int64_t n = f.rows();
   const int kk = static_cast<int>(std::min<std::int64_t>(k, std::max<std::int64_t>(n, 1)));
-  Neighbors out;
-  out.rows = q.rows();
-  out.k = k;
-  out.indices =
-      Buffer<std::int64_t>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
-  out.scores = Buffer<double>(static_cast<std::size_t>(q.rows()) * static_cast<std::size_t>(k));
-  std::fill(out.indices.begin(), out.indices.end(), -1);
-  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  Neighbors out = detail::padded_neighbors(q.rows(), k);
   const auto blocks = static_cast<std::size_t>((q.rows() + kBlockRows - 1) / kBlockRows);
   const int threads = detail::resolve_threads(options_.n_jobs);
   std::vector<Scratch> scratch = scratch_for(threads, n, s.latent);
@@ -986,19 +983,8 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
 
   // 1. The articles of the cells nearest each query's own: one task per cell of queries, a
   // GEMM per probed cell.
-  std::vector<std::int64_t> qstart(static_cast<std::size_t>(cells.size()) + 1, 0);
-  for (const std::int32_t c : home) {
-    if (c >= 0) ++qstart[static_cast<std::size_t>(c) + 1];
-  }
-  for (std::int64_t c = 0; c < cells.size(); ++c) qstart[static_cast<std::size_t>(c) + 1] += qstart[static_cast<std::size_t>(c)];
-  std::vector<std::int64_t> qrows(static_cast<std::size_t>(qstart.back()));
-  {
-    std::vector<std::int64_t> fill(qstart.begin(), qstart.end() - 1);
-    for (std::int64_t i = 0; i < nq; ++i) {
-      const std::int32_t c = home[static_cast<std::size_t>(i)];
-      if (c >= 0) qrows[static_cast<std::size_t>(fill[static_cast<std::size_t>(c)]++)] = i;
-    }
-  }
+  std::vector<std::int64_t> qstart, qrows;  // the queries of each home cell
+  detail::group_rows(home, cells.size(), qstart, qrows);
   detail::parallel_for(
       static_cast<std::size_t>(cells.size()), threads,
       [&](std::size_t g, std::size_t) {
@@ -1114,13 +1100,7 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
         }
       },
       check);
-  Neighbors out;
-  out.rows = nq;
-  out.k = k;
-  out.indices = Buffer<std::int64_t>(static_cast<std::size_t>(nq) * static_cast<std::size_t>(k));
-  out.scores = Buffer<double>(static_cast<std::size_t>(nq) * static_cast<std::size_t>(k));
-  std::fill(out.indices.begin(), out.indices.end(), -1);
-  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  Neighbors out = detail::padded_neighbors(nq, k);
   const int kk = static_cast<int>(std::min<std::int64_t>(k, std::max<std::int64_t>(n, 1)));
   constexpr std::int64_t kScoreRows = 256;
   std::vector<std::vector<double>> spread(static_cast<std::size_t>(std::max(1, threads)));
@@ -1130,13 +1110,16 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
         std::vector<double>& dense = spread[worker];
         dense.resize(static_cast<std::size_t>(f.terms.cols), 0.0);
         std::vector<double> dots(static_cast<std::size_t>(3 * m));
-        // Dot products of row i of `a` with the candidates' rows of `b` (where `use` says).
-        const auto dots_of = [&](const CsrMatrix<double>& a, std::int64_t i,
-                                 const CsrMatrix<double>& bm, const std::int64_t* cand,
-                                 std::int32_t count_i, double* into) {
-          const auto p0 = static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i)]);
-          const auto p1 = static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i) + 1]);
-          for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(a.indices[p])] = a.data[p];
+        // Row i of `a` written over (value) or back to 0 in `dense`, and the dot products of
+        // the spread row with the candidates' rows of `bm`.
+        const auto spread_row = [&](const CsrMatrix<double>& a, std::int64_t i, bool on) {
+          for (auto p = static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i)]);
+               p < static_cast<std::size_t>(a.indptr[static_cast<std::size_t>(i) + 1]); ++p) {
+            dense[static_cast<std::size_t>(a.indices[p])] = on ? a.data[p] : 0.0;
+          }
+        };
+        const auto dots_with = [&](const CsrMatrix<double>& bm, const std::int64_t* cand,
+                                   std::int32_t count_i, double* into) {
           for (std::int32_t c = 0; c < count_i; ++c) {
             const auto j = static_cast<std::size_t>(cand[c]);
             double sum = 0;
@@ -1145,7 +1128,6 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
             }
             into[c] = sum;
           }
-          for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(a.indices[p])] = 0.0;
         };
         std::vector<double> kept_score(static_cast<std::size_t>(m));
         std::vector<std::int64_t> kept(static_cast<std::size_t>(m));
@@ -1156,31 +1138,33 @@ Neighbors ArticleSimilarity::top_k_search(const ArticleVectors* queries, int k,
           const std::int32_t cnt1 = count[static_cast<std::size_t>(i)];
           if (cnt1 == 0) continue;
           std::int32_t cnt = 0;
-          {
-            const auto p0 = static_cast<std::size_t>(q.terms.indptr[static_cast<std::size_t>(i)]);
-            const auto p1 = static_cast<std::size_t>(q.terms.indptr[static_cast<std::size_t>(i) + 1]);
-            for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(q.terms.indices[p])] = q.terms.data[p];
-            for (std::int32_t c = 0; c < cnt1; ++c) {
-              const std::int64_t j = ci[at + static_cast<std::size_t>(c)];
-              double sketch = 0;
-              for (std::int64_t t = 0; t < kSketch; ++t) {
-                const std::int32_t col = sketch_col[static_cast<std::size_t>(j * kSketch + t)];
-                if (col < 0) break;
-                sketch += dense[static_cast<std::size_t>(col)] * sketch_val[static_cast<std::size_t>(j * kSketch + t)];
-              }
-              // cs holds latent × time factor.
-              const double tf = ps.time_factor(q.times[static_cast<std::size_t>(i)], f.times[static_cast<std::size_t>(j)]);
-              const double proxy = s.w_terms * sketch * tf + s.w_latent * cs[at + static_cast<std::size_t>(c)];
-              detail::offer(kept_score.data(), kept.data(), cnt, m, proxy, j);
+          spread_row(q.terms, i, true);
+          for (std::int32_t c = 0; c < cnt1; ++c) {
+            const std::int64_t j = ci[at + static_cast<std::size_t>(c)];
+            double sketch = 0;
+            for (std::int64_t t = 0; t < kSketch; ++t) {
+              const std::int32_t col = sketch_col[static_cast<std::size_t>(j * kSketch + t)];
+              if (col < 0) break;
+              sketch += dense[static_cast<std::size_t>(col)] * sketch_val[static_cast<std::size_t>(j * kSketch + t)];
             }
-            for (std::size_t p = p0; p < p1; ++p) dense[static_cast<std::size_t>(q.terms.indices[p])] = 0.0;
+            // cs holds latent × time factor.
+            const double tf = ps.time_factor(q.times[static_cast<std::size_t>(i)], f.times[static_cast<std::size_t>(j)]);
+            const double proxy = s.w_terms * sketch * tf + s.w_latent * cs[at + static_cast<std::size_t>(c)];
+            detail::offer(kept_score.data(), kept.data(), cnt, m, proxy, j);
           }
           const std::int64_t* cand = kept.data();
-          const bool q_names = !row_empty(q.names, i);
-          const bool q_title = s.titles && !row_empty(q.titles, i);
-          dots_of(q.terms, i, f.terms, cand, cnt, dots.data());
-          if (q_names) dots_of(q.names, i, f.names, cand, cnt, dots.data() + m);
-          if (q_title) dots_of(q.titles, i, f.titles, cand, cnt, dots.data() + 2 * m);
+          dots_with(f.terms, cand, cnt, dots.data());
+          spread_row(q.terms, i, false);
+          if (!row_empty(q.names, i)) {
+            spread_row(q.names, i, true);
+            dots_with(f.names, cand, cnt, dots.data() + m);
+            spread_row(q.names, i, false);
+          }
+          if (s.titles && !row_empty(q.titles, i)) {
+            spread_row(q.titles, i, true);
+            dots_with(f.titles, cand, cnt, dots.data() + 2 * m);
+            spread_row(q.titles, i, false);
+          }
           std::int32_t found = 0;
           for (std::int32_t c = 0; c < cnt; ++c) {
             const std::int64_t j = cand[c];

@@ -82,18 +82,22 @@ Cells build_cells(const DenseMatrix& x, std::int64_t cells, int iterations, std:
     }
   }
   out.cell_of = assign(x, nullptr, out.centroids, threads, check);
-  out.start.assign(static_cast<std::size_t>(c) + 1, 0);
-  for (const std::int32_t k : out.cell_of) {
-    if (k >= 0) ++out.start[static_cast<std::size_t>(k) + 1];
-  }
-  for (std::int64_t k = 0; k < c; ++k) out.start[static_cast<std::size_t>(k) + 1] += out.start[static_cast<std::size_t>(k)];
-  out.rows.resize(static_cast<std::size_t>(out.start.back()));
-  std::vector<std::int64_t> fill(out.start.begin(), out.start.end() - 1);
-  for (std::int64_t i = 0; i < n; ++i) {
-    const std::int32_t k = out.cell_of[static_cast<std::size_t>(i)];
-    if (k >= 0) out.rows[static_cast<std::size_t>(fill[static_cast<std::size_t>(k)]++)] = i;
-  }
+  group_rows(out.cell_of, c, out.start, out.rows);
   return out;
+}
+
+void group_rows(const std::vector<std::int32_t>& label, std::int64_t groups,
+                std::vector<std::int64_t>& start, std::vector<std::int64_t>& rows) {
+  start.assign(static_cast<std::size_t>(groups) + 1, 0);
+  for (const std::int32_t g : label) {
+    if (g >= 0) ++start[static_cast<std::size_t>(g) + 1];
+  }
+  for (std::size_t g = 0; g < static_cast<std::size_t>(groups); ++g) start[g + 1] += start[g];
+  rows.resize(static_cast<std::size_t>(start.back()));
+  std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    if (label[i] >= 0) rows[static_cast<std::size_t>(fill[static_cast<std::size_t>(label[i])]++)] = static_cast<std::int64_t>(i);
+  }
 }
 
 std::vector<std::int32_t> nearest_cells(const Cells& cells, const DenseMatrix& q, int threads,

@@ -19,6 +19,11 @@ struct Cells {
   std::int64_t size() const { return centroids.rows(); }
 };
 
+/// Rows grouped by label (labels in [0, groups), -1 in no group): the rows of group g are
+/// rows[start[g] .. start[g + 1]), ascending. O(rows + groups).
+void group_rows(const std::vector<std::int32_t>& label, std::int64_t groups,
+                std::vector<std::int64_t>& start, std::vector<std::int64_t>& rows);
+
 /// Spherical k-means of the rows of x (unit or zero rows): `cells` centroids started from rows
 /// drawn with `seed`, refined `iterations` times on a sample of at most 64 rows per cell, then
 /// every row assigned to its most similar centroid (ties: the lower cell). The result depends

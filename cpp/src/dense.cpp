@@ -178,14 +178,7 @@ Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options
   const Problem pb = prepare(x, y, options.metric);
   const int k = detail::effective_k(
       options.k, pb.symmetric && options.exclude_self ? pb.y.rows - 1 : pb.y.rows);
-  Neighbors out;
-  out.rows = x.rows;
-  out.k = k;
-  const auto total = static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(k);
-  out.indices = Buffer<std::int64_t>(total);
-  out.scores = Buffer<double>(total);
-  std::fill(out.indices.begin(), out.indices.end(), -1);
-  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  Neighbors out = detail::padded_neighbors(x.rows, k);
   if (x.rows == 0 || pb.y.rows == 0) return out;
   const int threads = detail::resolve_threads(options.n_jobs);
   const auto workers = static_cast<std::size_t>(std::max(1, threads));
@@ -214,8 +207,8 @@ Neighbors top_k(const DenseRef& x, const DenseRef* y, const TopKOptions& options
         Scratch& tile = tiles[worker];
         Mirror* mirror = pb.symmetric ? &mirrors[worker] : nullptr;
         if (mirror != nullptr && mirror->count.empty()) {
-          mirror->scores.assign(total, 0.0);
-          mirror->index.assign(total, -1);
+          mirror->scores.assign(out.scores.size(), 0.0);
+          mirror->index.assign(out.indices.size(), -1);
           mirror->count.assign(static_cast<std::size_t>(x.rows), 0);
         }
         score_block(pb, tile, r0, r1, self, [&](std::int64_t i, std::int64_t j, double s) {

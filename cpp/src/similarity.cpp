@@ -443,14 +443,7 @@ Neighbors run_top_k(const CsrRef& x, const std::vector<double>& x_scale,
                     const InvertedIndex& index, bool symmetric, const TopKOptions& options) {
   const int k = detail::effective_k(
       options.k, symmetric && options.exclude_self ? index.rows - 1 : index.rows);
-  Neighbors out;
-  out.rows = x.rows;
-  out.k = k;
-  const auto total = static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(k);
-  out.indices = Buffer<std::int64_t>(total);
-  out.scores = Buffer<double>(total);
-  std::fill(out.indices.begin(), out.indices.end(), -1);
-  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  Neighbors out = detail::padded_neighbors(x.rows, k);
   if (x.rows == 0) return out;
   const Problem pb{x, x_scale, index, symmetric};
   const int threads = detail::resolve_threads(options.n_jobs);
@@ -474,8 +467,8 @@ Neighbors run_top_k(const CsrRef& x, const std::vector<double>& x_scale,
         const std::int64_t r1 = std::min(x.rows, r0 + kBlockRows);
         Mirror* mirror = symmetric ? &mirrors[worker] : nullptr;
         if (mirror != nullptr && mirror->count.empty()) {
-          mirror->scores.assign(total, 0.0);
-          mirror->index.assign(total, -1);
+          mirror->scores.assign(out.scores.size(), 0.0);
+          mirror->index.assign(out.indices.size(), -1);
           mirror->count.assign(static_cast<std::size_t>(x.rows), 0);
         }
         score_block(pb, spaces[worker], r0, r1, [&](std::int64_t r, std::int64_t j, double s) {

@@ -79,6 +79,19 @@ inline bool better(double s, std::int64_t j, double t, std::int64_t i) {
   return s > t || (s == t && j < i);
 }
 
+/// rows × k neighbour lists, all padding (-1, 0) until filled.
+inline Neighbors padded_neighbors(std::int64_t rows, int k) {
+  Neighbors out;
+  out.rows = rows;
+  out.k = k;
+  const auto total = static_cast<std::size_t>(rows) * static_cast<std::size_t>(k);
+  out.indices = Buffer<std::int64_t>(total);
+  out.scores = Buffer<double>(total);
+  std::fill(out.indices.begin(), out.indices.end(), -1);
+  std::fill(out.scores.begin(), out.scores.end(), 0.0);
+  return out;
+}
+
 /// Inserts (s, j) into a list of at most k (scores, index; `count` in use), kept in score
 /// order. O(k) worst case, O(1) when (s, j) does not make the list.
 inline void offer(double* scores, std::int64_t* index, std::int32_t& count, int k, double s,
