@@ -162,9 +162,9 @@ def _build_report(corpus: Any, *, top_k: int, threshold: Optional[float],
         announce(name)
 
     cleaned = corpus if isinstance(corpus, newsim.CleanResult) else None
-    if len(cleaned.corpus if cleaned is not None else corpus) == 0:
-        raise ValueError("no articles to analyse")
     n = len(cleaned.corpus if cleaned is not None else corpus)
+    if n == 0:
+        raise ValueError("no articles to analyse")
     if neighbours not in ("auto", "exact", "search"):
         raise ValueError(f"neighbours must be 'auto', 'exact' or 'search'; got {neighbours!r}")
     mode = ("search" if n > SEARCH_ABOVE else "exact") if neighbours == "auto" else neighbours
