@@ -2,47 +2,8 @@
 #include "newsim/article.hpp"
 #include "newsim/cleaning.hpp"
 #include "newsim/errors.hpp"
-#include "newsim/reader.hpp"
 
 namespace newsim::bindings {
-
-namespace {
-
-OnError on_error(const std::string& name) {
-  if (name == "raise") return OnError::raise;
-  if (name == "skip") return OnError::skip;
-  if (name == "report") return OnError::report;
-  throw InvalidArgument("errors must be 'raise', 'skip' or 'report'; got '" + name + "'");
-}
-
-py::list issues_list(const std::vector<ReadIssue>& issues) {
-  py::list out;
-  for (const ReadIssue& i : issues) out.append(py::make_tuple(i.file, i.line, i.message));
-  return out;
-}
-
-JsonlOptions jsonl_options(const py::dict& fields, const std::string& errors, bool require_text,
-                           std::size_t max_line_bytes) {
-  JsonlOptions o;
-  o.errors = on_error(errors);
-  o.require_text = require_text;
-  o.max_line_bytes = max_line_bytes;
-  for (const auto& [k, v] : fields) {
-    const auto key = k.cast<std::string>();
-    const std::string value = v.is_none() ? std::string() : v.cast<std::string>();
-    if (key == "id") o.fields.id = value;
-    else if (key == "title") o.fields.title = value;
-    else if (key == "text") o.fields.text = value;
-    else if (key == "source") o.fields.source = value;
-    else if (key == "date") o.fields.date = value;
-    else if (key == "url") o.fields.url = value;
-    else throw InvalidArgument("unknown article field '" + key + "' (id, title, text, source, date, url)");
-  }
-  if (o.fields.text.empty()) throw InvalidArgument("the text field needs a name");
-  return o;
-}
-
-}  // namespace
 
 void bind_article(py::module_& m) {
   py::class_<Article>(m, "_Article")
@@ -117,60 +78,6 @@ void bind_article(py::module_& m) {
             for (const auto& a : items) c.add(a.cast<Article>());
             return c;
           }));
-
-  py::class_<JsonlReader>(m, "_JsonlReader")
-      .def(py::init([](const std::string& path, const py::dict& fields, const std::string& errors,
-                       bool require_text, std::size_t max_line_bytes) {
-             return std::make_unique<JsonlReader>(
-                 path, jsonl_options(fields, errors, require_text, max_line_bytes));
-           }),
-           py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
-           py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes)
-      .def("next", [](JsonlReader& r) -> py::object {
-             Article a;
-             bool ok;
-             {
-               py::gil_scoped_release release;
-               ok = r.next(a);
-             }
-             if (!ok) return py::none();
-             return py::cast(std::move(a));
-           })
-      .def_property_readonly("line", &JsonlReader::line)
-      .def_property_readonly("skipped", &JsonlReader::skipped)
-      .def_property_readonly("bad_dates", &JsonlReader::bad_dates)
-      .def_property_readonly("first_bad_date", &JsonlReader::first_bad_date)
-      .def_property_readonly("issues", [](const JsonlReader& r) { return issues_list(r.issues()); });
-
-  m.def("_read_jsonl", [](const std::string& path, const py::dict& fields, const std::string& errors,
-                          bool require_text, std::size_t max_line_bytes) {
-    const JsonlOptions o = jsonl_options(fields, errors, require_text, max_line_bytes);
-    ReadResult r;
-    {
-      py::gil_scoped_release release;
-      r = read_jsonl(path, o);
-    }
-    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues), r.bad_dates,
-                          r.first_bad_date);
-  }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
-     py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes);
-
-  m.def("_read_folder", [](const std::string& path, const std::string& errors) {
-    const OnError e = on_error(errors);
-    ReadResult r;
-    {
-      py::gil_scoped_release release;
-      r = read_folder(path, e);
-    }
-    return py::make_tuple(std::move(r.corpus), r.skipped, issues_list(r.issues), r.bad_dates,
-                          r.first_bad_date);
-  }, py::arg("path"), py::arg("errors"));
-
-  m.def("_parse_date", [](const std::string& text) {
-    const DateTime d = parse_date(text);
-    return py::make_tuple(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
-                          d.has_time, d.has_offset ? py::object(py::int_(d.offset_minutes)) : py::object(py::none()));
-  }, py::arg("text"));
 
   m.def("_clean", [](const Corpus& corpus, bool keep_captions, bool keep_subheads, int min_repeats,
                      int min_repeats_sentence, int n_jobs) {

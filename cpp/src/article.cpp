@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "newsim/cleaning.hpp"
 #include "newsim/errors.hpp"
 
 namespace newsim {
@@ -181,6 +182,26 @@ Corpus Corpus::filter(const std::function<bool(const Article&)>& keep) const {
   Corpus out;
   for (const Article& a : articles_) {
     if (keep(a)) out.add(a);
+  }
+  return out;
+}
+
+std::vector<std::string> documents(const Corpus& corpus, int title_weight, bool clean_first) {
+  if (title_weight < 0) {
+    throw InvalidArgument("title_weight must be an int >= 0; got " + std::to_string(title_weight));
+  }
+  CleanResult cleaned;
+  if (clean_first) cleaned = clean(corpus);
+  const Corpus& c = clean_first ? cleaned.corpus : corpus;
+  std::vector<std::string> out;
+  out.reserve(c.size());
+  for (const Article& a : c) {
+    std::string doc;
+    if (!a.title.empty() && title_weight > 0) {
+      doc.reserve((a.title.size() + 1) * static_cast<std::size_t>(title_weight) + a.text.size());
+      for (int i = 0; i < title_weight; ++i) (doc += a.title) += '\n';
+    }
+    out.push_back(doc += a.text);
   }
   return out;
 }

@@ -107,12 +107,14 @@ class Corpus:
 
     def append(self, article: Union[Article, Mapping[str, Any]]) -> None:
         """Adds an article (or a dict with its fields); ValueError for a duplicate id."""
-        if not isinstance(article, Article):
-            article, note = _article_from_mapping(article, {}, len(self))
-            if note is not None:
-                self.bad_dates += 1
-                self.first_bad_date = self.first_bad_date or f"article {article.id!r}: {note}"
-        self._core.add(article._to_core())
+        if isinstance(article, Article):
+            self._core.add(article._to_core())
+            return
+        one = _from_records([article], _field_names(None), "raise", "input", first=len(self))
+        self._core.add(one._core.at(0))
+        if one.bad_dates:
+            self.bad_dates += 1
+            self.first_bad_date = self.first_bad_date or one.first_bad_date
 
     def __len__(self) -> int:
         return len(self._core)
@@ -173,14 +175,9 @@ class Corpus:
     def documents(self, title_weight: int = 1) -> List[str]:
         """The texts to vectorize: the title repeated ``title_weight`` times, then the text
         (cleaned first, unless this corpus came from ``clean``)."""
-        if isinstance(title_weight, bool) or not isinstance(title_weight, int) or title_weight < 0:
+        if isinstance(title_weight, bool) or not isinstance(title_weight, int):
             raise ValueError(f"title_weight must be an int >= 0; got {title_weight!r}")
-        c = self if self.cleaned else clean(self).corpus
-        texts = c.texts
-        if title_weight == 0:
-            return texts
-        return [("".join([t + "\n"] * title_weight) + x) if t else x
-                for t, x in zip(c.titles, texts)]
+        return _core._documents(self._core, title_weight, not self.cleaned)
 
     def to_pandas(self) -> Any:
         """A DataFrame with columns id, title, text, source, date, url, meta (dicts)."""
@@ -247,87 +244,61 @@ def _missing(v: Any) -> bool:
         return False
 
 
-def _text_value(value: Any, name: str) -> str:
-    if _missing(value):
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if hasattr(value, "isoformat") and name == "date":
-        return value.isoformat()
-    raise TypeError(f"field {name!r} must be a string or a number, not {type(value).__name__}")
+_JSON_TYPES = (str, int, float, bool, list, tuple, dict)
 
 
-class _Malformed(ValueError):
-    """A record that cannot become an article."""
-
-
-class _BadDate(ValueError):
-    """A date that is not ISO 8601: the article is kept, the text goes to meta["date_raw"]."""
-
-
-def _article_from_mapping(record: Any, names: Mapping[str, str],
-                          position: int) -> Tuple[Article, Optional[str]]:
-    """The article of a record, and a note when its date had to be repaired (a date that is
-    not ISO 8601 never loses the article: its text goes to meta["date_raw"])."""
+def _record_json(record: Any, names: Mapping[str, str]) -> str:
+    """A dict or str record as the JSON object the core reads (``_core._read_records`` applies
+    the record rules). Python's values that JSON lacks are converted here: missing values
+    (None, NaN, NaT, NA) become null, dates their ISO text, numpy scalars numbers, and other
+    values outside the article fields their ``str``. TypeError for a record that is neither
+    a dict nor a str, or a field value with no JSON form."""
     if isinstance(record, str):
-        return Article(id=str(position), text=record), None
+        return json.dumps({names["text"]: record}, ensure_ascii=False)
     if not isinstance(record, Mapping):
         raise TypeError(f"expected a dict or a str, not {type(record).__name__}")
-    names = names or {f: f for f in _FIELDS}
-    if names["text"] not in record:
-        raise ValueError(f"no {names['text']!r} field")
-    values = {f: _text_value(record.get(names[f]), f) for f in _FIELDS}
-    if not values["id"]:
-        values["id"] = str(position)
-    used = set(names[f] for f in _FIELDS)
-    meta = {k: v for k, v in record.items() if k not in used and not _missing(v)}
-    given = meta.pop("meta", None)  # a meta column (from to_pandas) holds the meta itself
-    if isinstance(given, Mapping):
-        meta = {**given, **meta}
-    elif given is not None:
-        meta["meta"] = given
-    note = None
-    if values["date"]:
-        try:
-            _core._parse_date(values["date"])
-        except ValueError as e:
-            note = f"{e} (article kept; the date is in meta 'date_raw')"
-            meta["date_raw"] = values["date"]
-            values["date"] = ""
-    return Article(meta=json.loads(json.dumps(meta, default=str)), **values), note
+    fields = set(names.values())
+    out = {}
+    for key, v in record.items():
+        if _missing(v):
+            v = None
+        elif hasattr(v, "isoformat") and not isinstance(v, str):
+            v = v.isoformat()
+        elif hasattr(v, "item") and not isinstance(v, _JSON_TYPES):  # a numpy scalar
+            v = v.item()
+        if key in fields and v is not None and not isinstance(v, _JSON_TYPES):
+            raise TypeError(f"field {key!r} must be a string or a number, not {type(v).__name__}")
+        out[str(key)] = v
+    try:
+        return json.dumps(out, ensure_ascii=False, default=str)
+    except ValueError as e:  # a container that holds itself
+        raise TypeError(f"not JSON-compatible ({e})") from None
 
 
 def _from_records(records: Iterable[Any], names: Mapping[str, str], errors: str, where: str,
                   row_word: str = "item", first: int = 0) -> Corpus:
-    """Records (dicts or strings, or (line, record) pairs when first < 0) as a corpus."""
+    """Records (dicts or strings) as a corpus, numbered (and given default ids) from
+    ``first``; the core applies the record rules and ``errors``."""
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {_ERRORS}; got {errors!r}")
-    corpus = Corpus()
-    for n, record in enumerate(records, max(first, 0)):
-        position = n - max(first, 0)
-        if first < 0:
-            n, record = record
+    items = []
+    for n, record in enumerate(records, first):
         try:
-            if isinstance(record, _Malformed):
-                raise record
-            article, note = _article_from_mapping(record, names, position)
-            corpus.append(article)
-        except (ValueError, TypeError) as e:
-            message = f"{where}, {row_word} {n}: {e}"
-            if errors == "raise":
-                raise (ValueError if isinstance(e, _Malformed) else type(e))(message) from None
-            corpus.skipped += 1
-            if errors == "report":
-                corpus.issues.append((where, n, str(e)))
-            continue
-        if note is not None:
-            if corpus.bad_dates == 0:
-                corpus.first_bad_date = f"{where}, {row_word} {n}: {note.split(' (article kept')[0]}"
-            corpus.bad_dates += 1
-            if errors == "report":
-                corpus.issues.append((where, n, note))
+            items.append((n, str(n), _record_json(record, names), None))
+        except TypeError as e:
+            if errors == "raise":  # after any earlier malformed record, which comes first
+                _core._read_records(items, _core_fields(names), errors, where, row_word)
+                raise TypeError(f"{where}, {row_word} {n}: {e}") from None
+            items.append((n, str(n), None, str(e)))
+    return _read_result(_core._read_records(items, _core_fields(names), errors, where, row_word))
+
+
+def _read_result(read: Tuple[Any, int, list, int, str]) -> Corpus:
+    core, skipped, issues, bad_dates, first_bad_date = read
+    corpus = Corpus._wrap(core)
+    corpus.skipped = skipped
+    corpus.issues = [tuple(i) for i in issues]
+    corpus.bad_dates, corpus.first_bad_date = bad_dates, first_bad_date
     return corpus
 
 
@@ -384,23 +355,17 @@ def read_articles(source: Any, *, format: Optional[str] = None,
         path = Path(source)
         kind = format or _guess_format(path)
         if kind == "folder":
-            core, skipped, issues, bad_dates, first_bad_date = _core._read_folder(str(path), errors)
-            corpus = Corpus._wrap(core)
+            corpus = _read_result(_core._read_folder(str(path), errors))
             if detect_titles and len(corpus):
                 corpus = _with_detected_titles(corpus)
         elif kind == "jsonl":
-            core, skipped, issues, bad_dates, first_bad_date = _core._read_jsonl(
-                str(path), _core_fields(names), errors, True, _max_line_bytes(max_line_bytes))
-            corpus = Corpus._wrap(core)
+            corpus = _read_result(_core._read_jsonl(
+                str(path), _core_fields(names), errors, True, _max_line_bytes(max_line_bytes)))
         elif kind == "csv":
-            corpus = _read_csv(path, names, errors)
-            _warn_bad_dates(corpus, errors)
-            return corpus
+            corpus = _read_result(_core._read_csv(str(path), _core_fields(names), errors,
+                                                  _max_line_bytes(max_line_bytes)))
         else:
             raise ValueError(f"format must be 'folder', 'jsonl' or 'csv'; got {kind!r}")
-        corpus.skipped = skipped
-        corpus.issues = [tuple(i) for i in issues]
-        corpus.bad_dates, corpus.first_bad_date = bad_dates, first_bad_date
         _warn_bad_dates(corpus, errors)
         return corpus
     if isinstance(source, (bytes, Mapping)):
@@ -431,71 +396,6 @@ def _guess_format(path: Path) -> str:
 
 def _core_fields(names: Mapping[str, str]) -> Dict[str, str]:
     return dict(names)
-
-
-def _read_csv(path: Path, names: Mapping[str, str], errors: str) -> Corpus:
-    """A CSV file (header row first; ".gz" for gzip), checked line by line: a row with more
-    or fewer fields than the header, or with invalid UTF-8, is malformed."""
-    import csv
-    import gzip
-
-    if not path.exists():
-        raise _core.NewsimIOError(f"{path}: no such file")
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    records: List[Any] = []
-    with opener(path, "rt", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        raw: List[str] = []  # the lines of the row being read
-
-        def lines() -> Iterator[str]:
-            for text in f:
-                raw.append(text)
-                yield text
-
-        reader = csv.reader(lines())
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise ValueError(f"{path}: empty file (no header row)") from None
-        twice = sorted({h for h in header if header.count(h) > 1})
-        if twice:  # one column would silently win over the other
-            raise ValueError(f"{path}: the header names {twice} more than once (columns: "
-                             f"{header})")
-        if names["text"] not in header:
-            raise ValueError(f"{path}: no text column {names['text']!r} (columns: {header})")
-        start = reader.line_num + 1
-        try:
-            for row in reader:
-                line = start
-                start = reader.line_num + 1
-                row_lines, raw[:] = raw[:], []
-                if not row:  # a blank line
-                    continue
-                problem = None
-                if len(row) != len(header):
-                    problem = f"{len(row)} fields where the header has {len(header)}"
-                else:
-                    for value in row:
-                        bad = next((k for k, ch in enumerate(value) if "\udc80" <= ch <= "\udcff"), None)
-                        if bad is not None:
-                            problem = f"invalid UTF-8 in field {value[:20]!r}..."
-                            break
-                records.append((line, _Malformed(problem) if problem else dict(zip(header, row))))
-            # A quote that never closes makes the rest of the file one field of the last row;
-            # a strict reader tells, as it fails at the end of the data.
-            if records and records[-1][0] == line and len(row_lines) > 1:
-                try:
-                    list(csv.reader(row_lines, strict=True))
-                except csv.Error:
-                    records[-1] = (line, _Malformed(
-                        f"a quoted field opened on line {line} never closes: lines {line} to "
-                        f"{start - 1} (the end of the file) were read as one field"))
-        except csv.Error as e:
-            records.append((start, _Malformed(f"not valid CSV ({e})")))
-    if names["id"] not in header:
-        for k, (_, r) in enumerate(records):
-            if isinstance(r, dict):
-                r[names["id"]] = str(k)
-    return _from_records(records, names, errors, str(path), row_word="line", first=-1)
 
 
 def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str, str]] = None,
@@ -536,11 +436,14 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
 
 
 def _with_detected_titles(corpus: Corpus) -> Corpus:
+    """The corpus (and its read report) with titles detected as cleaning detects them."""
     _, _, _, titles = _clean_core(corpus, n_jobs=None)
     out = Corpus()
     for a, t in zip(corpus, titles):
         out.append(Article(id=a.id, text=a.text, title=a.title or t, source=a.source,
                            date=a.date, url=a.url, meta=a.meta))
+    out.skipped, out.issues = corpus.skipped, corpus.issues
+    out.bad_dates, out.first_bad_date = corpus.bad_dates, corpus.first_bad_date
     return out
 
 
