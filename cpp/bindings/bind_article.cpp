@@ -52,7 +52,8 @@ void bind_article(py::module_& m) {
              for (std::size_t i = 0; i < c.size(); ++i) out[i] = to_py_str(c[i].text);
              return out;
            })
-      .def("seconds", [](const Corpus& c) { return to_array(article_seconds(c)); })
+      .def("seconds", [](const Corpus& c, bool lenient) { return to_array(article_seconds(c, lenient)); },
+           py::arg("lenient") = false)
       .def("column", [](const Corpus& c, const std::string& name) {
              std::string Article::*field = nullptr;
              if (name == "id") field = &Article::id;

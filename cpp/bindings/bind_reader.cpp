@@ -91,6 +91,9 @@ void bind_reader(py::module_& m) {
                           d.has_time, d.has_offset ? py::object(py::int_(d.offset_minutes)) : py::object(py::none()));
   }, py::arg("text"));
 
+  m.def("_date_seconds", [](const std::string& text) { return date_text_seconds(text); },
+        py::arg("text"));
+
   m.def("_read_csv", [](const std::string& path, const py::dict& fields, const std::string& errors,
                         std::size_t max_line_bytes) {
     const JsonlOptions o = jsonl_options(fields, errors, true, max_line_bytes);

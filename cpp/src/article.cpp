@@ -1,6 +1,8 @@
 #include "newsim/article.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -93,6 +95,122 @@ DateTime parse_date(std::string_view text) {
 
 namespace {
 
+[[noreturn]] void unreadable(std::string_view text, const std::string& why) {
+  throw InvalidArgument("cannot read '" + std::string(text) + "' as a date (" + why + ")");
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// 1 to 12 for an English month name (full or its first three letters), else 0.
+int month_number(const std::string& word) {
+  static const char* const kMonths[] = {"january", "february", "march", "april", "may", "june",
+                                        "july", "august", "september", "october", "november",
+                                        "december"};
+  for (int m = 0; m < 12; ++m) {
+    const std::string full = kMonths[m];
+    if (word == full || (word.size() == 3 && full.compare(0, 3, word) == 0) ||
+        (m == 8 && word == "sept")) {
+      return m + 1;
+    }
+  }
+  return 0;
+}
+
+bool weekday_name(const std::string& word) {
+  static const char* const kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                      "saturday", "sunday"};
+  for (const char* day : kDays) {
+    const std::string full = day;
+    if (word == full || (word.size() == 3 && full.compare(0, 3, word) == 0)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+DateTime parse_date_text(std::string_view text) {
+  std::size_t b = 0, e = text.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+  const std::string_view t = text.substr(b, e - b);
+  if (!t.empty() && std::isdigit(static_cast<unsigned char>(t[0])) && t.size() >= 10 &&
+      t[4] == '-') {
+    return parse_date(t);
+  }
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : t) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word.push_back(c);
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  DateTime d;
+  bool time = false, zone = false;
+  for (const std::string& w : words) {
+    const std::string low = lower(w);
+    if (const int m = month_number(low); m != 0 && d.month == 0) {
+      d.month = m;
+    } else if (weekday_name(low) && d.day == 0 && d.month == 0) {
+      // a leading weekday name says nothing more
+    } else if (all_digits(w) && w.size() <= 2 && d.day == 0) {
+      d.day = std::stoi(w);
+    } else if (all_digits(w) && w.size() == 4 && d.year == 0) {
+      d.year = std::stoi(w);
+    } else if (w.find(':') != std::string::npos && !time && d.year != 0) {
+      const std::string iso = "2000-01-01T" + w;
+      DateTime clock;
+      try {
+        clock = parse_date(iso);
+      } catch (const InvalidArgument&) {
+        unreadable(text, "bad time '" + w + "'");
+      }
+      if (clock.has_offset) unreadable(text, "bad time '" + w + "'");
+      d.hour = clock.hour, d.minute = clock.minute, d.second = clock.second;
+      d.microsecond = clock.microsecond;
+      d.has_time = time = true;
+    } else if (time && !zone && (low == "z" || low == "utc" || low == "gmt")) {
+      d.has_offset = zone = true;
+    } else if (time && !zone && (w[0] == '+' || w[0] == '-') && w.size() >= 3) {
+      DateTime offset;
+      try {
+        offset = parse_date("2000-01-01T00:00" + w);
+      } catch (const InvalidArgument&) {
+        unreadable(text, "bad zone '" + w + "'");
+      }
+      d.has_offset = zone = true;
+      d.offset_minutes = offset.offset_minutes;
+    } else {
+      unreadable(text, "unexpected '" + w + "'");
+    }
+  }
+  if (d.month == 0 || d.day == 0 || d.year == 0) {
+    unreadable(text, "expected ISO 8601 or a day, an English month name and a four-digit year");
+  }
+  char iso[11];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", d.year, d.month, d.day);
+  try {
+    parse_date(iso);  // checks the day exists
+  } catch (const InvalidArgument&) {
+    unreadable(text, "no such day");
+  }
+  return d;
+}
+
+namespace {
+
 // Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2 ? 1 : 0;
@@ -119,7 +237,16 @@ double seconds_since_epoch(const DateTime& d) {
   return static_cast<double>(seconds * 1000000 + d.microsecond) / 1e6;
 }
 
-std::vector<double> article_seconds(const Corpus& corpus) {
+double date_text_seconds(std::string_view text) {
+  const DateTime d = parse_date_text(text);
+  try {
+    return seconds_since_epoch(d);
+  } catch (const InvalidArgument&) {
+    throw InvalidArgument("'" + std::string(text) + "' is outside the years 1 to 9999 in UTC");
+  }
+}
+
+std::vector<double> article_seconds(const Corpus& corpus, bool lenient) {
   std::vector<double> out(corpus.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t i = 0; i < corpus.size(); ++i) {
     const Article& a = corpus[i];
@@ -127,6 +254,7 @@ std::vector<double> article_seconds(const Corpus& corpus) {
     try {
       out[i] = seconds_since_epoch(parse_date(a.date));
     } catch (const InvalidArgument& e) {
+      if (lenient) continue;
       throw InvalidArgument("article '" + a.id + "': date '" + a.date + "': " + e.what());
     }
   }

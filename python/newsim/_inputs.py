@@ -23,18 +23,10 @@ def _in_range(seconds: float, where: str, value: Any) -> float:
     return seconds
 
 
-def _datetime_seconds(d: _dt.datetime, where: str, shown: Any = None) -> float:
-    """Seconds since 1970-01-01 UTC of a datetime (naive: UTC), for any year Python has;
-    ValueError naming ``where`` and ``shown`` (default: the datetime) outside those years."""
-    if d.tzinfo is None or d.utcoffset() is None:
-        d = d.replace(tzinfo=_dt.timezone.utc)
-    return _in_range((d - _EPOCH).total_seconds(), where, d if shown is None else shown)
-
-
 def _seconds(value: Any, where: str) -> float:
     """Seconds since 1970-01-01 UTC (naive values are taken as UTC; a number is already such
-    seconds); NaN for a missing one. ISO 8601 text is read by the core's parse_date (any year
-    from 1 to 9999, as Article.date), other text by pandas."""
+    seconds); NaN for a missing one. Text, and dates as their ISO text, are read by the
+    core (``parse_date_text``: ISO 8601 or forms such as "May 1, 2024", any year from 1 to 9999)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or (
             isinstance(value, str) and not value.strip()):
         return float("nan")
@@ -44,44 +36,22 @@ def _seconds(value: Any, where: str) -> float:
         if not np.isfinite(value):
             raise ValueError(f"{where}: {value!r} is not a date")
         return _in_range(float(value), where, value)
-    import pandas as pd
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return float("nan")
+        value = str(value)
+    elif not isinstance(value, str):
+        if value.__class__.__name__ == "NaTType":  # pandas' NaT
+            return float("nan")
+        if not hasattr(value, "isoformat"):
+            raise ValueError(f"{where}: cannot read {value!r} as a date")
+        value = value.isoformat()
+    from newsim import _core
 
-    if value is pd.NaT:
-        return float("nan")
-    if isinstance(value, str):
-        from newsim import _core
-
-        try:
-            y, mo, d, h, mi, s, us, _, offset = _core._parse_date(value.strip())
-        except ValueError:
-            pass  # not ISO 8601: pandas reads more forms ("May 1, 2024")
-        else:
-            tz = None if offset is None else _dt.timezone(_dt.timedelta(minutes=offset))
-            try:
-                when = _dt.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
-            except (ValueError, OverflowError) as e:
-                raise ValueError(f"{where}: cannot read {value!r} as a date ({e})") from None
-            return _datetime_seconds(when, where, value)
-    elif isinstance(value, _dt.datetime) and not isinstance(value, pd.Timestamp):
-        return _datetime_seconds(value, where)
-    elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-        return _datetime_seconds(_dt.datetime(value.year, value.month, value.day), where)
     try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError) as e:
-        raise ValueError(f"{where}: cannot read {value!r} as a date ({e})") from None
-    if ts is pd.NaT:
-        return float("nan")
-    if ts.tzinfo is None:
-        ts = ts.tz_localize("UTC")
-    return ts.value / 1e9
-
-
-def _article_seconds(article: Any) -> float:
-    d = article.datetime
-    if d is None:
-        return float("nan")
-    return _datetime_seconds(d, f"article {article.id!r}: date", article.date)
+        return _core._date_seconds(value)
+    except ValueError as e:
+        raise ValueError(f"{where}: {e}") from None
 
 
 def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: bool

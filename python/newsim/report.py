@@ -47,21 +47,8 @@ def _iso_day(day: int) -> str:
 
 
 def _seconds(corpus: Any) -> np.ndarray:
-    """Seconds since 1970 UTC of each article's date (NaN where unknown or unreadable)."""
-    from newsim._inputs import _article_seconds
-
-    try:
-        return np.asarray(corpus._core.seconds(), dtype=float)
-    except ValueError:  # some date out of range: that one is NaN, the others are read
-        pass
-    out = np.full(len(corpus), np.nan)
-    for i, article in enumerate(corpus):
-        if article.date:
-            try:
-                out[i] = _article_seconds(article)
-            except (ValueError, OverflowError):
-                pass
-    return out
+    """Seconds since 1970 UTC of each article's date (NaN where unknown or out of range)."""
+    return np.asarray(corpus._core.seconds(True), dtype=float)
 
 
 def _removed(result: Any) -> Tuple[Any, List[Dict[str, int]], Dict[str, Dict[str, int]]]:

@@ -389,3 +389,51 @@ TEST(DateParse, ArticleSecondsNaNWithoutADateAndNameTheArticle) {
     EXPECT_NE(std::string(e.what()).find("article 'c'"), std::string::npos) << e.what();
   }
 }
+
+TEST(DateParse, LenientArticleSecondsGiveNaNForOutOfRange) {
+  newsim::Corpus c;
+  c.add({"a", "", "x", "", "2024-05-01T10:00:00", "", "{}"});
+  c.add({"c", "", "z", "", "0001-01-01T00:00:00+05:00", "", "{}"});
+  const std::vector<double> t = newsim::article_seconds(c, true);
+  EXPECT_EQ(t[0], 1714557600.0);
+  EXPECT_TRUE(std::isnan(t[1]));
+}
+
+TEST(DateText, IsoAndEnglishForms) {
+  const double may1 = 1714521600.0;  // 2024-05-01T00:00:00Z
+  EXPECT_EQ(newsim::date_text_seconds("2024-05-01"), may1);
+  EXPECT_EQ(newsim::date_text_seconds("  2024-05-01T10:00:00+02:00 "), may1 + 8 * 3600);
+  EXPECT_EQ(newsim::date_text_seconds("May 1, 2024"), may1);
+  EXPECT_EQ(newsim::date_text_seconds("1 May 2024"), may1);
+  EXPECT_EQ(newsim::date_text_seconds("Wednesday, 1 may 2024"), may1);
+  EXPECT_EQ(newsim::date_text_seconds("Wed, 01 May 2024 10:00:00 +0000"), may1 + 10 * 3600);
+  EXPECT_EQ(newsim::date_text_seconds("Wed, 01 May 2024 10:00:00 GMT"), may1 + 10 * 3600);
+  EXPECT_EQ(newsim::date_text_seconds("Sept 3, 2024 09:30 -05:00"),
+            newsim::date_text_seconds("2024-09-03T14:30:00Z"));
+  const newsim::DateTime d = newsim::parse_date_text("Feb 29 2024 23:59:59.5");
+  EXPECT_EQ(d.month, 2);
+  EXPECT_EQ(d.day, 29);
+  EXPECT_EQ(d.microsecond, 500000);
+  EXPECT_FALSE(d.has_offset);
+}
+
+TEST(DateText, UnreadableTextsNameTheText) {
+  for (const char* text : {"yesterday-ish", "the day after", "May 2024", "Feb 30, 2024",
+                           "May 1, 2024 25:00", "May 1, 2024 +0200", "1 2 2024", "",
+                           "May 1, 2024 10:00 +99:00", "May May 1 2024"}) {
+    try {
+      (void)newsim::parse_date_text(text);
+      ADD_FAILURE() << "read '" << text << "'";
+    } catch (const newsim::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("'") + text + "'"), std::string::npos)
+          << e.what();
+    }
+  }
+  try {
+    (void)newsim::date_text_seconds("0001-01-01T00:00+05:00");
+    ADD_FAILURE() << "no error";
+  } catch (const newsim::InvalidArgument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "'0001-01-01T00:00+05:00' is outside the years 1 to 9999 in UTC");
+  }
+}

@@ -42,15 +42,27 @@ struct DateTime {
 /// InvalidArgument naming the text.
 DateTime parse_date(std::string_view text);
 
+/// Reads a date as people and news feeds write it: ISO 8601 (parse_date), or English
+/// day-month-year forms such as "May 1, 2024", "1 May 2024" and RFC 2822's
+/// "Wed, 01 May 2024 10:00:00 +0000": a month name (full or three letters), a day, a four-digit
+/// year, an optional weekday name, time "HH:MM[:SS]" and zone ("+hhmm", "+hh:mm", "Z", "UTC",
+/// "GMT"), in any order of day and month. Throws InvalidArgument naming the text.
+DateTime parse_date_text(std::string_view text);
+
 /// Seconds since 1970-01-01 UTC (a naive time is taken as UTC), as Python's
 /// (datetime - epoch).total_seconds(). Throws InvalidArgument when the instant falls outside
 /// the years 1 to 9999 in UTC.
 double seconds_since_epoch(const DateTime& d);
 
+/// seconds_since_epoch(parse_date_text(text)); throws InvalidArgument naming the text (one
+/// that does not read, or outside the years 1 to 9999 in UTC).
+double date_text_seconds(std::string_view text);
+
 class Corpus;
 /// seconds_since_epoch of every article's date, NaN where it has none. Throws InvalidArgument
-/// naming the article (a date that does not parse, or outside the years 1 to 9999 in UTC).
-std::vector<double> article_seconds(const Corpus& corpus);
+/// naming the article (a date that does not parse, or outside the years 1 to 9999 in UTC);
+/// `lenient` gives NaN for such a date instead.
+std::vector<double> article_seconds(const Corpus& corpus, bool lenient = false);
 
 /// An ordered collection of articles with unique ids: access by position or by id in O(1).
 class Corpus {
