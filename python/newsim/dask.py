@@ -74,21 +74,34 @@ def _client() -> Any:
                          "e.g. Client(LocalCluster())") from None
 
 
-def _gather(client: Any, futures: Any, what: str) -> Any:
+def _gather(client: Any, futures: Any, what: str, cancel: Sequence[Any] = ()) -> Any:
     """Results of futures; a worker lost for good (Dask's retries spent) becomes a
-    RuntimeError naming the call, so that nothing partial is ever returned."""
+    RuntimeError naming the call, so that nothing partial is ever returned. On any error the
+    futures (and ``cancel``) are cancelled: no work is left running for a failed call."""
     from concurrent.futures import CancelledError
 
     from distributed import KilledWorker
 
     try:
         return client.gather(futures)
-    except KilledWorker as e:
-        raise RuntimeError(f"newsim.dask.{what}: a worker died while running {e.args[0]!r} "
-                           "and Dask's retries are spent; no result was returned") from e
-    except CancelledError as e:
-        raise RuntimeError(f"newsim.dask.{what}: work was lost on the cluster (a worker died "
-                           "or the client lost its connection); no result was returned") from e
+    except BaseException as e:
+        flat = [f for f in _flatten(futures) if hasattr(f, "key")] + list(cancel)
+        client.cancel(flat)
+        if isinstance(e, KilledWorker):
+            raise RuntimeError(f"newsim.dask.{what}: a worker died while running "
+                               f"{e.args[0]!r} and Dask's retries are spent; no result was "
+                               "returned") from e
+        if isinstance(e, CancelledError):
+            raise RuntimeError(f"newsim.dask.{what}: work was lost on the cluster (a worker "
+                               "died or the client lost its connection); no result was "
+                               "returned") from e
+        raise
+
+
+def _flatten(x: Any) -> List[Any]:
+    if isinstance(x, (list, tuple)):
+        return [y for item in x for y in _flatten(item)]
+    return [x]
 
 
 def _submit(client: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -197,7 +210,7 @@ def _collect(client: Any, futures: List[Any], errors: str, *, cleaned: bool = Fa
              what: str = "read_articles") -> Articles:
     """Articles from futures of corpora: waits for them (a reader's error is raised here,
     naming file and line) and sums up what they skipped."""
-    summaries = _gather(client, [_submit(client, _summary, f) for f in futures], what)
+    summaries = _gather(client, [_submit(client, _summary, f) for f in futures], what, futures)
     issues: List[Tuple[str, int, str]] = []
     bad, first_bad = 0, ""
     for n, skipped, part_issues, part_bad, part_first in summaries:
@@ -285,7 +298,7 @@ def from_bag(bag: Any, *, fields: Optional[Dict[str, str]] = None, errors: str =
     client = _client()
     names = _field_names(fields)
     parts = client.compute([_delayed_list(d) for d in bag.to_delayed()])
-    lengths = _gather(client, [_submit(client, _length, p) for p in parts], "from_bag")
+    lengths = _gather(client, [_submit(client, _length, p) for p in parts], "from_bag", parts)
     first = next((k for k, n in enumerate(lengths) if n), None)
     if first is not None:
         sample = _gather(client, _submit(client, _first_item, parts[first]), "from_bag")
@@ -337,7 +350,8 @@ def from_dataframe(frame: Any, *, fields: Optional[Dict[str, str]] = None,
     client = _client()
     names = _field_names(fields)
     parts = client.compute(frame.to_delayed())
-    lengths = _gather(client, [_submit(client, _length, p) for p in parts], "from_dataframe")
+    lengths = _gather(client, [_submit(client, _length, p) for p in parts], "from_dataframe",
+                      parts)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int).tolist()
     futures = [_submit(client, _frame_partition, p, o, names, errors, bool(cleaned))
                for p, o in zip(parts, offsets)]
