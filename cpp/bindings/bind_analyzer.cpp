@@ -38,7 +38,24 @@ void bind_analyzer(py::module_& m) {
             const std::vector<TextView> docs = documents_from(py::make_tuple(doc), keep);
             return to_py_str(a.preprocess(docs[0]));
           },
-          py::arg("doc"), "The decoded, lowercased, accent-stripped text of one document.");
+          py::arg("doc"), "The decoded, lowercased, accent-stripped text of one document.")
+      .def(
+          "spans",
+          [](const Analyzer& a, const std::string& doc) {
+            const Analyzer::Spans s = released([&] { return a.spans(doc); });
+            py::list words(s.words.size()), terms(s.terms.size());
+            for (std::size_t i = 0; i < s.words.size(); ++i) {
+              words[i] = py::make_tuple(s.words[i].first, s.words[i].second);
+            }
+            for (std::size_t i = 0; i < s.terms.size(); ++i) {
+              terms[i] = py::make_tuple(to_py_str(s.terms[i].term), s.terms[i].first,
+                                        s.terms[i].words);
+            }
+            return py::make_tuple(words, terms);
+          },
+          py::arg("doc"),
+          "Where the terms of one str are (word analyzer): (words, terms), words as (begin, end) "
+          "character offsets, terms as (term, first word, number of words).");
 
   m.def(
       "_unicode_table",

@@ -499,54 +499,47 @@ std::string Analyzer::preprocess(TextView doc, std::size_t doc_index) const {
   return out;
 }
 
-void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
-                       std::size_t doc_index) const {
+// Hands the tokens found so far to `sink`, as views of the text, and forgets them.
+void Analyzer::flush_tokens(Workspace::State& ws, TermSink& sink) {
+  auto& views = ws.views;
+  views.resize(ws.tokens.size());
+  for (std::size_t i = 0; i < ws.tokens.size(); ++i) {
+    views[i] = std::string_view(ws.text.data() + ws.tokens[i].first, ws.tokens[i].second);
+  }
+  sink.terms(views.data(), views.size());
+  ws.tokens.clear();
+}
+
+std::size_t Analyzer::prepare(TextView doc, Workspace& workspace, std::size_t doc_index,
+                              TermSink* batch) const {
   Workspace::State& ws = *workspace.state_;
-  const auto [min_n, max_n] = options_.ngram_range;
-  const bool unigrams_only = min_n == 1 && max_n == 1;
   const bool filter = impl_->stop_words.size() != 0;
+  const bool batches = batch != nullptr && options_.ngram_range == std::pair<int, int>{1, 1};
   auto& tokens = ws.tokens;
   tokens.clear();
-  const std::string& text = ws.text;  // its first text_len bytes are the document
-  std::size_t text_len = 0;
-  // A word token at [offset, offset + length) of the preprocessed text.
-  // Unigrams go to the sink in batches, as views made at hand-over time (the text buffer may
-  // still grow while the document is read).
+  const std::string& text = ws.text;
+  // A word token at [offset, offset + length) of the preprocessed text. Unigrams may go to
+  // the sink in batches, as views made at hand-over time (the text buffer may still grow
+  // while the document is read).
   constexpr std::size_t kBatch = 1024;
-  auto flush = [&] {
-    auto& views = ws.views;
-    views.resize(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      views[i] = std::string_view(text.data() + tokens[i].first, tokens[i].second);
-    }
-    sink.terms(views.data(), views.size());
-    tokens.clear();
-  };
   auto add_token = [&](std::size_t offset, std::size_t length) {
     if (filter && impl_->stop_words.find(std::string_view(text.data() + offset, length)) >= 0) {
       return;
     }
     tokens.push(offset, length);
-    if (unigrams_only && tokens.size() >= kBatch) flush();
+    if (batches && tokens.size() >= kBatch) flush_tokens(ws, *batch);
   };
 
-  const bool fused = options_.analyzer == AnalyzerKind::word && impl_->pattern == nullptr;
-  if (fused) {
+  if (options_.analyzer == AnalyzerKind::word && impl_->pattern == nullptr) {
     // (?u)\b\w\w+\b is every maximal run of at least two word characters: found while
     // preprocessing, without a second pass.
-    text_len = preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
-                              [&](std::size_t offset, std::size_t bytes, std::size_t cps) {
-                                if (cps >= 2) add_token(offset, bytes);
-                              });
-  } else {
-    text_len = preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
-                              [](std::size_t, std::size_t, std::size_t) {});
+    return preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                          [&](std::size_t offset, std::size_t bytes, std::size_t cps) {
+                            if (cps >= 2) add_token(offset, bytes);
+                          });
   }
-  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = begin + text_len;
-  const std::uint8_t* props = detail::bmp_properties();
-  auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
-
+  const std::size_t text_len = preprocess_any(doc, doc_index, options_, ws.text, ws.decomposed,
+                                              [](std::size_t, std::size_t, std::size_t) {});
   if (options_.analyzer == AnalyzerKind::terms) {
     // Each term ends at a '\0'; text after the last one is one more term.
     std::size_t at = 0;
@@ -558,7 +551,60 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
       add_token(at, stop - at);
       at = stop + 1;
     }
-    flush();
+    return text_len;
+  }
+  if (options_.analyzer != AnalyzerKind::word) return text_len;
+  // Word tokens from a custom pattern.
+  const pcre2_code* code = impl_->pattern.get();
+  if (ws.match_for != code) {
+    if (ws.match != nullptr) pcre2_match_data_free(ws.match);
+    ws.match = pcre2_match_data_create_from_pattern(code, nullptr);
+    ws.match_for = code;
+  }
+  const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+  PCRE2_SIZE at = 0;
+  uint32_t flags = 0;
+  for (;;) {
+    const int rc = pcre2_match(code, subject, text_len, at, flags, ws.match, nullptr);
+    if (rc == PCRE2_ERROR_NOMATCH) break;
+    if (rc < 0) {
+      throw InvalidArgument("document " + std::to_string(doc_index) +
+                            ": token_pattern failed: " + pcre2_message(rc));
+    }
+    const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(ws.match);
+    if (impl_->use_group) {
+      // An unset group yields an empty token, as Python's findall does.
+      if (rc >= 2 && ov[2] != PCRE2_UNSET) {
+        add_token(ov[2], ov[3] - ov[2]);
+      } else {
+        add_token(ov[0], 0);
+      }
+    } else {
+      add_token(ov[0], ov[1] - ov[0]);
+    }
+    // After an empty match, the next one may not be empty at the same place (Python 3.7+).
+    flags = ov[1] == ov[0] ? PCRE2_NOTEMPTY_ATSTART : 0;
+    at = ov[1];
+    if (at > text_len) break;
+  }
+  return text_len;
+}
+
+void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
+                       std::size_t doc_index) const {
+  Workspace::State& ws = *workspace.state_;
+  const auto [min_n, max_n] = options_.ngram_range;
+  const bool unigrams_only = min_n == 1 && max_n == 1;
+  const std::size_t text_len = prepare(doc, workspace, doc_index, &sink);
+  const std::string& text = ws.text;  // its first text_len bytes are the document
+  const auto& tokens = ws.tokens;
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text_len;
+  const std::uint8_t* props = detail::bmp_properties();
+  auto props_of = [&](char32_t x) { return x < 0x10000 ? props[x] : detail::properties(x); };
+
+  if (options_.analyzer == AnalyzerKind::terms) {
+    flush_tokens(ws, sink);
     return;
   }
 
@@ -655,43 +701,8 @@ void Analyzer::analyze(TextView doc, Workspace& workspace, TermSink& sink,
     return;
   }
 
-  // Word tokens from a custom pattern.
-  if (!fused) {
-    const pcre2_code* code = impl_->pattern.get();
-    if (ws.match_for != code) {
-      if (ws.match != nullptr) pcre2_match_data_free(ws.match);
-      ws.match = pcre2_match_data_create_from_pattern(code, nullptr);
-      ws.match_for = code;
-    }
-    const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
-    PCRE2_SIZE at = 0;
-    uint32_t flags = 0;
-    for (;;) {
-      const int rc = pcre2_match(code, subject, text_len, at, flags, ws.match, nullptr);
-      if (rc == PCRE2_ERROR_NOMATCH) break;
-      if (rc < 0) {
-        throw InvalidArgument("document " + std::to_string(doc_index) +
-                              ": token_pattern failed: " + pcre2_message(rc));
-      }
-      const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(ws.match);
-      if (impl_->use_group) {
-        // An unset group yields an empty token, as Python's findall does.
-        if (rc >= 2 && ov[2] != PCRE2_UNSET) {
-          add_token(ov[2], ov[3] - ov[2]);
-        } else {
-          add_token(ov[0], 0);
-        }
-      } else {
-        add_token(ov[0], ov[1] - ov[0]);
-      }
-      // After an empty match, the next one may not be empty at the same place (Python 3.7+).
-      flags = ov[1] == ov[0] ? PCRE2_NOTEMPTY_ATSTART : 0;
-      at = ov[1];
-      if (at > text_len) break;
-    }
-  }
   if (unigrams_only) {
-    flush();
+    flush_tokens(ws, sink);
     return;
   }
 
@@ -724,6 +735,55 @@ std::vector<std::string> Analyzer::analyze(TextView doc) const {
   Workspace ws;
   analyze(doc, ws, collect, 0);
   return std::move(collect.terms);
+}
+
+Analyzer::Spans Analyzer::spans(std::string_view doc) const {
+  if (options_.analyzer != AnalyzerKind::word) {
+    throw InvalidArgument("term spans need the word analyzer, not '" +
+                          std::string(to_string(options_.analyzer)) + "'");
+  }
+  Workspace workspace;
+  const Workspace::State& ws = *workspace.state_;
+  prepare(doc, workspace, 0, nullptr);
+  // ends[i]: where the preprocessed text of the document's first i code points ends; each code
+  // point is preprocessed alone (lowercasing and accent stripping are per code point).
+  const std::u32string cps = decode_utf8(doc, DecodeErrors::strict);
+  std::vector<std::size_t> ends(cps.size() + 1, 0);
+  {
+    std::string one, out;
+    std::u32string tmp;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+      one.clear();
+      append_utf8(one, cps[i]);
+      ends[i + 1] = ends[i] + preprocess_any(TextView(one), 0, options_, out, tmp,
+                                             [](std::size_t, std::size_t, std::size_t) {});
+    }
+  }
+  // The code point range that makes preprocessed bytes [from, to).
+  auto code_points = [&](std::size_t from, std::size_t to) {
+    const auto first = std::upper_bound(ends.begin(), ends.end(), from) - ends.begin() - 1;
+    const auto last = std::lower_bound(ends.begin(), ends.end(), to) - ends.begin();
+    return std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(first),
+                                               static_cast<std::size_t>(last));
+  };
+  Spans out;
+  const std::size_t count = ws.tokens.size();
+  for (const auto& [off, len] : ws.tokens) out.words.push_back(code_points(off, off + len));
+  const auto [min_n, max_n] = options_.ngram_range;
+  for (int n = min_n; n <= max_n && static_cast<std::size_t>(n) <= count; ++n) {
+    for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= count; ++i) {
+      Spans::Term t;
+      t.first = i;
+      t.words = static_cast<std::size_t>(n);
+      for (std::size_t k = 0; k < t.words; ++k) {
+        if (k != 0) t.term.push_back(' ');
+        const auto& [off, len] = ws.tokens[i + k];
+        t.term.append(ws.text, off, len);
+      }
+      out.terms.push_back(std::move(t));
+    }
+  }
+  return out;
 }
 
 }  // namespace newsim

@@ -5,7 +5,10 @@ from __future__ import annotations
 import codecs
 import inspect
 import json
-from typing import Any, Callable, Dict, Optional
+import numbers
+from typing import Any, Callable, Dict, Optional, Tuple
+
+import scipy.sparse as sp
 
 
 class Estimator:
@@ -118,3 +121,22 @@ def from_python_section(origin: str, model: Dict[str, Any], core: Any,
             f"model {origin} is corrupt: its python section disagrees with its options "
             f"({shown})")
     return est
+
+
+def _n_jobs(n_jobs: Optional[int]) -> int:
+    if n_jobs is None:
+        return 0
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive int or a negative int; got {n_jobs!r}")
+    return int(n_jobs)
+
+
+def _iterable(raw_documents: Any, what: str = "documents") -> None:
+    """scikit-learn's error for one string given where documents are expected."""
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError(f"Iterable over raw text {what} expected, string object received.")
+
+
+def _to_csr(parts: Tuple[Any, Any, Any, Tuple[int, int]]) -> sp.csr_matrix:
+    data, indices, indptr, shape = parts
+    return sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)

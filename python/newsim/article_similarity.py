@@ -37,9 +37,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from newsim import _core
-from newsim._base import Estimator
+from newsim._base import Estimator, _n_jobs
 from newsim._inputs import texts_ids_times
-from newsim.text import _n_jobs
 
 __all__ = ["ArticleSimilarity"]
 

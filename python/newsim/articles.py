@@ -16,7 +16,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
                     Sequence, Tuple, Union)
 
 from newsim import _core
-from newsim.text import _n_jobs
+from newsim._base import _n_jobs
 
 __all__ = ["Article", "Corpus", "CleanResult", "read_articles", "iter_articles", "clean"]
 

@@ -14,9 +14,8 @@ from typing import Any, Dict, Optional, Union
 import numpy as np
 
 from newsim import _core
-from newsim._base import Estimator
+from newsim._base import Estimator, _n_jobs
 from newsim.similarity import as_csr
-from newsim.text import _n_jobs
 
 __all__ = ["LSA"]
 

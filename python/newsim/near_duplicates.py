@@ -23,7 +23,7 @@ import numpy as np
 
 from newsim import _core
 from newsim._inputs import texts_ids_times
-from newsim.text import _n_jobs
+from newsim._base import _n_jobs
 
 _DEFAULT_PATTERN = r"(?u)\b\w\w+\b"
 _COLUMNS = ["a", "b", "jaccard", "containment", "cosine", "relation", "container"]

@@ -19,8 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator, from_python_section
-from newsim.text import _iterable, _n_jobs
+from newsim._base import Estimator, _iterable, _n_jobs, from_python_section
 
 __all__ = ["NewsVectorizer"]
 

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import html
 import numbers
-import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["plot_similarity", "plot_stories", "highlight_shared", "SharedTerms"]
-
-_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 def _shorten(label: Any, width: int) -> str:
@@ -346,16 +343,6 @@ def _is_fitted(vectorizer: Any) -> bool:
     return True
 
 
-def _stop_set(stop_words: Any) -> frozenset:
-    if stop_words is None:
-        return frozenset()
-    if isinstance(stop_words, str):
-        from newsim import _core
-
-        return frozenset(_core.english_stop_words())
-    return frozenset(stop_words)
-
-
 def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = None, *,
                      vectorizer: Any = None, top: Optional[int] = None,
                      max_chars: Optional[int] = None, passages: bool = False) -> SharedTerms:
@@ -366,9 +353,9 @@ def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = 
     ``newsim.explain`` (the ``top`` strongest, default all) on the vectors of
     ``vectorizer``: a fitted vectorizer transforms the two texts, an unfitted one (default a
     ``TfidfVectorizer(stop_words="english")``) is fitted on a copy on the two of them. The
-    marks are darker for terms that add more to the similarity. Words are found with the
-    vectorizer's token pattern, case and accents as it treats them; a term of several words
-    (n-grams) marks each word of every run of them. ``max_chars`` cuts each text shown.
+    marks are darker for terms that add more to the similarity. Words are found by the
+    vectorizer's own analyzer (``Analyzer.spans``), so what is marked is what was counted; a
+    term of several words (n-grams) marks each word of every run of them. ``max_chars`` cuts each text shown.
     Everything else is HTML-escaped.
 
     With ``passages=True`` the passages the texts share (:func:`newsim.shared_passages` on the
@@ -428,13 +415,11 @@ def highlight_shared(text_a: Any, text_b: Any, terms: Optional[Sequence[str]] = 
         if isinstance(terms, str):
             raise TypeError("terms must be a list of terms, not a str")
         chosen = [str(t) for t in terms]
-    pattern = getattr(v, "token_pattern", None) or _DEFAULT_TOKEN_PATTERN
-    normalise = _normaliser(v)
-    # Given terms without a vectorizer are matched as written (stop words too).
-    stops = _stop_set(getattr(v, "stop_words", None)) if terms is None or \
-        vectorizer is not None else frozenset()
-    spans = (_find(shown_a, chosen, pattern, normalise, stops),
-             _find(shown_b, chosen, pattern, normalise, stops))
+    if terms is not None and vectorizer is None:
+        # Given terms without a vectorizer are matched as written (stop words too).
+        longest = max((len(t.split(" ")) for t in chosen), default=1)
+        v = TfidfVectorizer(ngram_range=(1, longest))
+    spans = (_find(shown_a, chosen, v), _find(shown_b, chosen, v))
     return SharedTerms((shown_a, shown_b), (title_a, title_b), chosen, spans, explanation,
                        similarity)
 
@@ -449,32 +434,21 @@ def _no_overlap(spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]
     return out
 
 
-def _normaliser(vectorizer: Any) -> Any:
-    if hasattr(vectorizer, "build_preprocessor"):
-        try:
-            return vectorizer.build_preprocessor()
-        except (ValueError, TypeError):  # a vectorizer with bad parameters: fall back
-            pass
-    return str.lower
+def _find(text: str, terms: List[str], vectorizer: Any) -> List[Tuple[int, int, str]]:
+    """(start, end, term) of each word of ``text`` that is, or is part of, one of the terms, as
+    the vectorizer's own analyzer found them (``Analyzer.spans``)."""
+    from newsim import _core
 
-
-def _find(text: str, terms: List[str], pattern: str, normalise: Any,
-          stops: frozenset) -> List[Tuple[int, int, str]]:
-    """(start, end, term) of each word of ``text`` that is, or is part of, one of the terms."""
+    if getattr(vectorizer, "_mode", lambda: None)() != "core":
+        raise ValueError("highlighting needs newsim's own word analysis: a CountVectorizer or "
+                         "TfidfVectorizer without a callable preprocessor, tokenizer or analyzer")
+    words, occurrences = _core.Analyzer(**vectorizer._analysis_kwargs("core")).spans(text)
     wanted = set(terms)
-    longest = max((len(t.split(" ")) for t in terms), default=1)
-    tokens = [(m.start(), m.end(), normalise(m.group())) for m in re.finditer(pattern, text)]
-    # Word n-grams are made after stop words are left out, as the vectorizers make them.
-    kept = [t for t in tokens if t[2] not in stops]
-    marks: Dict[int, Tuple[int, int, str]] = {}
-    for i in range(len(kept)):
-        for n in range(1, longest + 1):
-            if i + n > len(kept):
-                break
-            gram = " ".join(t[2] for t in kept[i:i + n])
-            if gram in wanted:
-                for a, b, _ in kept[i:i + n]:
-                    # A word keeps the longest term it belongs to.
-                    if a not in marks or len(marks[a][2]) < len(gram):
-                        marks[a] = (a, b, gram)
-    return [marks[a] for a in sorted(marks)]
+    marks: Dict[int, str] = {}
+    for term, first, n in occurrences:
+        if term in wanted:
+            for k in range(first, first + n):
+                # A word keeps the longest term it belongs to.
+                if k not in marks or len(marks[k]) < len(term):
+                    marks[k] = term
+    return [(words[k][0], words[k][1], marks[k]) for k in sorted(marks)]

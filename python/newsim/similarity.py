@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim.text import _n_jobs, _to_csr
+from newsim._base import _n_jobs, _to_csr
 
 __all__ = ["top_k", "knn_graph", "similarity_join", "pairwise", "explain", "key_terms",
            "SimilarityIndex"]

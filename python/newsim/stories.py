@@ -26,7 +26,8 @@ import scipy.sparse as sp
 from newsim import _core
 from newsim._inputs import texts_ids_times, to_datetimes, window_seconds
 from newsim.similarity import _parts, as_csr
-from newsim.text import CountVectorizer, TfidfVectorizer, _n_jobs, _to_csr
+from newsim._base import _n_jobs, _to_csr
+from newsim.text import CountVectorizer, TfidfVectorizer
 
 
 class StoryFeatures:

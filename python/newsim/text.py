@@ -21,7 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator, from_python_section
+from newsim._base import Estimator, _iterable, _n_jobs, _to_csr, from_python_section
+from newsim.articles import Corpus
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "TfidfTransformer", "HashingVectorizer", "load"]
 
@@ -38,25 +39,6 @@ def _dtype_name(dtype: Any) -> str:
     return name
 
 
-def _n_jobs(n_jobs: Optional[int]) -> int:
-    if n_jobs is None:
-        return 0
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None, a positive int or a negative int; got {n_jobs!r}")
-    return int(n_jobs)
-
-
-def _iterable(raw_documents: Any, what: str = "documents") -> None:
-    """scikit-learn's error for one string given where documents are expected."""
-    if isinstance(raw_documents, (str, bytes)):
-        raise ValueError(f"Iterable over raw text {what} expected, string object received.")
-
-
-def _to_csr(parts: Tuple[Any, Any, Any, Tuple[int, int]]) -> sp.csr_matrix:
-    data, indices, indptr, shape = parts
-    return sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
-
-
 class _CoreAnalyzer:
     """The C++ analyzer, picklable: it is rebuilt from its options."""
 
@@ -69,6 +51,9 @@ class _CoreAnalyzer:
 
     def preprocess(self, doc: Any) -> str:
         return self._analyzer.preprocess(doc)
+
+    def spans(self, doc: str) -> Tuple[List[Tuple[int, int]], List[Tuple[str, int, int]]]:
+        return self._analyzer.spans(doc)
 
     def __getstate__(self) -> Dict[str, Any]:
         return self.options
@@ -243,8 +228,6 @@ class _TextMixin(Estimator):
         each article's title (``title_weight`` times) and text."""
         _iterable(raw_documents)
         self._check_stop_words_once()
-        from newsim.articles import Corpus
-
         mode = self._mode()
         if isinstance(raw_documents, Corpus):
             raw_documents = raw_documents.documents(title_weight=getattr(self, "title_weight", 1))

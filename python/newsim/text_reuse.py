@@ -43,7 +43,7 @@ import numpy as np
 
 from newsim import _core
 from newsim._inputs import texts_ids_times
-from newsim.text import _n_jobs
+from newsim._base import _n_jobs
 
 _PAIR_COLUMNS = ["a", "b", "relation", "origin", "via", "a_coverage", "b_coverage", "longest",
                  "matched", "passages"]

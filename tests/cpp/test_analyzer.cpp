@@ -3,6 +3,7 @@
 #include "newsim/analyzer.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/stop_words.hpp"
+#include "newsim/text.hpp"
 
 using newsim::Analyzer;
 using newsim::AnalyzerKind;
@@ -164,4 +165,47 @@ TEST(StopWords, EnglishListIsScikitLearns) {
   EXPECT_EQ(words.size(), 318u);
   EXPECT_TRUE(std::is_sorted(words.begin(), words.end()));
   EXPECT_THROW(newsim::stop_words("klingon"), newsim::InvalidArgument);
+}
+
+// The text of `doc` (UTF-8) at code point offsets [b, e).
+std::string code_points(const std::string& doc, std::size_t b, std::size_t e) {
+  const std::u32string cps = newsim::decode_utf8(doc, newsim::DecodeErrors::strict);
+  std::string out;
+  for (std::size_t i = b; i < e; ++i) newsim::append_utf8(out, cps[i]);
+  return out;
+}
+
+TEST(AnalyzerSpans, WordsAndTermsPointIntoTheTextAsGiven) {
+  AnalyzerOptions o;
+  o.strip_accents = newsim::StripAccents::unicode;
+  o.stop_words = {"the", "of"};
+  o.ngram_range = {1, 2};
+  const Analyzer a(o);
+  const std::string doc = "The DÉFENSE of İstanbul, the missile shield";
+  const Analyzer::Spans s = a.spans(doc);
+  std::vector<std::string> words;
+  for (const auto& [b, e] : s.words) words.push_back(code_points(doc, b, e));
+  EXPECT_EQ(words, (Terms{"DÉFENSE", "İstanbul", "missile", "shield"}));
+  // The terms are exactly analyze()'s, in its order.
+  Terms terms;
+  for (const auto& t : s.terms) terms.push_back(t.term);
+  EXPECT_EQ(terms, a.analyze(doc));
+  ASSERT_EQ(s.terms.size(), 7u);
+  EXPECT_EQ(s.terms[4].term, "defense istanbul");
+  EXPECT_EQ(s.terms[4].first, 0u);
+  EXPECT_EQ(s.terms[4].words, 2u);
+}
+
+TEST(AnalyzerSpans, CustomPatternAndNonWordAnalyzers) {
+  AnalyzerOptions o;
+  o.token_pattern = R"((?u)\b\w+\b)";
+  const Analyzer a(o);
+  const std::string doc = "a NATO b";
+  const Analyzer::Spans s = a.spans(doc);
+  ASSERT_EQ(s.words.size(), 3u);
+  EXPECT_EQ(s.words[1], (std::pair<std::size_t, std::size_t>{2, 6}));
+  AnalyzerOptions c;
+  c.analyzer = AnalyzerKind::char_ngrams;
+  EXPECT_THROW(Analyzer(c).spans("abc"), newsim::InvalidArgument);
+  EXPECT_THROW(a.spans("caf\xC3"), newsim::DecodeError);
 }

@@ -171,6 +171,18 @@ def test_highlight_with_a_fitted_vectorizer_ngrams_and_articles():
         newsim.highlight_shared(1, "x")
 
 
+def test_highlight_marks_exactly_what_the_analyzer_counted():
+    """Accents, case and custom patterns: the marks are the analyzer's own words."""
+    v = newsim.TfidfVectorizer(strip_accents="unicode", token_pattern=r"(?u)\b\w+\b")
+    s = newsim.highlight_shared("La DÉFENSE d'İstanbul", "la defense of istanbul", vectorizer=v)
+    assert set(s.terms) >= {"defense", "istanbul", "la"}
+    assert s.marked(0) == ["La", "DÉFENSE", "İstanbul"]
+    assert [v.build_preprocessor()(w) for w in s.marked(0)] == ["la", "defense", "istanbul"]
+    with pytest.raises(ValueError, match="own word analysis"):
+        newsim.highlight_shared("alpha beta", "beta gamma", vectorizer=newsim.TfidfVectorizer(
+            preprocessor=str.upper))
+
+
 # -- tables and HTML of results --------------------------------------------------------------
 
 def test_top_k_as_frame_lists_the_neighbours_without_padding():

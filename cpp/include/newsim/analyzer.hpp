@@ -105,7 +105,27 @@ class Analyzer {
   /// Decoded, lowercased and accent-stripped text (scikit-learn's build_preprocessor).
   std::string preprocess(TextView doc, std::size_t doc_index = 0) const;
 
+  /// Where the terms of a document are, for the word analyzer: its words (stop words left
+  /// out) as code point ranges [begin, end) of the UTF-8 document as given, and each term
+  /// occurrence, in analyze()'s order, as the run of `words` consecutive words from `first`.
+  struct Spans {
+    std::vector<std::pair<std::size_t, std::size_t>> words;
+    struct Term {
+      std::string term;
+      std::size_t first = 0, words = 0;
+    };
+    std::vector<Term> terms;
+  };
+  /// Throws InvalidArgument for another analyzer kind, DecodeError for invalid UTF-8.
+  Spans spans(std::string_view doc) const;
+
  private:
+  // Preprocesses doc into the workspace's text and returns its length; for the word and terms
+  // analyzers also finds the tokens (stop words left out). With `batch` set and only unigrams
+  // wanted, the tokens go to it in batches as they are found instead of being kept.
+  std::size_t prepare(TextView doc, Workspace& ws, std::size_t doc_index, TermSink* batch) const;
+  static void flush_tokens(Workspace::State& ws, TermSink& sink);
+
   struct Impl;
   AnalyzerOptions options_;
   std::shared_ptr<const Impl> impl_;
