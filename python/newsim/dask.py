@@ -162,10 +162,27 @@ class Articles:
         """The ids, in order (positions as text for texts)."""
         if self.texts:
             return [str(i) for i in range(len(self))]
+        return self.column("id")
+
+    def column(self, name: str) -> List[str]:
+        """One field of every article, in order ("id", "title", "text", "source", "date",
+        "url"), brought to the client."""
+        if self.texts:
+            raise ValueError("texts have no fields")
+        if name not in _FIELDS:
+            raise ValueError(f"unknown article field {name!r}; fields are {list(_FIELDS)}")
         client = _client()
-        parts = _gather(client, [_submit(client, _column, p, "id") for p in self.partitions],
-                        "Articles.ids")
-        return [i for p in parts for i in p]
+        parts = _gather(client, [_submit(client, _column, p, name) for p in self.partitions],
+                        "Articles.column")
+        return [v for p in parts for v in p]
+
+    def to_texts(self) -> "Articles":
+        """The texts of the articles as they are (``Corpus.texts``), left on the workers."""
+        if self.texts:
+            return self
+        client = _client()
+        return Articles([_submit(client, _texts_of, p) for p in self.partitions], self.lengths,
+                        texts=True)
 
     def __repr__(self) -> str:
         what = "texts" if self.texts else "articles"
@@ -175,6 +192,10 @@ class Articles:
 
 def _column(part: Any, name: str) -> List[str]:
     return part._core.column(name)
+
+
+def _texts_of(part: Corpus) -> List[str]:
+    return part.texts
 
 
 def _summary(corpus: Corpus) -> Tuple[int, int, list, int, str]:
@@ -1175,8 +1196,8 @@ def _time_block(*pieces: _Nodes) -> _Nodes:
     return nodes[order], X[order], times[order]
 
 
-def _block_pairs(a: _Nodes, b: Optional[_Nodes], floor: float, window: float, m: int
-                 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _block_pairs(a: _Nodes, b: Optional[_Nodes], floor: float, window: float, m: int,
+                 n_jobs: Optional[int]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of nodes (one from a, one from b; within a when b is None) scoring at least the
     floor and dated within the window, each kept only if it is among the m best partners of
     one of its nodes here (it cannot be among their best overall otherwise)."""
@@ -1184,7 +1205,7 @@ def _block_pairs(a: _Nodes, b: Optional[_Nodes], floor: float, window: float, m:
 
     na, xa, ta = a
     nb, xb, tb = a if b is None else b
-    m_join = _join(xa, floor, None if b is None else xb, max_pairs=None).tocoo()
+    m_join = _join(xa, floor, None if b is None else xb, max_pairs=None, n_jobs=n_jobs).tocoo()
     i, j, s = na[m_join.row], nb[m_join.col], m_join.data
     if window > 0 and len(s):
         ti, tj = ta[m_join.row], tb[m_join.col]
@@ -1276,8 +1297,9 @@ def _agglomerate(n: int, pi: np.ndarray, pj: np.ndarray, ps: np.ndarray, weight:
     return root
 
 
-def _rows_of(X: sp.csr_matrix, local: np.ndarray) -> sp.csr_matrix:
-    return X[local]
+def _rows_of(X: sp.csr_matrix, items: List[Tuple[int, np.ndarray]]
+             ) -> List[Tuple[int, sp.csr_matrix]]:
+    return [(k, X[local]) for k, local in items]
 
 
 def _key_terms_local(X: sp.csr_matrix, stories: List[Tuple[int, np.ndarray]],
@@ -1301,7 +1323,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
                     threshold: float = 0.2, linkage: str = "average", cohesion: float = 0.1,
                     min_similarity: Optional[float] = None, time_window: Any = None,
                     key_terms: int = 10, max_neighbors: int = _core._STORY_MAX_NEIGHBORS,
-                    entity_weight: float = 2.0) -> Any:
+                    entity_weight: float = 2.0, n_jobs: Optional[int] = None) -> Any:
     """:func:`newsim.cluster_stories` (default story features) over articles spread on the
     cluster, with the same labels and story table.
 
@@ -1315,6 +1337,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     cohesion, key terms) is built from the same sums. Without a window, or without dates,
     every pair of blocks is joined. Articles are compared by their cleaned text, so a
     Corpus-like input must be cleaned (see the module's note); texts are taken as they are.
+    ``n_jobs``: threads of each join task (None: all cores of its worker).
 
     >>> import dask.bag as db
     >>> texts = from_bag(db.from_sequence(
@@ -1417,17 +1440,18 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     tasks = []
     for b in range(n_blocks):
         is_undated = window > 0 and len(undated) and b == n_blocks - 1
-        tasks.append(_submit(client, _block_pairs, time_blocks[b], None, floor, window, m))
+        tasks.append(_submit(client, _block_pairs, time_blocks[b], None, floor, window, m,
+                             n_jobs))
         if window > 0 and not is_undated:
             if b + 1 < n_dated_blocks:
                 tasks.append(_submit(client, _block_pairs, time_blocks[b], time_blocks[b + 1],
-                                     floor, window, m))
+                                     floor, window, m, n_jobs))
         else:
             others = range(n_blocks) if is_undated else range(b + 1, n_blocks)
             for c in others:
                 if c != b:
                     tasks.append(_submit(client, _block_pairs, time_blocks[b], time_blocks[c],
-                                         floor, window, m))
+                                         floor, window, m, n_jobs))
     found = _gather(client, tasks, "cluster_stories")
     pi = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
     pj = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
@@ -1533,24 +1557,26 @@ def _key_terms(client: Any, stories: List[Dict[str, Any]], blocks: List[Any], da
 
     offsets = data.offsets
     local: Dict[int, List[Tuple[int, np.ndarray]]] = {}
-    spanning = []
+    pieces: Dict[int, List[Tuple[int, np.ndarray]]] = {}
     for k, st in enumerate(stories):
         pos = np.asarray(st["members"], dtype=np.int64)
         part = _partition_of(pos, offsets)
         if part[0] == part[-1]:
             local.setdefault(int(part[0]), []).append((k, pos - offsets[int(part[0])]))
         else:
-            spanning.append((k, pos, part))
+            for p in np.unique(part).tolist():
+                pieces.setdefault(p, []).append((k, pos[part == p] - offsets[p]))
     jobs = [_submit(client, _key_terms_local, blocks[p], items, top) for p, items in local.items()]
-    fetch = []
-    for k, pos, part in spanning:
-        fetch.append((k, [_submit(client, _rows_of, blocks[p], pos[part == p] - offsets[p])
-                          for p in np.unique(part).tolist()]))
-    got = _gather(client, [jobs, [f for _, f in fetch]], "cluster_stories")
+    fetch = [_submit(client, _rows_of, blocks[p], items) for p, items in sorted(pieces.items())]
+    got = _gather(client, [jobs, fetch], "cluster_stories")
     for results in got[0]:
         for k, terms in results:
             stories[k]["key_terms"] = terms
-    for (k, _), rows in zip(fetch, got[1]):
-        X = sp.csr_matrix(sp.vstack(rows, format="csr"))
+    rows: Dict[int, List[sp.csr_matrix]] = {}
+    for part_rows in got[1]:  # partitions in order: each story's rows in member order
+        for k, r in part_rows:
+            rows.setdefault(k, []).append(r)
+    for k, parts in rows.items():
+        X = sp.csr_matrix(sp.vstack(parts, format="csr"))
         stories[k]["key_terms"] = list(zip(*_core._key_terms(_parts(X), list(range(X.shape[0])),
                                                              top)))
