@@ -248,7 +248,7 @@ Counted count_documents(const Documents& docs, const Analyzer& analyzer, const V
     if (stats != nullptr) {
       stats->n_documents = static_cast<std::int64_t>(chunk.end - chunk.begin);
       std::lock_guard<std::mutex> lock(merge_mutex);
-      out.maps[c] = out.merged.merge(*stats);
+      out.maps[c] = detail::StatsAccess::merge(out.merged, *stats);
     }
   }, interrupted);
   return out;

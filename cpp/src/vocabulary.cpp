@@ -384,7 +384,7 @@ PrunedVocabulary prune(const VocabularyStats& stats, const PruneOptions& options
   const std::vector<std::string_view>& term = stats.terms();
   const std::vector<std::int64_t>& dfs = stats.document_frequencies();
   const std::vector<std::int64_t>& tfs = stats.term_frequencies();
-  const SortedTerms sorted_terms = sort_terms(stats.counts().table, threads, interrupted);
+  const SortedTerms sorted_terms = sort_terms(detail::StatsAccess::counts(stats).table, threads, interrupted);
   const std::vector<std::int32_t>& sorted = sorted_terms.ids;
   const std::vector<std::size_t>& group_begin = sorted_terms.group_begin;
   const std::size_t groups = group_begin.size() - 1;

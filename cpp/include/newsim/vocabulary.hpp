@@ -16,6 +16,7 @@ namespace newsim {
 
 namespace detail {
 struct TermCounts;
+struct StatsAccess;
 }
 
 /// min_df / max_df: a number of documents (an int in scikit-learn) or a fraction of them.
@@ -68,11 +69,6 @@ class VocabularyStats {
 
   /// Adds another shard's statistics; returns, for each of its ids, the id here. O(other size).
   std::vector<std::int32_t> merge(const VocabularyStats& other);
-  /// merge() for counts gathered by the vectorizer's hot path (internal).
-  std::vector<std::int32_t> merge(const detail::TermCounts& counts);
-  /// The counts behind these statistics (internal: prune reads the table's key words).
-  const detail::TermCounts& counts() const;
-
   std::int64_t n_documents() const;
   std::size_t size() const;
   /// All terms, document frequencies and total counts, indexed by id.
@@ -96,6 +92,10 @@ class VocabularyStats {
   bool same_statistics(const VocabularyStats& other) const;
 
  private:
+  friend struct detail::StatsAccess;  // the vectorizer's counts and prune's key words
+  std::vector<std::int32_t> merge(const detail::TermCounts& counts);
+  const detail::TermCounts& counts() const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

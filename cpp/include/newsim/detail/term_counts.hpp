@@ -12,6 +12,7 @@
 
 #include "newsim/detail/prefetch.hpp"
 #include "newsim/detail/term_table.hpp"
+#include "newsim/vocabulary.hpp"
 
 namespace newsim::detail {
 
@@ -108,6 +109,14 @@ struct TermCounts {
     df.resize(table.size(), 0);
     tf.resize(table.size(), 0);
   }
+};
+
+/// What the core reads of VocabularyStats beyond its public interface.
+struct StatsAccess {
+  static std::vector<std::int32_t> merge(VocabularyStats& stats, const TermCounts& counts) {
+    return stats.merge(counts);
+  }
+  static const TermCounts& counts(const VocabularyStats& stats) { return stats.counts(); }
 };
 
 }  // namespace newsim::detail
