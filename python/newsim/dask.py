@@ -25,11 +25,12 @@ so, and never returns partial results. Example (a cluster of two worker processe
 
     with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):
         articles = newsim.dask.read_articles("archive/part-*.jsonl.gz", errors="report")
+        texts = articles.to_texts()                           # or read with cleaned=True
         vectorizer = newsim.dask.fit_vectorizer(newsim.TfidfVectorizer(), texts)
         X = newsim.dask.transform(vectorizer, texts)          # RowBlocks on the workers
         idx, scores = newsim.dask.top_k(X, k=10)              # numpy arrays, as top_k's
         dups = newsim.dask.near_duplicates(articles, threshold=0.8)
-        stories = newsim.dask.cluster_stories(texts, dates=...)
+        stories = newsim.dask.cluster_stories(texts, dates=articles.column("date"))
 
 Cleaning across partitions needs the repetition statistics of the whole corpus; until newsim
 can merge them (``clean_statistics``), a Corpus-like input must be cleaned already
@@ -399,7 +400,7 @@ def _need_clean(data: Articles, what: str) -> None:
             f"newsim.dask.{what} compares articles by their cleaned text, as the single-machine "
             "function does, and cleaning needs repetition statistics of the whole corpus, "
             "which cannot be merged across partitions yet: pass articles cleaned already "
-            "(Articles.cleaned), or their texts")
+            "(read with cleaned=True), or their texts as they are (Articles.to_texts())")
 
 
 def _documents(part: Any, title_weight: int = 1) -> List[str]:
@@ -616,8 +617,6 @@ def top_k(X: RowBlocks, k: int = 10, Y: Optional[RowBlocks] = None, *,
     for i, xi in enumerate(X.blocks):
         parts = []
         for j, (yj, off) in enumerate(zip(target.blocks, target.offsets)):
-            if not target.lengths[j] and len(target.blocks) > 1:
-                continue
             same = Y is None and i == j
             parts.append(_submit(client, _block_top_k, xi, None if same else yj, k_eff,
                                  bool(exclude_self) if same else False, metric, off, n_jobs))
@@ -1302,13 +1301,28 @@ def _rows_of(X: sp.csr_matrix, items: List[Tuple[int, np.ndarray]]
     return [(k, X[local]) for k, local in items]
 
 
+def _mean_terms(X: sp.csr_matrix, rows: np.ndarray, top: int) -> List[Tuple[int, float]]:
+    """The core's key-terms rule (detail::KeyTermsAccumulator): each column's values added in
+    the order of the rows, over their number; the ``top`` largest, ties by column. Here per
+    story, in the story's own columns (the core's accumulator spans all columns, once)."""
+    starts, ends = X.indptr[rows], X.indptr[rows + 1]
+    take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)]) if len(rows) else \
+        np.empty(0, np.int64)
+    cols, values = X.indices[take], X.data[take]
+    present, slot = np.unique(cols, return_inverse=True)
+    sums = np.zeros(len(present))
+    np.add.at(sums, slot, values)  # unbuffered: one value after the other, in order
+    weights = sums / float(len(rows))
+    keep = weights != 0
+    present, weights = present[keep], weights[keep]
+    order = np.lexsort((present, -weights))[:top]
+    return [(int(c), float(w)) for c, w in zip(present[order], weights[order])]
+
+
 def _key_terms_local(X: sp.csr_matrix, stories: List[Tuple[int, np.ndarray]],
                      top: int) -> List[Tuple[int, list]]:
-    from newsim.similarity import _parts
-
     X = sp.csr_matrix(X)
-    return [(s, list(zip(*_core._key_terms(_parts(X), local.tolist(), top))))
-            for s, local in stories]
+    return [(s, _mean_terms(X, local, top)) for s, local in stories]
 
 
 def _titles_at(part: Any, local: np.ndarray) -> List[str]:
@@ -1337,7 +1351,8 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     cohesion, key terms) is built from the same sums. Without a window, or without dates,
     every pair of blocks is joined. Articles are compared by their cleaned text, so a
     Corpus-like input must be cleaned (see the module's note); texts are taken as they are.
-    ``n_jobs``: threads of each join task (None: all cores of its worker).
+    Other features (``features=``: another vectorizer, or the article similarity preset) are
+    not distributed. ``n_jobs``: threads of each join task (None: all cores of its worker).
 
     >>> import dask.bag as db
     >>> texts = from_bag(db.from_sequence(
@@ -1553,8 +1568,6 @@ def _key_terms(client: Any, stories: List[Dict[str, Any]], blocks: List[Any], da
                top: int) -> None:
     """Key terms of each story's mean row, its rows summed in member order: on the worker of
     a story that lies in one partition, on the client (its rows fetched) otherwise."""
-    from newsim.similarity import _parts
-
     offsets = data.offsets
     local: Dict[int, List[Tuple[int, np.ndarray]]] = {}
     pieces: Dict[int, List[Tuple[int, np.ndarray]]] = {}
@@ -1578,5 +1591,4 @@ def _key_terms(client: Any, stories: List[Dict[str, Any]], blocks: List[Any], da
             rows.setdefault(k, []).append(r)
     for k, parts in rows.items():
         X = sp.csr_matrix(sp.vstack(parts, format="csr"))
-        stories[k]["key_terms"] = list(zip(*_core._key_terms(_parts(X), list(range(X.shape[0])),
-                                                             top)))
+        stories[k]["key_terms"] = _mean_terms(X, np.arange(X.shape[0]), top)
