@@ -1,6 +1,7 @@
 #include "common.hpp"
 #include "newsim/article.hpp"
 #include "newsim/errors.hpp"
+#include "newsim/model_sections.hpp"
 #include "newsim/reader.hpp"
 
 namespace newsim::bindings {
@@ -90,6 +91,18 @@ void bind_reader(py::module_& m) {
     return py::make_tuple(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
                           d.has_time, d.has_offset ? py::object(py::int_(d.offset_minutes)) : py::object(py::none()));
   }, py::arg("text"));
+
+  m.def("_read_model", [](const std::string& text, const std::string& origin) {
+    const ModelSections s = read_model_sections(text, origin);
+    const auto section = [](const std::string& json) {
+      return json.empty() ? py::object(py::none()) : py::object(to_py_str(json));
+    };
+    return py::make_tuple(s.format, section(s.options), section(s.python));
+  }, py::arg("text"), py::arg("origin"));
+
+  m.def("_with_python_section", [](const std::string& model, const std::string& python) {
+    return to_py_str(with_python_section(model, python));
+  }, py::arg("model"), py::arg("python"));
 
   m.def("_date_seconds", [](const std::string& text) { return date_text_seconds(text); },
         py::arg("text"));

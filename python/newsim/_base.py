@@ -63,16 +63,31 @@ class Estimator:
 
 
 def _options_of(core: Any) -> Dict[str, Any]:
-    return json.loads(core.to_json())["options"]
+    """The options of a core model, as the core writes them."""
+    from newsim import _core
+
+    return json.loads(_core._read_model(core.to_json(), "<core>")[1] or "{}")
 
 
-def from_python_section(origin: str, model: Dict[str, Any], core: Any,
+def read_model(text: str, origin: str) -> Tuple[str, Optional[Any]]:
+    """A model document's format and its python section (None when absent), read by the core
+    (``_core._read_model``); ModelFormatError naming ``origin``."""
+    from newsim import _core
+
+    fmt, _, python = _core._read_model(text, origin)
+    try:
+        return fmt, None if python is None else json.loads(python)
+    except RecursionError:  # nesting deeper than Python's json reads; C++ took it
+        raise _core.ModelFormatError(f"model {origin} is corrupt: nested too deeply") from None
+
+
+def from_python_section(origin: str, python: Optional[Any], core: Any,
                         from_options: Callable[[Dict[str, Any], type], Dict[str, Any]],
                         classes: Optional[Dict[str, type]], default: type,
                         restore: Callable[[Dict[str, Any]], Dict[str, Any]] = dict) -> Any:
     """The estimator of a model file (not yet given its fitted state): built from the file's
-    ``python`` section (the parameters as the user gave them) when it has one, else from the
-    options of ``core``, the model C++ read and checked. ``core`` is what transforms, so a
+    ``python`` section (the parameters as the user gave them; see ``read_model``) when it has
+    one, else from the options of ``core``, the model C++ read and checked. ``core`` is what transforms, so a
     ``python`` section that would build another model (7 hashed columns where the core has 32;
     l1 where it has l2) is a ModelFormatError naming ``origin``, as is one that cannot be read
     (a list for params, an unknown class or parameter, a bad value).
@@ -83,8 +98,8 @@ def from_python_section(origin: str, model: Dict[str, Any], core: Any,
     """
     from newsim import _core
 
-    python = model.get("python")
     section = "options" if python is None else "python section"
+    theirs = _options_of(core)
     try:
         if python is None:  # written by C++
             python = {"class": default.__name__}
@@ -96,7 +111,7 @@ def from_python_section(origin: str, model: Dict[str, Any], core: Any,
         cls = default if classes is None else classes[name]
         params = python.get("params")
         if params is None:
-            est = cls(**from_options(model["options"], cls))
+            est = cls(**from_options(theirs, cls))
         else:
             if not isinstance(params, dict):
                 raise TypeError(f"params: an object expected, not {type(params).__name__}")
@@ -112,7 +127,6 @@ def from_python_section(origin: str, model: Dict[str, Any], core: Any,
             f"model {origin} is corrupt: its {section} cannot be read as "
             f"{default.__name__} parameters "
             f"({type(e).__name__}: {e})") from None
-    theirs = _options_of(core)
     differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
     if differ:
         shown = "; ".join(f"{k}: {mine.get(k)!r} in python, {theirs.get(k)!r} in options"

@@ -37,7 +37,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from newsim import _core
-from newsim._base import Estimator, _n_jobs
+from newsim._base import Estimator, _n_jobs, _options_of
 from newsim._inputs import texts_ids_times
 
 __all__ = ["ArticleSimilarity"]
@@ -330,13 +330,11 @@ class ArticleSimilarity(Estimator):
 
     @classmethod
     def _from_core(cls, core: Any) -> "ArticleSimilarity":
-        import json
+        from newsim.news import NewsVectorizer, _params_from_options
 
-        from newsim.news import NewsVectorizer
-
-        model = json.loads(core.to_json())
-        o = model["options"]
-        self = cls(NewsVectorizer.from_json(model["vectorizer"]).set_params(),
+        o = _options_of(core)
+        terms = NewsVectorizer(**_params_from_options(_options_of(core.vectorizer), NewsVectorizer))
+        self = cls(terms,
                    n_components=o["n_components"], n_iter=o["n_iter"],
                    random_state=o["random_state"], terms_weight=o["terms_weight"],
                    names_weight=o["names_weight"], title_weight=o["title_weight"],
@@ -344,7 +342,7 @@ class ArticleSimilarity(Estimator):
                    time_floor=o["time_floor"])
         self._core = core
         self.ids_ = None
-        self.n_articles_ = model["fitted_rows"] if model["fitted_rows"] >= 0 else 0
+        self.n_articles_ = len(core.fitted) if core.is_fitted else 0
         return self
 
     def __getstate__(self) -> Dict[str, Any]:

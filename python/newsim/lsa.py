@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Union
 import numpy as np
 
 from newsim import _core
-from newsim._base import Estimator, _n_jobs
+from newsim._base import Estimator, _n_jobs, _options_of
 from newsim.similarity import as_csr
 
 __all__ = ["LSA"]
@@ -145,10 +145,8 @@ class LSA(Estimator):
 
     @classmethod
     def _from_core(cls, core: Any, params: Optional[Dict[str, Any]] = None) -> "LSA":
-        import json
-
         if params is None:
-            o = json.loads(core.to_json())["options"]
+            o = _options_of(core)
             params = {"n_components": o["n_components"], "n_iter": o["n_iter"],
                       "n_oversamples": o["n_oversamples"], "random_state": o["random_state"],
                       "n_jobs": None if o["n_jobs"] == 0 else o["n_jobs"]}

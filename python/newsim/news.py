@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator, _iterable, _n_jobs, from_python_section
+from newsim._base import Estimator, _iterable, _n_jobs, from_python_section, read_model
 
 __all__ = ["NewsVectorizer"]
 
@@ -198,19 +198,15 @@ class NewsVectorizer(Estimator):
     def to_json(self) -> str:
         """The model (parameters, and the fitted state) as versioned JSON, which C++ reads."""
         core = self.__dict__.get("_core") or self._make_core()
-        model = json.loads(core.to_json())
-        model["python"] = self._python_params()
-        return json.dumps(model, ensure_ascii=False)
+        return _core._with_python_section(core.to_json(),
+                                          json.dumps(self._python_params(), ensure_ascii=False))
 
     @classmethod
     def from_json(cls, text: str, origin: str = "<string>") -> "NewsVectorizer":
         """Reads ``to_json`` output (or a model saved by C++); raises ModelFormatError."""
         core = _core.NewsVectorizer.from_json(text, origin)  # checks everything C++ checks
-        try:
-            model = json.loads(text)
-        except RecursionError:  # nesting deeper than Python's json reads; C++ took it
-            raise _core.ModelFormatError(f"model {origin} is corrupt: nested too deeply") from None
-        est = from_python_section(origin, model, core, _params_from_options, None, cls)
+        _, python = read_model(text, origin)
+        est = from_python_section(origin, python, core, _params_from_options, None, cls)
         if core.is_fitted:
             est._set_fitted(core)
         return est

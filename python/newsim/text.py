@@ -21,7 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim._base import Estimator, _iterable, _n_jobs, _to_csr, from_python_section
+from newsim._base import (Estimator, _iterable, _n_jobs, _options_of, _to_csr,
+                          from_python_section, read_model)
 from newsim.articles import Corpus
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "TfidfTransformer", "HashingVectorizer", "load"]
@@ -396,9 +397,8 @@ class _TextMixin(Estimator):
             raise ValueError(
                 f"a vectorizer with a callable {' and '.join(held) or 'method override'} cannot "
                 "be saved as JSON (code is not data); pickle it instead")
-        model = json.loads(self._model_core().to_json())
-        model["python"] = self._python_params()
-        return json.dumps(model, ensure_ascii=False)
+        return _core._with_python_section(self._model_core().to_json(),
+                                          json.dumps(self._python_params(), ensure_ascii=False))
 
     def save(self, path: Union[str, os.PathLike]) -> None:
         """Writes the model to a JSON file; ``load`` (Python) or ``Vectorizer::load`` (C++)
@@ -1000,8 +1000,10 @@ def _restore_params(params: Dict[str, Any]) -> Dict[str, Any]:
     return params
 
 
-def load(path: Union[str, os.PathLike]) -> "_TextMixin":
-    """Reads a vectorizer saved with ``save`` (by Python or C++).
+def load(path: Union[str, os.PathLike]) -> Any:
+    """Reads any model newsim saves (by Python or C++): a CountVectorizer, TfidfVectorizer,
+    HashingVectorizer, NewsVectorizer, LSA or ArticleSimilarity, told apart by the file's
+    "format".
 
     Raises ``ModelFormatError`` (a ValueError) when the file is corrupt, not a newsim model, or
     of a newer format version, and OSError when it cannot be read.
@@ -1017,28 +1019,38 @@ def load(path: Union[str, os.PathLike]) -> "_TextMixin":
         raw = f.read()
     try:
         text = raw.decode("utf-8")
-        model = json.loads(text)
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: deep nesting
+    except UnicodeDecodeError as e:
         raise _core.ModelFormatError(
-            f"model file {path!r} is not valid JSON ({e}); it may be truncated or corrupt") from None
-    fmt = model.get("format") if isinstance(model, dict) else None
+            f"model file {path!r} is not valid UTF-8 ({e}); it may be truncated or corrupt"
+        ) from None
     origin = f"file {path!r}"
+    fmt, python = read_model(text, origin)
     if fmt == _HASHING_FORMAT:
         core = _core.HashingVectorizer.from_json(text, origin)  # checks it as C++ does
-        return from_python_section(origin, model, core, _hashing_params,
+        return from_python_section(origin, python, core, _hashing_params,
                                    {"HashingVectorizer": HashingVectorizer}, HashingVectorizer,
                                    _restore_params)
-    if fmt != _MODEL_FORMAT:
-        raise _core.ModelFormatError(f"model file {path!r} is not a newsim vectorizer model")
-    core = _core.Vectorizer.from_json(text, origin)
-    est = from_python_section(
-        origin, model, core, _vectorizer_params,
-        {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer},
-        TfidfVectorizer if any(model["options"].get(k) for k in ("use_idf", "norm", "sublinear_tf"))
-        else CountVectorizer, _restore_params)
-    if core.is_fitted:
-        est._set_fitted(core)
-    return est
+    if fmt == _MODEL_FORMAT:
+        core = _core.Vectorizer.from_json(text, origin)
+        weighted = any(_options_of(core).get(k) for k in ("use_idf", "norm", "sublinear_tf"))
+        est = from_python_section(
+            origin, python, core, _vectorizer_params,
+            {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer},
+            TfidfVectorizer if weighted else CountVectorizer, _restore_params)
+        if core.is_fitted:
+            est._set_fitted(core)
+        return est
+    from newsim.article_similarity import ArticleSimilarity
+    from newsim.lsa import LSA
+    from newsim.news import NewsVectorizer
+
+    readers = {"newsim.news_vectorizer": lambda: NewsVectorizer.from_json(text, origin),
+               "newsim.lsa": lambda: LSA.load(path),
+               "newsim.article_similarity": lambda: ArticleSimilarity.load(path)}
+    if fmt not in readers:
+        raise _core.ModelFormatError(f"model file {path!r} is a {fmt} model, which load does "
+                                     f"not read (it reads {sorted(readers) + [_MODEL_FORMAT, _HASHING_FORMAT]})")
+    return readers[fmt]()
 
 
 def _hashing_params(options: Dict[str, Any], cls: type) -> Dict[str, Any]:

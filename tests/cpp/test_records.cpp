@@ -13,6 +13,7 @@
 
 #include "newsim/article.hpp"
 #include "newsim/errors.hpp"
+#include "newsim/model_sections.hpp"
 #include "newsim/reader.hpp"
 
 namespace {
@@ -241,6 +242,40 @@ TEST(Documents, TitleWeightAndCleaning) {
   EXPECT_EQ(newsim::documents(page, 1, true),
             (std::vector<std::string>{"Talks stall\nNATO and Russia did not agree on the shield, "
                                       "officials said on Monday."}));
+}
+
+}  // namespace
+
+namespace {
+
+std::string sections_error(const std::string& text) {
+  try {
+    newsim::read_model_sections(text, "'m.json'");
+  } catch (const newsim::ModelFormatError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ModelSections, FormatOptionsAndPythonSectionReadOnce) {
+  const newsim::ModelSections s = newsim::read_model_sections(
+      R"({"format": "newsim.lsa", "version": 1, "options": {"k": 2}, "python": {"p": [1]}})",
+      "x");
+  EXPECT_EQ(s.format, "newsim.lsa");
+  EXPECT_EQ(nlohmann::json::parse(s.options), nlohmann::json({{"k", 2}}));
+  EXPECT_EQ(nlohmann::json::parse(s.python), nlohmann::json({{"p", {1}}}));
+  EXPECT_EQ(newsim::read_model_sections(R"({"format": "newsim.vectorizer"})", "x").python, "");
+}
+
+TEST(ModelSections, CorruptOrForeignDocumentsAreModelFormatErrors) {
+  EXPECT_TRUE(contains(sections_error("{\"format\": \"newsim.lsa\""), "'m.json' is not valid JSON"));
+  EXPECT_TRUE(contains(sections_error("[1, 2]"), "not a newsim model"));
+  EXPECT_TRUE(contains(sections_error(R"({"format": "other.model"})"), "not a newsim model"));
+  EXPECT_TRUE(contains(sections_error(R"({"format": 3})"), "not a newsim model"));
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_TRUE(contains(sections_error(R"({"format": "newsim.lsa", "python": )" + deep + "}"),
+                       "nested more than"))
+      << sections_error(deep);
 }
 
 }  // namespace

@@ -183,3 +183,23 @@ def test_load_wrong_class(tmp_path):
     newsim.CountVectorizer().fit(DOCS).save(path)
     with pytest.raises(newsim.ModelFormatError):
         newsim.TfidfVectorizer.load(path)
+
+
+def test_load_reads_every_model_kind(tmp_path):
+    """newsim.load tells the model apart by its format: vectorizers, LSA and the preset."""
+    texts = ["NATO and Russia talk about missile defence in Brussels",
+             "Russia warns NATO over the missile shield", "Floods in the north of England",
+             "Heavy rain brings floods to England"]
+    models = {"news.json": newsim.NewsVectorizer().fit(texts),
+              "lsa.json": newsim.LSA(n_components=2).fit(newsim.TfidfVectorizer().fit_transform(texts)),
+              "sim.json": newsim.ArticleSimilarity(n_components=2).fit(texts)}
+    for name, model in models.items():
+        model.save(tmp_path / name)
+        back = newsim.load(tmp_path / name)
+        assert type(back) is type(model), name
+    assert newsim.load(tmp_path / "sim.json").score(texts[:1], texts[1:2]) == pytest.approx(
+        models["sim.json"].score(texts[:1], texts[1:2]))
+    stats = tmp_path / "stats.json"
+    stats.write_text(newsim.TfidfVectorizer().statistics(texts).to_json())
+    with pytest.raises(newsim.ModelFormatError, match="newsim.vocabulary_stats model, which load"):
+        newsim.load(stats)
