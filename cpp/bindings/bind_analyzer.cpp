@@ -58,6 +58,17 @@ void bind_analyzer(py::module_& m) {
           "character offsets, terms as (term, first word, number of words).");
 
   m.def(
+      "_check_analysis",
+      [](const std::string& analyzer, const std::optional<std::string>& strip_accents,
+         py::object stop_words, std::pair<int, int> ngram_range, const std::string& decode_error) {
+        analyzer_options(analyzer, false, strip_accents, std::string(kDefaultTokenPattern),
+                         stop_words, ngram_range, decode_error)
+            .validate();
+      },
+      py::arg("analyzer"), py::arg("strip_accents"), py::arg("stop_words"),
+      py::arg("ngram_range"), py::arg("decode_error"),
+      "Checks analysis settings as the core does; ValueError naming the bad one.");
+  m.def(
       "_unicode_table",
       [] {
         std::string bits(0x110000, '\0');

@@ -45,7 +45,7 @@ const std::vector<std::string>& english_stop_words() {
 
 std::vector<std::string> stop_words(std::string_view name) {
   if (name == "english") return english_stop_words();
-  throw InvalidArgument("not a built-in stop word list: '" + std::string(name) +
+  throw InvalidArgument("stop_words: not a built-in stop list: '" + std::string(name) +
                         "' (the built-in list is 'english')");
 }
 

@@ -115,32 +115,27 @@ class _TextMixin(Estimator):
     """Reading documents and building the analyzer, shared by the three vectorizers."""
 
     def _check_common_params(self) -> None:
+        """Python's own settings here (callables, input); the rest is checked by the core."""
         for name in ("preprocessor", "tokenizer"):
             value = getattr(self, name)
             if value is not None and not callable(value):
                 raise ValueError(f"{name} must be None or a callable; got {value!r}")
         if self.input not in ("content", "filename", "file"):
             raise ValueError(f"input must be 'content', 'filename' or 'file'; got {self.input!r}")
-        if self.decode_error not in ("strict", "replace", "ignore"):
-            raise ValueError(
-                f"decode_error must be 'strict', 'replace' or 'ignore'; got {self.decode_error!r}")
         if not callable(self.analyzer) and self.analyzer not in ("word", "char", "char_wb"):
             raise ValueError("analyzer must be 'word', 'char', 'char_wb' or a callable; got "
                              f"{self.analyzer!r}")
-        if not callable(self.strip_accents) and self.strip_accents not in (None, "unicode", "ascii"):
-            raise ValueError("strip_accents must be None, 'unicode', 'ascii' or a callable; got "
-                             f"{self.strip_accents!r}")
         ngram = self.ngram_range
         if (not isinstance(ngram, tuple) or len(ngram) != 2
                 or not all(isinstance(n, numbers.Integral) for n in ngram)):
             raise ValueError(f"ngram_range must be a tuple (min_n, max_n); got {ngram!r}")
-        if ngram[0] > ngram[1]:
-            raise ValueError(
-                f"Invalid value for ngram_range={ngram} lower boundary larger than the upper "
-                "boundary.")
-        if isinstance(self.stop_words, str) and self.stop_words != "english":
-            raise ValueError(f"stop_words: not a built-in stop list: {self.stop_words!r} "
-                             "(the built-in list is 'english')")
+        strip = None if callable(self.strip_accents) else self.strip_accents
+        if strip is not None and not isinstance(strip, str):
+            raise ValueError("strip_accents must be None, 'unicode', 'ascii' or a callable; got "
+                             f"{strip!r}")
+        stop = self.stop_words if isinstance(self.stop_words, str) else None
+        _core._check_analysis("word", strip, stop, (int(ngram[0]), int(ngram[1])),
+                              str(self.decode_error))
 
     def _overrides(self, method: str) -> bool:
         return getattr(type(self), method) is not getattr(_TextMixin, method)
@@ -510,14 +505,9 @@ class CountVectorizer(_TextMixin):
 
     @staticmethod
     def _check_df(name: str, value: Any) -> None:
+        """scikit-learn's error for a min_df / max_df that is not a number (the core checks
+        the range)."""
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or "
-                             f"an int in the range [1, inf). Got {value!r} instead.")
-        if isinstance(value, numbers.Integral):
-            ok = value >= 0
-        else:
-            ok = 0.0 <= value <= 1.0
-        if not ok:
             raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or "
                              f"an int in the range [1, inf). Got {value!r} instead.")
 
@@ -532,8 +522,7 @@ class CountVectorizer(_TextMixin):
         self._check_df("max_df", self.max_df)
         self._check_df("min_df", self.min_df)
         mf = self.max_features
-        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral)
-                               or mf < 1):
+        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral)):
             raise ValueError("The 'max_features' parameter must be an int in the range [1, inf) "
                              f"or None. Got {mf!r} instead.")
         _dtype_name(self.dtype)
