@@ -15,6 +15,7 @@ void bind_vectorizer(py::module_& m);
 void bind_similarity(py::module_& m);
 void bind_lsa(py::module_& m);
 void bind_article(py::module_& m);
+void bind_cleaning(py::module_& m);
 void bind_reader(py::module_& m);
 void bind_near_duplicates(py::module_& m);
 void bind_text_reuse(py::module_& m);
@@ -32,6 +33,7 @@ PYBIND11_MODULE(_core, m) {
   newsim::bindings::bind_similarity(m);
   newsim::bindings::bind_lsa(m);
   newsim::bindings::bind_article(m);
+  newsim::bindings::bind_cleaning(m);
   newsim::bindings::bind_reader(m);
   newsim::bindings::bind_near_duplicates(m);
   newsim::bindings::bind_text_reuse(m);

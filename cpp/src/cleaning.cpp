@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "model_io.hpp"
 #include "newsim/detail/hash.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/prefetch.hpp"
@@ -113,6 +114,14 @@ class FlatMap {
   void prefetch(std::uint64_t key) const {
     key = key == 0 ? 1 : key;
     detail::prefetch(&slots_[key & mask_]);
+  }
+  std::size_t size() const { return size_; }
+  // Calls fn(key, value) for each entry, in slot order (a stored key of 0 reads as 1).
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const Slot& slot : slots_) {
+      if (slot.key != 0) fn(slot.key, slot.value);
+    }
   }
   V& operator[](std::uint64_t key) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
@@ -586,12 +595,18 @@ std::size_t match_dateline(std::string_view t, std::string_view& place) {
   return q < t.size() ? q : 0;
 }
 
-struct Counts {
-  int articles = 0;
-  std::unordered_map<std::uint64_t, int> articles_of_source;
-  FlatMap<int> corpus;  // line key -> articles
-  FlatMap<int> source;  // combine(hash(source), key) -> articles
+}  // namespace
+
+struct CleanStatistics::Impl {
+  std::int64_t articles = 0;
+  FlatMap<int> sources;       // hash(source) -> articles
+  FlatMap<int> lines;         // line key -> articles with the line
+  FlatMap<int> source_lines;  // source_key(source, key) -> articles of the source with it
 };
+
+namespace {
+
+using Counts = CleanStatistics::Impl;
 
 std::uint64_t source_key(const std::string& source, std::uint64_t key) {
   return combine(hash(source), key);
@@ -675,23 +690,26 @@ LineReport classify(const Article& a, std::size_t index, std::vector<Line>& line
   const std::size_t n = lines.size();
   // The repetition counts are in a table too large for the cache: ask for all lines at once.
   for (const Line& line : lines) {
-    if (!line.blank && may_repeat_line(line)) counts.corpus.prefetch(line.key);
+    if (!line.blank && may_repeat_line(line)) counts.lines.prefetch(line.key);
   }
+  const bool by_source = !a.source.empty();
+  const int* of_source = by_source ? counts.sources.find(hash(a.source)) : nullptr;
   // Evidence of furniture, line by line.
-  for (Line& line : lines) {
+  for (std::size_t i = 0; i < n; ++i) {
+    Line& line = lines[i];
     if (line.blank) continue;
     const bool candidate = may_repeat_line(line);
-    const int* in_corpus = candidate ? counts.corpus.find(line.key) : nullptr;
-    const int corpus_repeats = in_corpus == nullptr ? 0 : *in_corpus;
-    int source_repeats = 0;
-    if (!a.source.empty() && candidate) {
-      const int* in_source = counts.source.find(source_key(a.source, line.key));
-      source_repeats = in_source == nullptr ? 0 : *in_source;
+    const int* in_corpus = candidate ? counts.lines.find(line.key) : nullptr;
+    const int* in_source =
+        candidate && by_source ? counts.source_lines.find(source_key(a.source, line.key)) : nullptr;
+    // Counted lines are found: a miss means statistics counted without this article.
+    if (candidate && (in_corpus == nullptr || (by_source && in_source == nullptr))) {
+      throw InvalidArgument("article '" + a.id + "', line " + std::to_string(i + 1) +
+                            ": not in the clean statistics; merge the statistics of every "
+                            "shard, this one included");
     }
-    const bool by_source = !a.source.empty();
-    line.repeats = by_source ? source_repeats : corpus_repeats;
-    const auto scope = by_source ? counts.articles_of_source.find(hash(a.source)) : counts.articles_of_source.end();
-    line.scope = by_source && scope != counts.articles_of_source.end() ? scope->second : counts.articles;
+    line.repeats = candidate ? (by_source ? *in_source : *in_corpus) : 0;
+    line.scope = of_source != nullptr ? *of_source : static_cast<int>(counts.articles);
     line.evidence = furniture_signs(line);
     // Furniture repeats on many pages of a site; a line of a table or list, on a few.
     const int needed = std::max(line.sentence ? options.min_repeats_sentence : options.min_repeats,
@@ -1256,41 +1274,53 @@ Article rebuild(const Article& a, const std::vector<Line>& lines, const LineRepo
   return out;
 }
 
-}  // namespace
+// An article's lines and their features.
+std::vector<Line> article_lines(std::string_view text) {
+  std::vector<Line> lines = split_lines(text);
+  for (Line& l : lines) analyse(l);
+  mark_prose(lines);
+  return lines;
+}
 
-CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
+// Pass 1: article_lines of every article, in parallel.
+std::vector<std::vector<Line>> analyse_articles(const Corpus& corpus, int threads) {
+  std::vector<std::vector<Line>> lines(corpus.size());
+  detail::parallel_for(corpus.size(), threads,
+                       [&](std::size_t i, std::size_t) { lines[i] = article_lines(corpus[i].text); });
+  return lines;
+}
+
+// The keys of the lines that may count as repeated furniture, sorted and distinct: an article
+// counts once per line.
+void repeat_keys(const std::vector<Line>& lines, std::vector<std::uint64_t>& keys) {
+  keys.clear();
+  for (const Line& l : lines) {
+    if (may_repeat_line(l)) keys.push_back(l.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+// Counts one more article, of `source` (may be empty), with these repeat_keys.
+void count_article(Counts& counts, const std::string& source, const std::vector<std::uint64_t>& keys) {
+  ++counts.articles;
+  if (!source.empty()) ++counts.sources[hash(source)];
+  for (const std::uint64_t k : keys) {
+    ++counts.lines[k];
+    if (!source.empty()) ++counts.source_lines[source_key(source, k)];
+  }
+}
+
+void check_options(const CleanOptions& options) {
   if (options.min_repeats < 2 || options.min_repeats_sentence < 2) {
     throw InvalidArgument("min_repeats and min_repeats_sentence must be at least 2");
   }
+}
+
+// Pass 2: labels, audit and the cleaned articles, in parallel.
+CleanResult label_articles(const Corpus& corpus, std::vector<std::vector<Line>>& lines,
+                           const Counts& counts, const CleanOptions& options, int threads) {
   const std::size_t n = corpus.size();
-  std::vector<std::vector<Line>> lines(n);
-  const int threads = detail::resolve_threads(options.n_jobs);
-  // Pass 1: lines and their features, in parallel.
-  detail::parallel_for(n, threads, [&](std::size_t i, std::size_t) {
-    lines[i] = split_lines(corpus[i].text);
-    for (Line& l : lines[i]) analyse(l);
-    mark_prose(lines[i]);
-  });
-  // Repetition: in how many articles each line occurs (corpus-wide and per source).
-  Counts counts;
-  counts.articles = static_cast<int>(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!corpus[i].source.empty()) ++counts.articles_of_source[hash(corpus[i].source)];
-  }
-  std::vector<std::uint64_t> keys;
-  for (std::size_t i = 0; i < n; ++i) {
-    keys.clear();
-    for (const Line& l : lines[i]) {
-      if (may_repeat_line(l)) keys.push_back(l.key);
-    }
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (const std::uint64_t k : keys) {
-      ++counts.corpus[k];
-      if (!corpus[i].source.empty()) ++counts.source[source_key(corpus[i].source, k)];
-    }
-  }
-  // Pass 2: labels, audit and the cleaned articles.
   CleanResult out;
   out.reports.resize(n);
   std::vector<Article> cleaned(n);
@@ -1307,6 +1337,173 @@ CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
     out.audit.insert(out.audit.end(), out.reports[i].audit.begin(), out.reports[i].audit.end());
   }
   return out;
+}
+
+// A table as two packed arrays (keys, counts) sorted by key, so that equal counts give equal
+// bytes.
+nlohmann::json pack_table(const FlatMap<int>& table) {
+  std::vector<std::pair<std::uint64_t, std::int32_t>> entries;
+  entries.reserve(table.size());
+  table.for_each([&](std::uint64_t k, int c) { entries.emplace_back(k, c); });
+  std::sort(entries.begin(), entries.end());
+  std::vector<std::uint8_t> keys(entries.size() * 8), counts(entries.size() * 4);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::memcpy(keys.data() + i * 8, &entries[i].first, 8);
+    std::memcpy(counts.data() + i * 4, &entries[i].second, 4);
+  }
+  return {{"keys", nlohmann::json::binary(std::move(keys))},
+          {"counts", nlohmann::json::binary(std::move(counts))}};
+}
+
+void unpack_table(const nlohmann::json& j, FlatMap<int>& table, const std::string& where) {
+  const auto& keys = j.at("keys").get_binary();
+  const auto& counts = j.at("counts").get_binary();
+  if (keys.size() % 8 != 0 || keys.size() / 8 != counts.size() / 4 || counts.size() % 4 != 0) {
+    throw ModelFormatError(where + " are corrupt: keys and counts differ in length");
+  }
+  table = FlatMap<int>(keys.size() / 8);
+  for (std::size_t i = 0; i < keys.size() / 8; ++i) {
+    std::uint64_t k;
+    std::int32_t c;
+    std::memcpy(&k, keys.data() + i * 8, 8);
+    std::memcpy(&c, counts.data() + i * 4, 4);
+    if (c < 1) throw ModelFormatError(where + " are corrupt: a count below 1");
+    table[k] += c;
+  }
+}
+
+// Whether every entry of a is in b with the same count (sizes compared by the caller).
+bool same_entries(const FlatMap<int>& a, const FlatMap<int>& b) {
+  bool same = true;
+  a.for_each([&](std::uint64_t k, int c) {
+    const int* other = b.find(k);
+    same = same && other != nullptr && *other == c;
+  });
+  return same;
+}
+
+constexpr std::string_view kStatisticsFormat = "newsim.clean_statistics";
+constexpr int kStatisticsVersion = 1;
+
+}  // namespace
+
+CleanStatistics::CleanStatistics() : impl_(std::make_unique<Impl>()) {}
+CleanStatistics::~CleanStatistics() = default;
+CleanStatistics::CleanStatistics(const CleanStatistics& other)
+    : impl_(std::make_unique<Impl>(*other.impl_)) {}
+CleanStatistics& CleanStatistics::operator=(const CleanStatistics& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+CleanStatistics::CleanStatistics(CleanStatistics&&) noexcept = default;
+CleanStatistics& CleanStatistics::operator=(CleanStatistics&&) noexcept = default;
+
+void CleanStatistics::merge(const CleanStatistics& other) {
+  Impl& a = *impl_;
+  const Impl& b = *other.impl_;
+  a.articles += b.articles;
+  for (auto [mine, theirs] : {std::make_pair(&a.sources, &b.sources),
+                              std::make_pair(&a.lines, &b.lines),
+                              std::make_pair(&a.source_lines, &b.source_lines)}) {
+    theirs->for_each([mine = mine](std::uint64_t k, int c) { (*mine)[k] += c; });
+  }
+}
+
+std::int64_t CleanStatistics::articles() const { return impl_->articles; }
+std::size_t CleanStatistics::lines() const { return impl_->lines.size(); }
+
+bool CleanStatistics::operator==(const CleanStatistics& other) const {
+  const Impl& a = *impl_;
+  const Impl& b = *other.impl_;
+  return a.articles == b.articles && a.sources.size() == b.sources.size() &&
+         a.lines.size() == b.lines.size() && a.source_lines.size() == b.source_lines.size() &&
+         same_entries(a.sources, b.sources) && same_entries(a.lines, b.lines) &&
+         same_entries(a.source_lines, b.source_lines);
+}
+
+std::string CleanStatistics::to_bytes() const {
+  nlohmann::json j = model_io::new_model(kStatisticsFormat, kStatisticsVersion);
+  j["articles"] = impl_->articles;
+  j["sources"] = pack_table(impl_->sources);
+  j["lines"] = pack_table(impl_->lines);
+  j["source_lines"] = pack_table(impl_->source_lines);
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(j);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+CleanStatistics CleanStatistics::from_bytes(std::string_view bytes, std::string_view origin) {
+  const std::string where = "clean statistics " + std::string(origin);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::from_msgpack(bytes.begin(), bytes.end());
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelFormatError(where + " are not MessagePack (" + e.what() + ")");
+  }
+  model_io::check_model(j, where, kStatisticsFormat, kStatisticsVersion);
+  CleanStatistics s;
+  try {
+    s.impl_->articles = j.at("articles").get<std::int64_t>();
+    unpack_table(j.at("sources"), s.impl_->sources, where);
+    unpack_table(j.at("lines"), s.impl_->lines, where);
+    unpack_table(j.at("source_lines"), s.impl_->source_lines, where);
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelFormatError(where + " are corrupt (" + e.what() + ")");
+  }
+  if (s.impl_->articles < 0) throw ModelFormatError(where + " are corrupt: articles below 0");
+  return s;
+}
+
+CleanStatistics clean_statistics(const Corpus& corpus, int n_jobs) {
+  // Only the keys of each article are kept, not its lines.
+  std::vector<std::vector<std::uint64_t>> keys(corpus.size());
+  detail::parallel_for(corpus.size(), detail::resolve_threads(n_jobs), [&](std::size_t i, std::size_t) {
+    repeat_keys(article_lines(corpus[i].text), keys[i]);
+  });
+  CleanStatistics out;
+  for (std::size_t i = 0; i < corpus.size(); ++i) count_article(*out.impl_, corpus[i].source, keys[i]);
+  return out;
+}
+
+CleanResult clean(const Corpus& corpus, const CleanOptions& options) {
+  check_options(options);
+  const int threads = detail::resolve_threads(options.n_jobs);
+  std::vector<std::vector<Line>> lines = analyse_articles(corpus, threads);
+  // Repetition: in how many articles each line occurs (corpus-wide and per source).
+  Counts counts;
+  std::vector<std::uint64_t> keys;
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    repeat_keys(lines[i], keys);
+    count_article(counts, corpus[i].source, keys);
+  }
+  return label_articles(corpus, lines, counts, options, threads);
+}
+
+CleanResult clean(const Corpus& corpus, const CleanStatistics& statistics, const CleanOptions& options) {
+  check_options(options);
+  const Counts& counts = *statistics.impl_;
+  const auto lacking = [](const std::string& what) {
+    return InvalidArgument("the clean statistics lack this corpus: " + what +
+                           "; merge the statistics of every shard, this one included");
+  };
+  if (counts.articles < static_cast<std::int64_t>(corpus.size())) {
+    throw lacking("they count " + std::to_string(counts.articles) + " articles, it holds " +
+                  std::to_string(corpus.size()));
+  }
+  FlatMap<int> own;  // articles per source here
+  for (const Article& a : corpus) {
+    if (!a.source.empty()) ++own[hash(a.source)];
+  }
+  for (const Article& a : corpus) {
+    const int* counted = a.source.empty() ? nullptr : counts.sources.find(hash(a.source));
+    if (!a.source.empty() && (counted == nullptr || *counted < *own.find(hash(a.source)))) {
+      throw lacking("they count " + std::to_string(counted == nullptr ? 0 : *counted) +
+                    " articles of source '" + a.source + "', it holds " +
+                    std::to_string(*own.find(hash(a.source))));
+    }
+  }
+  const int threads = detail::resolve_threads(options.n_jobs);
+  std::vector<std::vector<Line>> lines = analyse_articles(corpus, threads);
+  return label_articles(corpus, lines, counts, options, threads);
 }
 
 }  // namespace newsim

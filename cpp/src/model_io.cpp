@@ -59,6 +59,12 @@ json parse_model(std::string_view text, std::string_view origin, std::string_vie
     // out_of_range: a number beyond double's range (1e400).
     throw ModelFormatError(where + " is not valid JSON (" + e.what() + ")");
   }
+  check_model(model, where, format, max_version);
+  return model;
+}
+
+void check_model(const json& model, const std::string& where, std::string_view format,
+                 int max_version) {
   if (!model.is_object() || !model.contains("format") || model["format"] != format) {
     throw ModelFormatError(where + " is not a " + std::string(format) + " model (no \"format\": \"" +
                            std::string(format) + "\")");
@@ -72,7 +78,6 @@ json parse_model(std::string_view text, std::string_view origin, std::string_vie
                            std::to_string(max_version) + "); upgrade newsim to load it");
   }
   if (version < 1) throw ModelFormatError(where + " has an invalid format version");
-  return model;
 }
 
 std::string dump(const json& model) {

@@ -27,6 +27,9 @@ nlohmann::json new_model(std::string_view format, int version);
 /// Parses `text` and checks its format and version; throws ModelFormatError naming `origin`.
 nlohmann::json parse_model(std::string_view text, std::string_view origin, std::string_view format,
                            int max_version);
+/// parse_model()'s checks of a parsed document; `where` starts the messages ("model 'x.json'").
+void check_model(const nlohmann::json& model, const std::string& where, std::string_view format,
+                 int max_version);
 
 /// Serialises; throws InvalidArgument if a string is not valid UTF-8.
 std::string dump(const nlohmann::json& model);

@@ -24,7 +24,15 @@ from newsim._core import (
     murmurhash3_32,
 )
 from newsim.article_similarity import ArticleSimilarity
-from newsim.articles import Article, CleanResult, Corpus, clean, iter_articles, read_articles
+from newsim.articles import (
+    Article,
+    CleanResult,
+    Corpus,
+    clean,
+    clean_statistics,
+    iter_articles,
+    read_articles,
+)
 from newsim.evaluation import BCubed, adjusted_rand_index, b_cubed
 from newsim.lsa import LSA
 from newsim.near_duplicates import (
@@ -66,6 +74,7 @@ __all__ = [
     "BCubed",
     "clean",
     "CleanResult",
+    "clean_statistics",
     "cluster_stories",
     "Corpus",
     "CountVectorizer",

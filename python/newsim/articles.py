@@ -18,7 +18,8 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
 from newsim import _core
 from newsim._base import _n_jobs
 
-__all__ = ["Article", "Corpus", "CleanResult", "read_articles", "iter_articles", "clean"]
+__all__ = ["Article", "Corpus", "CleanResult", "read_articles", "iter_articles", "clean",
+           "clean_statistics"]
 
 _FIELDS = ("id", "title", "text", "source", "date", "url")
 _ERRORS = ("raise", "skip", "report")
@@ -501,16 +502,44 @@ class CleanResult:
 
 def _clean_core(corpus: Corpus, *, keep_captions: bool = False, keep_subheads: bool = False,
                 min_repeats: int = 2, min_repeats_sentence: int = 3,
-                n_jobs: Optional[int] = None) -> Tuple[Any, list, list, List[str]]:
+                n_jobs: Optional[int] = None,
+                statistics: Optional["_core.CleanStatistics"] = None
+                ) -> Tuple[Any, list, list, List[str]]:
+    if statistics is not None and not isinstance(statistics, _core.CleanStatistics):
+        raise TypeError("statistics must come from newsim.clean_statistics, not "
+                        f"{type(statistics).__name__}")
     core, audit, labels = _core._clean(corpus._core, bool(keep_captions), bool(keep_subheads),
                                        int(min_repeats), int(min_repeats_sentence),
-                                       _n_jobs(n_jobs))
+                                       _n_jobs(n_jobs), statistics)
     return core, audit, labels, core.column("title")
+
+
+def clean_statistics(corpus: Any, n_jobs: Optional[int] = None) -> "_core.CleanStatistics":
+    """How often each line repeats across a corpus, or one shard of it: what ``clean`` counts
+    before it labels lines (articles with each line, corpus-wide and per source).
+
+    Shards' statistics merge (``a.merge(b)`` returns the sum and changes neither) and pickle;
+    ``clean(shard, statistics=merged)``, with the statistics of every shard merged (this one's
+    included), cleans the shard exactly as cleaning the whole corpus at once would. No option
+    of ``clean`` changes what is counted. ``len()`` is the number of articles counted.
+
+    >>> corpus = read_articles(["Sign up for our newsletter\\n\\nTalks stall\\n\\nNATO met."] * 2
+    ...                        + ["Sign up for our newsletter\\n\\nRain ahead\\n\\nIt rains."])
+    >>> stats = clean_statistics(corpus[:2]).merge(clean_statistics(corpus[2:]))
+    >>> len(stats)
+    3
+    >>> clean(corpus[2:], statistics=stats).corpus.texts == clean(corpus).corpus[2:].texts
+    True
+    """
+    if not isinstance(corpus, Corpus):
+        corpus = read_articles(corpus)
+    return _core._clean_statistics(corpus._core, _n_jobs(n_jobs))
 
 
 def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = False,
           min_repeats: int = 2, min_repeats_sentence: int = 3,
-          n_jobs: Optional[int] = None) -> CleanResult:
+          n_jobs: Optional[int] = None,
+          statistics: Optional["_core.CleanStatistics"] = None) -> CleanResult:
     """Removes page furniture from every article and says why.
 
     Lines are labelled body, boilerplate, title, caption, credit or subhead; datelines
@@ -523,6 +552,11 @@ def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = Fal
     (without sources: in a tenth of the corpus and at least 10 articles); other lines need a
     furniture phrase, icon names, or ``min_repeats`` articles (and 1% of the source's). The
     audit lists every line that is not body, with the rule and its evidence.
+
+    ``statistics`` (from ``clean_statistics``, merged over every shard of a larger corpus,
+    this one included) replaces the corpus's own repetition counts, so that shards cleaned
+    apart give what cleaning them together gives; statistics that lack this corpus's articles
+    raise ValueError.
 
     >>> r = clean(read_articles(["Breaking News\\n\\nTalks stall\\n\\nNATO and Russia did not "
     ...                          "agree on the shield, officials said on Monday.\\n\\nRead more"]))
@@ -537,7 +571,8 @@ def clean(corpus: Any, *, keep_captions: bool = False, keep_subheads: bool = Fal
         corpus = read_articles(corpus)
     core, audit, labels, _ = _clean_core(corpus, keep_captions=keep_captions,
                                          keep_subheads=keep_subheads, min_repeats=min_repeats,
-                                         min_repeats_sentence=min_repeats_sentence, n_jobs=n_jobs)
+                                         min_repeats_sentence=min_repeats_sentence, n_jobs=n_jobs,
+                                         statistics=statistics)
     ids = corpus.ids
     frame = pd.DataFrame(audit, columns=["article", "line", "label", "rule", "evidence", "text"])
     frame["article"] = [ids[i] for i in frame["article"]] if len(frame) else frame["article"]

@@ -758,3 +758,256 @@ TEST(CleanText, SentenceEndingInSpaceAndNoBreakSpaceStaysBody) {
     EXPECT_TRUE(contains(r.corpus[0].text, middle)) << "paragraph ending in " << hex(tail);
   }
 }
+
+// -- shards: statistics counted apart and merged --------------------------------------------------
+
+namespace {
+
+// A corpus with furniture that repeats across articles: three sites whose pages share notices
+// and footers (some sentence-shaped), unsourced pages sharing a notice in more than a tenth of
+// them, the seed articles (copied under three sources), and wire copy repeated a few times.
+newsim::Corpus shard_corpus() {
+  newsim::Corpus c;
+  for (const newsim::Article& s : seeds()) {
+    for (const char* source : {"", "alpha", "beta"}) {
+      newsim::Article a = s;
+      a.id = s.id + "/" + source;
+      a.source = source;
+      c.add(a);
+    }
+  }
+  const std::vector<std::string> words = {"council", "river", "budget", "minister", "school",
+                                          "harbour", "vote", "police", "market", "storm",
+                                          "bridge", "doctors", "farmers", "court", "museum"};
+  std::uint32_t state = 12345;
+  auto pick = [&](std::size_t n) {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<std::size_t>(state >> 8) % n;
+  };
+  auto sentence = [&](int i) {
+    std::string s = "The " + words[pick(words.size())] + " said on day " + std::to_string(i) +
+                    " that the " + words[pick(words.size())] + " and the " +
+                    words[pick(words.size())] + " would meet again next week.";
+    return s;
+  };
+  const std::vector<std::vector<std::string>> furniture = {
+      {"Sign up for our newsletter", "Alpha News daily", "We use cookies to improve your "
+       "experience on our site, and by continuing you agree to our use of them."},
+      {"Share this article", "Most read", "Copyright Beta Media. All rights reserved."},
+      {"Gamma Times", "Listen to this article", "Reporters of Gamma Times wrote this story "
+       "with the help of local people, whom we thank for their time."}};
+  for (int i = 0; i < 90; ++i) {
+    const int site = i % 4;  // 3: no source
+    std::string text = "Headline number " + std::to_string(i) + " for the " +
+                       words[pick(words.size())] + "\n\n";
+    if (site < 3) text += furniture[site][pick(2)] + "\n\n";
+    for (int p = 0; p < 3; ++p) text += sentence(i * 10 + p) + "\n\n";
+    if (site < 3) text += furniture[site][2] + "\n";
+    if (site == 3 && i % 8 == 3) {
+      text += "This page was brought to you by readers like you, and we thank you for that.\n";
+    }
+    if (i % 9 == 0) text += "(Reporting by Jane Doe; Editing by John Roe)\n";
+    newsim::Article a = article("syn" + std::to_string(i), text,
+                                site < 3 ? std::vector<std::string>{"alpha", "beta", "gamma"}[site]
+                                         : std::string());
+    c.add(a);
+  }
+  // Wire copy: one story in four articles (a sentence repeated in a few articles only).
+  for (int i = 0; i < 4; ++i) {
+    c.add(article("wire" + std::to_string(i),
+                  page("Storm Closes Airport", {"LONDON (Reuters) - Heathrow airport closed both "
+                                                "runways on Sunday as a storm brought high winds.",
+                                                sentence(1000 + i)})));
+  }
+  return c;
+}
+
+// The articles at these positions, as a corpus.
+newsim::Corpus part(const newsim::Corpus& c, const std::vector<std::size_t>& rows) {
+  newsim::Corpus out;
+  for (const std::size_t r : rows) out.add(c[r]);
+  return out;
+}
+
+// Whole-corpus cleaning and shard-by-shard cleaning with merged statistics agree, article by
+// article: texts, titles, sources, meta, labels, reports and audit rows.
+void expect_same_as_whole(const newsim::Corpus& corpus,
+                          const std::vector<std::vector<std::size_t>>& shards,
+                          const newsim::CleanOptions& options = {}) {
+  const newsim::CleanResult whole = newsim::clean(corpus, options);
+  newsim::CleanStatistics merged;
+  for (const auto& rows : shards) merged.merge(newsim::clean_statistics(part(corpus, rows), 1));
+  EXPECT_EQ(merged, newsim::clean_statistics(corpus, 2));
+  EXPECT_EQ(merged.articles(), static_cast<std::int64_t>(corpus.size()));
+  std::size_t audit_rows = 0;
+  for (const auto& rows : shards) {
+    const newsim::CleanResult r = newsim::clean(part(corpus, rows), merged, options);
+    ASSERT_EQ(r.corpus.size(), rows.size());
+    audit_rows += r.audit.size();
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const std::size_t i = rows[k];
+      EXPECT_EQ(r.corpus[k], whole.corpus[i]) << corpus[i].id;
+      const newsim::LineReport& a = r.reports[k];
+      const newsim::LineReport& b = whole.reports[i];
+      EXPECT_EQ(a.labels, b.labels) << corpus[i].id;
+      EXPECT_EQ(a.title, b.title) << corpus[i].id;
+      EXPECT_EQ(a.title_credit, b.title_credit) << corpus[i].id;
+      EXPECT_EQ(a.dateline, b.dateline) << corpus[i].id;
+      EXPECT_EQ(a.dateline_length, b.dateline_length) << corpus[i].id;
+      ASSERT_EQ(a.audit.size(), b.audit.size()) << corpus[i].id;
+      for (std::size_t e = 0; e < a.audit.size(); ++e) {
+        EXPECT_EQ(a.audit[e].article, k);
+        EXPECT_EQ(b.audit[e].article, i);
+        EXPECT_EQ(a.audit[e].line, b.audit[e].line) << corpus[i].id;
+        EXPECT_EQ(a.audit[e].label, b.audit[e].label) << corpus[i].id;
+        EXPECT_EQ(a.audit[e].rule, b.audit[e].rule) << corpus[i].id;
+        EXPECT_EQ(a.audit[e].evidence, b.audit[e].evidence) << corpus[i].id;
+        EXPECT_EQ(a.audit[e].text, b.audit[e].text) << corpus[i].id;
+      }
+    }
+  }
+  EXPECT_EQ(audit_rows, whole.audit.size());
+}
+
+std::vector<std::vector<std::size_t>> round_robin(std::size_t n, std::size_t parts) {
+  std::vector<std::vector<std::size_t>> out(parts);
+  for (std::size_t i = 0; i < n; ++i) out[i % parts].push_back(i);
+  return out;
+}
+
+std::vector<std::vector<std::size_t>> runs(std::size_t n, const std::vector<std::size_t>& ends) {
+  std::vector<std::vector<std::size_t>> out;
+  std::size_t start = 0;
+  for (const std::size_t end : ends) {
+    out.emplace_back();
+    for (std::size_t i = start; i < end && i < n; ++i) out.back().push_back(i);
+    start = end;
+  }
+  out.emplace_back();
+  for (std::size_t i = start; i < n; ++i) out.back().push_back(i);
+  return out;
+}
+
+}  // namespace
+
+TEST(CleanShards, MergedStatisticsCleanShardsAsTheWholeCorpus) {
+  const newsim::Corpus corpus = shard_corpus();
+  const std::size_t n = corpus.size();
+  // The corpus has what the statistics are for: lines removed for repeating, per source and
+  // without sources.
+  const newsim::CleanResult whole = newsim::clean(corpus);
+  std::set<std::string> repeated_evidence;
+  for (const newsim::AuditEntry& e : whole.audit) {
+    if (contains(e.evidence, "repeated in")) {
+      repeated_evidence.insert(contains(e.evidence, "of source") ? "source" : "corpus");
+    }
+  }
+  EXPECT_EQ(repeated_evidence, (std::set<std::string>{"source", "corpus"}));
+  expect_same_as_whole(corpus, runs(n, {n / 2}));
+  expect_same_as_whole(corpus, round_robin(n, 3));
+  expect_same_as_whole(corpus, runs(n, {1, 2, 50}));  // tiny shards and a large one
+  expect_same_as_whole(corpus, round_robin(n, n));   // one article each
+  expect_same_as_whole(corpus, runs(n, {0, n}));     // empty shards
+  newsim::CleanOptions o;
+  o.keep_captions = true;
+  o.min_repeats = 3;
+  o.min_repeats_sentence = 5;
+  o.n_jobs = 3;
+  expect_same_as_whole(corpus, round_robin(n, 4), o);
+}
+
+TEST(CleanShards, ReutersSampleInShards) {
+  const std::string path = std::string(NEWSIM_SOURCE_DIR) + "/../shared/corpora/reuters21578.jsonl.gz";
+  if (!std::ifstream(path).good()) GTEST_SKIP() << path << " not found";
+  newsim::JsonlOptions o;
+  o.errors = newsim::OnError::report;
+  o.require_text = false;
+  newsim::JsonlReader reader(path, o);
+  newsim::Corpus corpus;
+  newsim::Article a;
+  while (corpus.size() < 3000 && reader.next(a)) corpus.add(a);
+  // Wire copy without sources: the "Reuter" sign-off and table headings repeat.
+  expect_same_as_whole(corpus, round_robin(corpus.size(), 4));
+  expect_same_as_whole(corpus, runs(corpus.size(), {100, 1700}));
+}
+
+TEST(CleanShards, MergeOrderAndBytesDoNotMatter) {
+  const newsim::Corpus corpus = shard_corpus();
+  const auto shards = round_robin(corpus.size(), 3);
+  std::vector<newsim::CleanStatistics> parts;
+  for (const auto& rows : shards) parts.push_back(newsim::clean_statistics(part(corpus, rows)));
+  newsim::CleanStatistics forward, backward;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    forward.merge(parts[i]);
+    backward.merge(parts[parts.size() - 1 - i]);
+  }
+  EXPECT_EQ(forward, backward);
+  EXPECT_EQ(forward.to_bytes(), backward.to_bytes());
+  EXPECT_EQ(forward, newsim::clean_statistics(corpus, 1));
+  EXPECT_NE(forward, parts[0]);
+  EXPECT_GT(forward.lines(), parts[0].lines());
+  // Round trip through bytes.
+  const std::string bytes = forward.to_bytes();
+  const newsim::CleanStatistics back = newsim::CleanStatistics::from_bytes(bytes);
+  EXPECT_EQ(back, forward);
+  EXPECT_EQ(back.articles(), static_cast<std::int64_t>(corpus.size()));
+  EXPECT_EQ(newsim::CleanStatistics::from_bytes(newsim::CleanStatistics().to_bytes()),
+            newsim::CleanStatistics());
+  // Copies are independent.
+  newsim::CleanStatistics copy = parts[0];
+  copy.merge(parts[1]);
+  EXPECT_NE(copy, parts[0]);
+  EXPECT_EQ(newsim::clean_statistics(part(corpus, shards[0])), parts[0]);
+}
+
+TEST(CleanShards, StatisticsWithoutTheShardAreRejected) {
+  const newsim::Corpus corpus = shard_corpus();
+  const auto halves = runs(corpus.size(), {corpus.size() / 2});
+  const newsim::Corpus first = part(corpus, halves[0]);
+  const newsim::Corpus second = part(corpus, halves[1]);
+  const newsim::CleanStatistics of_first = newsim::clean_statistics(first);
+  auto message = [](const newsim::Corpus& c, const newsim::CleanStatistics& s) {
+    try {
+      newsim::clean(c, s);
+    } catch (const newsim::InvalidArgument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  // Fewer articles than the shard: said before anything is read.
+  EXPECT_TRUE(contains(message(first, newsim::CleanStatistics()), "they count 0 articles"))
+      << message(first, newsim::CleanStatistics());
+  // Enough articles, but not these: a line or a source is missing.
+  newsim::CleanStatistics doubled = of_first;
+  doubled.merge(of_first);
+  const std::string m = message(second, doubled);
+  EXPECT_TRUE(contains(m, "lack this corpus") || contains(m, "not in the clean statistics")) << m;
+  EXPECT_TRUE(contains(m, "merge the statistics of every shard")) << m;
+  EXPECT_NO_THROW(newsim::clean(first, of_first));
+}
+
+TEST(CleanShards, BadBytesAreModelFormatErrors) {
+  const newsim::Corpus corpus = shard_corpus();
+  const std::string bytes = newsim::clean_statistics(corpus).to_bytes();
+  for (const std::string& bad :
+       {std::string(), std::string("not msgpack"), bytes.substr(0, bytes.size() / 2),
+        std::string("\x81\xa6" "format\xa3" "abc", 12)}) {
+    EXPECT_THROW(newsim::CleanStatistics::from_bytes(bad, "<test>"), newsim::ModelFormatError);
+  }
+  // A newer version is named as such.
+  nlohmann::json j = nlohmann::json::from_msgpack(bytes);
+  j["version"] = 99;
+  const std::vector<std::uint8_t> newer = nlohmann::json::to_msgpack(j);
+  try {
+    newsim::CleanStatistics::from_bytes(std::string(newer.begin(), newer.end()), "<test>");
+    ADD_FAILURE() << "no error";
+  } catch (const newsim::ModelFormatError& e) {
+    EXPECT_TRUE(contains(e.what(), "newer")) << e.what();
+  }
+  // Keys and counts of different lengths.
+  j["version"] = 1;
+  j["lines"]["counts"] = nlohmann::json::binary({1, 0, 0, 0});
+  const std::vector<std::uint8_t> torn = nlohmann::json::to_msgpack(j);
+  EXPECT_THROW(newsim::CleanStatistics::from_bytes(std::string(torn.begin(), torn.end())),
+               newsim::ModelFormatError);
+}

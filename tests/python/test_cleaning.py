@@ -285,3 +285,72 @@ def test_cleaning_on_held_out_sites(held_out_pages, capsys):
               f"body lines lost {f['body_lost']:.4%}, titles found {f['titles']:.4f}")
     assert f["recall"] >= 0.95
     assert f["body_lost"] <= 0.005
+
+
+# -- shards: statistics counted apart, merged, and cleaning shard by shard ------------------------
+
+def _same_cleaning(shard_result, whole_result, ids):
+    """A shard's CleanResult equals the whole corpus's for the shard's articles."""
+    whole = whole_result.corpus
+    assert [a for a in shard_result.corpus] == [whole[i] for i in ids]
+    positions = [whole.position(i) for i in ids]
+    assert shard_result.labels == [whole_result.labels[p] for p in positions]
+    expected = whole_result.audit[whole_result.audit.article.isin(set(ids))]
+    assert shard_result.audit.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("anonymous", [False, True], ids=["sources", "no sources"])
+def test_shards_cleaned_with_merged_statistics_as_the_whole(pages, anonymous):
+    corpus, _ = pages
+    if anonymous:
+        corpus = newsim.Corpus(newsim.Article(id=a.id, text=a.text) for a in corpus)
+    options = dict(keep_captions=True, min_repeats=3)
+    whole = newsim.clean(corpus, **options)
+    assert (whole.audit.evidence.str.contains("repeated in")).any()
+    n = len(corpus)
+    for shards in ([corpus[:n // 3], corpus[n // 3:]], [corpus[k::3] for k in range(3)]):
+        parts = [newsim.clean_statistics(s, n_jobs=1) for s in shards]
+        merged = parts[0]
+        for p in parts[1:]:
+            merged = merged.merge(p)
+        assert merged == newsim.clean_statistics(corpus, n_jobs=2)
+        assert len(merged) == n and len(parts[0]) == len(shards[0])
+        for s in shards:
+            _same_cleaning(newsim.clean(s, statistics=merged, **options), whole, s.ids)
+
+
+def test_clean_statistics_pickle_and_merge():
+    import pickle
+
+    corpus = newsim.read_articles(SEEDS)
+    a, b = newsim.clean_statistics(corpus[:2]), newsim.clean_statistics(corpus[2:])
+    merged = a.merge(b)
+    assert (len(a), len(b), len(merged)) == (2, 3, 5)  # merge changes neither
+    assert merged == b.merge(a) == newsim.clean_statistics(corpus)
+    assert merged != a
+    back = pickle.loads(pickle.dumps(merged))
+    assert back == merged and len(back) == 5 and back.lines == merged.lines
+    assert repr(back) == f"CleanStatistics(5 articles, {merged.lines} distinct lines)"
+    assert newsim.clean_statistics([]) == newsim._core.CleanStatistics()
+    # Plain texts are read as clean reads them.
+    texts = [a.text for a in corpus]
+    assert newsim.clean_statistics(texts) == merged
+    with pytest.raises(newsim.ModelFormatError, match="clean statistics <test>"):
+        type(merged).from_bytes(merged.to_bytes()[:-40], "<test>")
+
+
+def test_statistics_that_lack_the_shard_are_rejected():
+    corpus = newsim.read_articles(SEEDS)
+    first, rest = corpus[:2], corpus[2:]
+    with pytest.raises(ValueError, match="merge the statistics of every shard"):
+        newsim.clean(rest, statistics=newsim.clean_statistics(first))
+    doubled = newsim.clean_statistics(first).merge(newsim.clean_statistics(first))
+    with pytest.raises(ValueError, match="article '.*', line \\d+: not in the clean statistics"):
+        newsim.clean(newsim.Corpus([rest[0]]), statistics=doubled)
+    with pytest.raises(TypeError, match="newsim.clean_statistics"):
+        newsim.clean(first, statistics=b"not statistics")
+    # Options do not change what is counted: any options clean with any statistics.
+    stats = newsim.clean_statistics(corpus)
+    for options in ({}, {"min_repeats": 4, "min_repeats_sentence": 6, "keep_subheads": True}):
+        assert [a for a in newsim.clean(corpus, statistics=stats, **options).corpus] == \
+            [a for a in newsim.clean(corpus, **options).corpus]

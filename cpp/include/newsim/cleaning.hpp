@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newsim/article.hpp"
@@ -62,11 +64,61 @@ struct CleanResult {
   std::vector<LineReport> reports;
 };
 
+/// How often lines repeat across a corpus, or one shard of it: what clean() counts before it
+/// labels lines (articles with each line, corpus-wide and per source; articles per source).
+/// Shards' counts add up, so each shard cleaned with the merged statistics of all shards (its
+/// own included) gives what cleaning the whole corpus at once gives. Lines are kept as 64-bit
+/// hashes; no option of CleanOptions changes what is counted.
+class CleanStatistics {
+ public:
+  CleanStatistics();  // no articles
+  ~CleanStatistics();
+  CleanStatistics(const CleanStatistics& other);
+  CleanStatistics& operator=(const CleanStatistics& other);
+  CleanStatistics(CleanStatistics&&) noexcept;
+  CleanStatistics& operator=(CleanStatistics&&) noexcept;
+
+  /// Adds another shard's counts. O(other's distinct lines).
+  void merge(const CleanStatistics& other);
+  /// Articles counted.
+  std::int64_t articles() const;
+  /// Distinct lines counted (corpus-wide).
+  std::size_t lines() const;
+  /// The same counts. O(distinct lines).
+  bool operator==(const CleanStatistics& other) const;
+  bool operator!=(const CleanStatistics& other) const { return !(*this == other); }
+
+  /// Versioned MessagePack (nlohmann/json) with the counts as packed arrays, about 12 bytes per
+  /// distinct line: to ship shards between processes and to pickle. from_bytes throws
+  /// ModelFormatError naming `origin`.
+  std::string to_bytes() const;
+  static CleanStatistics from_bytes(std::string_view bytes, std::string_view origin = "<bytes>");
+
+  struct Impl;  // the counts (internal)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend CleanStatistics clean_statistics(const Corpus& corpus, int n_jobs);
+  friend CleanResult clean(const Corpus& corpus, const CleanStatistics& statistics,
+                           const CleanOptions& options);
+};
+
+/// The repetition counts of a corpus (or shard): clean()'s first pass without the labelling.
+/// O(total text); parallel over articles (n_jobs: 0 = all cores), results independent of it.
+CleanStatistics clean_statistics(const Corpus& corpus, int n_jobs = 0);
+
 /// Cleans every article. A cleaned article's text keeps its body lines (and captions /
 /// subheads when asked) with paragraph breaks; its title is the detected one when it had
 /// none (or a row of icon names: a line labelled boilerplate is never the title); its source takes a title or line credit when it had none; its meta gains
 /// "dateline", "captions", "subheads" and "credits" when found. O(total text) plus a hash
 /// table of lines; parallel over articles, with results independent of n_jobs.
 CleanResult clean(const Corpus& corpus, const CleanOptions& options = {});
+
+/// clean() with repetition counted beforehand: `statistics` merged from every shard of the
+/// corpus, this one included, instead of this corpus's own counts. Audit rows number articles
+/// within this corpus. Throws InvalidArgument when the statistics lack this corpus (fewer
+/// articles, or articles of a source, than it holds; a line of an article not counted).
+CleanResult clean(const Corpus& corpus, const CleanStatistics& statistics,
+                  const CleanOptions& options = {});
 
 }  // namespace newsim
