@@ -15,7 +15,7 @@ setup:
 	bash scripts/setup.sh
 
 build: setup
-	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -U NEWSIM_PY_OUT \
 	      -DPython_EXECUTABLE=$(PYTHON) -DNEWSIM_BUILD_TESTS=ON
 	cmake --build build -j2
 

@@ -33,10 +33,10 @@ def load_corpus(path: Path, limit: Optional[int]) -> List[str]:
 def import_newsim() -> Tuple[Any, str]:
     """(the newsim module or None, a note saying where it came from or why it is absent).
 
-    The in-tree build (python/newsim/_core*.so, the freshest) wins over an installed newsim,
-    which may be an older copy; PYTHONPATH wins over both.
+    The build tree's package (build/python: links to the sources and the freshest module)
+    wins over an installed newsim, which may be an older copy; PYTHONPATH wins over both.
     """
-    tree = REPO / "python"
+    tree = REPO / "build" / "python"
     in_tree = bool(glob.glob(str(tree / "newsim" / "_core*.so")))
     if in_tree and not os.environ.get("PYTHONPATH"):
         sys.path.insert(0, str(tree))
@@ -45,7 +45,7 @@ def import_newsim() -> Tuple[Any, str]:
         import newsim  # type: ignore
     except ImportError as e:
         where = "in-tree build does not import" if in_tree else (
-            f"not importable, and no in-tree build at {tree}/newsim/_core*.so")
+            f"not importable, and no build at {tree}/newsim/_core*.so")
         return None, f"newsim skipped: {where} ({e})"
     return newsim, f"newsim {getattr(newsim, '__version__', '?')} from {newsim.__file__}"
 

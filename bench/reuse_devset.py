@@ -153,8 +153,12 @@ def main():
     ap.add_argument("--per-kind", type=int, default=60)
     ap.add_argument("--write", help="write the set as JSON lines (text, and gold pairs)")
     args = ap.parse_args()
-    sys.path.insert(0, os.path.join(HERE, "..", "python"))
-    import newsim
+    sys.path.insert(0, HERE)
+    from _common import import_newsim
+
+    newsim, where = import_newsim()
+    if newsim is None:
+        raise SystemExit(where)
 
     texts, gold = build(args.seed, args.per_kind)
     print(f"development set: {len(texts)} articles, {len(gold)} derived "

@@ -81,10 +81,11 @@ void bind_reader(py::module_& m) {
   }, py::arg("path"), py::arg("fields"), py::arg("errors"), py::arg("require_text"),
      py::arg("max_line_bytes") = JsonlOptions{}.max_line_bytes);
 
-  m.def("_read_folder", [](const std::string& path, const std::string& errors) {
+  m.def("_read_folder", [](const std::string& path, const std::string& errors,
+                           bool detect_titles) {
     const OnError e = on_error(errors);
-    return read_result(released([&] { return read_folder(path, e); }));
-  }, py::arg("path"), py::arg("errors"));
+    return read_result(released([&] { return read_folder(path, e, detect_titles); }));
+  }, py::arg("path"), py::arg("errors"), py::arg("detect_titles") = false);
 
   m.def("_parse_date", [](const std::string& text) {
     const DateTime d = parse_date(text);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "newsim/cleaning.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/text.hpp"
 #include "reader_internal.hpp"
@@ -151,7 +152,7 @@ ReadResult read_jsonl(const std::string& path, const JsonlOptions& options) {
   return out;
 }
 
-ReadResult read_folder(const std::string& path, OnError errors) {
+ReadResult read_folder(const std::string& path, OnError errors, bool detect_titles) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(path, ec)) throw IoError(path + ": not a folder");
@@ -197,6 +198,17 @@ ReadResult read_folder(const std::string& path, OnError errors) {
       continue;
     }
     out.corpus.add(std::move(a));
+  }
+  if (detect_titles && !out.corpus.empty()) {
+    const CleanResult cleaned = clean(out.corpus);
+    Corpus titled;
+    titled.reserve(out.corpus.size());
+    for (std::size_t k = 0; k < out.corpus.size(); ++k) {
+      Article a = out.corpus[k];
+      if (a.title.empty()) a.title = cleaned.corpus[k].title;
+      titled.add(std::move(a));
+    }
+    out.corpus = std::move(titled);
   }
   return out;
 }

@@ -9,6 +9,14 @@ faster::
     (2, 4)
 """
 
+try:
+    from newsim import _core  # noqa: F401
+except ImportError as e:  # the source folder alone has no compiled module
+    raise ImportError(
+        f"newsim's compiled core does not import ({e}). Install the package (pip install . "
+        "or make install) or put a build folder first on the path: make build, then "
+        "PYTHONPATH=build/python") from e
+
 from newsim._core import (
     DecodeError,
     IndexOutOfRangeError,

@@ -356,9 +356,7 @@ def read_articles(source: Any, *, format: Optional[str] = None,
         path = Path(source)
         kind = format or _guess_format(path)
         if kind == "folder":
-            corpus = _read_result(_core._read_folder(str(path), errors))
-            if detect_titles and len(corpus):
-                corpus = _with_detected_titles(corpus)
+            corpus = _read_result(_core._read_folder(str(path), errors, bool(detect_titles)))
         elif kind == "jsonl":
             corpus = _read_result(_core._read_jsonl(
                 str(path), _core_fields(names), errors, True, _max_line_bytes(max_line_bytes)))
@@ -434,18 +432,6 @@ def iter_articles(path: Union[str, os.PathLike], *, fields: Optional[Mapping[str
                 _warn_bad_dates(reader, errors)
             return
         yield Article._from_core(a)
-
-
-def _with_detected_titles(corpus: Corpus) -> Corpus:
-    """The corpus (and its read report) with titles detected as cleaning detects them."""
-    _, _, _, titles = _clean_core(corpus, n_jobs=None)
-    out = Corpus()
-    for a, t in zip(corpus, titles):
-        out.append(Article(id=a.id, text=a.text, title=a.title or t, source=a.source,
-                           date=a.date, url=a.url, meta=a.meta))
-    out.skipped, out.issues = corpus.skipped, corpus.issues
-    out.bad_dates, out.first_bad_date = corpus.bad_dates, corpus.first_bad_date
-    return out
 
 
 _LABELS = ("blank", "body", "boilerplate", "title", "caption", "credit", "subhead")

@@ -927,3 +927,16 @@ TEST(Folder, NotAFolderIsIoError) {
     EXPECT_TRUE(contains(e.what(), file)) << e.what();
   }
 }
+
+TEST(Folder, DetectTitlesAsCleaningFindsThem) {
+  TempDir dir;
+  dir.write("a.txt", "Talks stall\n\nNATO and Russia did not agree on the shield, officials said "
+                     "on Monday after a long meeting.\n");
+  const newsim::ReadResult plain = newsim::read_folder(dir.path().string());
+  ASSERT_EQ(plain.corpus.size(), 1u);
+  EXPECT_EQ(plain.corpus[0].title, "");
+  const newsim::ReadResult titled =
+      newsim::read_folder(dir.path().string(), newsim::OnError::raise, true);
+  EXPECT_EQ(titled.corpus[0].title, "Talks stall");
+  EXPECT_EQ(titled.corpus[0].text, plain.corpus[0].text);  // the text stays as it is
+}

@@ -2,7 +2,7 @@
 
 Each runs in a fresh kernel started with this interpreter (``sys.executable``: the project's
 venv under ``make test``), so that the kernel imports the very newsim the tests import,
-whether from the source tree (``PYTHONPATH=python``) or installed into the venv. The
+whether from the build tree (``PYTHONPATH=build/python``) or installed into the venv. The
 notebooks are committed without outputs; they are executed on copies.
 """
 
@@ -49,7 +49,7 @@ def kernels(tmp_path_factory) -> KernelSpecManager:
 
 def kernel_env(**extra: str) -> Dict[str, str]:
     """This process's environment, with newsim's folder first on PYTHONPATH (a relative
-    ``PYTHONPATH=python`` would not survive the kernel's working directory, notebooks/)."""
+    ``PYTHONPATH=build/python`` would not survive the kernel's working directory, notebooks/)."""
     env = dict(os.environ)
     # abspath, not resolve: the sanitizer build's package folder holds symlinks to python/newsim.
     package_parent = str(Path(os.path.abspath(newsim.__file__)).parents[1])

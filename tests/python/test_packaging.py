@@ -28,6 +28,14 @@ def test_version_matches_cmake_project_version() -> None:
     assert newsim.__version__ == cmake_project_version()
 
 
+def test_the_source_package_holds_no_compiled_module() -> None:
+    """The build puts _core in build/python/newsim (or pip installs it): a module left in
+    python/newsim would be imported instead of the fresh one."""
+    stale = sorted(p.name for p in (REPO / "python" / "newsim").glob("_core*.so"))
+    assert stale == [], f"python/newsim holds {stale}; delete it (make clean)"
+    assert Path(newsim._core.__file__).parent != REPO / "python" / "newsim"
+
+
 def system_python_can_make_venvs() -> bool:
     if not SYSTEM_PYTHON.exists():
         return False

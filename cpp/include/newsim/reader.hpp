@@ -129,6 +129,9 @@ ReadResult read_records(const std::vector<Record>& records, const JsonlOptions& 
 /// errors == raise, also InvalidArgument (invalid UTF-8 names the file and byte offset) and
 /// IoError (a .txt entry that cannot be read: a symlink loop, a dangling symlink, no
 /// permission); else such a file is skipped and counted.
-ReadResult read_folder(const std::string& path, OnError errors = OnError::raise);
+/// With detect_titles, each article gets the title that clean() finds in it (its text stays as
+/// it is).
+ReadResult read_folder(const std::string& path, OnError errors = OnError::raise,
+                       bool detect_titles = false);
 
 }  // namespace newsim
