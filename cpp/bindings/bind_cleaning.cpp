@@ -41,40 +41,44 @@ void bind_cleaning(py::module_& m) {
   m.def("_clean_statistics", &clean_statistics, py::arg("corpus"), py::arg("n_jobs"),
         py::call_guard<py::gil_scoped_release>());
 
-  m.def("_clean", [](const Corpus& corpus, bool keep_captions, bool keep_subheads, int min_repeats,
-                     int min_repeats_sentence, int n_jobs, const CleanStatistics* statistics) {
-    CleanOptions o;
-    o.keep_captions = keep_captions;
-    o.keep_subheads = keep_subheads;
-    o.min_repeats = min_repeats;
-    o.min_repeats_sentence = min_repeats_sentence;
-    o.n_jobs = n_jobs;
-    CleanResult r;
-    {
-      py::gil_scoped_release release;
-      r = statistics == nullptr ? clean(corpus, o) : clean(corpus, *statistics, o);
-    }
-    py::list audit;
-    for (const AuditEntry& e : r.audit) {
-      audit.append(py::make_tuple(e.article, e.line, e.label, e.rule, e.evidence, to_py_str(e.text)));
-    }
-    // Labels as one byte per line (LineLabel values) and each article's first line, so that
-    // Python builds lists of names only when asked.
-    std::size_t total = 0;
-    for (const LineReport& rep : r.reports) total += rep.labels.size();
-    std::string codes;
-    codes.reserve(total);
-    py::array_t<std::int64_t> starts(static_cast<py::ssize_t>(r.reports.size() + 1));
-    auto* st = starts.mutable_data();
-    st[0] = 0;
-    for (std::size_t i = 0; i < r.reports.size(); ++i) {
-      for (const LineLabel x : r.reports[i].labels) codes.push_back(static_cast<char>(x));
-      st[i + 1] = static_cast<std::int64_t>(codes.size());
-    }
-    py::tuple labels = py::make_tuple(py::bytes(codes), starts);
-    return py::make_tuple(std::move(r.corpus), audit, labels);
-  }, py::arg("corpus"), py::arg("keep_captions"), py::arg("keep_subheads"), py::arg("min_repeats"),
-     py::arg("min_repeats_sentence"), py::arg("n_jobs"), py::arg("statistics") = nullptr);
+  m.def(
+      "_clean",
+      [](const Corpus& corpus, bool keep_captions, bool keep_subheads, int min_repeats,
+         int min_repeats_sentence, int n_jobs, const CleanStatistics* statistics) {
+        CleanOptions o;
+        o.keep_captions = keep_captions;
+        o.keep_subheads = keep_subheads;
+        o.min_repeats = min_repeats;
+        o.min_repeats_sentence = min_repeats_sentence;
+        o.n_jobs = n_jobs;
+        CleanResult r;
+        {
+          py::gil_scoped_release release;
+          r = statistics == nullptr ? clean(corpus, o) : clean(corpus, *statistics, o);
+        }
+        py::list audit;
+        for (const AuditEntry& e : r.audit) {
+          audit.append(
+              py::make_tuple(e.article, e.line, e.label, e.rule, e.evidence, to_py_str(e.text)));
+        }
+        // Labels as one byte per line (LineLabel values) and each article's first line, so that
+        // Python builds lists of names only when asked.
+        std::size_t total = 0;
+        for (const LineReport& rep : r.reports) total += rep.labels.size();
+        std::string codes;
+        codes.reserve(total);
+        py::array_t<std::int64_t> starts(static_cast<py::ssize_t>(r.reports.size() + 1));
+        auto* st = starts.mutable_data();
+        st[0] = 0;
+        for (std::size_t i = 0; i < r.reports.size(); ++i) {
+          for (const LineLabel x : r.reports[i].labels) codes.push_back(static_cast<char>(x));
+          st[i + 1] = static_cast<std::int64_t>(codes.size());
+        }
+        py::tuple labels = py::make_tuple(py::bytes(codes), starts);
+        return py::make_tuple(std::move(r.corpus), audit, labels);
+      },
+      py::arg("corpus"), py::arg("keep_captions"), py::arg("keep_subheads"), py::arg("min_repeats"),
+      py::arg("min_repeats_sentence"), py::arg("n_jobs"), py::arg("statistics") = nullptr);
 }
 
 }  // namespace newsim::bindings

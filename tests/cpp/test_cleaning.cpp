@@ -917,7 +917,8 @@ TEST(CleanShards, MergedStatisticsCleanShardsAsTheWholeCorpus) {
 }
 
 TEST(CleanShards, ReutersSampleInShards) {
-  const std::string path = std::string(NEWSIM_SOURCE_DIR) + "/../shared/corpora/reuters21578.jsonl.gz";
+  const std::string path =
+      std::string(NEWSIM_SOURCE_DIR) + "/../shared/corpora/reuters21578.jsonl.gz";
   if (!std::ifstream(path).good()) GTEST_SKIP() << path << " not found";
   newsim::JsonlOptions o;
   o.errors = newsim::OnError::report;

@@ -109,8 +109,9 @@ CleanStatistics clean_statistics(const Corpus& corpus, int n_jobs = 0);
 
 /// Cleans every article. A cleaned article's text keeps its body lines (and captions /
 /// subheads when asked) with paragraph breaks; its title is the detected one when it had
-/// none (or a row of icon names: a line labelled boilerplate is never the title); its source takes a title or line credit when it had none; its meta gains
-/// "dateline", "captions", "subheads" and "credits" when found. O(total text) plus a hash
+/// none (or a row of icon names: a line labelled boilerplate is never the title); its source
+/// takes a title or line credit when it had none; its meta gains "dateline", "captions",
+/// "subheads" and "credits" when found. O(total text) plus a hash
 /// table of lines; parallel over articles, with results independent of n_jobs.
 CleanResult clean(const Corpus& corpus, const CleanOptions& options = {});
 
