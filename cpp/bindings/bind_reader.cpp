@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "newsim/article.hpp"
+#include "newsim/csr_file.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/model_sections.hpp"
 #include "newsim/reader.hpp"
@@ -104,6 +105,33 @@ void bind_reader(py::module_& m) {
   m.def("_with_python_section", [](const std::string& model, const std::string& python) {
     return to_py_str(with_python_section(model, python));
   }, py::arg("model"), py::arg("python"));
+
+  m.def("_save_csr", [](const py::tuple& csr, const std::string& path) {
+    const Csr c = csr_from(csr);
+    released([&] { save_csr(c.ref, path); });
+  }, py::arg("csr"), py::arg("path"));
+
+  m.def("_check_csr_file", [](const std::string& path) {
+    const CsrFileInfo i = released([&] { return check_csr_file(path); });
+    return py::make_tuple(i.rows, i.cols, i.nnz, i.indptr, i.indices, i.data);
+  }, py::arg("path"));
+
+  m.def("_vectorize_files", [](const std::vector<std::string>& paths, Vectorizer& vectorizer,
+                               const std::string& out, std::size_t chunk_articles, bool clean,
+                               int title_weight, const py::dict& fields,
+                               const std::string& errors, std::size_t max_line_bytes,
+                               int n_jobs) {
+    StreamOptions o;
+    o.chunk_articles = chunk_articles;
+    o.clean = clean;
+    o.title_weight = title_weight;
+    o.read = jsonl_options(fields, errors, true, max_line_bytes);
+    o.n_jobs = n_jobs;
+    StreamResult r = released([&] { return vectorize_files(paths, vectorizer, out, o); });
+    return py::make_tuple(r.rows, r.skipped, issues_list(r.issues), to_py_list(r.ids));
+  }, py::arg("paths"), py::arg("vectorizer"), py::arg("out"), py::arg("chunk_articles"),
+     py::arg("clean"), py::arg("title_weight"), py::arg("fields"), py::arg("errors"),
+     py::arg("max_line_bytes"), py::arg("n_jobs"));
 
   m.def("_date_seconds", [](const std::string& text) { return date_text_seconds(text); },
         py::arg("text"));

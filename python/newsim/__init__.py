@@ -69,6 +69,7 @@ from newsim.stories import (
     StoryResult,
     cluster_stories,
 )
+from newsim.streaming import VectorizedFiles, load_matrix, save_matrix, vectorize_files
 from newsim.text import CountVectorizer, HashingVectorizer, TfidfTransformer, TfidfVectorizer, load
 from newsim.text_reuse import SharedPassages, TextReuseResult, shared_passages, text_reuse
 
@@ -100,6 +101,7 @@ __all__ = [
     "KeyNotFoundError",
     "knn_graph",
     "load",
+    "load_matrix",
     "LSA",
     "lsh_probability",
     "minhash",
@@ -116,6 +118,7 @@ __all__ = [
     "plot_similarity",
     "plot_stories",
     "read_articles",
+    "save_matrix",
     "SharedPassages",
     "shared_passages",
     "SharedTerms",
@@ -130,6 +133,8 @@ __all__ = [
     "TfidfTransformer",
     "TfidfVectorizer",
     "top_k",
+    "vectorize_files",
+    "VectorizedFiles",
     "VocabularyStats",
     "__version__",
 ]
