@@ -12,7 +12,7 @@ root=$PWD
 seconds=${1:-600}
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model_loader jsonl_reader folder_reader analyzer cleaner near_duplicates text_reuse)
+[ ${#targets[@]} -gt 0 ] || targets=(model_loader jsonl_reader csv_reader folder_reader analyzer cleaner near_duplicates text_reuse)
 build=${NEWSIM_FUZZ_BUILD_DIR:-$root/build-fuzz}
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
