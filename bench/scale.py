@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""A big archive on one machine: time and peak memory per stage.
+
+The archive is bench/_synthetic.py's ``archive(n)`` (20 Newsgroups, Reuters and BBC topped up
+with synthetic articles made from their sentences, fixed seed), written once as JSON lines
+and cached beside bench/analyze.py's archives. Stages, in one process:
+
+* ``vectors``: ``newsim.vectorize_files`` streams the file in chunks of 20,000 articles
+  (cleaning statistics, vocabulary statistics, TF-IDF vectors) to a matrix file on disk;
+* ``top-10``: the exact 10 nearest articles of every article by TF-IDF cosine
+  (``newsim.top_k`` on the memory-mapped matrix);
+* ``read``: the articles in memory (``read_articles``), for the two stages that need texts;
+* ``near-duplicates``: ``newsim.near_duplicates`` (MinHash LSH, verified);
+* ``stories``: ``newsim.cluster_stories`` with its defaults (7-day window).
+
+Peak memory is the process's VmHWM, reset before each stage. Figures are printed as a table
+and, with --json, written out.
+
+    .venv/bin/python bench/scale.py --articles 1000000      # the issue's size: long
+    .venv/bin/python bench/scale.py --articles 200000 --json /tmp/scale.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _common import import_newsim, machine_info, print_rows, source_state  # noqa: E402
+from analyze import Stages, archive_file  # noqa: E402
+
+MB = 1 << 20
+
+
+def run(newsim: Any, n: int, threads: int, skip: List[str]) -> Dict[str, Any]:
+    t = time.perf_counter()
+    path = archive_file(n)
+    generated = time.perf_counter() - t
+    stages = Stages()
+    out: Dict[str, Any] = {"articles": n, "archive": str(path), "archive_s": generated,
+                           "archive_mb": path.stat().st_size / MB}
+    with tempfile.TemporaryDirectory() as tmp:
+        stages.start("vectors")
+        r = newsim.vectorize_files(path, Path(tmp) / "tfidf.json",
+                                   newsim.TfidfVectorizer(sublinear_tf=True),
+                                   errors="report", n_jobs=threads)
+        out.update(rows=r.matrix.shape[0], terms=r.matrix.shape[1], nnz=int(r.matrix.nnz),
+                   skipped=r.skipped)
+        if "top-10" not in skip:
+            stages.start("top-10")
+            idx, _ = newsim.top_k(r.matrix, k=10, n_jobs=threads)
+            out["rows_with_10"] = int((idx[:, -1] >= 0).sum())
+        del r
+    stages.start("read")
+    corpus = newsim.read_articles(path, errors="report")
+    if "near-duplicates" not in skip:
+        stages.start("near-duplicates")
+        d = newsim.near_duplicates(corpus, n_jobs=threads)
+        out["duplicate_groups"] = len(d.groups)
+    if "stories" not in skip:
+        stages.start("stories")
+        s = newsim.cluster_stories(corpus, n_jobs=threads)
+        out["stories"] = s.n_stories
+    stages.stop()
+    out["stages"] = stages.rows
+    out["seconds"] = sum(row["seconds"] for row in stages.rows)
+    out["peak_mb"] = max(row["peak_mb"] for row in stages.rows)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--articles", type=int, default=1_000_000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--skip", default="", help="stages to leave out, comma-separated")
+    ap.add_argument("--json", help="write the figures here")
+    args = ap.parse_args()
+    newsim, where = import_newsim()
+    if newsim is None:
+        print(where, file=sys.stderr)
+        return 1
+    print(f"{where}; {machine_info()}; {source_state()}")
+    result = run(newsim, args.articles, args.threads,
+                 [s for s in args.skip.split(",") if s])
+    print(f"{result['articles']:,} articles ({result['archive_mb']:.0f} MB gzip JSON lines), "
+          f"{result['terms']:,} terms, {result['nnz']:,} non-zeros")
+    print_rows(("stage", "seconds", "peak MB"),
+               [(r["stage"], f"{r['seconds']:.1f}", f"{r['peak_mb']:.0f}") for r in result["stages"]],
+               {1, 2})
+    print(f"total {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine_info(), "source": source_state(),
+                                               **result}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
