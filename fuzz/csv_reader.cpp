@@ -2,13 +2,8 @@
 // the rest is the file. Under skip and report only a bad header (or an empty file) may throw;
 // a malformed row must be counted, and every article kept must be valid UTF-8 with an id.
 
-#include <unistd.h>
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "fuzz_common.hpp"
@@ -17,25 +12,6 @@
 #include "newsim/text.hpp"
 
 namespace {
-
-std::string temp_path(const char* suffix) {
-  const char* dir = std::getenv("TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/newsim_fuzz_csv_" +
-         std::to_string(::getpid()) + suffix;
-}
-
-void write_file(const std::string& path, std::string_view bytes, bool gzip) {
-  if (gzip) {
-    gzFile f = gzopen(path.c_str(), "wb1");
-    if (f == nullptr) newsim::fuzz::fail("cannot write the temporary file");
-    if (!bytes.empty()) gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(f);
-    return;
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) newsim::fuzz::fail("cannot write the temporary file");
-}
 
 bool about_the_header(const std::string& message) {
   return message.find("header") != std::string::npos ||
@@ -46,16 +22,14 @@ bool about_the_header(const std::string& message) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string plain = temp_path(".csv");
-  static const std::string gz = temp_path(".csv.gz");
   newsim::fuzz::Input in(data, size);
   const std::uint8_t flags = in.byte();
   newsim::JsonlOptions options;
   options.errors = static_cast<newsim::OnError>(flags % 3);
   if ((flags & 8) != 0) options.max_line_bytes = 1 + in.byte();
   const bool gzip = (flags & 16) != 0;
-  const std::string& path = gzip ? gz : plain;
-  write_file(path, in.rest(), gzip);
+  const std::string path =
+      newsim::fuzz::write_temp_file("csv", gzip ? ".csv.gz" : ".csv", in.rest(), gzip);
   try {
     const auto result = newsim::read_csv(path, options);
     if (result.skipped < 0 || result.bad_dates < 0) newsim::fuzz::fail("negative counts");

@@ -30,6 +30,11 @@ class Input {
   std::string_view rest_;
 };
 
+/// A file of this process under $TMPDIR (or /tmp) named for `target` and `suffix`, holding
+/// `bytes`, gzip-compressed when asked (the name should then end in .gz); its path.
+std::string write_temp_file(const char* target, const char* suffix, std::string_view bytes,
+                            bool gzip);
+
 /// Splits at `sep`, keeping at most `max_parts` parts (the last takes the remainder).
 inline std::vector<std::string> split(std::string_view s, char sep, std::size_t max_parts) {
   std::vector<std::string> parts;

@@ -3,45 +3,16 @@
 // when asked, so that the .gz path streams it). Under skip and report a malformed line must
 // be counted, never thrown.
 
-#include <unistd.h>
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "fuzz_common.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/reader.hpp"
 
-namespace {
-
-std::string temp_path(const char* suffix) {
-  const char* dir = std::getenv("TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/newsim_fuzz_jsonl_" +
-         std::to_string(::getpid()) + suffix;
-}
-
-void write_file(const std::string& path, std::string_view bytes, bool gzip) {
-  if (gzip) {
-    gzFile f = gzopen(path.c_str(), "wb1");
-    if (f == nullptr) newsim::fuzz::fail("cannot write the temporary file");
-    if (!bytes.empty()) gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(f);
-    return;
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) newsim::fuzz::fail("cannot write the temporary file");
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string plain = temp_path(".jsonl");
-  static const std::string gz = temp_path(".jsonl.gz");
   newsim::fuzz::Input in(data, size);
   const std::uint8_t flags = in.byte();
   newsim::JsonlOptions options;
@@ -50,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((flags & 8) != 0) options.max_line_bytes = 1 + in.byte();
   if ((flags & 32) != 0) options.fields.title = "";  // a title field then goes to meta
   const bool gzip = (flags & 16) != 0;
-  const std::string& path = gzip ? gz : plain;
-  write_file(path, in.rest(), gzip);
+  const std::string path =
+      newsim::fuzz::write_temp_file("jsonl", gzip ? ".jsonl.gz" : ".jsonl", in.rest(), gzip);
   try {
     const auto result = newsim::read_jsonl(path, options);
     if (result.skipped < 0 || result.bad_dates < 0) newsim::fuzz::fail("negative counts");

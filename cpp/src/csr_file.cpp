@@ -23,16 +23,9 @@ constexpr std::size_t kBlock = std::size_t{1} << 16;  // values read at a time w
 
 static_assert(sizeof(double) == 8 && std::numeric_limits<double>::is_iec559);
 
-bool little_endian() {
-  const std::uint16_t one = 1;
-  unsigned char first = 0;
-  std::memcpy(&first, &one, 1);
-  return first == 1;
-}
-
 template <class T>
 void write_values(std::ofstream& out, const T* values, std::size_t n, const std::string& path) {
-  if (!little_endian()) throw IoError(path + ": matrix files are little-endian; this machine is not");
+  if (!model_io::little_endian()) throw IoError(path + ": matrix files are little-endian; this machine is not");
   out.write(reinterpret_cast<const char*>(values), static_cast<std::streamsize>(n * sizeof(T)));
   if (!out) throw IoError(path + ": cannot write");
 }
@@ -181,7 +174,7 @@ CsrFileInfo check_csr_file(const std::string& path) {
   expect_size(info.indptr, info.rows + 1, 8);
   expect_size(info.indices, info.nnz, 4);
   expect_size(info.data, info.nnz, 8);
-  if (!little_endian()) throw IoError(path + ": matrix files are little-endian; this machine is not");
+  if (!model_io::little_endian()) throw IoError(path + ": matrix files are little-endian; this machine is not");
   // indptr and indices, a block at a time.
   std::ifstream ip(info.indptr, std::ios::binary), ix(info.indices, std::ios::binary);
   if (!ip || !ix) throw IoError(path + ": cannot open its arrays");

@@ -305,18 +305,11 @@ void check_input(const CsrRef& x, int k) {
   }
 }
 
-bool little_endian() {
-  const std::uint16_t one = 1;
-  unsigned char b = 0;
-  std::memcpy(&b, &one, 1);
-  return b == 1;
-}
-
 template <class T>
 void put(std::string& out, T value) {
   char bytes[sizeof(T)];
   std::memcpy(bytes, &value, sizeof(T));
-  if (!little_endian()) std::reverse(bytes, bytes + sizeof(T));
+  if (!model_io::little_endian()) std::reverse(bytes, bytes + sizeof(T));
   out.append(bytes, sizeof(T));
 }
 
@@ -324,14 +317,14 @@ template <class T>
 T get(const char* at) {
   char bytes[sizeof(T)];
   std::memcpy(bytes, at, sizeof(T));
-  if (!little_endian()) std::reverse(bytes, bytes + sizeof(T));
+  if (!model_io::little_endian()) std::reverse(bytes, bytes + sizeof(T));
   T value;
   std::memcpy(&value, bytes, sizeof(T));
   return value;
 }
 
 void put_doubles(std::string& out, const double* v, std::size_t n) {
-  if (little_endian()) {
+  if (model_io::little_endian()) {
     out.append(reinterpret_cast<const char*>(v), n * sizeof(double));
   } else {
     for (std::size_t i = 0; i < n; ++i) put(out, v[i]);
@@ -339,7 +332,7 @@ void put_doubles(std::string& out, const double* v, std::size_t n) {
 }
 
 void get_doubles(const char* at, double* v, std::size_t n) {
-  if (little_endian()) {
+  if (model_io::little_endian()) {
     std::memcpy(v, at, n * sizeof(double));
   } else {
     for (std::size_t i = 0; i < n; ++i) v[i] = get<double>(at + i * sizeof(double));

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,14 @@ nlohmann::json parse_model(std::string_view text, std::string_view origin, std::
 /// parse_model()'s checks of a parsed document; `where` starts the messages ("model 'x.json'").
 void check_model(const nlohmann::json& model, const std::string& where, std::string_view format,
                  int max_version);
+
+/// Whether this machine stores numbers little-endian, as the binary files beside models do.
+inline bool little_endian() {
+  const std::uint16_t one = 1;
+  unsigned char first = 0;
+  std::memcpy(&first, &one, 1);
+  return first == 1;
+}
 
 /// Serialises; throws InvalidArgument if a string is not valid UTF-8.
 std::string dump(const nlohmann::json& model);

@@ -1,9 +1,7 @@
 // Matrix files (write in blocks, check, read back) and streaming files to vectors.
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -15,29 +13,14 @@
 #include "newsim/cleaning.hpp"
 #include "newsim/csr_file.hpp"
 #include "newsim/errors.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using newsim_test::expect_same;
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / ("newsim_csr_" + std::to_string(std::random_device{}()) +
-                                         "_" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using newsim_test::TempDir;
 
 newsim::CsrMatrix<double> random_matrix(std::int64_t rows, std::int64_t cols, unsigned seed) {
   std::mt19937 rng(seed);
@@ -162,13 +145,6 @@ TEST(CsrFile, CorruptFilesAreModelFormatErrorsNamingTheFile) {
   EXPECT_THROW(newsim::check_csr_file(h), newsim::ModelFormatError);
 }
 
-std::string write_jsonl(const std::string& path, const std::vector<std::string>& lines) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  for (const std::string& l : lines) gzwrite(f, (l + "\n").data(), static_cast<unsigned>(l.size() + 1));
-  gzclose(f);
-  return path;
-}
-
 // Articles with page furniture repeated across them, in two files.
 std::vector<std::string> files(const TempDir& dir) {
   std::vector<std::string> a, b;
@@ -185,7 +161,12 @@ std::vector<std::string> files(const TempDir& dir) {
     (i < 17 ? a : b).push_back(line);
   }
   b.push_back("{\"id\": \"a3\", \"text\": \"a duplicate id\"}");
-  return {write_jsonl(dir.file("a.jsonl.gz"), a), write_jsonl(dir.file("b.jsonl.gz"), b)};
+  const auto lines = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& l : v) out += l + "\n";
+    return out;
+  };
+  return {dir.write_gz("a.jsonl.gz", lines(a)), dir.write_gz("b.jsonl.gz", lines(b))};
 }
 
 TEST(VectorizeFiles, EqualsFittingOnEverythingAtOnce) {

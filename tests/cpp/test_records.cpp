@@ -15,33 +15,26 @@
 #include "newsim/errors.hpp"
 #include "newsim/model_sections.hpp"
 #include "newsim/reader.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using newsim::OnError;
 
-// Writes bytes (gzip when the name ends in .gz) to a fresh file under the temp folder.
+using newsim_test::TempDir;
+
+// A file (gzip when the name ends in .gz) in a temporary folder of its own.
 class TempFile {
  public:
-  TempFile(const std::string& name, const std::string& bytes) {
-    path_ = (fs::temp_directory_path() /
-             ("newsim_records_" + std::to_string(counter_++) + "_" + name)).string();
-    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
-      gzFile f = gzopen(path_.c_str(), "wb");
-      gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-      gzclose(f);
-    } else {
-      std::ofstream(path_, std::ios::binary) << bytes;
-    }
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
+  TempFile(const std::string& name, const std::string& bytes)
+      : path_(name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0
+                  ? dir_.write_gz(name, bytes)
+                  : dir_.write(name, bytes)) {}
   const std::string& path() const { return path_; }
 
  private:
-  static inline int counter_ = 0;
+  TempDir dir_;
   std::string path_;
 };
 
