@@ -6,6 +6,7 @@ of the same name returns, with the same values (the tests compare them):
 
 ===========================  ==========================================================
 ``read_articles(paths)``     one partition per file; errors name file and line
+``clean``                    repetition statistics per partition, merged, then cleaning
 ``from_bag`` / ``from_dataframe``  articles from a dask Bag or DataFrame
 ``fit_vectorizer``           per-partition statistics, merged: one vocabulary, global df
 ``transform``                per partition: a matrix in row blocks (:class:`RowBlocks`)
@@ -25,17 +26,18 @@ so, and never returns partial results. Example (a cluster of two worker processe
 
     with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):
         articles = newsim.dask.read_articles("archive/part-*.jsonl.gz", errors="report")
-        texts = articles.to_texts()                           # or read with cleaned=True
-        vectorizer = newsim.dask.fit_vectorizer(newsim.TfidfVectorizer(), texts)
-        X = newsim.dask.transform(vectorizer, texts)          # RowBlocks on the workers
+        cleaned = newsim.dask.clean(articles).corpus          # still on the workers
+        vectorizer = newsim.dask.fit_vectorizer(newsim.TfidfVectorizer(), cleaned)
+        X = newsim.dask.transform(vectorizer, cleaned)        # RowBlocks on the workers
         idx, scores = newsim.dask.top_k(X, k=10)              # numpy arrays, as top_k's
         dups = newsim.dask.near_duplicates(articles, threshold=0.8)
-        stories = newsim.dask.cluster_stories(texts, dates=articles.column("date"))
+        stories = newsim.dask.cluster_stories(cleaned)
 
-Cleaning across partitions needs the repetition statistics of the whole corpus; until newsim
-can merge them (``clean_statistics``), a Corpus-like input must be cleaned already
-(``Articles.cleaned``) wherever the single-machine function would clean it, and texts are
-taken as they are.
+Articles are compared by their cleaned text, as the single-machine functions compare a
+Corpus: :func:`clean` cleans them with the repetition statistics of all partitions merged
+(``newsim.clean_statistics``), and the functions that compare texts clean articles that are
+not cleaned yet the same way (clean once with :func:`clean` to do it once). Texts are taken as
+they are.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from newsim import _core
 from newsim.articles import (_FIELDS, Article, Corpus, _field_names, _from_records,
                              read_articles as _read)
 
-__all__ = ["Articles", "RowBlocks", "read_articles", "from_bag", "from_dataframe",
+__all__ = ["Articles", "RowBlocks", "read_articles", "from_bag", "from_dataframe", "clean",
            "fit_vectorizer", "transform", "fit_transform", "top_k", "similarity_join",
            "near_duplicates", "cluster_stories"]
 
@@ -394,13 +396,97 @@ def _articles(data: Any) -> Articles:
                     f"or a dask Bag, not {type(data).__name__}")
 
 
-def _need_clean(data: Articles, what: str) -> None:
-    if not data.texts and not data.cleaned:
-        raise ValueError(
-            f"newsim.dask.{what} compares articles by their cleaned text, as the single-machine "
-            "function does, and cleaning needs repetition statistics of the whole corpus, "
-            "which cannot be merged across partitions yet: pass articles cleaned already "
-            "(read with cleaned=True), or their texts as they are (Articles.to_texts())")
+def _cleaned(data: Articles) -> Articles:
+    """What the single-machine functions compare: texts as they are, articles cleaned (here
+    with the repetition statistics of all partitions, as :func:`clean` does)."""
+    return data if data.texts or data.cleaned else clean(data, audit=False).corpus
+
+
+def _clean_statistics(part: Corpus, n_jobs: Optional[int]) -> Any:
+    from newsim.articles import clean_statistics
+
+    return clean_statistics(part, n_jobs=n_jobs)
+
+
+def _merge_clean_statistics(*stats: Any) -> Any:
+    out = stats[0]
+    for s in stats[1:]:
+        out = out.merge(s)  # a new sum; neither side changes
+    return out
+
+
+def _clean_partition(part: Corpus, statistics: Any, options: Dict[str, Any]) -> Any:
+    from newsim.articles import clean as _clean
+
+    return _clean(part, statistics=statistics, **options)
+
+
+def _clean_corpus(result: Any) -> Corpus:
+    return result.corpus
+
+
+def _clean_report(result: Any) -> Tuple[Any, bytes, np.ndarray]:
+    return result.audit, result._codes, result._starts
+
+
+def clean(data: Any, *, keep_captions: bool = False, keep_subheads: bool = False,
+          min_repeats: int = 2, min_repeats_sentence: int = 3, n_jobs: Optional[int] = None,
+          audit: bool = True) -> Any:
+    """:func:`newsim.clean` over articles spread on the cluster, with the same result: each
+    partition counts how often its lines repeat (``newsim.clean_statistics``), the counts are
+    merged, and each partition is cleaned where it lies with the merged counts of all
+    (``clean(part, statistics=merged)``), which is what cleaning the whole corpus gives.
+
+    Returns a :class:`newsim.CleanResult` whose ``corpus`` is the cleaned :class:`Articles`
+    (left on the workers) and whose ``audit`` and ``labels`` are brought to the client, as
+    the single-machine ones (``audit=False`` leaves them out: None and empty).
+
+    >>> import dask.bag as db
+    >>> page = "Sign up for our newsletter\\n\\n{}\\n\\nNATO and Russia met on Monday."
+    >>> articles = from_bag(db.from_sequence([page.format(t) for t in ("Talks", "Summit")],
+    ...                                      npartitions=2))
+    >>> r = clean(articles)
+    >>> r.corpus, r.audit.label.tolist()
+    (Articles(2 articles in 2 partitions, cleaned), ['boilerplate', 'boilerplate'])
+    >>> r.corpus.compute().texts == newsim.clean([page.format(t) for t in ("Talks", "Summit")]
+    ...                                          ).corpus.texts
+    True
+    """
+    from newsim.articles import CleanResult
+    from newsim.text import _n_jobs
+
+    _n_jobs(n_jobs)
+    data = _articles(data)
+    client = _client()
+    if data.texts:  # read as articles, ids their positions, as newsim.clean reads texts
+        names = _field_names(None)
+        data = Articles([_submit(client, _records_partition, p, o, names, "raise", False)
+                         for p, o in zip(data.partitions, data.offsets)], data.lengths)
+    options = dict(keep_captions=keep_captions, keep_subheads=keep_subheads,
+                   min_repeats=min_repeats, min_repeats_sentence=min_repeats_sentence,
+                   n_jobs=n_jobs)
+    stats = [_submit(client, _clean_statistics, p, n_jobs) for p in data.partitions]
+    merged = _tree(client, stats, _merge_clean_statistics)
+    results = [_submit(client, _clean_partition, p, merged, options) for p in data.partitions]
+    corpora = [_submit(client, _clean_corpus, r) for r in results]
+    if audit:
+        reports = _gather(client, [_submit(client, _clean_report, r) for r in results],
+                          "clean", corpora)
+    else:
+        _gather(client, [_submit(client, _length, c) for c in corpora], "clean", corpora)
+        reports = []
+    cleaned = Articles(corpora, data.lengths, cleaned=True)
+    if not audit:
+        return CleanResult(cleaned, None, b"", np.zeros(1, dtype=np.int64))
+    import pandas as pd
+
+    frame = pd.concat([r[0] for r in reports], ignore_index=True)
+    codes = b"".join(r[1] for r in reports)
+    starts, at = [np.zeros(1, dtype=reports[0][2].dtype)], 0
+    for _, c, st in reports:
+        starts.append(st[1:] + at)
+        at += len(c)
+    return CleanResult(cleaned, frame, codes, np.concatenate(starts))
 
 
 def _documents(part: Any, title_weight: int = 1) -> List[str]:
@@ -495,8 +581,7 @@ def fit_vectorizer(vectorizer: Any, data: Any) -> Any:
         raise TypeError(f"{type(vectorizer).__name__} cannot be fitted in pieces (it has no "
                         "statistics/fit_statistics); fit it on one machine, then use "
                         "newsim.dask.transform")
-    data = _articles(data)
-    _need_clean(data, "fit_vectorizer")
+    data = _cleaned(_articles(data))
     client = _client()
     stats = [_submit(client, _statistics, vectorizer, p) for p in data.partitions]
     merged = _gather(client, _tree(client, stats, _merge_statistics), "fit_vectorizer")
@@ -529,11 +614,11 @@ def transform(vectorizer: Any, data: Any) -> RowBlocks:
     >>> X.shape, X.compute().toarray().tolist()
     ((2, 3), [[1, 0, 1], [1, 1, 0]])
     """
-    data = _articles(data)
     from newsim.news import NewsVectorizer
 
+    data = _articles(data)
     if not isinstance(vectorizer, NewsVectorizer):
-        _need_clean(data, "transform")
+        data = _cleaned(data)
     client = _client()
     # The model goes to every worker once (it can be large), not with each task.
     model = client.scatter(vectorizer, broadcast=True, hash=False)
@@ -1379,15 +1464,16 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
         raise ValueError(f"key_terms must be an int >= 0; got {key_terms!r}")
     window = _window(time_window)
     floor = floor_given if floor_given > 0 else threshold / 2
-    data = _articles(data)
-    _need_clean(data, "cluster_stories")
+    given = _articles(data)
+    data = _cleaned(given)  # compared by their cleaned text; titles and times as given
     if not len(data):
         raise ValueError("no articles to cluster")
     client = _client()
     features, features_future = _fit_story_features(client, data, float(entity_weight))
     blocks = [_submit(client, _story_rows, features_future, p) for p in data.partitions]
     date_parts = _dates_parts(data, dates)
-    time_futures = [_submit(client, _part_times, p, d) for p, d in zip(data.partitions, date_parts)]
+    time_futures = [_submit(client, _part_times, p, d)
+                    for p, d in zip(given.partitions, date_parts)]
     digest_futures = [_submit(client, _digests_of, b, t, window)
                       for b, t in zip(blocks, time_futures)]
     got = _gather(client, [time_futures, digest_futures], "cluster_stories")
@@ -1488,7 +1574,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
                        data, key_terms)
     ids = None if data.texts else data.ids()
     reps_wanted = sorted({s["representative"] for s in stories})
-    titles = _Picked(n, _picked_titles(client, data, reps_wanted))
+    titles = _Picked(n, _picked_titles(client, given, reps_wanted))
     table = _story_table(stories, features.get_feature_names_out(), ids, titles)
     return StoryResult(labels, table, features, ids)
 

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -47,10 +48,15 @@ pytestmark = pytest.mark.filterwarnings(
 def client():
     # One death of a worker running a task is retried; a second one fails the task (the
     # default allows three, which makes the failure test slow).
+    # The scheduler's HTTP server gets a port of its own: on the default one (8787, taken when
+    # another cluster runs) distributed falls back to another port but leaks a socket.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = distributed.LocalCluster(
             n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.CRITICAL)
+            dashboard_address=f"127.0.0.1:{port}", silence_logs=logging.CRITICAL)
         c = distributed.Client(cluster)
         try:
             yield c
@@ -217,9 +223,46 @@ def test_cleaned_articles_vectorize_with_their_titles(client, files):
     _same_csr(X.compute(), newsim.TfidfVectorizer(title_weight=2).fit_transform(single))
 
 
-def test_articles_not_cleaned_are_refused_not_cleaned_per_partition(client, files):
-    with pytest.raises(ValueError, match="cleaning needs repetition statistics"):
-        nd.fit_vectorizer(newsim.TfidfVectorizer(), nd.read_articles(files[0]))
+def _pages(n: int, seed: int):
+    """Scraped pages: site furniture repeated across articles (a partition alone sees too
+    few repeats of some lines to call them furniture), with titles and sources."""
+    rng = np.random.default_rng(seed)
+    furniture = ["Sign up for our newsletter", "Share this article", "Most read",
+                 "Advertisement", "Copyright 2024 The Daily"]
+    out = []
+    for i in range(n):
+        lines = [furniture[k] for k in range(5) if rng.random() < 0.3]
+        lines += [f"Title number {i}", f"Body sentence {i} about talks between the "
+                  f"ministers, officials said on day {i % 7}.", "More text follows here."]
+        rng.shuffle(lines[:-2])
+        out.append({"id": f"p{i}", "text": "\n\n".join(lines),
+                    "source": ["daily", "weekly"][i % 2], "date": f"2024-01-{1 + i % 28:02d}"})
+    return out
+
+
+def test_clean_gives_what_cleaning_the_whole_corpus_gives(client):
+    pages = _pages(60, 0)
+    articles = nd.from_bag(db.from_sequence(pages, npartitions=6))
+    whole = newsim.read_articles(pages)
+    got, want = nd.clean(articles), newsim.clean(whole)
+    pdt.assert_frame_equal(got.audit, want.audit)
+    assert got.labels == want.labels
+    assert got.corpus.cleaned and got.corpus.lengths == articles.lengths
+    pdt.assert_frame_equal(got.corpus.compute().to_pandas(), want.corpus.to_pandas())
+    # Cleaning each partition on its own counts fewer repeats: not the same.
+    alone = [t for k in range(6) for t in newsim.clean(whole[k * 10:(k + 1) * 10]).corpus.texts]
+    assert alone != want.corpus.texts
+    assert nd.clean(articles, audit=False).audit is None
+
+
+def test_articles_not_cleaned_are_cleaned_over_all_partitions(client):
+    pages = _pages(60, 1)
+    articles = nd.from_bag(db.from_sequence(pages, npartitions=6))
+    whole = newsim.read_articles(pages)
+    X = nd.fit_transform(newsim.TfidfVectorizer(title_weight=2), articles)
+    _same_csr(X.compute(), newsim.TfidfVectorizer(title_weight=2).fit_transform(whole))
+    _same_stories(nd.cluster_stories(articles, threshold=0.3),
+                  newsim.cluster_stories(whole, threshold=0.3))
 
 
 def test_news_and_hashing_vectorizers_transform_per_partition(client, text_bag, texts):
