@@ -7,13 +7,13 @@ a LocalCluster of 1 and of 2 worker processes (one thread each; every C++ call i
 runs on one thread, so a worker is one core), each stage runs once on the same files:
 
 * read: ``newsim.dask.read_articles`` (one partition per file);
-* clean: not run: newsim cannot merge cleaning statistics across partitions yet, so the
-  stages below take the texts as they are (``Articles.to_texts()``);
-* fit statistics: ``fit_vectorizer(TfidfVectorizer(min_df=2))``;
+* clean: ``clean`` (repetition statistics per partition, merged, then each partition cleaned;
+  the audit brought to the client); the stages below take the cleaned articles;
+* fit statistics: ``fit_vectorizer(TfidfVectorizer(min_df=2))`` (title and cleaned text);
 * transform: ``transform`` (row blocks left on the workers);
 * top-10: ``top_k(X, 10)``, every pair of blocks;
 * near-duplicates: ``near_duplicates(threshold=0.8)``;
-* stories: ``cluster_stories`` over the texts with the archive's dates (7-day window).
+* stories: ``cluster_stories`` of the cleaned articles, with their dates (7-day window).
 
 Per stage: wall time; bytes moved between workers (the sum of the workers' incoming transfer
 logs) and bytes the workers sent in all (``transfer_outgoing_bytes_total``: to other
@@ -35,6 +35,7 @@ import gzip
 import json
 import logging
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -49,9 +50,11 @@ from _common import OthersCpu, import_newsim, machine_info, print_rows, source_s
 
 CACHE = Path(tempfile.gettempdir()) / "newsim-bench"
 MB = 1024 * 1024
-STAGES = ("read", "fit statistics", "transform", "top-10", "near-duplicates", "stories")
+STAGES = ("read", "clean", "fit statistics", "transform", "top-10", "near-duplicates", "stories")
 # newsim.dask's task functions by the stage that runs them (getitem: a piece of a shuffle).
 TASKS = {"read": ("_read_partition", "_summary"),
+         "clean": ("_clean_statistics", "_merge_clean_statistics", "_clean_partition",
+                   "_clean_corpus", "_clean_report"),
          "fit statistics": ("_statistics", "_merge_statistics"),
          "transform": ("_transform", "_shape"),
          "top-10": ("_block_top_k", "_merge_top_k"),
@@ -122,14 +125,16 @@ def run(workers: int, paths: List[Path], n_jobs: int = 1) -> Dict[str, Any]:
     rows: List[Dict[str, Any]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # tornado's make_current
+        with socket.socket() as s:  # the scheduler's HTTP server: a free port, not 8787
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
                                            processes=True, host="127.0.0.1",
-                                           dashboard_address=None,
+                                           dashboard_address=f"127.0.0.1:{port}",
                                            silence_logs=logging.ERROR)
         client = distributed.Client(cluster)
     try:
         before = client.run(_worker_state)
-        state: Dict[str, Any] = {}
 
         def stage(name: str, fn: Any) -> Any:
             nonlocal before
@@ -154,15 +159,13 @@ def run(workers: int, paths: List[Path], n_jobs: int = 1) -> Dict[str, Any]:
         stream = distributed.get_task_stream(client)
         stream.__enter__()
         articles = stage("read", lambda: nd.read_articles(paths))
-        texts = articles.to_texts()
-        state["dates"] = articles.column("date")
+        cleaned = stage("clean", lambda: nd.clean(articles, n_jobs=n_jobs)).corpus
         vectorizer = stage("fit statistics", lambda: nd.fit_vectorizer(
-            newsim.TfidfVectorizer(min_df=2, n_jobs=n_jobs), texts))
-        X = stage("transform", lambda: nd.transform(vectorizer, texts))
+            newsim.TfidfVectorizer(min_df=2, n_jobs=n_jobs), cleaned))
+        X = stage("transform", lambda: nd.transform(vectorizer, cleaned))
         stage("top-10", lambda: nd.top_k(X, 10, n_jobs=n_jobs))
-        dups = stage("near-duplicates", lambda: nd.near_duplicates(texts, 0.8))
-        stories = stage("stories", lambda: nd.cluster_stories(
-            texts, dates=[d or None for d in state["dates"]], n_jobs=n_jobs))
+        dups = stage("near-duplicates", lambda: nd.near_duplicates(cleaned, 0.8))
+        stories = stage("stories", lambda: nd.cluster_stories(cleaned, n_jobs=n_jobs))
         time.sleep(1)  # the last task records reach the stream
         stream.__exit__(None, None, None)
         times: Dict[str, List[float]] = {}
