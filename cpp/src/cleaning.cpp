@@ -121,17 +121,17 @@ CleanResult clean(const Corpus& corpus, const CleanStatistics& statistics,
     throw lacking("they count " + std::to_string(counts.articles) + " articles, it holds " +
                   std::to_string(corpus.size()));
   }
-  cleaning::FlatMap<int> own;  // articles per source here
+  Counts::Table own;  // articles per source here
   for (const Article& a : corpus) {
     if (!a.source.empty()) ++own[cleaning::hash(a.source)];
   }
   for (const Article& a : corpus) {
-    const int* counted = a.source.empty() ? nullptr : counts.sources.find(cleaning::hash(a.source));
-    if (!a.source.empty() &&
-        (counted == nullptr || *counted < *own.find(cleaning::hash(a.source)))) {
+    if (a.source.empty()) continue;
+    const std::uint64_t h = cleaning::hash(a.source);
+    const int* counted = cleaning::count_of(counts.sources, h);
+    if (counted == nullptr || *counted < own[h]) {
       throw lacking("they count " + std::to_string(counted == nullptr ? 0 : *counted) +
-                    " articles of source '" + a.source + "', it holds " +
-                    std::to_string(*own.find(cleaning::hash(a.source))));
+                    " articles of source '" + a.source + "', it holds " + std::to_string(own[h]));
     }
   }
   const int threads = detail::resolve_threads(options.n_jobs);

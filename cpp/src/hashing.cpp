@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "model_io.hpp"
+#include "newsim/detail/hash_map.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/rows.hpp"
 #include "newsim/errors.hpp"
@@ -89,21 +90,15 @@ std::int32_t HashingVectorizer::column(std::string_view term) const {
 
 namespace {
 
-// Sums the signed occurrences of each column of one document: a small open-addressing table
-// keyed by column (already a hash) gathers the distinct columns, so only those are sorted.
-// Slots carry the document's stamp, so nothing is cleared between documents.
+// Sums the signed occurrences of each column of one document: a table from column (already
+// a hash) to the column's entry gathers the distinct columns, so only those are sorted.
 class HashSink final : public Analyzer::TermSink {
  public:
   HashSink(std::int64_t n_features, bool alternate_sign)
-      : n_features_(n_features), alternate_sign_(alternate_sign) {
-    slots_.assign(kFirstSize, Slot{0, 0});
-  }
+      : n_features_(n_features), alternate_sign_(alternate_sign) {}
 
   void start_document() {
-    if (++stamp_ == 0) {  // wrapped around: forget every stamp
-      std::fill(slots_.begin(), slots_.end(), Slot{0, 0});
-      stamp_ = 1;
-    }
+    index_.clear();
     entries_.clear();
   }
 
@@ -119,30 +114,16 @@ class HashSink final : public Analyzer::TermSink {
   }
 
  private:
-  struct Slot {
-    std::uint32_t stamp;  // the document that filled it; older ones are empty
-    std::uint32_t entry;  // index into entries_
-  };
-  static constexpr std::size_t kFirstSize = 1024;
-
   void add(std::string_view term) {
     const std::int32_t h = murmurhash3_32(term, 0);
     const auto col = static_cast<std::uint32_t>(column_of_hash(h, n_features_));
     const std::int32_t sign = alternate_sign_ && h < 0 ? -1 : 1;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = col & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.stamp != stamp_) {
-        s = Slot{stamp_, static_cast<std::uint32_t>(entries_.size())};
-        entries_.push_back(pack(col, sign));
-        if (entries_.size() * 2 > slots_.size()) grow();
-        return;
-      }
-      std::uint64_t& e = entries_[s.entry];
-      if (static_cast<std::uint32_t>(e >> 32) == col) {
-        e = pack(col, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)) + sign);
-        return;
-      }
+    const auto [entry, added] = index_.emplace(col, static_cast<std::uint32_t>(entries_.size()));
+    if (added) {
+      entries_.push_back(pack(col, sign));
+    } else {
+      std::uint64_t& e = entries_[*entry];
+      e = pack(col, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)) + sign);
     }
   }
 
@@ -151,22 +132,10 @@ class HashSink final : public Analyzer::TermSink {
     return (static_cast<std::uint64_t>(col) << 32) | static_cast<std::uint32_t>(count);
   }
 
-  void grow() {
-    slots_.assign(slots_.size() * 2, Slot{0, 0});
-    stamp_ = 1;  // the new slots hold stamp 0: all empty
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t k = 0; k < entries_.size(); ++k) {
-      std::size_t i = static_cast<std::uint32_t>(entries_[k] >> 32) & mask;
-      while (slots_[i].stamp == stamp_) i = (i + 1) & mask;
-      slots_[i] = Slot{stamp_, static_cast<std::uint32_t>(k)};
-    }
-  }
-
   std::int64_t n_features_;
   bool alternate_sign_;
-  std::vector<Slot> slots_;
+  detail::HashMap<std::uint32_t> index_{512};  // column -> its entry
   std::vector<std::uint64_t> entries_;
-  std::uint32_t stamp_ = 0;
 };
 
 }  // namespace

@@ -72,14 +72,15 @@ void weigh_evidence(Page& page, const Counts& counts, const CleanOptions& option
     if (!line.blank && may_repeat_line(line)) counts.lines.prefetch(line.key);
   }
   const bool by_source = !a.source.empty();
-  const int* of_source = by_source ? counts.sources.find(hash(a.source)) : nullptr;
+  const int* of_source = by_source ? count_of(counts.sources, hash(a.source)) : nullptr;
   for (std::size_t i = 0; i < page.n; ++i) {
     Line& line = page.lines[i];
     if (line.blank) continue;
     const bool candidate = may_repeat_line(line);
-    const int* in_corpus = candidate ? counts.lines.find(line.key) : nullptr;
-    const int* in_source =
-        candidate && by_source ? counts.source_lines.find(source_key(a.source, line.key)) : nullptr;
+    const int* in_corpus = candidate ? count_of(counts.lines, line.key) : nullptr;
+    const int* in_source = candidate && by_source
+                               ? count_of(counts.source_lines, source_key(a.source, line.key))
+                               : nullptr;
     // Counted lines are found: a miss means statistics counted without this article.
     if (candidate && (in_corpus == nullptr || (by_source && in_source == nullptr))) {
       throw InvalidArgument("article '" + a.id + "', line " + std::to_string(i + 1) +

@@ -9,22 +9,23 @@
 #include <unordered_set>
 #include <utility>
 
-#include "flat_map.hpp"
+#include "newsim/detail/hash_map.hpp"
 
 namespace newsim::cleaning {
 
+// Tables keyed by hash() of a word (phrases: combine() of their words' hashes).
 struct Lexicon {
-  FlatMap<std::pair<std::string, std::string>> phrases;  // hash -> (phrase, category)
-  FlatMap<char> phrase_starts;
-  FlatMap<std::string> words;
+  detail::HashMap<std::pair<std::string, std::string>> phrases;  // (phrase, category)
+  detail::HashMap<char> phrase_starts;
+  detail::HashMap<std::string> words;
   std::unordered_set<std::string> agencies;
   std::unordered_set<std::string> labels;
-  FlatMap<char> credit_starts;  // first words of agencies and of reporting lines
+  detail::HashMap<char> credit_starts;  // first words of agencies and of reporting lines
   // One lookup per word: what the word is (bits below), and the furniture word itself.
   static constexpr std::uint8_t kStop = 1, kAddress = 2, kPhraseStart = 4, kFurniture = 8;
   // Looked up for every word of the corpus, mostly in vain: sparse (a tenth full), so that
   // a miss stops at the first empty slot.
-  FlatMap<std::uint8_t> flags{2048};
+  detail::HashMap<std::uint8_t> flags{2048};
 
   Lexicon();
   // Whether `word` (lowercase) starts an agency's name or a reporting line. Out of line:

@@ -35,14 +35,12 @@ void count_article(Counts& counts, const std::string& source,
 
 namespace {
 
-using cleaning::FlatMap;
+using Table = CleanStatistics::Impl::Table;
 
 // A table as two packed arrays (keys, counts) sorted by key, so that equal counts give equal
 // bytes.
-nlohmann::json pack_table(const FlatMap<int>& table) {
-  std::vector<std::pair<std::uint64_t, std::int32_t>> entries;
-  entries.reserve(table.size());
-  table.for_each([&](std::uint64_t k, int c) { entries.emplace_back(k, c); });
+nlohmann::json pack_table(const Table& table) {
+  std::vector<std::pair<std::uint64_t, std::int32_t>> entries(table.begin(), table.end());
   std::sort(entries.begin(), entries.end());
   std::vector<std::uint8_t> keys(entries.size() * 8), counts(entries.size() * 4);
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -53,13 +51,13 @@ nlohmann::json pack_table(const FlatMap<int>& table) {
           {"counts", nlohmann::json::binary(std::move(counts))}};
 }
 
-void unpack_table(const nlohmann::json& j, FlatMap<int>& table, const std::string& where) {
+void unpack_table(const nlohmann::json& j, Table& table, const std::string& where) {
   const auto& keys = j.at("keys").get_binary();
   const auto& counts = j.at("counts").get_binary();
   if (keys.size() % 8 != 0 || keys.size() / 8 != counts.size() / 4 || counts.size() % 4 != 0) {
     throw ModelFormatError(where + " are corrupt: keys and counts differ in length");
   }
-  table = FlatMap<int>(keys.size() / 8);
+  table.reserve(keys.size() / 8);
   for (std::size_t i = 0; i < keys.size() / 8; ++i) {
     std::uint64_t k;
     std::int32_t c;
@@ -68,16 +66,6 @@ void unpack_table(const nlohmann::json& j, FlatMap<int>& table, const std::strin
     if (c < 1) throw ModelFormatError(where + " are corrupt: a count below 1");
     table[k] += c;
   }
-}
-
-// Whether every entry of a is in b with the same count (sizes compared by the caller).
-bool same_entries(const FlatMap<int>& a, const FlatMap<int>& b) {
-  bool same = true;
-  a.for_each([&](std::uint64_t k, int c) {
-    const int* other = b.find(k);
-    same = same && other != nullptr && *other == c;
-  });
-  return same;
 }
 
 constexpr std::string_view kStatisticsFormat = "newsim.clean_statistics";
@@ -103,7 +91,7 @@ void CleanStatistics::merge(const CleanStatistics& other) {
   for (auto [mine, theirs] :
        {std::make_pair(&a.sources, &b.sources), std::make_pair(&a.lines, &b.lines),
         std::make_pair(&a.source_lines, &b.source_lines)}) {
-    theirs->for_each([mine = mine](std::uint64_t k, int c) { (*mine)[k] += c; });
+    for (const auto& [k, c] : *theirs) (*mine)[k] += c;
   }
 }
 
@@ -113,10 +101,8 @@ std::size_t CleanStatistics::lines() const { return impl_->lines.size(); }
 bool CleanStatistics::operator==(const CleanStatistics& other) const {
   const Impl& a = *impl_;
   const Impl& b = *other.impl_;
-  return a.articles == b.articles && a.sources.size() == b.sources.size() &&
-         a.lines.size() == b.lines.size() && a.source_lines.size() == b.source_lines.size() &&
-         same_entries(a.sources, b.sources) && same_entries(a.lines, b.lines) &&
-         same_entries(a.source_lines, b.source_lines);
+  return a.articles == b.articles && a.sources == b.sources && a.lines == b.lines &&
+         a.source_lines == b.source_lines;
 }
 
 std::string CleanStatistics::to_bytes() const {
