@@ -194,15 +194,7 @@ class Corpus:
         """A corpus from a DataFrame: columns named as the Article fields (or mapped by
         ``fields``, e.g. ``{"text": "body"}``); other columns go to meta. Without an id column
         the row labels are the ids."""
-        names = _field_names(fields)
-        if names["text"] not in frame.columns:
-            raise ValueError(f"the DataFrame has no text column {names['text']!r} "
-                             f"(columns: {list(frame.columns)})")
-        records = frame.to_dict("records")
-        if names["id"] not in frame.columns:
-            for r, label in zip(records, frame.index):
-                r[names["id"]] = str(label)
-        return _from_records(records, names, errors, "DataFrame", row_word="row")
+        return _from_frame(frame, _field_names(fields), errors)
 
     def __repr__(self) -> str:
         state = ", cleaned" if self.cleaned else ""
@@ -246,6 +238,19 @@ def _missing(v: Any) -> bool:
 
 
 _JSON_TYPES = (str, int, float, bool, list, tuple, dict)
+
+
+def _from_frame(frame: Any, names: Mapping[str, str], errors: str, first: int = 0) -> Corpus:
+    """A DataFrame's rows as a corpus (rows numbered from ``first``); without an id column
+    the row labels are the ids."""
+    if names["text"] not in frame.columns:
+        raise ValueError(f"the DataFrame has no text column {names['text']!r} "
+                         f"(columns: {list(frame.columns)})")
+    records = frame.to_dict("records")
+    if names["id"] not in frame.columns:
+        for r, label in zip(records, frame.index):
+            r[names["id"]] = str(label)
+    return _from_records(records, names, errors, "DataFrame", row_word="row", first=first)
 
 
 def _record_json(record: Any, names: Mapping[str, str]) -> str:
