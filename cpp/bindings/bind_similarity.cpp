@@ -14,6 +14,15 @@ Metric metric_of(const std::string& name) {
   throw InvalidArgument("metric must be 'cosine' or 'dot'; got '" + name + "'");
 }
 
+TopKMethod top_k_method_of(const std::string& name) {
+  if (name == "auto") return TopKMethod::automatic;
+  if (name == "all_pairs") return TopKMethod::all_pairs;
+  if (name == "pruned") return TopKMethod::pruned;
+  if (name == "approximate") return TopKMethod::approximate;
+  throw InvalidArgument("method must be 'auto', 'all_pairs', 'pruned' or 'approximate'; got '" +
+                        name + "'");
+}
+
 }  // namespace
 
 void bind_similarity(py::module_& m) {
@@ -56,7 +65,8 @@ void bind_similarity(py::module_& m) {
   m.def(
       "_top_k",
       [](const py::tuple& x, const std::optional<py::tuple>& y, int k, bool exclude_self,
-         const std::string& metric, int n_jobs, bool graph) -> py::object {
+         const std::string& metric, int n_jobs, bool graph, const std::string& method,
+         int candidates) -> py::object {
         const Csr cx = csr_from(x);
         const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
         TopKOptions o;
@@ -64,6 +74,8 @@ void bind_similarity(py::module_& m) {
         o.exclude_self = exclude_self;
         o.metric = metric_of(metric);
         o.n_jobs = n_jobs;
+        o.method = top_k_method_of(method);
+        o.candidates = candidates;
         o.interrupted = python_interrupt();
         const CsrRef* yr = cy ? &cy->ref : nullptr;
         Neighbors nb = released([&] { return top_k(cx.ref, yr, o); });
@@ -74,7 +86,7 @@ void bind_similarity(py::module_& m) {
         return neighbors_to_python(std::move(nb));
       },
       py::arg("x"), py::arg("y"), py::arg("k"), py::arg("exclude_self"), py::arg("metric"),
-      py::arg("n_jobs"), py::arg("graph"));
+      py::arg("n_jobs"), py::arg("graph"), py::arg("method") = "auto", py::arg("candidates") = 0);
   m.def(
       "_similarity_join",
       [](const py::tuple& x, const std::optional<py::tuple>& y, double threshold,

@@ -11,6 +11,7 @@
 #include "newsim/detail/key_terms.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/errors.hpp"
+#include "inverted_index.hpp"
 
 namespace newsim {
 
@@ -98,34 +99,8 @@ std::vector<double> row_scales(const CsrRef& m, Metric metric) {
   return scale;
 }
 
-// The columns of y as postings lists (rows ascending) of scaled weights.
-struct InvertedIndex {
-  std::int64_t rows = 0;
-  std::vector<std::int64_t> start;  // cols + 1
-  Buffer<std::int32_t> row;
-  Buffer<double> weight;
-};
-
-InvertedIndex invert(const CsrRef& y, const std::vector<double>& scale) {
-  InvertedIndex ix;
-  ix.rows = y.rows;
-  ix.start.assign(static_cast<std::size_t>(y.cols) + 1, 0);
-  const std::int64_t nnz = y.nnz();
-  for (std::int64_t p = 0; p < nnz; ++p) ++ix.start[static_cast<std::size_t>(y.indices[p]) + 1];
-  for (std::size_t t = 0; t + 1 < ix.start.size(); ++t) ix.start[t + 1] += ix.start[t];
-  ix.row = Buffer<std::int32_t>(static_cast<std::size_t>(nnz));
-  ix.weight = Buffer<double>(static_cast<std::size_t>(nnz));
-  std::vector<std::int64_t> fill(ix.start.begin(), ix.start.end() - 1);
-  for (std::int64_t j = 0; j < y.rows; ++j) {
-    const double s = scale[static_cast<std::size_t>(j)];
-    for (std::int64_t p = y.indptr[j]; p < y.indptr[j + 1]; ++p) {
-      const auto q = static_cast<std::size_t>(fill[static_cast<std::size_t>(y.indices[p])]++);
-      ix.row[q] = static_cast<std::int32_t>(j);
-      ix.weight[q] = s == 0 ? 0.0 : y.data[p] / s;
-    }
-  }
-  return ix;
-}
+using detail::InvertedIndex;
+using detail::invert;
 
 // Everything a block of x needs: x, its scales and the index of y.
 struct Problem {
@@ -335,6 +310,27 @@ CsrMatrix<double> detail::assemble_join(std::int64_t rows, std::int64_t cols,
   }
   return out;
 }
+detail::InvertedIndex detail::invert(const CsrRef& y, const std::vector<double>& scale) {
+  InvertedIndex ix;
+  ix.rows = y.rows;
+  ix.start.assign(static_cast<std::size_t>(y.cols) + 1, 0);
+  const std::int64_t nnz = y.nnz();
+  for (std::int64_t p = 0; p < nnz; ++p) ++ix.start[static_cast<std::size_t>(y.indices[p]) + 1];
+  for (std::size_t t = 0; t + 1 < ix.start.size(); ++t) ix.start[t + 1] += ix.start[t];
+  ix.row = Buffer<std::int32_t>(static_cast<std::size_t>(nnz));
+  ix.weight = Buffer<double>(static_cast<std::size_t>(nnz));
+  std::vector<std::int64_t> fill(ix.start.begin(), ix.start.end() - 1);
+  for (std::int64_t j = 0; j < y.rows; ++j) {
+    const double s = scale[static_cast<std::size_t>(j)];
+    for (std::int64_t p = y.indptr[j]; p < y.indptr[j + 1]; ++p) {
+      const auto q = static_cast<std::size_t>(fill[static_cast<std::size_t>(y.indices[p])]++);
+      ix.row[q] = static_cast<std::int32_t>(j);
+      ix.weight[q] = s == 0 ? 0.0 : y.data[p] / s;
+    }
+  }
+  return ix;
+}
+
 double detail::row_scale(const double* v, std::int64_t n, Metric metric) {
   return newsim::row_scale(v, n, metric);
 }
@@ -421,10 +417,43 @@ CsrMatrix<double> Neighbors::to_graph(std::int64_t cols) const {
   return g;
 }
 
+namespace {
+
+// Rows of y from which automatic prunes: below, all_pairs is as fast.
+constexpr std::int64_t kPruneFromRows = 50000;
+
+bool use_pruned(const CsrRef& x, const CsrRef* y, const TopKOptions& options) {
+  switch (options.method) {
+    case TopKMethod::all_pairs:
+      return false;
+    case TopKMethod::automatic:
+      if ((y == nullptr ? x.rows : y->rows) < kPruneFromRows) return false;
+      break;
+    case TopKMethod::pruned:
+    case TopKMethod::approximate:
+      break;
+  }
+  return detail::prunable(x, y, options.metric);
+}
+
+}  // namespace
+
 Neighbors top_k(const CsrRef& x, const CsrRef* y, const TopKOptions& options) {
   check_k(options.k);
+  if (options.candidates < 0) {
+    throw InvalidArgument("candidates must be >= 0 (0: 4·k); got " +
+                          std::to_string(options.candidates));
+  }
+  check_pair(x, y);
+  if (use_pruned(x, y, options)) {
+    const std::vector<double> scale = row_scales(x, options.metric);
+    if (y == nullptr) {
+      return detail::pruned_top_k(x, scale, x, scale, invert(x, scale), true, options);
+    }
+    const std::vector<double> y_scale = row_scales(*y, options.metric);
+    return detail::pruned_top_k(x, scale, *y, y_scale, invert(*y, y_scale), false, options);
+  }
   if (y != nullptr) return NeighborIndex(*y, options.metric).top_k(x, options);
-  check_matrix(x, "X");
   const std::vector<double> scale = row_scales(x, options.metric);
   return run_top_k(x, scale, invert(x, scale), true, options);
 }

@@ -599,10 +599,6 @@ def _transform(vectorizer: Any, part: Any) -> sp.csr_matrix:
                                               else _as_list(part)))
 
 
-def _n_rows(m: Any) -> int:
-    return m.shape[0]
-
-
 def transform(vectorizer: Any, data: Any) -> RowBlocks:
     """The document-term matrix of the articles, computed partition by partition where they
     lie, as ``vectorizer.transform`` computes it (any fitted newsim vectorizer): a
@@ -960,10 +956,6 @@ def _word_counts(part: Any, local: np.ndarray) -> np.ndarray:
     return np.array([len(words.analyze(texts[i])) for i in local], dtype=np.int64)
 
 
-def _pick(values: np.ndarray, local: np.ndarray) -> np.ndarray:
-    return values[local]
-
-
 def _sketch_times(sk: Dict[str, Any], local: np.ndarray) -> np.ndarray:
     return sk["times"][local]
 
@@ -1255,10 +1247,6 @@ def _part_times(part: Any, dates: Optional[np.ndarray]) -> np.ndarray:
     return np.full(len(part), np.nan)
 
 
-def _digests_of(X: sp.csr_matrix, times: np.ndarray, window: float) -> List[Optional[bytes]]:
-    return _row_digests(X, times, window)
-
-
 _Nodes = Tuple[np.ndarray, sp.csr_matrix, np.ndarray]  # node ids, their rows, their times
 
 
@@ -1474,7 +1462,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     date_parts = _dates_parts(data, dates)
     time_futures = [_submit(client, _part_times, p, d)
                     for p, d in zip(given.partitions, date_parts)]
-    digest_futures = [_submit(client, _digests_of, b, t, window)
+    digest_futures = [_submit(client, _row_digests, b, t, window)
                       for b, t in zip(blocks, time_futures)]
     got = _gather(client, [time_futures, digest_futures], "cluster_stories")
     times = np.concatenate(got[0]) if got[0] else np.empty(0)
@@ -1607,7 +1595,8 @@ def _picked_titles(client: Any, data: Articles, positions: List[int]) -> Dict[in
 
 def _stories(client: Any, labels: np.ndarray, node_of: np.ndarray, reps: np.ndarray,
              weight: np.ndarray, pi: np.ndarray, pj: np.ndarray, ps: np.ndarray,
-             times: np.ndarray, blocks: List[Any], data: Articles, top: int) -> List[Dict[str, Any]]:
+             times: np.ndarray, blocks: List[Any], data: Articles,
+             top: int) -> List[Dict[str, Any]]:
     """StoryClusterer::stories: members, first and last time, representative (the member
     most similar in sum to the others), cohesion and key terms, with the core's sums."""
     ids = np.unique(labels)

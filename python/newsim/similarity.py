@@ -84,6 +84,24 @@ def _metric(metric: str) -> str:
     return metric
 
 
+_METHODS = ("auto", "all_pairs", "pruned", "approximate")
+
+
+def _method(method: str) -> str:
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, _METHODS))}; got {method!r}")
+    return method
+
+
+def _candidates(candidates: Optional[int]) -> int:
+    if candidates is None:
+        return 0
+    if (isinstance(candidates, bool) or not isinstance(candidates, numbers.Integral)
+            or not 0 < candidates <= _INT32_MAX):
+        raise ValueError(f"candidates must be a positive int or None; got {candidates!r}")
+    return int(candidates)
+
+
 #: Default bound of ``similarity_join`` (C++ ``kDefaultMaxPairs``).
 MAX_PAIRS = 10_000_000
 
@@ -105,7 +123,8 @@ def _k(k: Any) -> int:
 
 
 def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
-          metric: str = "cosine", n_jobs: Optional[int] = None, as_frame: bool = False) -> Any:
+          metric: str = "cosine", n_jobs: Optional[int] = None, as_frame: bool = False,
+          method: str = "auto", candidates: Optional[int] = None) -> Any:
     """The k most similar rows of Y (of X when Y is None) for every row of X.
 
     Returns ``(indices, scores)``, two arrays of shape (n_rows(X), k): int64 row numbers of Y
@@ -113,10 +132,18 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     a non-zero score count as neighbours; a row with fewer than k of them is padded with index
     -1 and score 0. ``exclude_self`` (only when Y is None) leaves row i out of its own list.
 
-    Exact: every product is computed, in blocks, on ``n_jobs`` threads (None: all cores),
-    without an n×n matrix. When X (and Y) are dense 2-D numpy arrays (LSA coordinates,
-    embeddings) the scores come from blocked matrix products instead, with the same rules. Extra memory: about 12 bytes per non-zero of Y, 72 bytes per row
-    of Y and thread, and 16·k bytes per row and thread when Y is None.
+    Exact, on ``n_jobs`` threads (None: all cores), without an n×n matrix, by one of two
+    ``method``\ s with identical results: ``"all_pairs"`` computes every product of two rows
+    sharing a term, in blocks; ``"pruned"`` (cosine on non-negative rows, such as TF-IDF; else
+    all_pairs) reads each row's terms rarest first and stops before the commonest ones' long
+    postings once a score bound shows they cannot change its list, then scores the rows it met
+    exactly. ``"auto"`` (default) prunes from 50,000 rows of Y, where it is faster (see
+    bench/README). ``"approximate"`` runs pruned's search without its proof and scores
+    exactly only the ``candidates`` (default 4·k) rows with the best partial scores: faster,
+    with a recall below 1 that bench/scale.py measures. When X (and Y) are dense 2-D numpy
+    arrays (LSA coordinates, embeddings) the scores come from blocked matrix products
+    instead, with the same rules. Extra memory: about 12 bytes per non-zero of Y, 72 bytes
+    per row of Y and thread, and 16·k bytes per row and thread when Y is None.
 
     ``as_frame=True`` returns a pandas DataFrame instead, one row per neighbour (padding left
     out) with columns i (row of X), rank (0 for the nearest), j (row of Y) and score.
@@ -136,7 +163,8 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
         x = as_csr(X, "X")
         y = None if Y is None else as_csr(Y, "Y")
         idx, scores = _core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
-                                   bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False)
+                                   bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False,
+                                   _method(method), _candidates(candidates))
     if not as_frame:
         return idx, scores
     import pandas as pd
@@ -147,9 +175,11 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
 
 
 def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
-              metric: str = "cosine", n_jobs: Optional[int] = None) -> sp.csr_matrix:
+              metric: str = "cosine", n_jobs: Optional[int] = None, method: str = "auto",
+              candidates: Optional[int] = None) -> sp.csr_matrix:
     """The k-nearest-neighbour graph: a CSR matrix (n_rows(X), n_rows(Y)) whose row i holds the
-    scores of row i's neighbours (as ``top_k``; padding left out) at their columns.
+    scores of row i's neighbours (as ``top_k``, with its ``method`` and ``candidates``;
+    padding left out) at their columns.
 
     >>> knn_graph([[1, 0], [1, 0.1], [0, 1]], k=1).toarray().round(3)
     array([[0.   , 0.995, 0.   ],
@@ -163,7 +193,8 @@ def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     x = as_csr(X, "X")
     y = None if Y is None else as_csr(Y, "Y")
     return _to_csr(_core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
-                                bool(exclude_self), _metric(metric), _n_jobs(n_jobs), True))
+                                bool(exclude_self), _metric(metric), _n_jobs(n_jobs), True,
+                                _method(method), _candidates(candidates)))
 
 
 def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: str = "cosine",

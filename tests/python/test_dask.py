@@ -196,7 +196,7 @@ def test_from_dataframe_reads_rows_as_from_pandas_does(client):
         nd.from_dataframe(dd.from_pandas(frame, npartitions=2), fields={"text": "body"})
 
 
-# -- term vectors -----------------------------------------------------------------------------------
+# -- term vectors ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make", [
     lambda: newsim.TfidfVectorizer(),
@@ -274,7 +274,7 @@ def test_news_and_hashing_vectorizers_transform_per_partition(client, text_bag, 
     _same_csr(nd.transform(hashing, text_bag).compute(), hashing.transform(texts))
 
 
-# -- neighbours -------------------------------------------------------------------------------------
+# -- neighbours -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def tfidf(client, text_bag, texts):
@@ -337,7 +337,7 @@ def test_similarity_join_equals_the_single_machine_join(client, tfidf):
         nd.similarity_join(X, 0.3, max_pairs=10)
 
 
-# -- near-duplicates ---------------------------------------------------------------------------------
+# -- near-duplicates ------------------------------------------------------------------------------
 
 def _same_near_duplicates(got, want) -> None:
     pdt.assert_frame_equal(got.pairs, want.pairs)
@@ -390,7 +390,7 @@ def test_near_duplicates_of_random_rewrites(client):
         nd.near_duplicates(bag)
 
 
-# -- stories ----------------------------------------------------------------------------------------
+# -- stories --------------------------------------------------------------------------------------
 
 def _same_stories(got, want) -> None:
     assert np.array_equal(got.labels, want.labels)
@@ -454,7 +454,7 @@ def test_docstring_examples(client):
     assert result.failed == 0 and result.attempted >= 15
 
 
-# -- workers that die ---------------------------------------------------------------------------------
+# -- workers that die -----------------------------------------------------------------------------
 # Last in the file: each leaves the cluster to restart its worker.
 
 def _die_once(marker: str, text: str) -> str:

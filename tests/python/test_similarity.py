@@ -415,3 +415,56 @@ def test_similarity_index_with_a_scikit_learn_vectorizer(seed_texts):
     ours = newsim.SimilarityIndex(newsim.TfidfVectorizer()).fit(seed_texts)
     pd.testing.assert_frame_equal(index.most_similar(0), ours.most_similar(0), atol=1e-12)
     assert index.key_terms(0).term.tolist() == ours.key_terms(0).term.tolist()
+
+
+# -- top_k's methods ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("k", [1, 10])
+def test_pruned_top_k_is_all_pairs_bit_for_bit(bbc_matrix, k):
+    want = newsim.top_k(bbc_matrix, k=k, method="all_pairs")
+    got = newsim.top_k(bbc_matrix, k=k, method="pruned")
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    # Y given, and the graph.
+    want = newsim.top_k(bbc_matrix[:200], k=k, Y=bbc_matrix[100:], method="all_pairs")
+    got = newsim.top_k(bbc_matrix[:200], k=k, Y=bbc_matrix[100:], method="pruned")
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    g = newsim.knn_graph(bbc_matrix, k=k, method="pruned")
+    assert (g != newsim.knn_graph(bbc_matrix, k=k, method="all_pairs")).nnz == 0
+
+
+def test_pruned_top_k_on_random_rows_with_ties_and_empty_rows():
+    rng = np.random.default_rng(5)
+    X = random_matrix(rng, 300, 60, 0.1).tolil()
+    X[7] = X[3]
+    X[9] = 0
+    X = X.tocsr()
+    S = dense_cosine(X)
+    for k in (1, 4, 400):
+        idx, sc = newsim.top_k(X, k=k, method="pruned")
+        assert_top_k_matches(idx, sc, S, k, exclude_self=True)
+        want = newsim.top_k(X, k=k, method="all_pairs")
+        assert np.array_equal(idx, want[0]) and np.array_equal(sc, want[1])
+
+
+def test_approximate_top_k_recall_and_exact_scores(bbc_matrix):
+    idx, sc = newsim.top_k(bbc_matrix, k=10, method="all_pairs")
+    got, gs = newsim.top_k(bbc_matrix, k=10, method="approximate")
+    found = (idx[:, :, None] == got[:, None, :]).any(axis=2) & (idx >= 0)
+    recall = found.sum() / (idx >= 0).sum()
+    assert 0.9 < recall <= 1
+    S = dense_cosine(bbc_matrix)
+    rows = np.arange(len(got))[:, None]
+    real = got >= 0
+    np.testing.assert_allclose(gs[real], S[np.broadcast_to(rows, got.shape)[real], got[real]],
+                               atol=1e-12)
+    fewer, _ = newsim.top_k(bbc_matrix, k=10, method="approximate", candidates=10)
+    found_fewer = (idx[:, :, None] == fewer[:, None, :]).any(axis=2) & (idx >= 0)
+    assert found_fewer.sum() <= found.sum()
+
+
+def test_top_k_method_arguments_are_checked(bbc_matrix):
+    with pytest.raises(ValueError, match="method must be"):
+        newsim.top_k(bbc_matrix, method="fast")
+    for bad in (0, -3, 2.5, True):
+        with pytest.raises(ValueError, match="candidates"):
+            newsim.top_k(bbc_matrix, method="approximate", candidates=bad)

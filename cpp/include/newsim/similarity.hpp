@@ -43,12 +43,23 @@ struct CsrRef {
 /// cosine: x·y / (|x| |y|), 0 when either row is all zeros. dot: x·y as given.
 enum class Metric { cosine, dot };
 
+/// How sparse top_k finds the neighbours. all_pairs and pruned give identical results.
+enum class TopKMethod {
+  automatic,    // pruned where it applies and pays (see top_k), else all_pairs
+  all_pairs,    // every product of two rows sharing a term
+  pruned,       // cosine on non-negative rows (else all_pairs): score bounds skip the
+                // postings of each row's commonest terms when they cannot change its list
+  approximate,  // pruned's search without its proof: only `candidates` rows scored exactly
+};
+
 struct TopKOptions {
   int k = 10;                      // neighbours per row, > 0
   bool exclude_self = true;        // without Y: leave row i out of row i's neighbours
   Metric metric = Metric::cosine;
   int n_jobs = 0;                  // threads; 0 = all cores, -1 all, -2 all but one
   InterruptCheck interrupted;      // optional
+  TopKMethod method = TopKMethod::automatic;
+  int candidates = 0;              // approximate: rows scored exactly per row; 0 = 4·k
 };
 
 /// The k best neighbours of each row. Row i's neighbours are indices[i*k : i*k+k], by
