@@ -133,7 +133,7 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     -1 and score 0. ``exclude_self`` (only when Y is None) leaves row i out of its own list.
 
     Exact, on ``n_jobs`` threads (None: all cores), without an n×n matrix, by one of two
-    ``method``\ s with identical results: ``"all_pairs"`` computes every product of two rows
+    ``method`` values with identical results: ``"all_pairs"`` computes every product of two rows
     sharing a term, in blocks; ``"pruned"`` (cosine on non-negative rows, such as TF-IDF; else
     all_pairs) reads each row's terms rarest first and stops before the commonest ones' long
     postings once a score bound shows they cannot change its list, then scores the rows it met
