@@ -3,16 +3,17 @@
 // Each row of x reads the postings of its terms rarest first, summing partial scores. With
 // rows normalised and values non-negative, a row of y that shares none of the terms read so
 // far scores at most bound = min(|x_rest|, Σ x_t · max_t) over the terms left (Cauchy-Schwarz;
-// the largest weight of each term), and the k-th best partial score is a lower bound on the
-// k-th best score. Once the bound falls below it, no unseen row can enter the list: the
-// commonest terms' long postings are never read. The rows seen are then scored exactly, in
-// column order as all_pairs sums them (so scores are bit-identical), skipping those whose
-// partial score plus the bound cannot reach the k-th best found so far.
+// the largest weight of each term). From time to time the rows with the best partial scores
+// are scored exactly; once the bound falls below the k-th best exact score, no unseen row can
+// enter the list and the commonest terms' long postings are never read. The rows met are then
+// scored exactly, in column order as all_pairs sums them (so scores are bit-identical),
+// skipping those whose partial score plus their own bound (|x_rest| times their norm on terms
+// at least as common) cannot reach the k-th best.
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "inverted_index.hpp"
@@ -57,7 +58,6 @@ struct Space {
   std::vector<double> norm;     // norm[i]: the norm of the terms from i on
   std::vector<std::uint64_t> has;  // bitmap of the row's columns
   std::vector<std::int32_t> scored;
-  std::vector<double> pick;
   std::vector<std::pair<double, std::int32_t>> ranked;
 };
 
@@ -95,8 +95,9 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
     max_weight[t] = m;
   }
   // tail[j * kLevels + l]: the norm of row j of y on its terms of df >= 2^l, rounded up.
+  const int threads = resolve_threads(options.n_jobs);
   std::vector<float> tail(static_cast<std::size_t>(ny) * kLevels, 0.0f);
-  parallel_for(static_cast<std::size_t>((ny + 4095) / 4096), resolve_threads(options.n_jobs),
+  parallel_for(static_cast<std::size_t>((ny + 4095) / 4096), threads,
                [&](std::size_t task, std::size_t) {
                  double sq[kLevels];
                  const std::int64_t j1 = std::min<std::int64_t>(ny, (task + 1) * 4096);
@@ -118,7 +119,6 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
                  }
                });
   const int candidates = std::max(options.candidates > 0 ? options.candidates : 4 * k, k);
-  const int threads = resolve_threads(options.n_jobs);
   std::vector<Space> spaces(static_cast<std::size_t>(std::max(1, threads)));
   const std::size_t tasks = static_cast<std::size_t>((x.rows + kRowsPerTask - 1) / kRowsPerTask);
 
@@ -219,8 +219,10 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
         rescore(j);
       }
     }
-    for (const Term& t : terms) sp.query[static_cast<std::size_t>(t.col)] = 0;
-    for (const Term& t : terms) sp.has[static_cast<std::size_t>(t.col) >> 6] = 0;
+    for (const Term& t : terms) {
+      sp.query[static_cast<std::size_t>(t.col)] = 0;
+      sp.has[static_cast<std::size_t>(t.col) >> 6] = 0;
+    }
     for (const std::int32_t j : touched) acc[j] = 0;
     for (const std::int32_t j : sp.scored) seen[j] = 0;
     touched.clear();

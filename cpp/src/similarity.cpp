@@ -445,17 +445,15 @@ Neighbors top_k(const CsrRef& x, const CsrRef* y, const TopKOptions& options) {
                           std::to_string(options.candidates));
   }
   check_pair(x, y);
-  if (use_pruned(x, y, options)) {
-    const std::vector<double> scale = row_scales(x, options.metric);
-    if (y == nullptr) {
-      return detail::pruned_top_k(x, scale, x, scale, invert(x, scale), true, options);
-    }
-    const std::vector<double> y_scale = row_scales(*y, options.metric);
-    return detail::pruned_top_k(x, scale, *y, y_scale, invert(*y, y_scale), false, options);
-  }
-  if (y != nullptr) return NeighborIndex(*y, options.metric).top_k(x, options);
+  const bool symmetric = y == nullptr;
+  const CsrRef& ym = symmetric ? x : *y;
   const std::vector<double> scale = row_scales(x, options.metric);
-  return run_top_k(x, scale, invert(x, scale), true, options);
+  const std::vector<double> y_scale = symmetric ? scale : row_scales(ym, options.metric);
+  const InvertedIndex index = invert(ym, y_scale);
+  if (use_pruned(x, y, options)) {
+    return detail::pruned_top_k(x, scale, ym, y_scale, index, symmetric, options);
+  }
+  return run_top_k(x, scale, index, symmetric, options);
 }
 
 CsrMatrix<double> similarity_join(const CsrRef& x, const CsrRef* y, const JoinOptions& options) {
