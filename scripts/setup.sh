@@ -16,6 +16,7 @@ readonly PACKAGES=(
   python3-numpy python3-scipy python3-pandas python3-sklearn
   python3-pytest python3-hypothesis python3-gensim python3-nbclient python3-ipykernel
   python3-nbformat python3-matplotlib python3-tqdm python3-jsonschema
+  python3-dask python3-distributed
   chromium
 )
 readonly SYSTEM_PYTHON=/usr/bin/python3

@@ -25,13 +25,13 @@ import scipy.sparse as sp
 
 import newsim
 
-distributed = pytest.importorskip(
-    "distributed", reason="Dask.distributed is not installed (Debian: python3-distributed)")
-import dask  # noqa: E402
-import dask.bag as db  # noqa: E402
-import dask.dataframe as dd  # noqa: E402
+# scripts/setup.sh installs python3-dask and python3-distributed.
+import dask
+import distributed
+import dask.bag as db
+import dask.dataframe as dd
 
-import newsim.dask as nd  # noqa: E402
+import newsim.dask as nd
 
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 REUTERS = CORPORA / "reuters21578.jsonl.gz"
