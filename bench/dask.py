@@ -34,10 +34,8 @@ import argparse
 import gzip
 import json
 import logging
-import os
 import socket
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -47,8 +45,8 @@ HERE = Path(__file__).resolve().parent
 # This file is named dask.py: its folder goes last on the path, so that "dask" is the package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 from _common import OthersCpu, import_newsim, machine_info, print_rows, source_state  # noqa: E402
+from analyze import CACHE, archive_file  # noqa: E402
 
-CACHE = Path(tempfile.gettempdir()) / "newsim-bench"
 MB = 1024 * 1024
 STAGES = ("read", "clean", "fit statistics", "transform", "top-10", "near-duplicates", "stories")
 # newsim.dask's task functions by the stage that runs them (getitem: a piece of a shuffle).
@@ -61,27 +59,9 @@ TASKS = {"read": ("_read_partition", "_summary"),
          "near-duplicates": ("_sketch", "_split_signatures", "_copies", "_split_bands",
                              "_bucket_pairs", "_verify", "_sketch_times", "_word_counts"),
          "stories": ("_story_statistics", "_merge_pairs", "_features_from_statistics",
-                     "_story_rows", "_part_times", "_digests_of", "_split_nodes",
+                     "_story_rows", "_part_times", "_row_digests", "_split_nodes",
                      "_time_block", "_block_pairs", "_key_terms_local", "_rows_of",
                      "_titles_at")}
-
-
-def archive_file(n: int, seed: int = 0) -> Path:
-    """The synthetic archive of n articles as JSON lines, generated once and cached (the
-    file bench/analyze.py uses)."""
-    path = CACHE / f"archive-{n}-{seed}.jsonl.gz"
-    if not path.is_file():
-        from _synthetic import archive
-
-        CACHE.mkdir(parents=True, exist_ok=True)
-        t = time.perf_counter()
-        tmp = path.with_suffix(".tmp")
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as f:
-            for a in archive(n, seed):
-                f.write(json.dumps(a, ensure_ascii=False) + "\n")
-        tmp.replace(path)
-        print(f"(generated {path}, {time.perf_counter() - t:.1f} s)", file=sys.stderr)
-    return path
 
 
 def partition_files(n: int, parts: int) -> List[Path]:

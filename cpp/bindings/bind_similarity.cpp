@@ -66,7 +66,7 @@ void bind_similarity(py::module_& m) {
       "_top_k",
       [](const py::tuple& x, const std::optional<py::tuple>& y, int k, bool exclude_self,
          const std::string& metric, int n_jobs, bool graph, const std::string& method,
-         int candidates) -> py::object {
+         int candidates, std::int64_t postings) -> py::object {
         const Csr cx = csr_from(x);
         const std::optional<Csr> cy = y ? std::optional<Csr>(csr_from(*y)) : std::nullopt;
         TopKOptions o;
@@ -76,6 +76,7 @@ void bind_similarity(py::module_& m) {
         o.n_jobs = n_jobs;
         o.method = top_k_method_of(method);
         o.candidates = candidates;
+        o.postings = postings;
         o.interrupted = python_interrupt();
         const CsrRef* yr = cy ? &cy->ref : nullptr;
         Neighbors nb = released([&] { return top_k(cx.ref, yr, o); });
@@ -86,7 +87,8 @@ void bind_similarity(py::module_& m) {
         return neighbors_to_python(std::move(nb));
       },
       py::arg("x"), py::arg("y"), py::arg("k"), py::arg("exclude_self"), py::arg("metric"),
-      py::arg("n_jobs"), py::arg("graph"), py::arg("method") = "auto", py::arg("candidates") = 0);
+      py::arg("n_jobs"), py::arg("graph"), py::arg("method") = "auto", py::arg("candidates") = 0,
+      py::arg("postings") = 0);
   m.def(
       "_similarity_join",
       [](const py::tuple& x, const std::optional<py::tuple>& y, double threshold,

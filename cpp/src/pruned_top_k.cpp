@@ -29,6 +29,8 @@ constexpr double kSlack = 1e-9;
 constexpr std::int64_t kRowsPerTask = 32;
 // Document frequencies are grouped by their binary logarithm for the rows' tail norms.
 constexpr int kLevels = 32;
+// approximate: the index entries a row reads by default.
+constexpr std::int64_t kPostings = 20000;
 
 int level(std::int64_t df) {
   int l = 0;
@@ -119,6 +121,8 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
                  }
                });
   const int candidates = std::max(options.candidates > 0 ? options.candidates : 4 * k, k);
+  const std::int64_t budget = !approximate ? std::numeric_limits<std::int64_t>::max()
+                              : options.postings > 0 ? options.postings : kPostings;
   std::vector<Space> spaces(static_cast<std::size_t>(std::max(1, threads)));
   const std::size_t tasks = static_cast<std::size_t>((x.rows + kRowsPerTask - 1) / kRowsPerTask);
 
@@ -188,6 +192,7 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
     std::size_t i = 0;
     while (i < m) {
       const Term& t = terms[i];
+      if (i > 0 && read + t.df > budget) break;  // approximate only
       const auto c = static_cast<std::size_t>(t.col);
       for (std::int64_t q = index.start[c]; q < index.start[c + 1]; ++q) {
         const std::int32_t j = index.row[static_cast<std::size_t>(q)];

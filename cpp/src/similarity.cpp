@@ -440,6 +440,10 @@ bool use_pruned(const CsrRef& x, const CsrRef* y, const TopKOptions& options) {
 
 Neighbors top_k(const CsrRef& x, const CsrRef* y, const TopKOptions& options) {
   check_k(options.k);
+  if (options.postings < 0) {
+    throw InvalidArgument("postings must be >= 0 (0: 20,000); got " +
+                          std::to_string(options.postings));
+  }
   if (options.candidates < 0) {
     throw InvalidArgument("candidates must be >= 0 (0: 4·k); got " +
                           std::to_string(options.candidates));

@@ -54,8 +54,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsim import _core
-from newsim.articles import (_FIELDS, Article, Corpus, _field_names, _from_records,
-                             read_articles as _read)
+from newsim.articles import (_FIELDS, Article, Corpus, _field_names, _from_frame,
+                             _from_records, read_articles as _read)
 
 __all__ = ["Articles", "RowBlocks", "read_articles", "from_bag", "from_dataframe", "clean",
            "fit_vectorizer", "transform", "fit_transform", "top_k", "similarity_join",
@@ -346,14 +346,7 @@ def _first_item(part: list) -> Any:
 
 def _frame_partition(frame: Any, offset: int, names: Dict[str, str], errors: str,
                      cleaned: bool) -> Corpus:
-    if names["text"] not in frame.columns:
-        raise ValueError(f"the DataFrame has no text column {names['text']!r} "
-                         f"(columns: {list(frame.columns)})")
-    records = frame.to_dict("records")
-    if names["id"] not in frame.columns:
-        for r, label in zip(records, frame.index):
-            r[names["id"]] = str(label)
-    corpus = _from_records(records, names, errors, "DataFrame", row_word="row", first=offset)
+    corpus = _from_frame(frame, names, errors, first=offset)
     corpus.cleaned = cleaned
     return corpus
 

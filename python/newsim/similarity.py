@@ -24,6 +24,7 @@ __all__ = ["top_k", "knn_graph", "similarity_join", "pairwise", "explain", "key_
            "SimilarityIndex"]
 
 _INT32_MAX = np.iinfo(np.int32).max
+_INT64_MAX = np.iinfo(np.int64).max
 
 
 def as_csr(X: Any, name: str = "X") -> sp.csr_matrix:
@@ -93,13 +94,14 @@ def _method(method: str) -> str:
     return method
 
 
-def _candidates(candidates: Optional[int]) -> int:
-    if candidates is None:
+def _positive_or_none(name: str, value: Optional[int], limit: int) -> int:
+    """`value` checked as a positive int of at most `limit`; None becomes 0 (the default)."""
+    if value is None:
         return 0
-    if (isinstance(candidates, bool) or not isinstance(candidates, numbers.Integral)
-            or not 0 < candidates <= _INT32_MAX):
-        raise ValueError(f"candidates must be a positive int or None; got {candidates!r}")
-    return int(candidates)
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or not 0 < value <= limit):
+        raise ValueError(f"{name} must be a positive int or None; got {value!r}")
+    return int(value)
 
 
 #: Default bound of ``similarity_join`` (C++ ``kDefaultMaxPairs``).
@@ -122,9 +124,20 @@ def _k(k: Any) -> int:
     return int(k)
 
 
+def _sparse_top_k(X: Any, Y: Any, k: Any, exclude_self: bool, metric: str, n_jobs: Any,
+                  graph: bool, method: str, candidates: Any, postings: Any) -> Any:
+    x = as_csr(X, "X")
+    y = None if Y is None else as_csr(Y, "Y")
+    return _core._top_k(_parts(x), None if y is None else _parts(y), _k(k), bool(exclude_self),
+                        _metric(metric), _n_jobs(n_jobs), graph, _method(method),
+                        _positive_or_none("candidates", candidates, _INT32_MAX),
+                        _positive_or_none("postings", postings, _INT64_MAX))
+
+
 def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
           metric: str = "cosine", n_jobs: Optional[int] = None, as_frame: bool = False,
-          method: str = "auto", candidates: Optional[int] = None) -> Any:
+          method: str = "auto", candidates: Optional[int] = None,
+          postings: Optional[int] = None) -> Any:
     """The k most similar rows of Y (of X when Y is None) for every row of X.
 
     Returns ``(indices, scores)``, two arrays of shape (n_rows(X), k): int64 row numbers of Y
@@ -138,9 +151,10 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     all_pairs) reads each row's terms rarest first and stops before the commonest ones' long
     postings once a score bound shows they cannot change its list, then scores the rows it met
     exactly. ``"auto"`` (default) prunes from 50,000 rows of Y, where it is faster (see
-    bench/README). ``"approximate"`` runs pruned's search without its proof and scores
-    exactly only the ``candidates`` (default 4·k) rows with the best partial scores: faster,
-    with a recall below 1 that bench/scale.py measures. When X (and Y) are dense 2-D numpy
+    bench/README). ``"approximate"`` cuts pruned's search short: each row reads at most
+    ``postings`` (default 20,000) entries of the index, its rarest terms first, and scores
+    exactly only the ``candidates`` (default 4·k) rows with the best partial scores; its cost
+    per row stays bounded as the archive grows, and bench/scale.py measures its recall. When X (and Y) are dense 2-D numpy
     arrays (LSA coordinates, embeddings) the scores come from blocked matrix products
     instead, with the same rules. Extra memory: about 12 bytes per non-zero of Y, 72 bytes
     per row of Y and thread, and 16·k bytes per row and thread when Y is None.
@@ -160,11 +174,8 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
         idx, scores = _core._dense_top_k(dense[0], dense[1], _k(k), bool(exclude_self),
                                          _metric(metric), _n_jobs(n_jobs), False)
     else:
-        x = as_csr(X, "X")
-        y = None if Y is None else as_csr(Y, "Y")
-        idx, scores = _core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
-                                   bool(exclude_self), _metric(metric), _n_jobs(n_jobs), False,
-                                   _method(method), _candidates(candidates))
+        idx, scores = _sparse_top_k(X, Y, k, exclude_self, metric, n_jobs, False, method,
+                                    candidates, postings)
     if not as_frame:
         return idx, scores
     import pandas as pd
@@ -176,10 +187,10 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
 
 def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
               metric: str = "cosine", n_jobs: Optional[int] = None, method: str = "auto",
-              candidates: Optional[int] = None) -> sp.csr_matrix:
+              candidates: Optional[int] = None, postings: Optional[int] = None) -> sp.csr_matrix:
     """The k-nearest-neighbour graph: a CSR matrix (n_rows(X), n_rows(Y)) whose row i holds the
-    scores of row i's neighbours (as ``top_k``, with its ``method`` and ``candidates``;
-    padding left out) at their columns.
+    scores of row i's neighbours (as ``top_k``, with its ``method``, ``candidates`` and
+    ``postings``; padding left out) at their columns.
 
     >>> knn_graph([[1, 0], [1, 0.1], [0, 1]], k=1).toarray().round(3)
     array([[0.   , 0.995, 0.   ],
@@ -190,11 +201,8 @@ def knn_graph(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     if dense is not None:
         return _to_csr(_core._dense_top_k(dense[0], dense[1], _k(k), bool(exclude_self),
                                           _metric(metric), _n_jobs(n_jobs), True))
-    x = as_csr(X, "X")
-    y = None if Y is None else as_csr(Y, "Y")
-    return _to_csr(_core._top_k(_parts(x), None if y is None else _parts(y), _k(k),
-                                bool(exclude_self), _metric(metric), _n_jobs(n_jobs), True,
-                                _method(method), _candidates(candidates)))
+    return _to_csr(_sparse_top_k(X, Y, k, exclude_self, metric, n_jobs, True, method, candidates,
+                                 postings))
 
 
 def similarity_join(X: Any, threshold: float = 0.5, Y: Any = None, *, metric: str = "cosine",

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "corpora.hpp"
 #include "newsim/article.hpp"
 #include "newsim/cleaning.hpp"
 #include "newsim/errors.hpp"
@@ -917,16 +918,9 @@ TEST(CleanShards, MergedStatisticsCleanShardsAsTheWholeCorpus) {
 }
 
 TEST(CleanShards, ReutersSampleInShards) {
-  const std::string path =
-      std::string(NEWSIM_SOURCE_DIR) + "/../shared/corpora/reuters21578.jsonl.gz";
-  if (!std::ifstream(path).good()) GTEST_SKIP() << path << " not found";
-  newsim::JsonlOptions o;
-  o.errors = newsim::OnError::report;
-  o.require_text = false;
-  newsim::JsonlReader reader(path, o);
-  newsim::Corpus corpus;
-  newsim::Article a;
-  while (corpus.size() < 3000 && reader.next(a)) corpus.add(a);
+  const auto sample = newsim_test::reuters_articles(3000);
+  if (!sample) GTEST_SKIP() << "the Reuters corpus is not in ../shared/corpora";
+  const newsim::Corpus& corpus = *sample;
   // Wire copy without sources: the "Reuter" sign-off and table headings repeat.
   expect_same_as_whole(corpus, round_robin(corpus.size(), 4));
   expect_same_as_whole(corpus, runs(corpus.size(), {100, 1700}));

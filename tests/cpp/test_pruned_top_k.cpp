@@ -3,15 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "corpora.hpp"
 #include "csr_fixture.hpp"
 #include "newsim/article.hpp"
 #include "newsim/errors.hpp"
-#include "newsim/reader.hpp"
 #include "newsim/similarity.hpp"
 #include "newsim/vectorizer.hpp"
 
@@ -44,13 +43,14 @@ std::vector<std::vector<double>> skewed_rows(std::size_t n, std::size_t cols, un
 
 newsim::Neighbors run(const newsim::CsrRef& x, const newsim::CsrRef* y, int k,
                       TopKMethod method, int threads = 2, bool exclude_self = true,
-                      int candidates = 0) {
+                      int candidates = 0, std::int64_t postings = 0) {
   newsim::TopKOptions o;
   o.k = k;
   o.method = method;
   o.n_jobs = threads;
   o.exclude_self = exclude_self;
   o.candidates = candidates;
+  o.postings = postings;
   return newsim::top_k(x, y, o);
 }
 
@@ -88,20 +88,12 @@ struct Tfidf {
 
 // Sublinear TF-IDF vectors of the first n Reuters articles, or nothing without the corpus.
 bool reuters_tfidf(std::size_t n, Tfidf& out) {
-  const std::string path =
-      std::string(NEWSIM_SOURCE_DIR) + "/../shared/corpora/reuters21578.jsonl.gz";
-  if (!std::ifstream(path).good()) return false;
-  newsim::JsonlOptions o;
-  o.errors = newsim::OnError::report;
-  o.require_text = false;
-  newsim::JsonlReader reader(path, o);
-  newsim::Corpus corpus;
-  newsim::Article a;
-  while (corpus.size() < n && reader.next(a)) corpus.add(a);
+  const auto corpus = newsim_test::reuters_articles(n);
+  if (!corpus) return false;
   newsim::VectorizerOptions vo;
   vo.sublinear_tf = true;
   newsim::Vectorizer v(vo);
-  out.m = v.fit_transform<double>(newsim::as_documents(newsim::documents(corpus)));
+  out.m = v.fit_transform<double>(newsim::as_documents(newsim::documents(*corpus)));
   return true;
 }
 
@@ -181,12 +173,19 @@ TEST(ApproximateTopK, RecallIsMeasuredAndAllCandidatesAreExact) {
       }
     }
   }
-  // With every row met as a candidate, the search is the pruned one: exact.
-  expect_identical(run(t.ref(), nullptr, 10, TopKMethod::approximate, 2, true, 1 << 30), exact);
+  // Reading one term per row finds less than the default budget.
+  const auto one_term = run(t.ref(), nullptr, 10, TopKMethod::approximate, 2, true, 0, 1);
+  EXPECT_LT(recall(one_term, exact), r_some);
+  // With every posting read and every row met a candidate, the search is the pruned one.
+  const std::int64_t all = std::int64_t{1} << 40;
+  expect_identical(run(t.ref(), nullptr, 10, TopKMethod::approximate, 2, true, 1 << 30, all),
+                   exact);
 }
 
-TEST(ApproximateTopK, RejectsNegativeCandidates) {
+TEST(ApproximateTopK, RejectsNegativeCandidatesAndPostings) {
   const Owned x(skewed_rows(20, 10, 1), 10);
   EXPECT_THROW(run(x.ref(), nullptr, 2, TopKMethod::approximate, 1, true, -1),
+               newsim::InvalidArgument);
+  EXPECT_THROW(run(x.ref(), nullptr, 2, TopKMethod::approximate, 1, true, 0, -1),
                newsim::InvalidArgument);
 }

@@ -460,6 +460,12 @@ def test_approximate_top_k_recall_and_exact_scores(bbc_matrix):
     fewer, _ = newsim.top_k(bbc_matrix, k=10, method="approximate", candidates=10)
     found_fewer = (idx[:, :, None] == fewer[:, None, :]).any(axis=2) & (idx >= 0)
     assert found_fewer.sum() <= found.sum()
+    one_term, _ = newsim.top_k(bbc_matrix, k=10, method="approximate", postings=1)
+    found_one = (idx[:, :, None] == one_term[:, None, :]).any(axis=2) & (idx >= 0)
+    assert found_one.sum() < found.sum()
+    every = newsim.top_k(bbc_matrix, k=10, method="approximate", candidates=2**30,
+                         postings=2**40)
+    assert np.array_equal(every[0], idx) and np.array_equal(every[1], sc)
 
 
 def test_top_k_method_arguments_are_checked(bbc_matrix):
@@ -468,3 +474,5 @@ def test_top_k_method_arguments_are_checked(bbc_matrix):
     for bad in (0, -3, 2.5, True):
         with pytest.raises(ValueError, match="candidates"):
             newsim.top_k(bbc_matrix, method="approximate", candidates=bad)
+        with pytest.raises(ValueError, match="postings"):
+            newsim.knn_graph(bbc_matrix, method="approximate", postings=bad)

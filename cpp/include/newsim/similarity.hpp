@@ -49,7 +49,8 @@ enum class TopKMethod {
   all_pairs,    // every product of two rows sharing a term
   pruned,       // cosine on non-negative rows (else all_pairs): score bounds skip the
                 // postings of each row's commonest terms when they cannot change its list
-  approximate,  // pruned's search without its proof: only `candidates` rows scored exactly
+  approximate,  // pruned's search cut short: each row reads at most `postings` index
+                // entries (rarest terms first) and scores exactly only `candidates` rows
 };
 
 struct TopKOptions {
@@ -60,6 +61,7 @@ struct TopKOptions {
   InterruptCheck interrupted;      // optional
   TopKMethod method = TopKMethod::automatic;
   int candidates = 0;              // approximate: rows scored exactly per row; 0 = 4·k
+  std::int64_t postings = 0;       // approximate: index entries read per row; 0 = 20,000
 };
 
 /// The k best neighbours of each row. Row i's neighbours are indices[i*k : i*k+k], by
