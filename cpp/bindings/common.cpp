@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "newsim/analyzer.hpp"
+#include "newsim/article.hpp"
 #include "newsim/article_similarity.hpp"
 #include "newsim/stop_words.hpp"
 
@@ -10,6 +11,13 @@ namespace newsim::bindings {
 
 std::vector<TextView> documents_from(py::handle iterable, std::vector<py::object>& keep) {
   std::vector<TextView> docs;
+  if (py::isinstance<Corpus>(iterable)) {  // the articles' texts, without copies
+    const Corpus& corpus = iterable.cast<const Corpus&>();
+    docs.reserve(corpus.size());
+    for (const Article& a : corpus) docs.emplace_back(a.text.data(), a.text.size(), Encoding::utf8);
+    keep.push_back(py::reinterpret_borrow<py::object>(iterable));
+    return docs;
+  }
   if (PyList_Check(iterable.ptr()) || PyTuple_Check(iterable.ptr())) {
     docs.reserve(static_cast<std::size_t>(PySequence_Size(iterable.ptr())));
   }

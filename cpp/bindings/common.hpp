@@ -24,8 +24,9 @@ namespace newsim::bindings {
 
 namespace py = pybind11;
 
-/// Views of the str / bytes items of a Python iterable, without copying their text. The
-/// objects are kept alive in `keep` while the views are used (with the GIL released).
+/// Views of the str / bytes items of a Python iterable, or of a _Corpus's texts, without
+/// copying them. The objects are kept alive in `keep` while the views are used (with the GIL
+/// released).
 std::vector<TextView> documents_from(py::handle iterable, std::vector<py::object>& keep);
 
 /// AnalyzerOptions from scikit-learn's parameters; stop_words is None, a list name or a list.

@@ -627,6 +627,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
             x = y;
           }
           m.resize(kept_mates);
+          m.shrink_to_fit();  // the raw list was many times longer
           const std::int64_t now = total += static_cast<std::int64_t>(m.size());
           if (options.max_pairs >= 0 && now > options.max_pairs) {
             throw InvalidArgument(
@@ -698,26 +699,48 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
         check);
   }
 
-  // Copies, then the kept candidates, sorted by (a, b) with their passages.
-  std::vector<std::size_t> order;
+  std::vector<std::vector<Seed>>().swap(seeds);
+  std::vector<std::pair<std::int64_t, std::int64_t>>().swap(cand);
+
+  // Copies, then the kept candidates (compacted in place), sorted by (a, b) with their passages.
   {
-    std::vector<ReusePair> all = std::move(copies);
-    std::vector<std::vector<Passage>> all_passages = std::move(copy_passages);
-    for (std::size_t p = 0; p < cand.size(); ++p) {
+    std::size_t w = 0;
+    for (std::size_t p = 0; p < found.size(); ++p) {
       if (!kept[p]) continue;
-      all.push_back(found[p]);
-      if (options.passages) all_passages.push_back(std::move(found_passages[p]));
+      if (w != p) {  // a vector moved onto itself would be emptied
+        found[w] = found[p];
+        if (options.passages) found_passages[w] = std::move(found_passages[p]);
+      }
+      ++w;
     }
-    order.resize(all.size());
-    for (std::size_t p = 0; p < all.size(); ++p) order[p] = p;
-    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      return all[x].a != all[y].a ? all[x].a < all[y].a : all[x].b < all[y].b;
-    });
-    result.pairs.reserve(all.size());
-    for (const std::size_t p : order) result.pairs.push_back(all[p]);
+    std::vector<char>().swap(kept);
+    found.resize(w);
+    if (options.passages) found_passages.resize(w);
+    found.insert(found.end(), copies.begin(), copies.end());
+    std::vector<ReusePair>().swap(copies);
     if (options.passages) {
-      result.passages.reserve(all.size());
-      for (const std::size_t p : order) result.passages.push_back(std::move(all_passages[p]));
+      for (auto& ps : copy_passages) found_passages.push_back(std::move(ps));
+      std::vector<std::vector<Passage>>().swap(copy_passages);
+    }
+    const auto by_pair = [](const ReusePair& x, const ReusePair& y) {
+      return x.a != y.a ? x.a < y.a : x.b < y.b;
+    };
+    if (options.passages) {
+      std::vector<std::size_t> order(found.size());
+      for (std::size_t p = 0; p < order.size(); ++p) order[p] = p;
+      std::sort(order.begin(), order.end(),
+                [&](std::size_t x, std::size_t y) { return by_pair(found[x], found[y]); });
+      result.pairs.reserve(found.size());
+      result.passages.reserve(found.size());
+      for (const std::size_t p : order) {
+        result.pairs.push_back(found[p]);
+        result.passages.push_back(std::move(found_passages[p]));
+      }
+      std::vector<ReusePair>().swap(found);
+    } else {
+      std::sort(found.begin(), found.end(), by_pair);  // no two pairs share (a, b)
+      found.shrink_to_fit();
+      result.pairs = std::move(found);
     }
   }
   std::vector<std::vector<Passage>>().swap(found_passages);

@@ -185,7 +185,10 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
     if max_pairs is not None and (isinstance(max_pairs, bool) or
                                   not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be an int >= 0 or None; got {max_pairs!r}")
-    texts, ids, times, _ = texts_ids_times(data, dates, documents=False)
+    texts, ids, times, corpus = texts_ids_times(data, dates, documents=False)
+    n = len(texts)
+    if corpus is not None:  # its texts are read where they are: no copies held meanwhile
+        texts = corpus._core
     pairs, origins, groups, candidates, spans = _core._text_reuse(
         texts, times, n_jobs=_n_jobs(n_jobs), max_pairs=-1 if max_pairs is None else max_pairs,
         passages=bool(passages), **opts)
@@ -193,10 +196,11 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
 
     df = pd.DataFrame({c: pairs[c] for c in _PAIR_COLUMNS})
     if ids is not None:
-        df.insert(2, "id_a", pd.Series([ids[i] for i in df["a"]], dtype=object))
-        df.insert(3, "id_b", pd.Series([ids[i] for i in df["b"]], dtype=object))
+        by_row = np.asarray(ids, dtype=object)
+        df.insert(2, "id_a", by_row[df["a"].to_numpy()])
+        df.insert(3, "id_b", by_row[df["b"].to_numpy()])
     result = TextReuseResult(df, [int(o) for o in origins], [list(map(int, g)) for g in groups],
-                             int(candidates), len(texts), ids)
+                             int(candidates), n, ids)
     if passages:
         a = df["a"].to_numpy(np.int64)
         b = df["b"].to_numpy(np.int64)
