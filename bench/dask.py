@@ -42,10 +42,12 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 HERE = Path(__file__).resolve().parent
-# This file is named dask.py: its folder goes last on the path, so that "dask" is the package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 from _common import OthersCpu, import_newsim, machine_info, print_rows, source_state  # noqa: E402
 from analyze import CACHE, archive_file  # noqa: E402
+
+# This file is named dask.py: its folder goes last on the path (analyze.py put it first), so
+# that "dask" is the package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 
 MB = 1024 * 1024
 STAGES = ("read", "clean", "fit statistics", "transform", "top-10", "near-duplicates", "stories")
