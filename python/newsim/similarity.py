@@ -150,8 +150,8 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     sharing a term, in blocks; ``"pruned"`` (cosine on non-negative rows, such as TF-IDF; else
     all_pairs) reads each row's terms rarest first and stops before the commonest ones' long
     postings once a score bound shows they cannot change its list, then scores the rows it met
-    exactly. ``"auto"`` (default) prunes from 50,000 rows of Y, where it is faster (see
-    bench/README). ``"approximate"`` cuts pruned's search short: each row reads at most
+    exactly. ``"auto"`` (default) prunes from 300,000 rows of Y, where it was measured faster
+    (bench/README). ``"approximate"`` cuts pruned's search short: each row reads at most
     ``postings`` (default 20,000) entries of the index, its rarest terms first, and scores
     exactly only the ``candidates`` (default 4·k) rows with the best partial scores; its cost
     per row stays bounded as the archive grows, and bench/scale.py measures its recall. When X (and Y) are dense 2-D numpy
