@@ -198,6 +198,12 @@ def test_corpus_input_gives_ids_and_dates():
     assert rows(r, ("a", "b", "id_a", "id_b", "relation", "origin")) == [
         [0, 1, "cut", "full", "trimmed", 0]]  # the Corpus's own dates
     assert r.ids == ["cut", "full", "other"]
+    # The corpus's texts are read in place; as a list of str they give the same pairs.
+    as_list = newsim.text_reuse(corpus.texts, dates=[a.date or None for a in corpus],
+                                passages=True)
+    in_place = newsim.text_reuse(corpus, passages=True)
+    pd.testing.assert_frame_equal(in_place.pairs.drop(columns=["id_a", "id_b"]), as_list.pairs)
+    pd.testing.assert_frame_equal(in_place.passages, as_list.passages)
 
 
 def test_passages_slice_to_the_same_words():
