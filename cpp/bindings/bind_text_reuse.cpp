@@ -75,7 +75,13 @@ py::dict pairs_to_python(const std::vector<ReusePair>& v) {
   py::array_t<std::int64_t> a(n), b(n), origin(n), via(n), longest(n), matched(n), passages(n);
   py::array_t<double> a_cov(n), b_cov(n);
   py::list relation(static_cast<std::size_t>(n));
+  // One str per relation, shared by every row (tens of millions of pairs at a million texts).
+  std::vector<py::str> names;
   for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto r = static_cast<std::size_t>(v[i].relation);
+    while (names.size() <= r) {
+      names.emplace_back(std::string(to_string(static_cast<ReuseRelation>(names.size()))));
+    }
     a.mutable_data()[i] = v[i].a;
     b.mutable_data()[i] = v[i].b;
     origin.mutable_data()[i] = v[i].origin;
@@ -85,7 +91,7 @@ py::dict pairs_to_python(const std::vector<ReusePair>& v) {
     passages.mutable_data()[i] = v[i].passages;
     a_cov.mutable_data()[i] = v[i].a_coverage;
     b_cov.mutable_data()[i] = v[i].b_coverage;
-    relation[i] = py::str(std::string(to_string(v[i].relation)));
+    relation[i] = names[r];
   }
   py::dict d;
   d["a"] = a;
