@@ -194,7 +194,7 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
         passages=bool(passages), **opts)
     import pandas as pd
 
-    df = pd.DataFrame({c: pairs[c] for c in _PAIR_COLUMNS})
+    df = pd.DataFrame({c: pairs.pop(c) for c in _PAIR_COLUMNS}, copy=False)  # no copies
     if ids is not None:
         by_row = np.asarray(ids, dtype=object)
         df.insert(2, "id_a", by_row[df["a"].to_numpy()])
