@@ -157,8 +157,8 @@ def top_k(X: Any, k: int = 10, Y: Any = None, *, exclude_self: bool = True,
     per row stays bounded as the archive grows, and bench/scale.py measures its recall. When X
     (and Y) are dense 2-D numpy arrays (LSA coordinates, embeddings) the scores come from
     blocked matrix products instead, with the same rules. Extra memory: about 12 bytes per
-    non-zero of Y, 72 bytes per row of Y and thread, and 16·k bytes per row and thread when Y
-    is None.
+    non-zero of Y, 72 bytes per row of Y and thread, 16·k bytes per row and thread when Y is
+    None, and for pruned and approximate 128 bytes per row of Y (its norms by term rarity).
 
     ``as_frame=True`` returns a pandas DataFrame instead, one row per neighbour (padding left
     out) with columns i (row of X), rank (0 for the nearest), j (row of Y) and score.
