@@ -51,15 +51,15 @@ void bind_stories(py::module_& m) {
           py::arg("x"), py::arg("times") = py::none())
       .def(
           "add_texts",
-          // The features' matrix stays in C++ (one copy less than add(x) from Python).
+          // The features' matrix stays in C++ and becomes the clusterer's rows (no copy).
           [](StoryClusterer& c, StoryFeatures& f, const py::object& texts,
              const py::object& times) {
             std::vector<py::object> keep;
             const Documents d = documents_from(texts, keep);
             const auto t = times_from(times, d.size(), "article");
             return to_array(released([&] {
-              const CsrMatrix<double> x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
-              return c.add(CsrRef(x), t ? &*t : nullptr);
+              CsrMatrix<double> x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
+              return c.add(std::move(x), t ? &*t : nullptr);  // the clusterer keeps x's rows
             }));
           },
           py::arg("features"), py::arg("texts"), py::arg("times") = py::none())

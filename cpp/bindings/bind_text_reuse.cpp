@@ -1,4 +1,6 @@
+#include <cstddef>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -70,40 +72,47 @@ py::dict alignment_to_python(const Alignment& al) {
   return py::dict(py::arg("passages") = d, py::arg("measures") = m);
 }
 
-py::dict pairs_to_python(const std::vector<ReusePair>& v) {
+// The pairs as one numpy record array that takes over the core's buffer (no copy: a million
+// texts can give tens of millions of pairs), one column view per field; relation as an object
+// array of the five names.
+py::dict pairs_to_python(std::vector<ReusePair>&& v) {
+  static_assert(std::is_standard_layout_v<ReusePair>);
   const auto n = static_cast<py::ssize_t>(v.size());
-  py::array_t<std::int64_t> a(n), b(n), origin(n), via(n), longest(n), matched(n), passages(n);
-  py::array_t<double> a_cov(n), b_cov(n);
-  py::list relation(static_cast<std::size_t>(n));
-  // One str per relation, shared by every row (tens of millions of pairs at a million texts).
-  std::vector<py::str> names;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const auto r = static_cast<std::size_t>(v[i].relation);
-    while (names.size() <= r) {
-      names.emplace_back(std::string(to_string(static_cast<ReuseRelation>(names.size()))));
-    }
-    a.mutable_data()[i] = v[i].a;
-    b.mutable_data()[i] = v[i].b;
-    origin.mutable_data()[i] = v[i].origin;
-    via.mutable_data()[i] = v[i].via;
-    longest.mutable_data()[i] = v[i].longest;
-    matched.mutable_data()[i] = v[i].matched;
-    passages.mutable_data()[i] = v[i].passages;
-    a_cov.mutable_data()[i] = v[i].a_coverage;
-    b_cov.mutable_data()[i] = v[i].b_coverage;
-    relation[i] = names[r];
+  auto* owned = new std::vector<ReusePair>(std::move(v));
+  const py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<ReusePair>*>(p); });
+  py::list names, formats, offsets;
+  auto field = [&](const char* name, const char* format, std::size_t offset) {
+    names.append(name);
+    formats.append(format);
+    offsets.append(offset);
+  };
+  field("a", "<i8", offsetof(ReusePair, a));
+  field("b", "<i8", offsetof(ReusePair, b));
+  field("relation", "u1", offsetof(ReusePair, relation));
+  field("origin", "<i8", offsetof(ReusePair, origin));
+  field("via", "<i8", offsetof(ReusePair, via));
+  field("a_coverage", "<f8", offsetof(ReusePair, a_coverage));
+  field("b_coverage", "<f8", offsetof(ReusePair, b_coverage));
+  field("longest", "<i8", offsetof(ReusePair, longest));
+  field("matched", "<i8", offsetof(ReusePair, matched));
+  field("passages", "<i8", offsetof(ReusePair, passages));
+  const py::module_ np = py::module_::import("numpy");
+  const py::dtype record = np.attr("dtype")(py::dict(
+      py::arg("names") = names, py::arg("formats") = formats, py::arg("offsets") = offsets,
+      py::arg("itemsize") = sizeof(ReusePair)));
+  const py::array rows(record, {n}, {static_cast<py::ssize_t>(sizeof(ReusePair))},
+                       owned->data(), owner);
+  py::list relation_names;
+  for (int r = 0; r <= static_cast<int>(ReuseRelation::template_); ++r) {
+    relation_names.append(std::string(to_string(static_cast<ReuseRelation>(r))));
   }
   py::dict d;
-  d["a"] = a;
-  d["b"] = b;
-  d["relation"] = relation;
-  d["origin"] = origin;
-  d["via"] = via;
-  d["a_coverage"] = a_cov;
-  d["b_coverage"] = b_cov;
-  d["longest"] = longest;
-  d["matched"] = matched;
-  d["passages"] = passages;
+  for (const py::handle name : names) {
+    const py::object column = rows[name];
+    d[name] = py::str(name).equal(py::str("relation"))
+                  ? np.attr("array")(relation_names, "object").attr("take")(column)
+                  : column;
+  }
   return d;
 }
 
@@ -165,8 +174,8 @@ void bind_text_reuse(py::module_& m) {
             return r.passages[p];
           });
         }
-        return py::make_tuple(pairs_to_python(r.pairs), py::cast(r.origins), py::cast(r.groups),
-                              r.candidates, passages);
+        return py::make_tuple(pairs_to_python(std::move(r.pairs)), py::cast(r.origins),
+                              py::cast(r.groups), r.candidates, passages);
       },
       py::arg("docs"), py::arg("times") = py::none());
 }

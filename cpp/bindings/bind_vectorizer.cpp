@@ -155,6 +155,22 @@ void bind_vectorizer(py::module_& m) {
           "term_id", [](const Vectorizer& v, const std::string& t) { return v.vocabulary().find(t); },
           py::arg("term"))
       .def("feature_names", [](const Vectorizer& v) { return to_py_list(v.vocabulary().views()); })
+      .def(
+          "feature_names_at",
+          [](const Vectorizer& v, const std::vector<std::int64_t>& columns) {
+            const auto& terms = v.vocabulary().views();
+            std::vector<std::string_view> out;
+            out.reserve(columns.size());
+            for (const std::int64_t c : columns) {
+              if (c < 0 || static_cast<std::size_t>(c) >= terms.size()) {
+                throw py::index_error("column " + std::to_string(c) + " is not in the vocabulary of " +
+                                      std::to_string(terms.size()) + " terms");
+              }
+              out.push_back(terms[static_cast<std::size_t>(c)]);
+            }
+            return to_py_list(out);
+          },
+          py::arg("columns"))
       .def("vocabulary_dict",
            [](const Vectorizer& v) {
              const auto& terms = v.vocabulary().views();

@@ -52,8 +52,9 @@ struct Lower {
 
 // Agglomerates n nodes joined by `pairs` (i < j); node i stands for weight[i] identical
 // articles (empty: 1 each), whose pairwise similarity is 1 (0 for a row of zeros, which has
-// weight 1). Returns each node's cluster root (its smallest node).
-std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClusterer::Pair>& pairs,
+// weight 1). Returns each node's cluster root (its smallest node). The pairs are freed once
+// they are in the link maps.
+std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer::Pair> pairs,
                                       const StoryOptions& options,
                                       const std::vector<std::int64_t>& weight = {}) {
   const auto un = static_cast<std::size_t>(n);
@@ -81,13 +82,19 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, const std::vector<StoryClu
   auto score_of = [&](std::int64_t a, std::int64_t b, const Link& l) {
     return average ? l.sum / (mass(a) * mass(b)) : l.max;
   };
+  // A link below the threshold never merges unless a side changes, and a merge pushes the
+  // merged cluster's links again: so only links at the threshold or above enter the heap
+  // (the stale entries of every merge would otherwise pile up).
   std::priority_queue<Candidate, std::vector<Candidate>, Lower> heap;
   auto push = [&](std::int64_t a, std::int64_t b, const Link& l) {
     if (a > b) std::swap(a, b);
-    heap.push({score_of(a, b, l), a, b, version[static_cast<std::size_t>(a)],
+    const double score = score_of(a, b, l);
+    if (score < options.threshold) return;
+    heap.push({score, a, b, version[static_cast<std::size_t>(a)],
                version[static_cast<std::size_t>(b)]});
   };
   for (const auto& p : pairs) push(p.i, p.j, links[static_cast<std::size_t>(p.i)][p.j]);
+  std::vector<StoryClusterer::Pair>().swap(pairs);
 
   while (!heap.empty()) {
     const Candidate c = heap.top();
@@ -344,8 +351,8 @@ struct StoryClusterer::State {
   mutable std::shared_mutex mutex;
   std::int64_t cols = -1;
   std::vector<std::int64_t> indptr{0};  // the rows of all articles
-  std::vector<std::int32_t> indices;
-  std::vector<double> data;
+  Buffer<std::int32_t> indices;
+  Buffer<double> data;
   std::vector<double> times;           // per article, NaN when unknown
   std::vector<std::int64_t> node_of;   // per article
   std::vector<std::int64_t> node_row;  // per node: its first article
@@ -511,6 +518,19 @@ std::vector<std::int64_t> StoryClusterer::labels() const {
 }
 
 std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector<double>* times) {
+  return add_batch(x, times, nullptr);
+}
+
+std::vector<std::int64_t> StoryClusterer::add(CsrMatrix<double>&& x,
+                                              const std::vector<double>* times) {
+  return add_batch(CsrRef(x), times, &x);
+}
+
+// `owned`, when given, is x's own matrix: its arrays are taken (first batch) or freed once
+// copied, so the rows are not held twice.
+std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
+                                                    const std::vector<double>* times,
+                                                    CsrMatrix<double>* owned) {
   State& s = *state_;
   const std::unique_lock lock(s.mutex);
   if (times != nullptr && static_cast<std::int64_t>(times->size()) != x.rows) {
@@ -848,8 +868,17 @@ std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector
   // 3. Nothing can fail from here on: keep the batch.
   const std::int64_t base = s.indptr.back();
   for (std::int64_t r = 0; r < x.rows; ++r) s.indptr.push_back(base + x.indptr[r + 1]);
-  s.indices.insert(s.indices.end(), x.indices, x.indices + x.nnz());
-  s.data.insert(s.data.end(), x.data, x.data + x.nnz());
+  const std::size_t had = s.indices.size();
+  if (owned != nullptr && had == 0) {
+    s.indices = std::move(owned->indices);
+    s.data = std::move(owned->data);
+  } else {
+    s.indices.resize(had + static_cast<std::size_t>(x.nnz()));
+    s.data.resize(had + static_cast<std::size_t>(x.nnz()));
+    std::copy_n(x.indices, x.nnz(), s.indices.data() + had);
+    std::copy_n(x.data, x.nnz(), s.data.data() + had);
+    if (owned != nullptr) *owned = CsrMatrix<double>{};
+  }
   s.cols = x.cols;
   for (std::int64_t r = 0; r < x.rows; ++r) s.times.push_back(time_of(first + r));
   s.node_of.insert(s.node_of.end(), node_of.begin(), node_of.end());
@@ -882,7 +911,7 @@ std::vector<std::int64_t> StoryClusterer::add(const CsrRef& x, const std::vector
   pairs.erase(std::unique(pairs.begin(), pairs.end(),
                           [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
               pairs.end());
-  const std::vector<std::int64_t> node_root = agglomerate(n_nodes, pairs, options_, s.weight);
+  const std::vector<std::int64_t> node_root = agglomerate(n_nodes, std::move(pairs), options_, s.weight);
   const std::int64_t n = s.articles();
   std::vector<std::int64_t> root(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
@@ -1045,7 +1074,7 @@ std::vector<std::int64_t> cluster_stories(const ArticleSimilarity& similarity,
                                }),
                 pairs.end());
   }
-  const std::vector<std::int64_t> root = agglomerate(f.rows(), pairs, options);
+  const std::vector<std::int64_t> root = agglomerate(f.rows(), std::move(pairs), options);
   // Number stories by their first article; a root is its cluster's smallest member.
   std::unordered_map<std::int64_t, std::int64_t> number;
   std::vector<std::int64_t> labels(root.size());

@@ -24,6 +24,7 @@ constexpr std::uint8_t kIsFigure = 1;
 constexpr std::uint8_t kIsCapital = 2;
 constexpr std::size_t kDocsPerTask = 64;
 constexpr std::size_t kPairsPerTask = 256;
+constexpr std::size_t kPairsPerChunk = std::size_t{1} << 20;  // aligned between seed updates
 // An alignment seed that starts more often than this in one text is repetition, not a match.
 constexpr std::size_t kMaxSeedRepeats = 16;
 
@@ -646,54 +647,95 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
   result.candidates = static_cast<std::int64_t>(cand.size() + copies.size());
 
-  // Alignment seeds of the texts in a candidate pair.
-  std::vector<char> involved(n, 0);
-  for (const auto& [a, b] : cand) involved[static_cast<std::size_t>(a)] = involved[static_cast<std::size_t>(b)] = 1;
-  if (options.passages) {  // copies are aligned too, for their passages
-    for (const ReusePair& p : copies) {
-      involved[static_cast<std::size_t>(p.a)] = involved[static_cast<std::size_t>(p.b)] = 1;
-    }
+  // Candidates in the order of their later text by time (else by position), in chunks; a
+  // text's alignment seeds are made for the first chunk that needs them and freed after the
+  // last. Copies come out close in time, so the seeds held are those of a stretch of time, not
+  // of the whole collection.
+  {
+    std::vector<std::size_t> by_time(n);
+    for (std::size_t i = 0; i < n; ++i) by_time[i] = i;
+    std::stable_sort(by_time.begin(), by_time.end(), [&](std::size_t x, std::size_t y) {
+      const double tx = time_of(x), ty = time_of(y);
+      if (std::isnan(tx) || std::isnan(ty)) return !std::isnan(tx) && std::isnan(ty);
+      return tx < ty;
+    });
+    std::vector<std::int64_t> rank(n);
+    for (std::size_t r = 0; r < n; ++r) rank[by_time[r]] = static_cast<std::int64_t>(r);
+    auto later = [&](const std::pair<std::int64_t, std::int64_t>& c) {
+      return std::max(rank[static_cast<std::size_t>(c.first)], rank[static_cast<std::size_t>(c.second)]);
+    };
+    std::sort(cand.begin(), cand.end(), [&](const auto& x, const auto& y) {
+      const std::int64_t lx = later(x), ly = later(y);
+      return lx != ly ? lx < ly : x < y;
+    });
   }
-  detail::parallel_for(
-      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
-      [&](std::size_t task, std::size_t) {
-        for (std::size_t i = task * kDocsPerTask; i < std::min(n, (task + 1) * kDocsPerTask); ++i) {
-          if (involved[i]) seeds[i] = seeds_of(words[i], options.align_words);
-        }
-      },
-      check);
+  std::vector<std::int64_t> last_chunk(n, -1);
+  for (std::size_t p = 0; p < cand.size(); ++p) {
+    const auto c = static_cast<std::int64_t>(p / kPairsPerChunk);
+    last_chunk[static_cast<std::size_t>(cand[p].first)] = c;
+    last_chunk[static_cast<std::size_t>(cand[p].second)] = c;
+  }
+  std::vector<char> has_seeds(n, 0);
 
   // Every candidate aligned, on all cores; results keep the candidates' order.
   std::vector<ReusePair> found(cand.size());
   std::vector<char> kept(cand.size(), 0);
   std::vector<std::vector<Passage>> found_passages(options.passages ? cand.size() : 0);
-  detail::parallel_for(
-      (cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
-      [&](std::size_t task, std::size_t) {
-        for (std::size_t p = task * kPairsPerTask; p < std::min(cand.size(), (task + 1) * kPairsPerTask); ++p) {
-          const auto [a, b] = cand[p];
-          const Words& wa = words[static_cast<std::size_t>(a)];
-          const Words& wb = words[static_cast<std::size_t>(b)];
-          Alignment al =
-              measure(wa, wb, passages_of(wa, wb, seeds[static_cast<std::size_t>(a)],
-                                          seeds[static_cast<std::size_t>(b)], options));
-          kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
-                             time_of(static_cast<std::size_t>(b)), found[p]);
-          if (kept[p] && options.passages) found_passages[p] = std::move(al.passages);
+  for (std::size_t c0 = 0; c0 < cand.size(); c0 += kPairsPerChunk) {
+    const std::size_t c1 = std::min(cand.size(), c0 + kPairsPerChunk);
+    std::vector<std::size_t> need;
+    for (std::size_t p = c0; p < c1; ++p) {
+      for (const std::int64_t t : {cand[p].first, cand[p].second}) {
+        if (!has_seeds[static_cast<std::size_t>(t)]) {
+          has_seeds[static_cast<std::size_t>(t)] = 1;
+          need.push_back(static_cast<std::size_t>(t));
         }
-      },
-      check);
+      }
+    }
+    detail::parallel_for(
+        (need.size() + kDocsPerTask - 1) / kDocsPerTask, threads,
+        [&](std::size_t task, std::size_t) {
+          for (std::size_t x = task * kDocsPerTask; x < std::min(need.size(), (task + 1) * kDocsPerTask); ++x) {
+            seeds[need[x]] = seeds_of(words[need[x]], options.align_words);
+          }
+        },
+        check);
+    detail::parallel_for(
+        (c1 - c0 + kPairsPerTask - 1) / kPairsPerTask, threads,
+        [&](std::size_t task, std::size_t) {
+          for (std::size_t p = c0 + task * kPairsPerTask; p < std::min(c1, c0 + (task + 1) * kPairsPerTask); ++p) {
+            const auto [a, b] = cand[p];
+            const Words& wa = words[static_cast<std::size_t>(a)];
+            const Words& wb = words[static_cast<std::size_t>(b)];
+            Alignment al =
+                measure(wa, wb, passages_of(wa, wb, seeds[static_cast<std::size_t>(a)],
+                                            seeds[static_cast<std::size_t>(b)], options));
+            kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
+                               time_of(static_cast<std::size_t>(b)), found[p]);
+            if (kept[p] && options.passages) found_passages[p] = std::move(al.passages);
+          }
+        },
+        check);
+    const auto chunk = static_cast<std::int64_t>(c0 / kPairsPerChunk);
+    for (std::size_t p = c0; p < c1; ++p) {
+      for (const std::int64_t t : {cand[p].first, cand[p].second}) {
+        if (last_chunk[static_cast<std::size_t>(t)] == chunk) std::vector<Seed>().swap(seeds[static_cast<std::size_t>(t)]);
+      }
+    }
+  }
+  // Copies keep their passages when asked: aligned with seeds made for the pair.
   std::vector<std::vector<Passage>> copy_passages(options.passages ? copies.size() : 0);
   if (options.passages) {
     detail::parallel_for(
         (copies.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
         [&](std::size_t task, std::size_t) {
           for (std::size_t p = task * kPairsPerTask; p < std::min(copies.size(), (task + 1) * kPairsPerTask); ++p) {
-            const auto a = static_cast<std::size_t>(copies[p].a);
-            const auto b = static_cast<std::size_t>(copies[p].b);
-            copy_passages[p] =
-                measure(words[a], words[b], passages_of(words[a], words[b], seeds[a], seeds[b], options))
-                    .passages;
+            const Words& wa = words[static_cast<std::size_t>(copies[p].a)];
+            const Words& wb = words[static_cast<std::size_t>(copies[p].b)];
+            copy_passages[p] = measure(wa, wb,
+                                       passages_of(wa, wb, seeds_of(wa, options.align_words),
+                                                   seeds_of(wb, options.align_words), options))
+                                   .passages;
           }
         },
         check);
@@ -701,6 +743,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
 
   std::vector<std::vector<Seed>>().swap(seeds);
   std::vector<std::pair<std::int64_t, std::int64_t>>().swap(cand);
+  std::vector<Words>().swap(words);
 
   // Copies, then the kept candidates (compacted in place), sorted by (a, b) with their passages.
   {
@@ -738,13 +781,13 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       }
       std::vector<ReusePair>().swap(found);
     } else {
-      std::sort(found.begin(), found.end(), by_pair);  // no two pairs share (a, b)
-      found.shrink_to_fit();
+      // No two pairs share (a, b). The unused capacity (the rejected candidates) stays:
+      // shrinking would hold every pair twice for a moment.
+      std::sort(found.begin(), found.end(), by_pair);
       result.pairs = std::move(found);
     }
   }
   std::vector<std::vector<Passage>>().swap(found_passages);
-  std::vector<Words>().swap(words);
   if (options.passages) to_code_units(docs, result.pairs, result.passages, options, threads, check);
 
   // Two texts derived from one origin that share no more than each shares with it share it

@@ -55,17 +55,18 @@ def _seconds(value: Any, where: str) -> float:
 
 
 def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: bool
-                    ) -> Tuple[List[str], Optional[List[str]], Optional[np.ndarray], Any]:
+                    ) -> Tuple[Any, Optional[List[str]], Optional[np.ndarray], Any]:
     """(texts, ids or None, seconds or None, corpus or None) for a Corpus, an iterable of str,
     or a pandas Series. ``documents``: a corpus gives its cleaned documents with titles
-    (as the vectorizers see it) rather than its texts as they are."""
+    (as the vectorizers see it) rather than its texts as they are; those come as the corpus's
+    core (a sized sequence the core reads in place, so no Python str is made per article)."""
     from newsim.articles import Corpus
 
     corpus = None
     ids: Optional[List[str]] = None
     if isinstance(data, Corpus):
         corpus = data
-        texts = data.documents() if documents else data.texts
+        texts = data.documents() if documents else data._core
         ids = data.ids
     elif isinstance(data, str):
         raise TypeError("expected a Corpus or an iterable of texts, not a single str")

@@ -123,7 +123,7 @@ class ArticleSimilarity(Estimator):
 
     @staticmethod
     def _inputs(data: Any, dates: Optional[Sequence[Any]], titles: Optional[Sequence[str]]
-                ) -> Tuple[List[str], Optional[List[str]], Optional[np.ndarray],
+                ) -> Tuple[Any, Optional[List[str]], Optional[np.ndarray],
                            Optional[List[str]]]:
         """(texts, titles or None, seconds or None, ids or None). A Corpus is cleaned first and
         gives its own titles and dates."""

@@ -1556,7 +1556,8 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     ids = None if data.texts else data.ids()
     reps_wanted = sorted({s["representative"] for s in stories})
     titles = _Picked(n, _picked_titles(client, given, reps_wanted))
-    table = _story_table(stories, features.get_feature_names_out(), ids, titles)
+    terms = sorted({int(t) for st in stories for t, _ in st["key_terms"]})
+    table = _story_table(stories, dict(zip(terms, features._feature_names(terms))), ids, titles)
     return StoryResult(labels, table, features, ids)
 
 

@@ -141,6 +141,14 @@ class StoryFeatures:
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self.vectorizer_.get_feature_names_out(), dtype=object)
 
+    def _feature_names(self, columns: List[int]) -> List[str]:
+        """The terms of some columns, without listing the whole vocabulary (millions of word
+        pairs in a large archive) when the vectorizer is newsim's."""
+        core = getattr(self.vectorizer_, "_core", None)
+        if core is not None and hasattr(core, "feature_names_at"):
+            return core.feature_names_at(columns)
+        return [str(t) for t in self.get_feature_names_out()[np.asarray(columns, dtype=np.int64)]]
+
     def __getstate__(self) -> Dict[str, Any]:
         # The core object does not pickle; vectorizer_ and weights_ give the same vectors.
         return {k: v for k, v in self.__dict__.items() if k != "_core"}
@@ -264,17 +272,19 @@ class StoryClusterer:
         with self._lock:
             if len(self) == 0:
                 return _story_table([], np.array([], dtype=object), self._ids, self._titles)
-            return _story_table(self._core.stories(self.key_terms),
-                                self.features.get_feature_names_out(), self._ids,
-                                self._titles)
+            stories = self._core.stories(self.key_terms)
+            terms = sorted({int(t) for st in stories for t, _ in st["key_terms"]})
+            return _story_table(stories, dict(zip(terms, self.features._feature_names(terms))),
+                                self._ids, self._titles)
 
     def __repr__(self) -> str:
         return (f"StoryClusterer(threshold={self.threshold}, linkage={self.linkage!r}, "
                 f"articles={len(self)})")
 
 
-def _story_table(stories: List[Dict[str, Any]], names: np.ndarray, ids: Optional[List[str]],
+def _story_table(stories: List[Dict[str, Any]], names: Any, ids: Optional[List[str]],
                  titles: List[str]) -> Any:
+    """names[t]: the term of column t (an array or a dict of the key terms' columns)."""
     import pandas as pd
 
     rows = []

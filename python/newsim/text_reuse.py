@@ -185,10 +185,8 @@ def text_reuse(data: Any, *, dates: Optional[Sequence[Any]] = None, seed_words: 
     if max_pairs is not None and (isinstance(max_pairs, bool) or
                                   not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be an int >= 0 or None; got {max_pairs!r}")
-    texts, ids, times, corpus = texts_ids_times(data, dates, documents=False)
+    texts, ids, times, _ = texts_ids_times(data, dates, documents=False)
     n = len(texts)
-    if corpus is not None:  # its texts are read where they are: no copies held meanwhile
-        texts = corpus._core
     pairs, origins, groups, candidates, spans = _core._text_reuse(
         texts, times, n_jobs=_n_jobs(n_jobs), max_pairs=-1 if max_pairs is None else max_pairs,
         passages=bool(passages), **opts)

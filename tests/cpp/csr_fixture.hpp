@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -53,6 +54,21 @@ struct Owned {
                data.data() + base};
     for (auto& v : s.indptr) v -= base;
     return s;
+  }
+  // Rows [from, to) as a matrix that owns its arrays.
+  newsim::CsrMatrix<double> matrix(std::int64_t from, std::int64_t to) const {
+    const CsrSlice s = rows(from, to);
+    newsim::CsrMatrix<double> m;
+    m.rows = to - from;
+    m.cols = cols;
+    const auto nnz = static_cast<std::size_t>(s.indptr.back());
+    m.indptr = newsim::Buffer<std::int64_t>(s.indptr.size());
+    m.indices = newsim::Buffer<std::int32_t>(nnz);
+    m.data = newsim::Buffer<double>(nnz);
+    std::copy(s.indptr.begin(), s.indptr.end(), m.indptr.begin());
+    std::copy_n(s.indices, nnz, m.indices.begin());
+    std::copy_n(s.data, nnz, m.data.begin());
+    return m;
   }
 };
 

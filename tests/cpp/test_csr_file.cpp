@@ -64,6 +64,26 @@ newsim::CsrMatrix<double> rows_of(const newsim::CsrMatrix<double>& m, std::int64
   return out;
 }
 
+TEST(Buffer, ResizeKeepsTheValuesItHolds) {
+  newsim::Buffer<std::int32_t> b(3);
+  for (std::int32_t i = 0; i < 3; ++i) b[static_cast<std::size_t>(i)] = 7 * i;
+  b.resize(1 << 20);  // past the allocator's small blocks
+  ASSERT_EQ(b.size(), std::size_t{1} << 20);
+  EXPECT_EQ(b[0], 0);
+  EXPECT_EQ(b[2], 14);
+  b[(1 << 20) - 1] = 5;
+  b.resize(2);
+  ASSERT_EQ(b.size(), 2U);
+  EXPECT_EQ(b[1], 7);
+  b.resize(0);
+  EXPECT_EQ(b.size(), 0U);
+  EXPECT_EQ(b.data(), nullptr);
+  newsim::Buffer<double> empty;
+  empty.resize(4);
+  empty[3] = 1.5;
+  EXPECT_EQ(empty[3], 1.5);
+}
+
 TEST(CsrFile, WrittenInBlocksReadsBackTheSame) {
   TempDir dir;
   const auto m = random_matrix(57, 40, 1);

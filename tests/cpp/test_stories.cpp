@@ -202,6 +202,40 @@ TEST(StoryClusterer, IncrementalEqualsBatchAndIdsStayStable) {
   }
 }
 
+TEST(StoryClusterer, AddingOwnedMatricesEqualsAddingViews) {
+  // The owned batches are taken (the first) or copied and freed (the later ones).
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<double>> rows;
+  for (int i = 0; i < 90; ++i) {
+    std::vector<double> r(40, 0.0);
+    const int topic = static_cast<int>(rng() % 8);
+    for (int j = 0; j < 5; ++j) r[topic * 5 + j] = 0.5 + u(rng);
+    r[rng() % 40] += u(rng);
+    rows.push_back(r);
+  }
+  const Owned m(rows, 40);
+  StoryOptions o;
+  o.threshold = 0.3;
+  StoryClusterer views(o), owned(o);
+  for (std::int64_t from = 0; from < 90; from += 30) {
+    const Labels want = views.add(m.rows(from, from + 30));
+    newsim::CsrMatrix<double> batch = m.matrix(from, from + 30);
+    EXPECT_EQ(owned.add(std::move(batch)), want);
+    EXPECT_EQ(batch.indices.size(), 0U);  // NOLINT(bugprone-use-after-move): it was taken
+  }
+  const auto a = views.stories(4), b = owned.stories(4);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].members, b[k].members);
+    ASSERT_EQ(a[k].key_terms.size(), b[k].key_terms.size());
+    for (std::size_t t = 0; t < a[k].key_terms.size(); ++t) {
+      EXPECT_EQ(a[k].key_terms[t].term, b[k].key_terms[t].term);
+      EXPECT_DOUBLE_EQ(a[k].key_terms[t].weight, b[k].key_terms[t].weight);
+    }
+  }
+}
+
 TEST(StoryClusterer, MergedStoriesKeepTheIdOfTheLarger) {
   // Two stories, then articles that bridge them: the mean link passes the threshold.
   const Owned m({{1, 0}, {1, 0.05}, {0, 1}, {1, 1}, {1, 1}, {1, 1}}, 2);

@@ -662,3 +662,27 @@ def test_stories_over_the_article_similarity_preset():
     # A high threshold on the preset's scale keeps every article apart.
     assert newsim.cluster_stories(texts, features="article", threshold=1.0).labels.tolist() == \
         [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("vectorizer", [None, "sklearn"])
+def test_key_terms_are_the_vocabulary_terms_of_their_columns(vectorizer):
+    """The story table names key terms without listing the whole vocabulary; the names are
+    those of get_feature_names_out, for newsim's vectorizer and for scikit-learn's."""
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+    texts = ["Putin warns NATO over the missile shield in Europe",
+             "NATO missile shield angers Putin, Moscow says",
+             "Floods hit northern England after days of rain",
+             "Rain and floods across England; rivers burst banks"]
+    f = newsim.StoryFeatures(vectorizer=SkTfidf() if vectorizer else None)
+    c = newsim.StoryClusterer(0.1, features=f, key_terms=3)
+    c.add(texts)
+    names = f.get_feature_names_out()
+    table = c.stories()
+    for st, terms in zip(c._core.stories(3), table["key_terms"]):
+        assert terms == [names[t] for t, _ in st["key_terms"]] and len(terms) == 3
+    if vectorizer is None:
+        core = f.vectorizer_._core
+        assert core.feature_names_at([0, len(names) - 1]) == [names[0], names[-1]]
+        with pytest.raises(IndexError, match="column .* not in the vocabulary"):
+            core.feature_names_at([len(names)])

@@ -320,3 +320,25 @@ def test_reuters_soybean_crush_reports_are_a_template(reuters):
     assert len(soy) == 2
     pair = r.pairs[(r.pairs["a"] == soy[0]) & (r.pairs["b"] == soy[1])]
     assert pair[["relation", "origin"]].values.tolist() == [["template", -1]]
+
+
+def test_pairs_frame_outlives_the_result_and_holds_plain_columns():
+    """The pairs' columns view one array taken from the core: it must live as long as the
+    frame, whatever happens to the result, and every column reads as its own dtype."""
+    import gc
+
+    texts = [ORIGINAL, doc(1, 2, 3), OTHER, doc(1, 2, 3, 4, 5), doc(2, 3)]
+    want = rows(newsim.text_reuse(texts), ("a", "b", "relation", "origin", "via", "longest"))
+    r = newsim.text_reuse(texts)
+    pairs = r.pairs
+    del r
+    gc.collect()
+    newsim.text_reuse([doc(40, 41), doc(40, 41)])  # memory reused meanwhile
+    assert len(want) >= 4
+    assert pairs[["a", "b", "relation", "origin", "via", "longest"]].values.tolist() == want
+    assert {c: str(t) for c, t in pairs.dtypes.items()} == {
+        "a": "int64", "b": "int64", "relation": "object", "origin": "int64", "via": "int64",
+        "a_coverage": "float64", "b_coverage": "float64", "longest": "int64",
+        "matched": "int64", "passages": "int64"}
+    assert set(pairs["relation"]) <= {"copy", "trimmed", "rewrite", "excerpt", "template"}
+    assert ((pairs["a_coverage"] > 0) & (pairs["a_coverage"] <= 1)).all()

@@ -42,6 +42,19 @@ class Buffer {
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 
+  /// Keeps the first min(n, size()) values; the rest are uninitialised. A large block grows
+  /// in place where the allocator can (realloc), without holding two copies.
+  void resize(std::size_t n) {
+    if (n == 0) {
+      std::free(std::exchange(data_, nullptr));
+    } else {
+      void* grown = std::realloc(data_, n * sizeof(T));
+      if (grown == nullptr) throw std::bad_alloc();
+      data_ = static_cast<T*>(grown);
+    }
+    size_ = n;
+  }
+
   /// Gives up ownership; the caller frees the block with std::free.
   T* release() noexcept {
     size_ = 0;

@@ -150,6 +150,8 @@ class StoryClusterer {
   /// Adds rows (the same columns as earlier batches) and their times, when given; returns the
   /// story id of every article so far. Throws as cluster_stories(); on an error nothing changes.
   std::vector<std::int64_t> add(const CsrRef& x, const std::vector<double>* times = nullptr);
+  /// The same, keeping x's arrays instead of a copy of them (the first batch is not copied).
+  std::vector<std::int64_t> add(CsrMatrix<double>&& x, const std::vector<double>* times = nullptr);
 
   /// Story id of every article so far.
   std::vector<std::int64_t> labels() const;
@@ -170,6 +172,9 @@ class StoryClusterer {
   struct State;
 
  private:
+  std::vector<std::int64_t> add_batch(const CsrRef& x, const std::vector<double>* times,
+                                      CsrMatrix<double>* owned);
+
   StoryOptions options_;
   std::unique_ptr<State> state_;
 };
