@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "newsim/article.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/evaluation.hpp"
 #include "newsim/stories.hpp"
@@ -63,6 +64,26 @@ void bind_stories(py::module_& m) {
             }));
           },
           py::arg("features"), py::arg("texts"), py::arg("times") = py::none())
+      .def(
+          "add_corpus",
+          // A corpus's documents are made, vectorised and dropped in C++ before the clustering.
+          [](StoryClusterer& c, StoryFeatures& f, const Corpus& corpus, int title_weight,
+             bool clean_first, const py::object& times) {
+            const auto t = times_from(times, corpus.size(), "article");
+            return to_array(released([&] {
+              CsrMatrix<double> x;
+              {
+                const std::vector<std::string> docs = documents(corpus, title_weight, clean_first);
+                Documents d;
+                d.reserve(docs.size());
+                for (const std::string& doc : docs) d.emplace_back(doc.data(), doc.size(), Encoding::utf8);
+                x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
+              }
+              return c.add(std::move(x), t ? &*t : nullptr);
+            }));
+          },
+          py::arg("features"), py::arg("corpus"), py::arg("title_weight"), py::arg("clean_first"),
+          py::arg("times") = py::none())
       .def_property_readonly("labels", [](const StoryClusterer& c) {
         return to_array(released([&] { return c.labels(); }));  // waits for an add
       })

@@ -1,6 +1,9 @@
 #include "newsim/text_reuse.hpp"
 
 #include <utf8proc.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -677,10 +680,10 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
   std::vector<char> has_seeds(n, 0);
 
-  // Every candidate aligned, on all cores; results keep the candidates' order.
-  std::vector<ReusePair> found(cand.size());
-  std::vector<char> kept(cand.size(), 0);
-  std::vector<std::vector<Passage>> found_passages(options.passages ? cand.size() : 0);
+  // Every candidate aligned, on all cores, a chunk at a time; each chunk keeps the pairs
+  // that share passages. Without passages wanted, a text's words go with its seeds.
+  std::vector<std::vector<ReusePair>> kept_pairs;
+  std::vector<std::vector<std::vector<Passage>>> kept_passages;
   for (std::size_t c0 = 0; c0 < cand.size(); c0 += kPairsPerChunk) {
     const std::size_t c1 = std::min(cand.size(), c0 + kPairsPerChunk);
     std::vector<std::size_t> need;
@@ -700,28 +703,53 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
           }
         },
         check);
+    std::vector<ReusePair> found(c1 - c0);
+    std::vector<char> kept(c1 - c0, 0);
+    std::vector<std::vector<Passage>> found_passages(options.passages ? c1 - c0 : 0);
     detail::parallel_for(
         (c1 - c0 + kPairsPerTask - 1) / kPairsPerTask, threads,
         [&](std::size_t task, std::size_t) {
-          for (std::size_t p = c0 + task * kPairsPerTask; p < std::min(c1, c0 + (task + 1) * kPairsPerTask); ++p) {
-            const auto [a, b] = cand[p];
+          for (std::size_t q = task * kPairsPerTask; q < std::min(c1 - c0, (task + 1) * kPairsPerTask); ++q) {
+            const auto [a, b] = cand[c0 + q];
             const Words& wa = words[static_cast<std::size_t>(a)];
             const Words& wb = words[static_cast<std::size_t>(b)];
             Alignment al =
                 measure(wa, wb, passages_of(wa, wb, seeds[static_cast<std::size_t>(a)],
                                             seeds[static_cast<std::size_t>(b)], options));
-            kept[p] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
-                               time_of(static_cast<std::size_t>(b)), found[p]);
-            if (kept[p] && options.passages) found_passages[p] = std::move(al.passages);
+            kept[q] = classify(al, a, b, options, time_of(static_cast<std::size_t>(a)),
+                               time_of(static_cast<std::size_t>(b)), found[q]);
+            if (kept[q] && options.passages) found_passages[q] = std::move(al.passages);
           }
         },
         check);
+    std::size_t w = 0;
+    for (std::size_t q = 0; q < found.size(); ++q) {
+      if (!kept[q]) continue;
+      if (w != q) {  // a vector moved onto itself would be emptied
+        found[w] = found[q];
+        if (options.passages) found_passages[w] = std::move(found_passages[q]);
+      }
+      ++w;
+    }
+    found.resize(w);
+    found.shrink_to_fit();
+    kept_pairs.push_back(std::move(found));
+    if (options.passages) {
+      found_passages.resize(w);
+      kept_passages.push_back(std::move(found_passages));
+    }
     const auto chunk = static_cast<std::int64_t>(c0 / kPairsPerChunk);
     for (std::size_t p = c0; p < c1; ++p) {
       for (const std::int64_t t : {cand[p].first, cand[p].second}) {
-        if (last_chunk[static_cast<std::size_t>(t)] == chunk) std::vector<Seed>().swap(seeds[static_cast<std::size_t>(t)]);
+        const auto ut = static_cast<std::size_t>(t);
+        if (last_chunk[ut] != chunk) continue;
+        std::vector<Seed>().swap(seeds[ut]);
+        if (!options.passages) words[ut] = Words{};
       }
     }
+#ifdef __GLIBC__
+    malloc_trim(0);  // the freed words and seeds are small blocks: give their pages back
+#endif
   }
   // Copies keep their passages when asked: aligned with seeds made for the pair.
   std::vector<std::vector<Passage>> copy_passages(options.passages ? copies.size() : 0);
@@ -745,23 +773,24 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   std::vector<std::pair<std::int64_t, std::int64_t>>().swap(cand);
   std::vector<Words>().swap(words);
 
-  // Copies, then the kept candidates (compacted in place), sorted by (a, b) with their passages.
+  // The kept pairs of every chunk, then the copies, sorted by (a, b) with their passages.
   {
-    std::size_t w = 0;
-    for (std::size_t p = 0; p < found.size(); ++p) {
-      if (!kept[p]) continue;
-      if (w != p) {  // a vector moved onto itself would be emptied
-        found[w] = found[p];
-        if (options.passages) found_passages[w] = std::move(found_passages[p]);
-      }
-      ++w;
+    std::size_t total = copies.size();
+    for (const auto& k : kept_pairs) total += k.size();
+    std::vector<ReusePair> found;
+    found.reserve(total);
+    for (auto& k : kept_pairs) {
+      found.insert(found.end(), k.begin(), k.end());
+      std::vector<ReusePair>().swap(k);
     }
-    std::vector<char>().swap(kept);
-    found.resize(w);
-    if (options.passages) found_passages.resize(w);
     found.insert(found.end(), copies.begin(), copies.end());
     std::vector<ReusePair>().swap(copies);
+    std::vector<std::vector<Passage>> found_passages;
     if (options.passages) {
+      found_passages.reserve(total);
+      for (auto& k : kept_passages) {
+        for (auto& ps : k) found_passages.push_back(std::move(ps));
+      }
       for (auto& ps : copy_passages) found_passages.push_back(std::move(ps));
       std::vector<std::vector<Passage>>().swap(copy_passages);
     }
@@ -781,13 +810,10 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       }
       std::vector<ReusePair>().swap(found);
     } else {
-      // No two pairs share (a, b). The unused capacity (the rejected candidates) stays:
-      // shrinking would hold every pair twice for a moment.
-      std::sort(found.begin(), found.end(), by_pair);
+      std::sort(found.begin(), found.end(), by_pair);  // no two pairs share (a, b)
       result.pairs = std::move(found);
     }
   }
-  std::vector<std::vector<Passage>>().swap(found_passages);
   if (options.passages) to_code_units(docs, result.pairs, result.passages, options, threads, check);
 
   // Two texts derived from one origin that share no more than each shares with it share it

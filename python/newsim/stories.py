@@ -234,17 +234,25 @@ class StoryClusterer:
     def add(self, data: Any, dates: Optional[Sequence[Any]] = None) -> np.ndarray:
         """Adds a Corpus or texts (with dates, or a Corpus's own); returns the story id of every
         article so far."""
-        texts, ids, times, corpus = texts_ids_times(data, dates, documents=True)
+        from newsim.articles import Corpus
+
         # One add at a time: the features are fitted once, and the titles and ids stay in the
         # order of the rows (the core has its own lock for callers in C++).
         with self._lock:
-            if not texts:
+            core = self.features._core_features()
+            # With the default features a corpus's documents are made in the core.
+            texts, ids, times, corpus = texts_ids_times(
+                data, dates, documents=core is None or not isinstance(data, Corpus))
+            if not len(texts):
                 if len(self) == 0:
                     raise ValueError("no articles to cluster")
                 return self.labels_
-            core = self.features._core_features()
             if core is not None:  # texts to stories in the core, the matrix never in Python
-                labels = self._core.add_texts(core, texts, times)
+                if corpus is not None:
+                    labels = self._core.add_corpus(core, corpus._core, 1, not corpus.cleaned,
+                                                   times)
+                else:
+                    labels = self._core.add_texts(core, texts, times)
                 self.features._adopt(core, len(texts))
             else:
                 if hasattr(self.features, "weights_"):

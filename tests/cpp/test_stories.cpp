@@ -162,19 +162,26 @@ TEST(Stories, TimeWindowKeepsSimilarEventsApart) {
   EXPECT_EQ(newsim::cluster_stories(m.ref(), o, &some), (Labels{0, 0, 0, 0}));
 }
 
-TEST(StoryClusterer, IncrementalEqualsBatchAndIdsStayStable) {
-  // Ten topics of 12 noisy copies each, in shuffled order.
-  std::mt19937 rng(7);
+// n rows of `topics` topics (in random order), each with `width` columns of its own topic
+// set and one random column raised: topics * width columns.
+std::vector<std::vector<double>> noisy_topics(int n, int topics, int width, unsigned seed) {
+  std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(0, 1);
+  const auto cols = static_cast<unsigned>(topics * width);
   std::vector<std::vector<double>> rows;
-  for (int i = 0; i < 120; ++i) {
-    std::vector<double> r(60, 0.0);
-    const int topic = static_cast<int>(rng() % 10);
-    for (int j = 0; j < 6; ++j) r[topic * 6 + j] = 0.5 + u(rng);
-    r[rng() % 60] += u(rng);
+  for (int i = 0; i < n; ++i) {
+    std::vector<double> r(cols, 0.0);
+    const int topic = static_cast<int>(rng() % static_cast<unsigned>(topics));
+    for (int j = 0; j < width; ++j) r[static_cast<std::size_t>(topic * width + j)] = 0.5 + u(rng);
+    r[rng() % cols] += u(rng);
     rows.push_back(r);
   }
-  const Owned m(rows, 60);
+  return rows;
+}
+
+TEST(StoryClusterer, IncrementalEqualsBatchAndIdsStayStable) {
+  // Ten topics of 12 noisy copies each, in shuffled order.
+  const Owned m(noisy_topics(120, 10, 6, 7), 60);
   StoryOptions o;
   o.threshold = 0.3;
   const Labels batch = newsim::cluster_stories(m.ref(), o);
@@ -204,17 +211,7 @@ TEST(StoryClusterer, IncrementalEqualsBatchAndIdsStayStable) {
 
 TEST(StoryClusterer, AddingOwnedMatricesEqualsAddingViews) {
   // The owned batches are taken (the first) or copied and freed (the later ones).
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<std::vector<double>> rows;
-  for (int i = 0; i < 90; ++i) {
-    std::vector<double> r(40, 0.0);
-    const int topic = static_cast<int>(rng() % 8);
-    for (int j = 0; j < 5; ++j) r[topic * 5 + j] = 0.5 + u(rng);
-    r[rng() % 40] += u(rng);
-    rows.push_back(r);
-  }
-  const Owned m(rows, 40);
+  const Owned m(noisy_topics(90, 8, 5, 11), 40);
   StoryOptions o;
   o.threshold = 0.3;
   StoryClusterer views(o), owned(o);

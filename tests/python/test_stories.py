@@ -686,3 +686,23 @@ def test_key_terms_are_the_vocabulary_terms_of_their_columns(vectorizer):
         assert core.feature_names_at([0, len(names) - 1]) == [names[0], names[-1]]
         with pytest.raises(IndexError, match="column .* not in the vocabulary"):
             core.feature_names_at([len(names)])
+
+
+@pytest.mark.parametrize("cleaned", [False, True])
+def test_a_corpus_clusters_as_its_documents(cleaned):
+    """A Corpus's documents are made in the core (cleaned first unless the corpus was): the
+    stories are those of the same documents given as texts."""
+    corpus = newsim.read_articles(str(newsim_seeds_dir()))
+    corpus = newsim.clean(corpus).corpus if cleaned else corpus
+    extra = newsim.Corpus([{"id": f"x{i}", "title": t[:30], "text": t + " " + t}
+                           for i, t in enumerate(SUMMIT)])
+    for c in (corpus, extra):
+        dates = [None] * len(c)
+        a = newsim.StoryClusterer(0.2, key_terms=4)
+        b = newsim.StoryClusterer(0.2, key_terms=4)
+        got = a.add(c, dates=dates)
+        want = b.add(c.documents(), dates=dates)
+        assert got.tolist() == want.tolist()
+        assert a.stories()["key_terms"].tolist() == b.stories()["key_terms"].tolist()
+        assert a.stories()["representative_id"].tolist() == [
+            c.ids[r] for r in b.stories()["representative"]]
