@@ -52,12 +52,42 @@ struct Lower {
 
 // Agglomerates n nodes joined by `pairs` (i < j); node i stands for weight[i] identical
 // articles (empty: 1 each), whose pairwise similarity is 1 (0 for a row of zeros, which has
-// weight 1). Returns each node's cluster root (its smallest node). The pairs are freed once
-// they are in the link maps.
+// weight 1). Returns each node's cluster root (its smallest node).
+//
+// A merge needs a link at the threshold or above, and a link (an average, or a best pair) is
+// never above its best pair: so no cluster crosses the components that the pairs at the
+// threshold or above make. Each component is agglomerated alone, in the order the whole would
+// be, holding only its own links; pairs between components are dropped.
 std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer::Pair> pairs,
                                       const StoryOptions& options,
                                       const std::vector<std::int64_t>& weight = {}) {
   const auto un = static_cast<std::size_t>(n);
+  std::vector<std::int64_t> parent(un);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](std::int64_t x) {
+    while (parent[static_cast<std::size_t>(x)] != x) {
+      x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+    }
+    return x;
+  };
+  for (const auto& p : pairs) {
+    if (p.score < options.threshold) continue;
+    const std::int64_t a = find(p.i), b = find(p.j);
+    if (a != b) parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
+  }
+  std::vector<std::int64_t> component(un);
+  for (std::size_t i = 0; i < un; ++i) component[i] = find(static_cast<std::int64_t>(i));
+  auto component_of = [&](const StoryClusterer::Pair& p) { return component[static_cast<std::size_t>(p.i)]; };
+  pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                             [&](const StoryClusterer::Pair& p) {
+                               return component_of(p) != component[static_cast<std::size_t>(p.j)];
+                             }),
+              pairs.end());
+  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+    return component_of(x) < component_of(y);
+  });
+  std::iota(parent.begin(), parent.end(), 0);  // from here on: the merges
+
   std::vector<absl::flat_hash_map<std::int64_t, Link>> links(un);
   std::vector<std::int64_t> size(un, 1);
   std::vector<double> internal(un, 0.0);
@@ -69,16 +99,9 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
     }
   }
   std::vector<std::uint32_t> version(un, 0);
-  std::vector<std::int64_t> parent(un);
-  std::iota(parent.begin(), parent.end(), 0);
   const bool average = options.linkage == Linkage::average;
 
   auto mass = [&](std::int64_t a) { return static_cast<double>(size[static_cast<std::size_t>(a)]); };
-  for (const auto& p : pairs) {
-    const Link l{p.score * mass(p.i) * mass(p.j), p.score};
-    links[static_cast<std::size_t>(p.i)][p.j] = l;
-    links[static_cast<std::size_t>(p.j)][p.i] = l;
-  }
   auto score_of = [&](std::int64_t a, std::int64_t b, const Link& l) {
     return average ? l.sum / (mass(a) * mass(b)) : l.max;
   };
@@ -93,48 +116,62 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
     heap.push({score, a, b, version[static_cast<std::size_t>(a)],
                version[static_cast<std::size_t>(b)]});
   };
-  for (const auto& p : pairs) push(p.i, p.j, links[static_cast<std::size_t>(p.i)][p.j]);
-  std::vector<StoryClusterer::Pair>().swap(pairs);
-
-  while (!heap.empty()) {
-    const Candidate c = heap.top();
-    heap.pop();
-    const auto ua = static_cast<std::size_t>(c.a);
-    const auto ub = static_cast<std::size_t>(c.b);
-    if (parent[ua] != c.a || parent[ub] != c.b || version[ua] != c.version_a ||
-        version[ub] != c.version_b) {
-      continue;  // stale: one side has merged since
+  for (std::size_t lo = 0; lo < pairs.size();) {
+    std::size_t hi = lo;
+    while (hi < pairs.size() && component_of(pairs[hi]) == component_of(pairs[lo])) ++hi;
+    for (std::size_t k = lo; k < hi; ++k) {
+      const auto& p = pairs[k];
+      const Link l{p.score * mass(p.i) * mass(p.j), p.score};
+      links[static_cast<std::size_t>(p.i)][p.j] = l;
+      links[static_cast<std::size_t>(p.j)][p.i] = l;
     }
-    if (c.score < options.threshold) break;
-    const Link between = links[ua].at(c.b);
-    const double merged_internal = internal[ua] + internal[ub] + between.sum;
-    const double merged_size = static_cast<double>(size[ua] + size[ub]);
-    if (!average && merged_internal / (merged_size * (merged_size - 1) / 2) < options.cohesion) {
-      continue;  // a chain, not a story; retried if either side grows
+    for (std::size_t k = lo; k < hi; ++k) {
+      push(pairs[k].i, pairs[k].j, links[static_cast<std::size_t>(pairs[k].i)][pairs[k].j]);
     }
-    // Merge b into a (a < b keeps the smallest node as the root); fold the smaller map into
-    // the larger one.
-    auto& la = links[ua];
-    auto& lb = links[ub];
-    la.erase(c.b);
-    lb.erase(c.a);
-    if (la.size() < lb.size()) std::swap(la, lb);  // a's slot now holds the larger map
-    for (const auto& [other, l] : lb) {
-      Link& into = la[other];
-      into.sum += l.sum;
-      into.max = std::max(into.max, l.max);
+    while (!heap.empty()) {
+      const Candidate c = heap.top();
+      heap.pop();
+      const auto ua = static_cast<std::size_t>(c.a);
+      const auto ub = static_cast<std::size_t>(c.b);
+      if (parent[ua] != c.a || parent[ub] != c.b || version[ua] != c.version_a ||
+          version[ub] != c.version_b) {
+        continue;  // stale: one side has merged since
+      }
+      const Link between = links[ua].at(c.b);
+      const double merged_internal = internal[ua] + internal[ub] + between.sum;
+      const double merged_size = static_cast<double>(size[ua] + size[ub]);
+      if (!average && merged_internal / (merged_size * (merged_size - 1) / 2) < options.cohesion) {
+        continue;  // a chain, not a story; retried if either side grows
+      }
+      // Merge b into a (a < b keeps the smallest node as the root); fold the smaller map into
+      // the larger one.
+      auto& la = links[ua];
+      auto& lb = links[ub];
+      la.erase(c.b);
+      lb.erase(c.a);
+      if (la.size() < lb.size()) std::swap(la, lb);  // a's slot now holds the larger map
+      for (const auto& [other, l] : lb) {
+        Link& into = la[other];
+        into.sum += l.sum;
+        into.max = std::max(into.max, l.max);
+      }
+      lb = {};
+      parent[ub] = c.a;
+      size[ua] += size[ub];
+      internal[ua] = merged_internal;
+      ++version[ua];
+      for (const auto& [other, l] : la) {
+        auto& lo_links = links[static_cast<std::size_t>(other)];
+        lo_links.erase(c.b);
+        lo_links[c.a] = l;
+        push(c.a, other, l);
+      }
     }
-    lb = {};
-    parent[ub] = c.a;
-    size[ua] += size[ub];
-    internal[ua] = merged_internal;
-    ++version[ua];
-    for (const auto& [other, l] : la) {
-      auto& lo = links[static_cast<std::size_t>(other)];
-      lo.erase(c.b);
-      lo[c.a] = l;
-      push(c.a, other, l);
+    for (std::size_t k = lo; k < hi; ++k) {  // the component's links are done with
+      links[static_cast<std::size_t>(pairs[k].i)] = {};
+      links[static_cast<std::size_t>(pairs[k].j)] = {};
     }
+    lo = hi;
   }
   std::vector<std::int64_t> root(un);
   for (std::size_t i = 0; i < un; ++i) {
@@ -890,6 +927,7 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
   s.kept.resize(static_cast<std::size_t>(n_nodes));
   for (std::size_t v = 0; v < found.size(); ++v) {
     for (const Partner& p : found[v]) offer(s.kept[v], p, m);
+    std::vector<Partner>().swap(found[v]);
   }
   s.undated.insert(s.undated.end(), undated_new.begin(), undated_new.end());
   if (!dated_new.empty()) {
