@@ -58,8 +58,9 @@ def texts_ids_times(data: Any, dates: Optional[Sequence[Any]], *, documents: boo
                     ) -> Tuple[Any, Optional[List[str]], Optional[np.ndarray], Any]:
     """(texts, ids or None, seconds or None, corpus or None) for a Corpus, an iterable of str,
     or a pandas Series. ``documents``: a corpus gives its cleaned documents with titles
-    (as the vectorizers see it) rather than its texts as they are; those come as the corpus's
-    core (a sized sequence the core reads in place, so no Python str is made per article)."""
+    (as the vectorizers see it) rather than its texts as they are. Without ``documents`` a
+    corpus's texts come as its core object, a sized sequence that the core reads in place (no
+    Python str is made per article)."""
     from newsim.articles import Corpus
 
     corpus = None

@@ -1428,8 +1428,8 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     >>> r.labels.tolist(), r.stories["size"].tolist()
     ([0, 0, 1], [2, 1])
     """
-    from newsim.stories import (StoryResult, _max_neighbors, _story_table, _threshold,
-                                _window)
+    from newsim.stories import (StoryResult, _key_term_names, _max_neighbors, _story_table,
+                                _threshold, _window)
 
     threshold = _threshold(threshold, "threshold")
     cohesion = _threshold(cohesion, "cohesion", low_open=False)
@@ -1556,8 +1556,7 @@ def cluster_stories(data: Any, dates: Optional[Sequence[Any]] = None, *,
     ids = None if data.texts else data.ids()
     reps_wanted = sorted({s["representative"] for s in stories})
     titles = _Picked(n, _picked_titles(client, given, reps_wanted))
-    terms = sorted({int(t) for st in stories for t, _ in st["key_terms"]})
-    table = _story_table(stories, dict(zip(terms, features._feature_names(terms))), ids, titles)
+    table = _story_table(stories, _key_term_names(stories, features), ids, titles)
     return StoryResult(labels, table, features, ids)
 
 

@@ -281,13 +281,18 @@ class StoryClusterer:
             if len(self) == 0:
                 return _story_table([], np.array([], dtype=object), self._ids, self._titles)
             stories = self._core.stories(self.key_terms)
-            terms = sorted({int(t) for st in stories for t, _ in st["key_terms"]})
-            return _story_table(stories, dict(zip(terms, self.features._feature_names(terms))),
-                                self._ids, self._titles)
+            return _story_table(stories, _key_term_names(stories, self.features), self._ids,
+                                self._titles)
 
     def __repr__(self) -> str:
         return (f"StoryClusterer(threshold={self.threshold}, linkage={self.linkage!r}, "
                 f"articles={len(self)})")
+
+
+def _key_term_names(stories: List[Dict[str, Any]], features: StoryFeatures) -> Dict[int, str]:
+    """The term of each column that is a key term of some story."""
+    columns = sorted({int(t) for st in stories for t, _ in st["key_terms"]})
+    return dict(zip(columns, features._feature_names(columns)))
 
 
 def _story_table(stories: List[Dict[str, Any]], names: Any, ids: Optional[List[str]],
