@@ -18,6 +18,7 @@
 #include "newsim/detail/collect.hpp"
 #include "newsim/detail/hash.hpp"
 #include "newsim/detail/key_terms.hpp"
+#include "newsim/detail/memory.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
@@ -289,6 +290,7 @@ CsrMatrix<double> StoryFeatures::fit_transform(const Documents& docs) {
   vectorizer_ = std::move(vectorizer);
   entities_ = std::move(entities);
   weights_ = std::move(weights);
+  detail::release_free_memory();  // the counts of every word pair seen, before pruning
   return weighted(std::move(x));
 }
 
@@ -535,7 +537,11 @@ StoryClusterer::StoryClusterer(StoryOptions options)
     : options_(std::move(options)), state_(std::make_unique<State>()) {
   options_.validate();
 }
-StoryClusterer::~StoryClusterer() = default;
+StoryClusterer::~StoryClusterer() {
+  if (state_ == nullptr) return;  // moved from
+  state_.reset();
+  detail::release_free_memory();  // every node's partners are small blocks
+}
 StoryClusterer::StoryClusterer(StoryClusterer&&) noexcept = default;
 StoryClusterer& StoryClusterer::operator=(StoryClusterer&&) noexcept = default;
 
@@ -988,6 +994,7 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
     labels[static_cast<std::size_t>(i)] = it->second;
   }
   s.labels = std::move(labels);
+  detail::release_free_memory();
   return s.labels;
 }
 

@@ -1,9 +1,6 @@
 #include "newsim/text_reuse.hpp"
 
 #include <utf8proc.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +11,7 @@
 
 #include "newsim/detail/decoder.hpp"
 #include "newsim/detail/hash.hpp"
+#include "newsim/detail/memory.hpp"
 #include "newsim/detail/parallel.hpp"
 #include "newsim/detail/unicode.hpp"
 #include "newsim/errors.hpp"
@@ -747,9 +745,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
         if (!options.passages) words[ut] = Words{};
       }
     }
-#ifdef __GLIBC__
-    malloc_trim(0);  // the freed words and seeds are small blocks: give their pages back
-#endif
+    detail::release_free_memory();  // the freed words and seeds are small blocks
   }
   // Copies keep their passages when asked: aligned with seeds made for the pair.
   std::vector<std::vector<Passage>> copy_passages(options.passages ? copies.size() : 0);
@@ -871,6 +867,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     result.groups.push_back(std::move(g));
     s = e;
   }
+  detail::release_free_memory();
   return result;
 }
 
