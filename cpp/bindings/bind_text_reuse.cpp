@@ -76,7 +76,7 @@ py::dict alignment_to_python(const Alignment& al) {
 // texts can give tens of millions of pairs), one column view per field; relation as an object
 // array of the five names.
 py::dict pairs_to_python(std::vector<ReusePair>&& v) {
-  static_assert(std::is_standard_layout_v<ReusePair>);
+  static_assert(std::is_standard_layout_v<ReusePair> && sizeof(ReusePair) == 64);
   const auto n = static_cast<py::ssize_t>(v.size());
   auto* owned = new std::vector<ReusePair>(std::move(v));
   const py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<ReusePair>*>(p); });
@@ -93,9 +93,9 @@ py::dict pairs_to_python(std::vector<ReusePair>&& v) {
   field("via", "<i8", offsetof(ReusePair, via));
   field("a_coverage", "<f8", offsetof(ReusePair, a_coverage));
   field("b_coverage", "<f8", offsetof(ReusePair, b_coverage));
-  field("longest", "<i8", offsetof(ReusePair, longest));
-  field("matched", "<i8", offsetof(ReusePair, matched));
-  field("passages", "<i8", offsetof(ReusePair, passages));
+  field("longest", "<i4", offsetof(ReusePair, longest));
+  field("matched", "<i4", offsetof(ReusePair, matched));
+  field("passages", "<i4", offsetof(ReusePair, passages));
   const py::module_ np = py::module_::import("numpy");
   const py::dtype record = np.attr("dtype")(py::dict(
       py::arg("names") = names, py::arg("formats") = formats, py::arg("offsets") = offsets,

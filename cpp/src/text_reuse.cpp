@@ -342,9 +342,9 @@ bool classify(const Alignment& al, std::int64_t a, std::int64_t b, const TextReu
   out.b = b;
   out.a_coverage = al.a_coverage;
   out.b_coverage = al.b_coverage;
-  out.longest = al.longest;
-  out.matched = al.matched;
-  out.passages = static_cast<std::int64_t>(al.passages.size());
+  out.longest = static_cast<std::int32_t>(al.longest);
+  out.matched = static_cast<std::int32_t>(al.matched);
+  out.passages = static_cast<std::int32_t>(al.passages.size());
   const double ca = al.a_coverage;
   const double cb = al.b_coverage;
   if (al.slots_changed >= 2 &&
@@ -569,7 +569,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     p.relation = ReuseRelation::copy;
     p.origin = static_cast<std::int64_t>(r);
     p.a_coverage = p.b_coverage = 1;
-    p.longest = p.matched = static_cast<std::int64_t>(words[i].size());
+    p.longest = p.matched = static_cast<std::int32_t>(words[i].size());
     p.passages = 1;
     copies.push_back(p);
   }

@@ -338,7 +338,7 @@ def test_pairs_frame_outlives_the_result_and_holds_plain_columns():
     assert pairs[["a", "b", "relation", "origin", "via", "longest"]].values.tolist() == want
     assert {c: str(t) for c, t in pairs.dtypes.items()} == {
         "a": "int64", "b": "int64", "relation": "object", "origin": "int64", "via": "int64",
-        "a_coverage": "float64", "b_coverage": "float64", "longest": "int64",
-        "matched": "int64", "passages": "int64"}
+        "a_coverage": "float64", "b_coverage": "float64", "longest": "int32",
+        "matched": "int32", "passages": "int32"}
     assert set(pairs["relation"]) <= {"copy", "trimmed", "rewrite", "excerpt", "template"}
     assert ((pairs["a_coverage"] > 0) & (pairs["a_coverage"] <= 1)).all()

@@ -97,7 +97,6 @@ std::vector<Alignment> shared_passages(
 /// A pair of texts that share passages, a < b.
 struct ReusePair {
   std::int64_t a = 0, b = 0;
-  ReuseRelation relation = ReuseRelation::excerpt;
   /// The text the other was made from: the earlier by time when both are dated; else for
   /// trimmed the longer, for excerpt the one the passages cover more, otherwise a. -1 for
   /// template, and for two texts derived from one origin (see via).
@@ -107,7 +106,10 @@ struct ReusePair {
   /// is the other's origin. Otherwise -1.
   std::int64_t via = -1;
   double a_coverage = 0, b_coverage = 0;
-  std::int64_t longest = 0, matched = 0, passages = 0;
+  // Equal words of the longest passage and of all, and the passages: 32 bits, and the
+  // relation last, so that a pair is 64 bytes (a million texts can give tens of millions).
+  std::int32_t longest = 0, matched = 0, passages = 0;
+  ReuseRelation relation = ReuseRelation::excerpt;
 };
 
 /// Pairs and groups. A group is an origin and the texts derived from it (template pairs make
