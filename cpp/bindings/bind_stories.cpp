@@ -18,6 +18,11 @@ std::vector<std::int64_t> labels_of(const py::array_t<std::int64_t, py::array::c
   return std::vector<std::int64_t>(a.data(), a.data() + a.size());
 }
 
+// The features' rows of d, the features fitted on d first when they are not yet.
+CsrMatrix<double> rows_of(StoryFeatures& f, const Documents& d) {
+  return f.is_fitted() ? f.transform(d) : f.fit_transform(d);
+}
+
 }  // namespace
 
 void bind_stories(py::module_& m) {
@@ -59,8 +64,7 @@ void bind_stories(py::module_& m) {
             const Documents d = documents_from(texts, keep);
             const auto t = times_from(times, d.size(), "article");
             return to_array(released([&] {
-              CsrMatrix<double> x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
-              return c.add(std::move(x), t ? &*t : nullptr);  // the clusterer keeps x's rows
+              return c.add(rows_of(f, d), t ? &*t : nullptr);  // the clusterer keeps the rows
             }));
           },
           py::arg("features"), py::arg("texts"), py::arg("times") = py::none())
@@ -71,14 +75,8 @@ void bind_stories(py::module_& m) {
              bool clean_first, const py::object& times) {
             const auto t = times_from(times, corpus.size(), "article");
             return to_array(released([&] {
-              CsrMatrix<double> x;
-              {
-                const std::vector<std::string> docs = documents(corpus, title_weight, clean_first);
-                Documents d;
-                d.reserve(docs.size());
-                for (const std::string& doc : docs) d.emplace_back(doc.data(), doc.size(), Encoding::utf8);
-                x = f.is_fitted() ? f.transform(d) : f.fit_transform(d);
-              }
+              // The documents live until the rows are made, not through the clustering.
+              CsrMatrix<double> x = rows_of(f, as_documents(documents(corpus, title_weight, clean_first)));
               return c.add(std::move(x), t ? &*t : nullptr);
             }));
           },
