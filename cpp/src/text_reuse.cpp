@@ -812,37 +812,47 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
   if (options.passages) to_code_units(docs, result.pairs, result.passages, options, threads, check);
 
+  // Per text, the pairs it is derived in (positions into result.pairs, by origin): an index of
+  // 8 bytes a pair rather than a copy of each edge, as there can be tens of millions.
+  const auto derived_of = [](const ReusePair& p) { return p.origin == p.a ? p.b : p.a; };
+  std::vector<std::int64_t> start(n + 1, 0);
+  for (const ReusePair& p : result.pairs) {
+    if (p.origin >= 0) ++start[static_cast<std::size_t>(derived_of(p)) + 1];
+  }
+  for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
+  std::vector<std::int64_t> from(static_cast<std::size_t>(start[n]));
+  {
+    std::vector<std::int64_t> at(start.begin(), start.end() - 1);
+    for (std::size_t q = 0; q < result.pairs.size(); ++q) {
+      const ReusePair& p = result.pairs[q];
+      if (p.origin >= 0) from[static_cast<std::size_t>(at[static_cast<std::size_t>(derived_of(p))]++)] = static_cast<std::int64_t>(q);
+    }
+  }
+  const auto origin_at = [&](std::int64_t q) { return result.pairs[static_cast<std::size_t>(q)].origin; };
+  detail::parallel_for(
+      (n + kDocsPerTask - 1) / kDocsPerTask, threads,
+      [&](std::size_t task, std::size_t) {
+        for (std::size_t x = task * kDocsPerTask; x < std::min(n, (task + 1) * kDocsPerTask); ++x) {
+          std::sort(from.begin() + start[x], from.begin() + start[x + 1],
+                    [&](std::int64_t u, std::int64_t v) { return origin_at(u) < origin_at(v); });
+        }
+      },
+      check);
   // Two texts derived from one origin that share no more than each shares with it share it
   // through that origin: no derivation between them.
-  struct Edge {
-    std::int64_t derived, origin, matched;
-    bool operator<(const Edge& e) const {
-      return derived != e.derived ? derived < e.derived : origin < e.origin;
-    }
-  };
-  std::vector<Edge> derived_from;
-  for (const ReusePair& p : result.pairs) {
-    if (p.origin >= 0) derived_from.push_back({p.origin == p.a ? p.b : p.a, p.origin, p.matched});
-  }
-  std::sort(derived_from.begin(), derived_from.end());
-  auto origins_of = [&](std::int64_t x) {
-    const auto lo = std::lower_bound(derived_from.begin(), derived_from.end(), Edge{x, -1, 0});
-    auto hi = lo;
-    while (hi != derived_from.end() && hi->derived == x) ++hi;
-    return std::make_pair(lo, hi);
-  };
   for (ReusePair& p : result.pairs) {
     if (p.origin < 0) continue;
-    const auto [a0, a1] = origins_of(p.a);
-    const auto [b0, b1] = origins_of(p.b);
-    for (auto x = a0, y = b0; x != a1 && y != b1;) {
-      if (x->origin < y->origin) {
+    const auto ua = static_cast<std::size_t>(p.a), ub = static_cast<std::size_t>(p.b);
+    for (auto x = start[ua], y = start[ub]; x < start[ua + 1] && y < start[ub + 1];) {
+      const ReusePair& ex = result.pairs[static_cast<std::size_t>(from[static_cast<std::size_t>(x)])];
+      const ReusePair& ey = result.pairs[static_cast<std::size_t>(from[static_cast<std::size_t>(y)])];
+      if (ex.origin < ey.origin) {
         ++x;
-      } else if (y->origin < x->origin) {
+      } else if (ey.origin < ex.origin) {
         ++y;
       } else {
-        if (x->origin != p.a && x->origin != p.b && p.matched <= std::min(x->matched, y->matched)) {
-          p.via = x->origin;
+        if (ex.origin != p.a && ex.origin != p.b && p.matched <= std::min(ex.matched, ey.matched)) {
+          p.via = ex.origin;
           break;
         }
         ++x;
@@ -850,22 +860,27 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       }
     }
   }
+  std::vector<std::int64_t>().swap(from);
 
-  // Groups: each origin with the texts derived from it.
-  std::vector<std::pair<std::int64_t, std::int64_t>> edges;  // (origin, derived)
+  // Groups: each origin with the texts derived from it (ascending), by origin.
+  std::fill(start.begin(), start.end(), 0);
   for (ReusePair& p : result.pairs) {
     if (p.via >= 0) p.origin = -1;
-    if (p.origin < 0) continue;
-    edges.emplace_back(p.origin, p.origin == p.a ? p.b : p.a);
+    if (p.origin >= 0) ++start[static_cast<std::size_t>(p.origin) + 1];
   }
-  std::sort(edges.begin(), edges.end());
-  for (std::size_t s = 0; s < edges.size();) {
-    std::size_t e = s;
-    std::vector<std::int64_t> g{edges[s].first};
-    while (e < edges.size() && edges[e].first == edges[s].first) g.push_back(edges[e++].second);
-    result.origins.push_back(edges[s].first);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (start[i + 1] == 0) continue;
+    std::vector<std::int64_t> g{static_cast<std::int64_t>(i)};
+    g.reserve(static_cast<std::size_t>(start[i + 1]) + 1);
+    result.origins.push_back(static_cast<std::int64_t>(i));
     result.groups.push_back(std::move(g));
-    s = e;
+    start[i + 1] = static_cast<std::int64_t>(result.groups.size());  // its group, plus one
+  }
+  for (const ReusePair& p : result.pairs) {  // by (a, b): each group's derived texts ascend
+    if (p.origin >= 0) {
+      result.groups[static_cast<std::size_t>(start[static_cast<std::size_t>(p.origin) + 1] - 1)]
+          .push_back(derived_of(p));
+    }
   }
   detail::release_free_memory();
   return result;
