@@ -84,8 +84,11 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
                                return component_of(p) != component[static_cast<std::size_t>(p.j)];
                              }),
               pairs.end());
-  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
-    return component_of(x) < component_of(y);
+  // By component, then (i, j): in place (a stable sort would take a buffer of all pairs).
+  std::sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+    const std::int64_t cx = component_of(x), cy = component_of(y);
+    if (cx != cy) return cx < cy;
+    return x.i != y.i ? x.i < y.i : x.j < y.j;
   });
   std::iota(parent.begin(), parent.end(), 0);  // from here on: the merges
 
@@ -942,19 +945,28 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
     std::inplace_merge(s.dated.begin(), s.dated.begin() + mid, s.dated.end());
   }
 
-  // 4. Agglomerate all nodes again; stable ids.
+  // 4. Agglomerate all nodes again; stable ids. Each kept pair once (from its smaller node, or
+  // from the larger when the smaller does not keep it), counted first: the pairs are the
+  // largest thing held here.
   std::vector<Pair> pairs;
-  for (std::int64_t v = 0; v < n_nodes; ++v) {
-    for (const Partner& p : s.kept[static_cast<std::size_t>(v)]) {
-      if (v < p.node) pairs.push_back({v, p.node, p.score});
-      else pairs.push_back({p.node, v, p.score});
-    }
+  {
+    auto keeps = [&](std::int64_t u, std::int64_t w) {
+      const auto& k = s.kept[static_cast<std::size_t>(u)];
+      return std::any_of(k.begin(), k.end(), [&](const Partner& p) { return p.node == w; });
+    };
+    auto each_pair = [&](auto use) {
+      for (std::int64_t v = 0; v < n_nodes; ++v) {
+        for (const Partner& p : s.kept[static_cast<std::size_t>(v)]) {
+          if (v < p.node) use(Pair{v, p.node, p.score});
+          else if (!keeps(p.node, v)) use(Pair{p.node, v, p.score});
+        }
+      }
+    };
+    std::size_t count = 0;
+    each_pair([&](const Pair&) { ++count; });
+    pairs.reserve(count);
+    each_pair([&](const Pair& p) { pairs.push_back(p); });
   }
-  std::sort(pairs.begin(), pairs.end(),
-            [](const Pair& a, const Pair& b) { return a.i != b.i ? a.i < b.i : a.j < b.j; });
-  pairs.erase(std::unique(pairs.begin(), pairs.end(),
-                          [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
-              pairs.end());
   const std::vector<std::int64_t> node_root = agglomerate(n_nodes, std::move(pairs), options_, s.weight);
   const std::int64_t n = s.articles();
   std::vector<std::int64_t> root(static_cast<std::size_t>(n));

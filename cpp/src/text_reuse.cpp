@@ -25,6 +25,7 @@ constexpr std::uint8_t kIsFigure = 1;
 constexpr std::uint8_t kIsCapital = 2;
 constexpr std::size_t kDocsPerTask = 64;
 constexpr std::size_t kPairsPerTask = 256;
+using Mate = std::uint32_t;  // a text's position in a candidate pair
 constexpr std::size_t kPairsPerChunk = std::size_t{1} << 20;  // aligned between seed updates
 // An alignment seed that starts more often than this in one text is repetition, not a match.
 constexpr std::size_t kMaxSeedRepeats = 16;
@@ -505,6 +506,11 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
                           std::to_string(docs.size()) + " texts");
   }
   const std::size_t n = docs.size();
+  if (n > std::numeric_limits<Mate>::max()) {  // candidates are pairs of 32-bit positions
+    throw InvalidArgument("text reuse compares at most " +
+                          std::to_string(std::numeric_limits<Mate>::max()) + " texts at once; got " +
+                          std::to_string(n));
+  }
   const int threads = detail::resolve_threads(options.n_jobs);
   const auto* check = options.interrupted ? &options.interrupted : nullptr;
   auto time_of = [&](std::size_t i) { return times != nullptr ? (*times)[i] : std::nan(""); };
@@ -558,7 +564,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
 
   TextReuse result;
-  std::vector<std::pair<std::int64_t, std::int64_t>> cand;
+  std::vector<std::pair<Mate, Mate>> cand;  // (a, b), a < b: 8 bytes, tens of millions of them
   std::vector<ReusePair> copies;
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = static_cast<std::size_t>(stands_for[i]);
@@ -604,16 +610,16 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
 
   // Candidates: per text b, the earlier texts that share a fingerprint held by few texts.
-  std::vector<std::vector<std::int64_t>> mates(n);
+  std::vector<std::vector<Mate>> mates(n);
   std::atomic<std::int64_t> total{static_cast<std::int64_t>(copies.size())};
   detail::parallel_for(
       (n + kDocsPerTask - 1) / kDocsPerTask, threads,
       [&](std::size_t task, std::size_t) {
         for (std::size_t b = task * kDocsPerTask; b < std::min(n, (task + 1) * kDocsPerTask); ++b) {
-          std::vector<std::int64_t>& m = mates[b];
+          std::vector<Mate>& m = mates[b];
           for (const auto& [lo, hi] : lists[b]) {
             for (std::size_t x = lo; x < hi && postings[x].second < static_cast<std::int64_t>(b); ++x) {
-              m.push_back(postings[x].second);
+              m.push_back(static_cast<Mate>(postings[x].second));
             }
           }
           std::vector<std::pair<std::size_t, std::size_t>>().swap(lists[b]);
@@ -642,9 +648,10 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       check);
   std::vector<std::vector<std::uint64_t>>().swap(prints);
   std::vector<std::pair<std::uint64_t, std::int64_t>>().swap(postings);
+  cand.reserve(static_cast<std::size_t>(total.load()) - copies.size());
   for (std::size_t b = 0; b < n; ++b) {
-    for (const std::int64_t a : mates[b]) cand.emplace_back(a, static_cast<std::int64_t>(b));
-    std::vector<std::int64_t>().swap(mates[b]);
+    for (const Mate a : mates[b]) cand.emplace_back(a, static_cast<Mate>(b));
+    std::vector<Mate>().swap(mates[b]);
   }
   result.candidates = static_cast<std::int64_t>(cand.size() + copies.size());
 
@@ -662,7 +669,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     });
     std::vector<std::int64_t> rank(n);
     for (std::size_t r = 0; r < n; ++r) rank[by_time[r]] = static_cast<std::int64_t>(r);
-    auto later = [&](const std::pair<std::int64_t, std::int64_t>& c) {
+    auto later = [&](const std::pair<Mate, Mate>& c) {
       return std::max(rank[static_cast<std::size_t>(c.first)], rank[static_cast<std::size_t>(c.second)]);
     };
     std::sort(cand.begin(), cand.end(), [&](const auto& x, const auto& y) {
@@ -766,7 +773,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
 
   std::vector<std::vector<Seed>>().swap(seeds);
-  std::vector<std::pair<std::int64_t, std::int64_t>>().swap(cand);
+  std::vector<std::pair<Mate, Mate>>().swap(cand);
   std::vector<Words>().swap(words);
 
   // The kept pairs of every chunk, then the copies, sorted by (a, b) with their passages.
