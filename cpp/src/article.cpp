@@ -318,18 +318,27 @@ std::vector<std::string> documents(const Corpus& corpus, int title_weight, bool 
   if (title_weight < 0) {
     throw InvalidArgument("title_weight must be an int >= 0; got " + std::to_string(title_weight));
   }
-  CleanResult cleaned;
-  if (clean_first) cleaned = clean(corpus);
-  const Corpus& c = clean_first ? cleaned.corpus : corpus;
   std::vector<std::string> out;
-  out.reserve(c.size());
-  for (const Article& a : c) {
+  out.reserve(corpus.size());
+  auto add = [&](const Article& a) {
     std::string doc;
     if (!a.title.empty() && title_weight > 0) {
       doc.reserve((a.title.size() + 1) * static_cast<std::size_t>(title_weight) + a.text.size());
       for (int i = 0; i < title_weight; ++i) (doc += a.title) += '\n';
     }
     out.push_back(doc += a.text);
+  };
+  if (!clean_first) {
+    for (const Article& a : corpus) add(a);
+    return out;
+  }
+  // The corpus's repetition statistics, then a block of articles cleaned at a time: clean() of
+  // the whole corpus would hold every article's lines, audit and cleaned copy at once.
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  const CleanStatistics statistics = clean_statistics(corpus);
+  for (std::size_t lo = 0; lo < corpus.size(); lo += kBlock) {
+    const CleanResult cleaned = clean(corpus.slice(lo, lo + kBlock), statistics);
+    for (const Article& a : cleaned.corpus) add(a);
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "newsim/article.hpp"
+#include "newsim/cleaning.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/model_sections.hpp"
 #include "newsim/reader.hpp"
@@ -235,6 +236,29 @@ TEST(Documents, TitleWeightAndCleaning) {
   EXPECT_EQ(newsim::documents(page, 1, true),
             (std::vector<std::string>{"Talks stall\nNATO and Russia did not agree on the shield, "
                                       "officials said on Monday."}));
+}
+
+// documents() cleans a block of articles at a time with the whole corpus's statistics: the
+// same texts as cleaning the corpus at once, also for lines repeated across blocks.
+TEST(Documents, CleaningByBlocksEqualsCleaningTheCorpus) {
+  newsim::Corpus c;
+  for (int i = 0; i < 40000; ++i) {
+    const std::string n = std::to_string(i);
+    std::string text = "Story " + n + " begins with a sentence about item " + n + " alone.\n\n";
+    if (i % 13 == 0) text += "Copyright Example News " + std::to_string(i % 2) + "\n\n";
+    // In over 1% of source X's articles, but only twice in the last block.
+    if (i % 2 == 1 && (i < 500 || i == 36005 || i == 36007)) {
+      text += "Follow us on Twitter for the latest updates from the newsroom.\n\n";
+    }
+    text += "It ends with figure " + std::to_string(i * 31 % 1000) + " and nothing else.";
+    c.add({"a" + n, i % 3 == 0 ? "Title " + n : "", text, i % 2 ? "X News" : "Y Post", "", "", "{}"});
+  }
+  const newsim::CleanResult whole = newsim::clean(c);
+  const std::vector<std::string> docs = newsim::documents(whole.corpus, 1, false);
+  EXPECT_EQ(newsim::documents(c, 1, true), docs);
+  EXPECT_EQ(docs[7].find("Follow us"), std::string::npos);  // the repeated line is gone
+  EXPECT_NE(docs[7].find("item 7 alone"), std::string::npos);
+  EXPECT_EQ(docs[36005].find("Follow us"), std::string::npos);
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ class Corpus {
 
 /// The text each article is vectorised as: its title repeated title_weight times, a line
 /// each, then its text; with clean_first the corpus is cleaned first (clean() with default
-/// options). Throws InvalidArgument for title_weight < 0.
+/// options, a block of articles at a time). Throws InvalidArgument for title_weight < 0.
 std::vector<std::string> documents(const Corpus& corpus, int title_weight = 1,
                                    bool clean_first = true);
 
