@@ -935,8 +935,13 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
   for (const auto& [h, v] : new_hash) s.by_hash[h] = v;
   s.kept.resize(static_cast<std::size_t>(n_nodes));
   for (std::size_t v = 0; v < found.size(); ++v) {
-    for (const Partner& p : found[v]) offer(s.kept[v], p, m);
-    std::vector<Partner>().swap(found[v]);
+    if (s.kept[v].empty()) {  // found[v] is a heap of at most m: kept as it is, without slack
+      s.kept[v] = std::move(found[v]);
+      s.kept[v].shrink_to_fit();
+    } else {
+      for (const Partner& p : found[v]) offer(s.kept[v], p, m);
+      std::vector<Partner>().swap(found[v]);
+    }
   }
   s.undated.insert(s.undated.end(), undated_new.begin(), undated_new.end());
   if (!dated_new.empty()) {

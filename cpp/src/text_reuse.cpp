@@ -684,16 +684,23 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
     last_chunk[static_cast<std::size_t>(cand[p].second)] = c;
   }
   std::vector<char> has_seeds(n, 0);
+  // The candidates by chunk, so that each chunk's are freed once aligned.
+  std::vector<std::vector<std::pair<Mate, Mate>>> chunks((cand.size() + kPairsPerChunk - 1) / kPairsPerChunk);
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    chunks[c].assign(cand.begin() + static_cast<std::ptrdiff_t>(c * kPairsPerChunk),
+                     cand.begin() + static_cast<std::ptrdiff_t>(std::min(cand.size(), (c + 1) * kPairsPerChunk)));
+  }
+  std::vector<std::pair<Mate, Mate>>().swap(cand);
 
   // Every candidate aligned, on all cores, a chunk at a time; each chunk keeps the pairs
   // that share passages. Without passages wanted, a text's words go with its seeds.
   std::vector<std::vector<ReusePair>> kept_pairs;
   std::vector<std::vector<std::vector<Passage>>> kept_passages;
-  for (std::size_t c0 = 0; c0 < cand.size(); c0 += kPairsPerChunk) {
-    const std::size_t c1 = std::min(cand.size(), c0 + kPairsPerChunk);
+  for (std::size_t chunk = 0; chunk < chunks.size(); ++chunk) {
+    const std::vector<std::pair<Mate, Mate>>& cand = chunks[chunk];
     std::vector<std::size_t> need;
-    for (std::size_t p = c0; p < c1; ++p) {
-      for (const std::int64_t t : {cand[p].first, cand[p].second}) {
+    for (const auto& c : cand) {
+      for (const std::int64_t t : {c.first, c.second}) {
         if (!has_seeds[static_cast<std::size_t>(t)]) {
           has_seeds[static_cast<std::size_t>(t)] = 1;
           need.push_back(static_cast<std::size_t>(t));
@@ -708,14 +715,14 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
           }
         },
         check);
-    std::vector<ReusePair> found(c1 - c0);
-    std::vector<char> kept(c1 - c0, 0);
-    std::vector<std::vector<Passage>> found_passages(options.passages ? c1 - c0 : 0);
+    std::vector<ReusePair> found(cand.size());
+    std::vector<char> kept(cand.size(), 0);
+    std::vector<std::vector<Passage>> found_passages(options.passages ? cand.size() : 0);
     detail::parallel_for(
-        (c1 - c0 + kPairsPerTask - 1) / kPairsPerTask, threads,
+        (cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
         [&](std::size_t task, std::size_t) {
-          for (std::size_t q = task * kPairsPerTask; q < std::min(c1 - c0, (task + 1) * kPairsPerTask); ++q) {
-            const auto [a, b] = cand[c0 + q];
+          for (std::size_t q = task * kPairsPerTask; q < std::min(cand.size(), (task + 1) * kPairsPerTask); ++q) {
+            const auto [a, b] = cand[q];
             const Words& wa = words[static_cast<std::size_t>(a)];
             const Words& wb = words[static_cast<std::size_t>(b)];
             Alignment al =
@@ -743,15 +750,15 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       found_passages.resize(w);
       kept_passages.push_back(std::move(found_passages));
     }
-    const auto chunk = static_cast<std::int64_t>(c0 / kPairsPerChunk);
-    for (std::size_t p = c0; p < c1; ++p) {
-      for (const std::int64_t t : {cand[p].first, cand[p].second}) {
+    for (const auto& c : cand) {
+      for (const std::int64_t t : {c.first, c.second}) {
         const auto ut = static_cast<std::size_t>(t);
-        if (last_chunk[ut] != chunk) continue;
+        if (last_chunk[ut] != static_cast<std::int64_t>(chunk)) continue;
         std::vector<Seed>().swap(seeds[ut]);
         if (!options.passages) words[ut] = Words{};
       }
     }
+    std::vector<std::pair<Mate, Mate>>().swap(chunks[chunk]);  // cand is empty from here
     detail::release_free_memory();  // the freed words and seeds are small blocks
   }
   // Copies keep their passages when asked: aligned with seeds made for the pair.
@@ -773,7 +780,6 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   }
 
   std::vector<std::vector<Seed>>().swap(seeds);
-  std::vector<std::pair<Mate, Mate>>().swap(cand);
   std::vector<Words>().swap(words);
 
   // The kept pairs of every chunk, then the copies, sorted by (a, b) with their passages.
