@@ -28,9 +28,24 @@ namespace newsim {
 
 namespace {
 
-struct Link {
-  double sum = 0;  // of the pair similarities between two clusters
-  double max = 0;  // the best of them
+// What a merge needs to know of two clusters: the sum of their pair similarities (average
+// link), and for single link also the best of them. Average link holds only the sum: 16 bytes
+// an entry of a link map instead of 24.
+struct SumLink {
+  double sum = 0;
+  static SumLink of(double sum, double) { return {sum}; }
+  double best() const { return 0; }
+  void add(const SumLink& o) { sum += o.sum; }
+};
+struct SumMaxLink {
+  double sum = 0;
+  double max = 0;
+  static SumMaxLink of(double sum, double score) { return {sum, score}; }
+  double best() const { return max; }
+  void add(const SumMaxLink& o) {
+    sum += o.sum;
+    max = std::max(max, o.max);
+  }
 };
 
 struct Candidate {
@@ -59,9 +74,10 @@ struct Lower {
 // never above its best pair: so no cluster crosses the components that the pairs at the
 // threshold or above make. Each component is agglomerated alone, in the order the whole would
 // be, holding only its own links; pairs between components are dropped.
-std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer::Pair> pairs,
-                                      const StoryOptions& options,
-                                      const std::vector<std::int64_t>& weight = {}) {
+template <class Link>
+std::vector<std::int64_t> agglomerate_with(std::int64_t n, std::vector<StoryClusterer::Pair> pairs,
+                                           const StoryOptions& options,
+                                           const std::vector<std::int64_t>& weight) {
   const auto un = static_cast<std::size_t>(n);
   std::vector<std::int64_t> parent(un);
   std::iota(parent.begin(), parent.end(), 0);
@@ -107,7 +123,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
 
   auto mass = [&](std::int64_t a) { return static_cast<double>(size[static_cast<std::size_t>(a)]); };
   auto score_of = [&](std::int64_t a, std::int64_t b, const Link& l) {
-    return average ? l.sum / (mass(a) * mass(b)) : l.max;
+    return average ? l.sum / (mass(a) * mass(b)) : l.best();
   };
   // A link below the threshold never merges unless a side changes, and a merge pushes the
   // merged cluster's links again: so only links at the threshold or above enter the heap
@@ -125,7 +141,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
     while (hi < pairs.size() && component_of(pairs[hi]) == component_of(pairs[lo])) ++hi;
     for (std::size_t k = lo; k < hi; ++k) {
       const auto& p = pairs[k];
-      const Link l{p.score * mass(p.i) * mass(p.j), p.score};
+      const Link l = Link::of(p.score * mass(p.i) * mass(p.j), p.score);
       links[static_cast<std::size_t>(p.i)][p.j] = l;
       links[static_cast<std::size_t>(p.j)][p.i] = l;
     }
@@ -154,11 +170,7 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
       la.erase(c.b);
       lb.erase(c.a);
       if (la.size() < lb.size()) std::swap(la, lb);  // a's slot now holds the larger map
-      for (const auto& [other, l] : lb) {
-        Link& into = la[other];
-        into.sum += l.sum;
-        into.max = std::max(into.max, l.max);
-      }
+      for (const auto& [other, l] : lb) la[other].add(l);
       lb = {};
       parent[ub] = c.a;
       size[ua] += size[ub];
@@ -184,6 +196,15 @@ std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer
     root[i] = r;
   }
   return root;
+}
+
+std::vector<std::int64_t> agglomerate(std::int64_t n, std::vector<StoryClusterer::Pair> pairs,
+                                      const StoryOptions& options,
+                                      const std::vector<std::int64_t>& weight = {}) {
+  if (options.linkage == Linkage::average) {
+    return agglomerate_with<SumLink>(n, std::move(pairs), options, weight);
+  }
+  return agglomerate_with<SumMaxLink>(n, std::move(pairs), options, weight);
 }
 
 void append_join(const CsrMatrix<double>& joined, std::int64_t row_offset, std::int64_t col_offset,
