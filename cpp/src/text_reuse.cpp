@@ -697,9 +697,9 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   std::vector<std::vector<ReusePair>> kept_pairs;
   std::vector<std::vector<std::vector<Passage>>> kept_passages;
   for (std::size_t chunk = 0; chunk < chunks.size(); ++chunk) {
-    const std::vector<std::pair<Mate, Mate>>& cand = chunks[chunk];
+    const std::vector<std::pair<Mate, Mate>>& part = chunks[chunk];
     std::vector<std::size_t> need;
-    for (const auto& c : cand) {
+    for (const auto& c : part) {
       for (const std::int64_t t : {c.first, c.second}) {
         if (!has_seeds[static_cast<std::size_t>(t)]) {
           has_seeds[static_cast<std::size_t>(t)] = 1;
@@ -715,14 +715,14 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
           }
         },
         check);
-    std::vector<ReusePair> found(cand.size());
-    std::vector<char> kept(cand.size(), 0);
-    std::vector<std::vector<Passage>> found_passages(options.passages ? cand.size() : 0);
+    std::vector<ReusePair> found(part.size());
+    std::vector<char> kept(part.size(), 0);
+    std::vector<std::vector<Passage>> found_passages(options.passages ? part.size() : 0);
     detail::parallel_for(
-        (cand.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
+        (part.size() + kPairsPerTask - 1) / kPairsPerTask, threads,
         [&](std::size_t task, std::size_t) {
-          for (std::size_t q = task * kPairsPerTask; q < std::min(cand.size(), (task + 1) * kPairsPerTask); ++q) {
-            const auto [a, b] = cand[q];
+          for (std::size_t q = task * kPairsPerTask; q < std::min(part.size(), (task + 1) * kPairsPerTask); ++q) {
+            const auto [a, b] = part[q];
             const Words& wa = words[static_cast<std::size_t>(a)];
             const Words& wb = words[static_cast<std::size_t>(b)];
             Alignment al =
@@ -750,7 +750,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
       found_passages.resize(w);
       kept_passages.push_back(std::move(found_passages));
     }
-    for (const auto& c : cand) {
+    for (const auto& c : part) {
       for (const std::int64_t t : {c.first, c.second}) {
         const auto ut = static_cast<std::size_t>(t);
         if (last_chunk[ut] != static_cast<std::int64_t>(chunk)) continue;
@@ -758,7 +758,7 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
         if (!options.passages) words[ut] = Words{};
       }
     }
-    std::vector<std::pair<Mate, Mate>>().swap(chunks[chunk]);  // cand is empty from here
+    std::vector<std::pair<Mate, Mate>>().swap(chunks[chunk]);  // part is empty from here
     detail::release_free_memory();  // the freed words and seeds are small blocks
   }
   // Copies keep their passages when asked: aligned with seeds made for the pair.
