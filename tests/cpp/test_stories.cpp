@@ -41,6 +41,8 @@ Labels canonical(const Labels& l) {
   return out;
 }
 
+Labels reference_on(const std::vector<std::vector<double>>& s, const StoryOptions& o);
+
 // Textbook agglomeration on the dense matrix: O(n^3). Single link checks cohesion. With
 // times, pairs further apart than the window (both dated) count as 0.
 Labels reference(const std::vector<std::vector<double>>& rows, const StoryOptions& o,
@@ -55,6 +57,12 @@ Labels reference(const std::vector<std::vector<double>>& rows, const StoryOption
       s[i][j] = c >= o.edge_floor() && !apart ? c : 0.0;
     }
   }
+  return reference_on(s, o);
+}
+
+// The same on given similarities (symmetric; 0 for no pair).
+Labels reference_on(const std::vector<std::vector<double>>& s, const StoryOptions& o) {
+  const std::size_t n = s.size();
   std::vector<std::vector<std::size_t>> clusters;
   for (std::size_t i = 0; i < n; ++i) clusters.push_back({i});
   std::vector<std::vector<bool>> refused;
@@ -372,6 +380,37 @@ TEST(Stories, MaxNeighborsBoundsThePairs) {
   StoryOptions bad;
   bad.max_neighbors = 0;
   EXPECT_THROW(StoryClusterer{bad}, newsim::InvalidArgument);
+}
+
+// With few partners kept per node, some pairs are kept by one side only: the agglomeration
+// takes each kept pair once, whichever side keeps it, and no other.
+TEST(Stories, BoundedPartnersAgglomerateTheKeptPairs) {
+  for (const Linkage linkage : {Linkage::average, Linkage::single}) {
+    for (unsigned seed = 1; seed <= 8; ++seed) {
+      const auto rows = random_rows(40, 30, 0.15, seed);
+      const Owned m(rows, 30);
+      StoryOptions o;
+      o.linkage = linkage;
+      o.threshold = 0.2;
+      o.min_similarity = 1e-9;
+      o.time_window = 0;
+      o.max_neighbors = 2;
+      StoryClusterer c(o);
+      c.add(m.ref());
+      std::vector<std::vector<double>> s(rows.size(), std::vector<double>(rows.size(), 0.0));
+      const auto pairs = c.pairs();
+      std::vector<int> degree(rows.size(), 0);
+      for (const auto& p : pairs) {
+        s[static_cast<std::size_t>(p.i)][static_cast<std::size_t>(p.j)] = p.score;
+        s[static_cast<std::size_t>(p.j)][static_cast<std::size_t>(p.i)] = p.score;
+        ++degree[static_cast<std::size_t>(p.i)];
+        ++degree[static_cast<std::size_t>(p.j)];
+      }
+      // Some node is in more pairs than it keeps: the others keep them.
+      ASSERT_GT(*std::max_element(degree.begin(), degree.end()), o.max_neighbors) << seed;
+      EXPECT_EQ(canonical(c.labels()), reference_on(s, o)) << seed;
+    }
+  }
 }
 
 TEST(StoryClusterer, IncrementalEqualsBatchWithWindowsAndCopies) {
