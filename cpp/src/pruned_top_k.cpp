@@ -52,6 +52,9 @@ struct Term {
 
 struct Space {
   std::vector<double> acc;      // partial scores, rows of y
+  // approximate: the partial scores only choose the rows scored exactly, so they are floats:
+  // half the bytes of a scattered array as long as y, so more of it stays in cache.
+  std::vector<float> acc32;
   std::vector<std::uint8_t> seen;  // scored exactly
   std::vector<std::int32_t> touched;
   std::vector<double> query;    // the row of x scattered by column
@@ -98,8 +101,9 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
   }
   // tail[j * kLevels + l]: the norm of row j of y on its terms of df >= 2^l, rounded up.
   const int threads = resolve_threads(options.n_jobs);
-  std::vector<float> tail(static_cast<std::size_t>(ny) * kLevels, 0.0f);
-  parallel_for(static_cast<std::size_t>((ny + 4095) / 4096), threads,
+  // (Only the exact search reads it.)
+  std::vector<float> tail(approximate ? 0 : static_cast<std::size_t>(ny) * kLevels, 0.0f);
+  parallel_for(approximate ? 0 : static_cast<std::size_t>((ny + 4095) / 4096), threads,
                [&](std::size_t task, std::size_t) {
                  double sq[kLevels];
                  const std::int64_t j1 = std::min<std::int64_t>(ny, (task + 1) * 4096);
@@ -126,7 +130,7 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
   std::vector<Space> spaces(static_cast<std::size_t>(std::max(1, threads)));
   const std::size_t tasks = static_cast<std::size_t>((x.rows + kRowsPerTask - 1) / kRowsPerTask);
 
-  const auto score_row = [&](Space& sp, std::int64_t r) {
+  const auto score_row = [&](Space& sp, std::int64_t r, auto* acc) {
     const double sx = x_scale[static_cast<std::size_t>(r)];
     if (sx == 0) return;
     std::vector<Term>& terms = sp.terms;
@@ -148,7 +152,6 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
       sp.norm[i] = std::sqrt(sq);
       sp.bound[i] = std::min(sp.norm[i], by_max);
     }
-    double* acc = sp.acc.data();
     std::uint8_t* seen = sp.seen.data();
     std::vector<std::int32_t>& touched = sp.touched;
     for (const Term& t : terms) {
@@ -238,15 +241,25 @@ Neighbors pruned_top_k(const CsrRef& x, const std::vector<double>& x_scale, cons
       tasks, threads,
       [&](std::size_t task, std::size_t worker) {
         Space& sp = spaces[worker];
-        if (sp.acc.empty()) {
-          sp.acc.assign(static_cast<std::size_t>(ny), 0.0);
+        if (sp.seen.empty()) {
+          if (approximate) {
+            sp.acc32.assign(static_cast<std::size_t>(ny), 0.0f);
+          } else {
+            sp.acc.assign(static_cast<std::size_t>(ny), 0.0);
+          }
           sp.seen.assign(static_cast<std::size_t>(ny), 0);
           sp.query.assign(static_cast<std::size_t>(x.cols), 0.0);
           sp.has.assign(static_cast<std::size_t>(x.cols / 64 + 1), 0);
         }
         const std::int64_t r0 = static_cast<std::int64_t>(task) * kRowsPerTask;
         const std::int64_t r1 = std::min(x.rows, r0 + kRowsPerTask);
-        for (std::int64_t r = r0; r < r1; ++r) score_row(sp, r);
+        for (std::int64_t r = r0; r < r1; ++r) {
+          if (approximate) {
+            score_row(sp, r, sp.acc32.data());
+          } else {
+            score_row(sp, r, sp.acc.data());
+          }
+        }
       },
       options.interrupted ? &options.interrupted : nullptr);
   return out;
