@@ -25,7 +25,7 @@ and cached beside bench/analyze.py's archives. Stages, in one process:
 Peak memory is the process's VmHWM, reset before each stage. Figures are printed as a table
 and, with --json, written out.
 
-    .venv/bin/python bench/scale.py --articles 1000000      # the issue's size: about 16–19 min
+    .venv/bin/python bench/scale.py --articles 1000000      # the issue's size: about 16–20 min
     .venv/bin/python bench/scale.py --articles 1000000 --method pruned --skip approx
     .venv/bin/python bench/scale.py --articles 200000 --json /tmp/scale.json
 """

@@ -550,6 +550,31 @@ class SliceIndex {
   std::vector<double> weight_;
 };
 
+// Each pair some node keeps, once, as nodes (i < j): from its smaller node, or from the larger
+// when the smaller does not keep it. Counted first so that the vector has no slack: tens of
+// millions of pairs at a million articles.
+std::vector<StoryClusterer::Pair> kept_pairs(const StoryClusterer::State& s) {
+  auto keeps = [&](std::int64_t u, std::int64_t w) {
+    const auto& k = s.kept[static_cast<std::size_t>(u)];
+    return std::any_of(k.begin(), k.end(), [&](const Partner& p) { return p.node == w; });
+  };
+  auto each_pair = [&](auto use) {
+    for (std::size_t v = 0; v < s.kept.size(); ++v) {
+      const auto node = static_cast<std::int64_t>(v);
+      for (const Partner& p : s.kept[v]) {
+        if (node < p.node) use(StoryClusterer::Pair{node, p.node, p.score});
+        else if (!keeps(p.node, node)) use(StoryClusterer::Pair{p.node, node, p.score});
+      }
+    }
+  };
+  std::size_t count = 0;
+  each_pair([&](const StoryClusterer::Pair&) { ++count; });
+  std::vector<StoryClusterer::Pair> pairs;
+  pairs.reserve(count);
+  each_pair([&](const StoryClusterer::Pair& p) { pairs.push_back(p); });
+  return pairs;
+}
+
 constexpr std::size_t kSliceQueries = 512;  // dated queries per time slice, at most
 constexpr std::size_t kSliceRound = 16;     // slices per thread scored before their pairs are offered
 constexpr std::size_t kFewQueries = 256;  // few_search below this many queries
@@ -971,29 +996,8 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
     std::inplace_merge(s.dated.begin(), s.dated.begin() + mid, s.dated.end());
   }
 
-  // 4. Agglomerate all nodes again; stable ids. Each kept pair once (from its smaller node, or
-  // from the larger when the smaller does not keep it), counted first so that the vector has
-  // no slack: tens of millions of pairs at a million articles.
-  std::vector<Pair> pairs;
-  {
-    auto keeps = [&](std::int64_t u, std::int64_t w) {
-      const auto& k = s.kept[static_cast<std::size_t>(u)];
-      return std::any_of(k.begin(), k.end(), [&](const Partner& p) { return p.node == w; });
-    };
-    auto each_pair = [&](auto use) {
-      for (std::int64_t v = 0; v < n_nodes; ++v) {
-        for (const Partner& p : s.kept[static_cast<std::size_t>(v)]) {
-          if (v < p.node) use(Pair{v, p.node, p.score});
-          else if (!keeps(p.node, v)) use(Pair{p.node, v, p.score});
-        }
-      }
-    };
-    std::size_t count = 0;
-    each_pair([&](const Pair&) { ++count; });
-    pairs.reserve(count);
-    each_pair([&](const Pair& p) { pairs.push_back(p); });
-  }
-  const std::vector<std::int64_t> node_root = agglomerate(n_nodes, std::move(pairs), options_, s.weight);
+  // 4. Agglomerate all nodes again; stable ids.
+  const std::vector<std::int64_t> node_root = agglomerate(n_nodes, kept_pairs(s), options_, s.weight);
   const std::int64_t n = s.articles();
   std::vector<std::int64_t> root(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
@@ -1039,20 +1043,13 @@ std::vector<std::int64_t> StoryClusterer::add_batch(const CsrRef& x,
 std::vector<StoryClusterer::Pair> StoryClusterer::pairs() const {
   const State& s = *state_;
   const std::shared_lock lock(s.mutex);
-  std::vector<Pair> out;
-  for (std::size_t v = 0; v < s.kept.size(); ++v) {
-    const std::int64_t a = s.node_row[v];
-    for (const Partner& p : s.kept[v]) {
-      const std::int64_t b = s.node_row[static_cast<std::size_t>(p.node)];
-      if (a < b) out.push_back({a, b, p.score});
-      else out.push_back({b, a, p.score});
-    }
+  std::vector<Pair> out = kept_pairs(s);
+  for (Pair& p : out) {  // nodes to their first articles, which ascend with the nodes
+    p.i = s.node_row[static_cast<std::size_t>(p.i)];
+    p.j = s.node_row[static_cast<std::size_t>(p.j)];
   }
   std::sort(out.begin(), out.end(),
             [](const Pair& a, const Pair& b) { return a.i != b.i ? a.i < b.i : a.j < b.j; });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const Pair& a, const Pair& b) { return a.i == b.i && a.j == b.j; }),
-            out.end());
   return out;
 }
 

@@ -876,22 +876,23 @@ TextReuse text_reuse(const std::vector<TextView>& docs, const TextReuseOptions& 
   std::vector<std::int64_t>().swap(from);
 
   // Groups: each origin with the texts derived from it (ascending), by origin.
-  std::fill(start.begin(), start.end(), 0);
+  std::vector<std::int64_t>().swap(start);
+  std::vector<std::int64_t> derived(n, 0);  // per origin: its derived texts
   for (ReusePair& p : result.pairs) {
     if (p.via >= 0) p.origin = -1;
-    if (p.origin >= 0) ++start[static_cast<std::size_t>(p.origin) + 1];
+    if (p.origin >= 0) ++derived[static_cast<std::size_t>(p.origin)];
   }
+  std::vector<std::int64_t> group_of(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
-    if (start[i + 1] == 0) continue;
-    std::vector<std::int64_t> g{static_cast<std::int64_t>(i)};
-    g.reserve(static_cast<std::size_t>(start[i + 1]) + 1);
+    if (derived[i] == 0) continue;
+    group_of[i] = static_cast<std::int64_t>(result.groups.size());
     result.origins.push_back(static_cast<std::int64_t>(i));
-    result.groups.push_back(std::move(g));
-    start[i + 1] = static_cast<std::int64_t>(result.groups.size());  // its group, plus one
+    result.groups.emplace_back().reserve(static_cast<std::size_t>(derived[i]) + 1);
+    result.groups.back().push_back(static_cast<std::int64_t>(i));
   }
   for (const ReusePair& p : result.pairs) {  // by (a, b): each group's derived texts ascend
     if (p.origin >= 0) {
-      result.groups[static_cast<std::size_t>(start[static_cast<std::size_t>(p.origin) + 1] - 1)]
+      result.groups[static_cast<std::size_t>(group_of[static_cast<std::size_t>(p.origin)])]
           .push_back(derived_of(p));
     }
   }
